@@ -1,0 +1,166 @@
+/* classify - score a decoded message and pick its class */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "classify.h"
+
+static const char *const class_names[CLASS_COUNT] = {
+	"subscription", "incident", "non_csp", "other",
+};
+
+/* csp_class_name - stable spelling used in config, logs and JSON */
+const char *
+csp_class_name(enum csp_class c)
+{
+	return class_names[c];
+}
+
+/* csp_class_parse - name to class */
+int
+csp_class_parse(const char *name, int allow_other)
+{
+	int i;
+
+	for (i = 0; i < CLASS_COUNT; i++)
+		if (strcasecmp(name, class_names[i]) == 0)
+			return (i == CLASS_OTHER && !allow_other) ? -1 : i;
+	return -1;
+}
+
+/* classify_result_init - empty result */
+void
+classify_result_init(struct classify_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->class = CLASS_OTHER;
+}
+
+/* classify_result_release - free the storage */
+void
+classify_result_release(struct classify_result *res)
+{
+	free(res->matches);
+	strbuf_release(&res->reason);
+	strbuf_release(&res->excerpts);
+	memset(res, 0, sizeof(*res));
+}
+
+struct classify_run {
+	const struct classify_params *params;
+	struct classify_result *res;
+	int oom;
+};
+
+/* utf8_back - move p back to the start of a UTF-8 character */
+static size_t
+utf8_back(const char *text, size_t p)
+{
+	while (p > 0 && ((unsigned char)text[p] & 0xc0) == 0x80)
+		p--;
+	return p;
+}
+
+/* add_excerpt - context around a match, on one line, cut on character bounds */
+static void
+add_excerpt(struct classify_run *run, struct classify_match *m, const struct rule_hit *hit)
+{
+	size_t ctx = run->params->excerpt_max / 2, from, to, i;
+	struct strbuf *ex = &run->res->excerpts;
+
+	from = hit->start > ctx ? utf8_back(hit->text, hit->start - ctx) : 0;
+	to = hit->end + ctx < hit->text_len ? utf8_back(hit->text, hit->end + ctx) : hit->text_len;
+	if (to < hit->end)
+		to = hit->end;
+	m->excerpt_off = ex->len;
+	strbuf_append(ex, hit->text + from, to - from);
+	/* One line, so that logs and listings stay greppable. */
+	for (i = m->excerpt_off; i < ex->len; i++)
+		if (ex->data[i] == '\n' || ex->data[i] == '\r' || ex->data[i] == '\t')
+			ex->data[i] = ' ';
+	m->excerpt_len = ex->len - m->excerpt_off;
+}
+
+/* on_hit - account one counted match */
+static void
+on_hit(const struct rule_hit *hit, void *ctx)
+{
+	struct classify_run *run = ctx;
+	struct classify_result *res = run->res;
+	const struct rule_spec *spec = rule_set_spec(run->params->rules, hit->rule);
+	struct classify_match *m;
+
+	res->score[spec->class_index] += spec->weight;
+	/* Hits of one rule arrive together: extend its entry. */
+	if (res->match_count > 0 && res->matches[res->match_count - 1].rule == hit->rule) {
+		res->matches[res->match_count - 1].hits++;
+		return;
+	}
+	if (res->match_count == res->match_cap) {
+		size_t cap = res->match_cap ? res->match_cap * 2 : 16;
+		struct classify_match *p = realloc(res->matches, cap * sizeof(*p));
+
+		if (p == NULL) {
+			run->oom = 1;
+			return;
+		}
+		res->matches = p;
+		res->match_cap = cap;
+	}
+	m = &res->matches[res->match_count++];
+	m->rule = hit->rule;
+	m->hits = 1;
+	m->target = hit->target;
+	m->offset = hit->start;
+	add_excerpt(run, m, hit);
+}
+
+/* classify_message - score and decide */
+int
+classify_message(const struct classify_params *params, const struct msg_text *mt,
+    struct rule_scratch *scratch, struct classify_result *res)
+{
+	struct classify_run run = { params, res, 0 };
+	const char *error = NULL;
+	int i, best = -1;
+
+	memset(res->score, 0, sizeof(res->score));
+	res->match_count = 0;
+	res->uncertain = 0;
+	res->class = CLASS_OTHER;
+	strbuf_reset(&res->reason);
+	strbuf_reset(&res->excerpts);
+	if (msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT)) {
+		res->uncertain = 1;
+		strbuf_append_str(&res->reason, msg_text_reason(mt));
+	}
+	if (rule_set_match(params->rules, mt, scratch, on_hit, &run, &error) != 0) {
+		if (!res->uncertain) {
+			res->uncertain = 1;
+			strbuf_append_str(&res->reason, error);
+		}
+	}
+	if (run.oom)
+		return -1;
+	/* Precedence order decides ties: the first class to reach a score keeps it. */
+	for (i = 0; i < CLASS_RULED; i++) {
+		enum csp_class c = params->precedence[i];
+
+		if (res->score[c] < params->threshold[c])
+			continue;
+		if (best < 0 || res->score[c] > res->score[best])
+			best = (int)c;
+	}
+	res->class = best < 0 ? CLASS_OTHER : (enum csp_class)best;
+	return 0;
+}
+
+/* classify_excerpt - text of one match's excerpt */
+const char *
+classify_excerpt(const struct classify_result *res, const struct classify_match *m, size_t *len_r)
+{
+	*len_r = m->excerpt_len;
+	return res->excerpts.data + m->excerpt_off;
+}

@@ -1,0 +1,69 @@
+/* classify - score a decoded message against the rules and pick its class */
+#ifndef CSP_CLASSIFY_H
+#define CSP_CLASSIFY_H
+
+#include <stddef.h>
+#include "msg_text.h"
+#include "rule.h"
+#include "strbuf.h"
+
+/*
+ * A pure function of (rules, thresholds, precedence, decoded message): no
+ * libmilter, no globals.  The per-class score is the sum of the weights of
+ * the counted matches of the class's rules.  The class is the highest score
+ * at or above its threshold, ties broken by precedence; otherwise "other".
+ * A PCRE2 error during matching, or an uncertain decode, makes the result
+ * uncertain: the policy then applies its most restrictive decision.
+ */
+enum csp_class {
+	CLASS_SUBSCRIPTION,
+	CLASS_INCIDENT,
+	CLASS_NON_CSP,
+	CLASS_OTHER,
+};
+#define CLASS_RULED 3		/* classes that have rules: all but other */
+#define CLASS_COUNT 4
+
+const char *csp_class_name(enum csp_class c);
+/* csp_class_parse - class name to enum; -1 if unknown (other only if allow_other) */
+int csp_class_parse(const char *name, int allow_other);
+
+struct classify_params {
+	const struct rule_set *rules;
+	int threshold[CLASS_RULED];
+	enum csp_class precedence[CLASS_RULED];	/* first wins a tie */
+	size_t excerpt_max;	/* bytes of context kept around a match */
+};
+
+/* One rule that matched, with where and an excerpt of the decoded text. */
+struct classify_match {
+	size_t rule;		/* index in the rule set */
+	int hits;		/* counted matches */
+	enum rule_target target;
+	size_t offset;		/* of the first match in its target text */
+	size_t excerpt_off;	/* into classify_result.excerpts */
+	size_t excerpt_len;
+};
+
+struct classify_result {
+	enum csp_class class;
+	long score[CLASS_RULED];
+	int uncertain;
+	struct strbuf reason;	/* why uncertain, "" otherwise */
+	struct classify_match *matches;
+	size_t match_count, match_cap;
+	struct strbuf excerpts;	/* excerpt text, referenced by offset */
+};
+
+void classify_result_init(struct classify_result *res);
+void classify_result_release(struct classify_result *res);
+
+/* classify_message - fill res (reset first); returns 0, or -1 out of memory */
+int classify_message(const struct classify_params *params, const struct msg_text *mt,
+    struct rule_scratch *scratch, struct classify_result *res);
+
+/* classify_excerpt - the excerpt of match m (not NUL-terminated) */
+const char *classify_excerpt(const struct classify_result *res,
+    const struct classify_match *m, size_t *len_r);
+
+#endif

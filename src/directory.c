@@ -1,0 +1,381 @@
+/* directory - the customer directory */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "directory.h"
+#include "strbuf.h"
+
+/* Strings live in large blocks that are freed together. */
+struct str_block {
+	struct str_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct dir_entry {
+	uint64_t hash;		/* 0 marks an empty slot */
+	struct customer cust;
+	const char *source;
+};
+
+struct directory {
+	struct dir_entry *slots;
+	size_t mask;		/* slots - 1; a power of two minus one */
+	size_t count;
+	struct str_block *blocks;
+	struct strbuf error;
+};
+
+#define DIR_BLOCK_SIZE (1u << 20)
+
+/* directory_new - empty directory */
+struct directory *
+directory_new(void)
+{
+	struct directory *dir = calloc(1, sizeof(*dir));
+
+	if (dir == NULL)
+		return NULL;
+	dir->mask = 63;
+	if ((dir->slots = calloc(dir->mask + 1, sizeof(*dir->slots))) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* directory_free - release everything */
+void
+directory_free(struct directory **dirp)
+{
+	struct directory *dir = *dirp;
+	struct str_block *b, *next;
+
+	if (dir == NULL)
+		return;
+	for (b = dir->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	strbuf_release(&dir->error);
+	free(dir->slots);
+	free(dir);
+	*dirp = NULL;
+}
+
+/* dir_strdup - copy a string into the block store, lower-cased if asked */
+static const char *
+dir_strdup(struct directory *dir, const char *s, int lower)
+{
+	size_t len = strlen(s) + 1, i;
+	struct str_block *b = dir->blocks;
+	char *p;
+
+	if (b == NULL || b->cap - b->used < len) {
+		size_t cap = len > DIR_BLOCK_SIZE ? len : DIR_BLOCK_SIZE;
+
+		if ((b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = dir->blocks;
+		dir->blocks = b;
+	}
+	p = b->data + b->used;
+	b->used += len;
+	for (i = 0; i < len; i++)
+		p[i] = lower ? (char)tolower((unsigned char)s[i]) : s[i];
+	return p;
+}
+
+/* dir_hash - FNV-1a over a lower-cased key, never 0 */
+static uint64_t
+dir_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)tolower((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* key_equal - case-insensitive compare of a stored (lower-case) key */
+static int
+key_equal(const char *stored, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (stored[i] != (char)tolower((unsigned char)s[i]))
+			return 0;
+	return stored[len] == '\0';
+}
+
+/* dir_find - slot for key: the matching entry or the empty slot to fill */
+static struct dir_entry *
+dir_find(const struct directory *dir, const char *key, size_t len, uint64_t h)
+{
+	size_t i = (size_t)h & dir->mask;
+
+	for (;;) {
+		struct dir_entry *e = &dir->slots[i];
+
+		if (e->hash == 0 || (e->hash == h && key_equal(e->cust.key, key, len)))
+			return e;
+		i = (i + 1) & dir->mask;
+	}
+}
+
+/* dir_grow - double the table when it is half full */
+static int
+dir_grow(struct directory *dir)
+{
+	struct dir_entry *old = dir->slots, *e;
+	size_t old_size = dir->mask + 1, i;
+
+	if ((dir->slots = calloc(old_size * 2, sizeof(*dir->slots))) == NULL) {
+		dir->slots = old;
+		return -1;
+	}
+	dir->mask = old_size * 2 - 1;
+	for (i = 0; i < old_size; i++) {
+		if (old[i].hash == 0)
+			continue;
+		e = &dir->slots[(size_t)old[i].hash & dir->mask];
+		while (e->hash != 0)
+			e = (e == &dir->slots[dir->mask]) ? dir->slots : e + 1;
+		*e = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* dir_error - format an error into the directory's buffer */
+static int
+dir_error(struct directory *dir, const char **error_r, const char *fmt, ...)
+{
+	va_list ap;
+
+	strbuf_reset(&dir->error);
+	va_start(ap, fmt);
+	strbuf_vappendf(&dir->error, fmt, ap);
+	va_end(ap);
+	*error_r = dir->error.data;
+	return -1;
+}
+
+/* valid_key - a domain or an address: no blanks, no controls, at most one '@' */
+static int
+valid_key(const char *s)
+{
+	const char *p;
+	int ats = 0;
+
+	if (*s == '\0' || *s == '@' || *s == '.')
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',')
+			return 0;
+		if (*p == '@')
+			ats++;
+	}
+	return ats <= 1 && p[-1] != '@' && p[-1] != '.';
+}
+
+/* directory_add - one entry */
+int
+directory_add(struct directory *dir, const char *recipient, const char *customer_id,
+    const char *partner, int csp, int direct, const char *source, const char **error_r)
+{
+	size_t len = strlen(recipient);
+	uint64_t h;
+	struct dir_entry *e;
+
+	if (!valid_key(recipient))
+		return dir_error(dir, error_r, "%s: invalid recipient \"%s\": expected a domain or an address", source, recipient);
+	if (*customer_id == '\0')
+		return dir_error(dir, error_r, "%s: empty customer_id for \"%s\"", source, recipient);
+	if (csp && *partner == '\0')
+		return dir_error(dir, error_r, "%s: CSP customer \"%s\" has no partner mailbox to reroute to", source, recipient);
+	if (*partner != '\0' && (strchr(partner, '@') == NULL || !valid_key(partner)))
+		return dir_error(dir, error_r, "%s: invalid partner mailbox \"%s\"", source, partner);
+	if ((dir->count + 1) * 2 > dir->mask + 1 && dir_grow(dir) < 0)
+		return dir_error(dir, error_r, "%s: out of memory", source);
+	h = dir_hash(recipient, len);
+	e = dir_find(dir, recipient, len, h);
+	if (e->hash != 0)
+		return dir_error(dir, error_r, "%s: duplicate recipient \"%s\" (first defined at %s)", source, recipient, e->source);
+	if ((e->cust.key = dir_strdup(dir, recipient, 1)) == NULL ||
+	    (e->cust.customer_id = dir_strdup(dir, customer_id, 0)) == NULL ||
+	    (e->cust.partner = dir_strdup(dir, partner, 1)) == NULL ||
+	    (e->source = dir_strdup(dir, source, 0)) == NULL) {
+		e->hash = 0;
+		return dir_error(dir, error_r, "%s: out of memory", source);
+	}
+	e->cust.csp = csp;
+	e->cust.direct = direct;
+	e->hash = h;
+	dir->count++;
+	return 0;
+}
+
+/* parse_yes_no - "yes"/"no" (also true/false, 1/0); -1 otherwise */
+static int
+parse_yes_no(const char *s)
+{
+	if (strcasecmp(s, "yes") == 0 || strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0)
+		return 1;
+	if (strcasecmp(s, "no") == 0 || strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0)
+		return 0;
+	return -1;
+}
+
+/*
+ * csv_split - split one line into fields in place (RFC 4180 quoting).
+ * Returns the field count, or -1 on an unterminated quote.
+ */
+static int
+csv_split(char *line, char **fields, int max)
+{
+	char *r = line, *w;
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		fields[n++] = w = r;
+		if (*r == '"') {
+			r++;
+			for (;;) {
+				if (*r == '\0')
+					return -1;
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else
+					*w++ = *r++;
+			}
+			while (*r == ' ' || *r == '\t')
+				r++;
+			if (*r != ',' && *r != '\0')
+				return -1;
+		} else {
+			while (*r != ',' && *r != '\0')
+				*w++ = *r++;
+			while (w > fields[n - 1] && (w[-1] == ' ' || w[-1] == '\t'))
+				w--;
+		}
+		if (*r == '\0') {
+			*w = '\0';
+			return n;
+		}
+		*w = '\0';
+		r++;
+	}
+}
+
+/* directory_load_csv - load a customers file */
+int
+directory_load_csv(struct directory *dir, const char *path, const char **error_r)
+{
+	FILE *fp;
+	char *line = NULL, *fields[6];
+	size_t cap = 0;
+	ssize_t got;
+	unsigned long lineno = 0;
+	int n, csp, direct, rc = 0;
+	struct strbuf source = STRBUF_INIT;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return dir_error(dir, error_r, "%s: cannot open customers file: %s", path, strerror(errno));
+	while ((got = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+			line[--got] = '\0';
+		if (memchr(line, '\0', (size_t)got) != NULL) {
+			rc = dir_error(dir, error_r, "%s:%lu: NUL byte in line", path, lineno);
+			break;
+		}
+		if (got == 0 || line[strspn(line, " \t")] == '#' || line[strspn(line, " \t")] == '\0')
+			continue;
+		n = csv_split(line, fields, 5);
+		if (n != 5) {
+			rc = dir_error(dir, error_r, "%s:%lu: expected 5 fields (recipient,customer_id,partner,csp,direct), found %s",
+			    path, lineno, n < 0 ? "an unterminated quote" : n > 5 ? "more" : "fewer");
+			break;
+		}
+		if (strcasecmp(fields[0], "recipient") == 0 && strcasecmp(fields[1], "customer_id") == 0)
+			continue;	/* header row */
+		if ((csp = parse_yes_no(fields[3])) < 0 || (direct = parse_yes_no(fields[4])) < 0) {
+			rc = dir_error(dir, error_r, "%s:%lu: csp and direct must be yes or no, found \"%s\" and \"%s\"",
+			    path, lineno, fields[3], fields[4]);
+			break;
+		}
+		strbuf_reset(&source);
+		strbuf_appendf(&source, "%s:%lu", path, lineno);
+		if (directory_add(dir, fields[0], fields[1], fields[2], csp, direct, source.data, error_r) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(fp))
+		rc = dir_error(dir, error_r, "%s: read error: %s", path, strerror(errno));
+	fclose(fp);
+	free(line);
+	strbuf_release(&source);
+	return rc;
+}
+
+/* probe - look up one exact key */
+static const struct customer *
+probe(const struct directory *dir, const char *key)
+{
+	size_t len = strlen(key);
+	const struct dir_entry *e = dir_find(dir, key, len, dir_hash(key, len));
+
+	return e->hash != 0 ? &e->cust : NULL;
+}
+
+/* directory_lookup - address, then domain, then parent domains */
+const struct customer *
+directory_lookup(const struct directory *dir, const char *canon_addr)
+{
+	const struct customer *c;
+	const char *d;
+
+	if (dir->count == 0 || *canon_addr == '\0')
+		return NULL;
+	if ((c = probe(dir, canon_addr)) != NULL)
+		return c;
+	if ((d = strrchr(canon_addr, '@')) == NULL)
+		return NULL;
+	for (d = d + 1; d != NULL && *d != '\0'; d = strchr(d, '.')) {
+		if (*d == '.')
+			d++;
+		if ((c = probe(dir, d)) != NULL)
+			return c;
+	}
+	return NULL;
+}
+
+size_t
+directory_count(const struct directory *dir)
+{
+	return dir->count;
+}

@@ -1,0 +1,108 @@
+/* main - csp-milter: wire the command line to the daemon or the offline commands */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_classify.h"
+#include "conf.h"
+#include "milter.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+/* usage - the synopsis, to stderr */
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: csp-milter [-f] [-c CONF] [-p SOCKET]            run the milter\n"
+	    "       csp-milter -n [-c CONF]                            check the config and exit\n"
+	    "       csp-milter [-c CONF] --classify [--from ADDR] [--rcpt ADDR]...\n"
+	    "                  [--customers FILE] [--json] FILE...     classify messages offline\n"
+	    "see csp-milter(8) and csp-milter.conf(5)\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 'p' },
+		{ "classify", no_argument, NULL, OPT_CLASSIFY },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "rcpt", required_argument, NULL, OPT_RCPT },
+		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf_path = SYSCONFDIR "/csp-milter/csp-milter.conf";
+	struct conf_overrides ov = { NULL, NULL };
+	struct cli_classify_opts copts;
+	struct conf *conf;
+	const char *error;
+	int ch, check = 0, foreground = 0, classify = 0, status;
+
+	memset(&copts, 0, sizeof(copts));
+	if ((copts.rcpts = calloc((size_t)argc, sizeof(*copts.rcpts))) == NULL)
+		return 1;
+	while ((ch = getopt_long(argc, argv, "c:nfp:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'n': check = 1; break;
+		case 'f': foreground = 1; break;
+		case 'p': ov.socket = optarg; break;
+		case OPT_CLASSIFY: classify = 1; break;
+		case OPT_FROM: copts.from = optarg; break;
+		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
+		case OPT_CUSTOMERS: ov.customers_file = optarg; break;
+		case OPT_JSON: copts.json = 1; break;
+		case OPT_EXPLAIN: copts.explain = 1; break;
+		case 'V':
+			printf("csp-milter %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (!classify && (copts.from || copts.rcpt_count || copts.json || copts.explain)) {
+		fprintf(stderr, "csp-milter: --from, --rcpt, --json and --explain go with --classify\n");
+		return 2;
+	}
+	if (classify && optind == argc) {
+		fprintf(stderr, "csp-milter: --classify needs at least one FILE (or - for stdin)\n");
+		return 2;
+	}
+	if (!classify && optind != argc) {
+		usage();
+		return 2;
+	}
+	if (!classify && !check)
+		return milter_main(conf_path, &ov, foreground);
+	if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
+		fprintf(stderr, "csp-milter: %s\n", error);
+		return 1;
+	}
+	if (check) {
+		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
+		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
+		status = 0;
+	} else
+		status = cli_classify_run(conf, &copts, argv + optind, argc - optind, stdout);
+	conf_unref(&conf);
+	free(copts.rcpts);
+	return status;
+}

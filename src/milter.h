@@ -1,0 +1,14 @@
+/* milter - the libmilter daemon: callbacks, actions and reload */
+#ifndef CSP_MILTER_H
+#define CSP_MILTER_H
+
+#include "conf.h"
+
+/*
+ * milter_main - load the config, open the socket, drop privileges,
+ * daemonise unless foreground, and serve until SIGTERM.  Returns the exit
+ * status.  Call once per process.
+ */
+int milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground);
+
+#endif

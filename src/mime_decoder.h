@@ -1,0 +1,51 @@
+/* mime_decoder - push-style streaming decoder from wire bytes to msg_text */
+#ifndef CSP_MIME_DECODER_H
+#define CSP_MIME_DECODER_H
+
+#include <stddef.h>
+#include "msg_text.h"
+
+/*
+ * Two ways in, one way out.  The milter path feeds the top-level headers
+ * one at a time (as libmilter hands them over), then body chunks of any
+ * size cut at any byte, CRLF or LF.  The raw path feeds a whole message,
+ * header block included, in chunks.  Either way the decoded text lands in
+ * the msg_text given at reset.  Memory per message is bounded by the
+ * limits, whatever the input size.  A decoder serves one message at a time
+ * and is not thread-safe; reuse it across messages with reset.
+ *
+ * Every call returns 0, or -1 on an internal failure (out of memory).
+ * Hostile or malformed input is never an error: it is decoded as well as
+ * possible and recorded in the msg_text flags.
+ */
+struct mime_limits {
+	size_t max_depth;	/* nesting of multipart and message/rfc822 */
+	size_t max_parts;	/* MIME parts in all */
+	size_t max_header_len;	/* bytes of one unfolded header line */
+	size_t max_headers;	/* header fields per part */
+};
+
+#define MIME_LIMITS_DEFAULT { 32, 1000, 65536, 10000 }
+
+struct mime_decoder;
+
+struct mime_decoder *mime_decoder_new(const struct mime_limits *limits);
+void mime_decoder_free(struct mime_decoder **md);
+/* Start a new message writing into out (which the caller resets). */
+void mime_decoder_reset(struct mime_decoder *md, struct msg_text *out);
+
+/* Milter path. */
+int mime_decoder_header(struct mime_decoder *md, const char *name, const char *value);
+int mime_decoder_end_headers(struct mime_decoder *md);
+int mime_decoder_body(struct mime_decoder *md, const char *data, size_t len);
+
+/* Raw path: the whole message in chunks. */
+int mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len);
+
+/* End of message on either path. */
+int mime_decoder_finish(struct mime_decoder *md);
+
+/* 1 when nothing more can change the text (cap reached): skip the rest. */
+int mime_decoder_saturated(const struct mime_decoder *md);
+
+#endif

@@ -1,0 +1,284 @@
+/* msg_text - the decoded, normalised text of one message */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msg_text.h"
+#include "strbuf.h"
+#include "text_norm.h"
+
+struct msg_header {
+	size_t name_off;	/* offsets into msg_text.headers */
+	size_t value_off;
+	size_t value_len;
+};
+
+struct msg_text {
+	size_t max_text;
+	int normalise;
+	int flags;
+	struct strbuf reason;
+	struct strbuf headers;	/* "name\0value\0" pairs */
+	struct msg_header *hdr;
+	size_t hdr_count, hdr_cap;
+	struct strbuf body;
+	struct strbuf hidden;
+	struct strbuf parts;
+	struct text_norm body_norm;
+	struct text_norm hidden_norm;
+	int in_hidden;
+};
+
+/* msg_text_new - empty text with a body cap */
+struct msg_text *
+msg_text_new(size_t max_text, int normalise)
+{
+	struct msg_text *mt;
+
+	if ((mt = calloc(1, sizeof(*mt))) == NULL)
+		return NULL;
+	mt->max_text = max_text;
+	mt->normalise = normalise;
+	msg_text_reset(mt);
+	return mt;
+}
+
+/* msg_text_free - release and clear the caller's pointer */
+void
+msg_text_free(struct msg_text **mtp)
+{
+	struct msg_text *mt = *mtp;
+
+	if (mt == NULL)
+		return;
+	strbuf_release(&mt->reason);
+	strbuf_release(&mt->headers);
+	strbuf_release(&mt->body);
+	strbuf_release(&mt->hidden);
+	strbuf_release(&mt->parts);
+	free(mt->hdr);
+	free(mt);
+	*mtp = NULL;
+}
+
+/* msg_text_reset - forget the message, keep the storage */
+void
+msg_text_reset(struct msg_text *mt)
+{
+	mt->flags = 0;
+	strbuf_reset(&mt->reason);
+	strbuf_reset(&mt->headers);
+	strbuf_reset(&mt->body);
+	strbuf_reset(&mt->hidden);
+	strbuf_reset(&mt->parts);
+	mt->hdr_count = 0;
+	mt->in_hidden = 0;
+	text_norm_init(&mt->body_norm, mt->normalise);
+	text_norm_init(&mt->hidden_norm, mt->normalise);
+}
+
+/* msg_text_add_header - record one decoded top-level header */
+void
+msg_text_add_header(struct msg_text *mt, const char *name, const char *value, size_t len)
+{
+	struct msg_header *h;
+
+	if (mt->hdr_count == mt->hdr_cap) {
+		size_t cap = mt->hdr_cap ? mt->hdr_cap * 2 : 32;
+		struct msg_header *p = realloc(mt->hdr, cap * sizeof(*p));
+
+		if (p == NULL) {
+			msg_text_set_flag(mt, MSG_TEXT_LIMIT, "out of memory for headers");
+			return;
+		}
+		mt->hdr = p;
+		mt->hdr_cap = cap;
+	}
+	h = &mt->hdr[mt->hdr_count++];
+	h->name_off = mt->headers.len;
+	strbuf_append_str(&mt->headers, name);
+	strbuf_append_char(&mt->headers, '\0');
+	h->value_off = mt->headers.len;
+	text_norm_string(&mt->headers, value, len, mt->normalise);
+	h->value_len = mt->headers.len - h->value_off;
+	strbuf_append_char(&mt->headers, '\0');
+}
+
+/* text_used - bytes of the body cap used so far */
+static size_t
+text_used(const struct msg_text *mt)
+{
+	return mt->body.len + mt->hidden.len;
+}
+
+/* msg_text_body_begin - start a run of body text, hidden from the reader or not */
+void
+msg_text_body_begin(struct msg_text *mt, int hidden)
+{
+	/* Keep runs apart so that words of two parts never join. */
+	if (mt->body.len > 0 && mt->body.data[mt->body.len - 1] != '\n' &&
+	    text_used(mt) < mt->max_text)
+		strbuf_append_char(&mt->body, '\n');
+	text_norm_init(&mt->body_norm, mt->normalise);
+	mt->in_hidden = hidden;
+	if (hidden) {
+		if (mt->hidden.len > 0 && text_used(mt) < mt->max_text)
+			strbuf_append_char(&mt->hidden, '\n');
+		text_norm_init(&mt->hidden_norm, mt->normalise);
+	}
+}
+
+/* cut_utf8 - largest length <= len that does not split a UTF-8 character */
+static size_t
+cut_utf8(const char *s, size_t len)
+{
+	size_t n = len;
+
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* append_capped - normalise into sb, stopping at the cap */
+static void
+append_capped(struct msg_text *mt, struct strbuf *sb, struct text_norm *tn,
+    const char *s, size_t len)
+{
+	size_t before = sb->len, room;
+
+	if (text_used(mt) >= mt->max_text) {
+		msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+		return;
+	}
+	text_norm_feed(tn, sb, s, len);
+	if (text_used(mt) > mt->max_text) {
+		room = mt->max_text - (text_used(mt) - (sb->len - before));
+		strbuf_truncate(sb, before + cut_utf8(sb->data + before, room));
+		msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+	}
+}
+
+/* msg_text_body_append - add decoded text to the current run */
+void
+msg_text_body_append(struct msg_text *mt, const char *utf8, size_t len)
+{
+	append_capped(mt, &mt->body, &mt->body_norm, utf8, len);
+	if (mt->in_hidden)
+		append_capped(mt, &mt->hidden, &mt->hidden_norm, utf8, len);
+}
+
+/* msg_text_body_end - finish the current run */
+void
+msg_text_body_end(struct msg_text *mt)
+{
+	if (text_used(mt) + 3 <= mt->max_text) {
+		text_norm_flush(&mt->body_norm, &mt->body);
+		if (mt->in_hidden)
+			text_norm_flush(&mt->hidden_norm, &mt->hidden);
+	}
+	mt->in_hidden = 0;
+}
+
+/* msg_text_add_part - list a MIME leaf for rules on attachments */
+void
+msg_text_add_part(struct msg_text *mt, const char *type, const char *filename)
+{
+	if (mt->parts.len > 65536) {
+		msg_text_set_flag(mt, MSG_TEXT_LIMIT, "parts list cap reached");
+		return;
+	}
+	text_norm_string(&mt->parts, type, strlen(type), mt->normalise);
+	if (filename != NULL && *filename != '\0') {
+		strbuf_append_char(&mt->parts, ' ');
+		text_norm_string(&mt->parts, filename, strlen(filename), mt->normalise);
+	}
+	strbuf_append_char(&mt->parts, '\n');
+}
+
+/* msg_text_set_flag - mark the message; the first reason is kept */
+void
+msg_text_set_flag(struct msg_text *mt, int flag, const char *reason)
+{
+	if ((mt->flags & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT)) == 0 &&
+	    (flag & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT)) != 0)
+		strbuf_reset(&mt->reason);
+	if (mt->reason.len == 0 && reason != NULL)
+		strbuf_append_str(&mt->reason, reason);
+	mt->flags |= flag;
+}
+
+int
+msg_text_full(const struct msg_text *mt)
+{
+	return text_used(mt) >= mt->max_text;
+}
+
+size_t
+msg_text_header_count(const struct msg_text *mt)
+{
+	return mt->hdr_count;
+}
+
+const char *
+msg_text_header_name(const struct msg_text *mt, size_t i)
+{
+	return mt->headers.data + mt->hdr[i].name_off;
+}
+
+const char *
+msg_text_header_value(const struct msg_text *mt, size_t i, size_t *len_r)
+{
+	*len_r = mt->hdr[i].value_len;
+	return mt->headers.data + mt->hdr[i].value_off;
+}
+
+const char *
+msg_text_header_find(const struct msg_text *mt, const char *name, size_t *len_r)
+{
+	size_t i;
+
+	for (i = 0; i < mt->hdr_count; i++)
+		if (strcasecmp(msg_text_header_name(mt, i), name) == 0)
+			return msg_text_header_value(mt, i, len_r);
+	return NULL;
+}
+
+/* as_text - a strbuf's contents, "" when never written */
+static const char *
+as_text(const struct strbuf *sb, size_t *len_r)
+{
+	*len_r = sb->len;
+	return sb->data != NULL ? sb->data : "";
+}
+
+const char *
+msg_text_body(const struct msg_text *mt, size_t *len_r)
+{
+	return as_text(&mt->body, len_r);
+}
+
+const char *
+msg_text_hidden(const struct msg_text *mt, size_t *len_r)
+{
+	return as_text(&mt->hidden, len_r);
+}
+
+const char *
+msg_text_parts(const struct msg_text *mt, size_t *len_r)
+{
+	return as_text(&mt->parts, len_r);
+}
+
+int
+msg_text_flags(const struct msg_text *mt)
+{
+	return mt->flags;
+}
+
+const char *
+msg_text_reason(const struct msg_text *mt)
+{
+	return mt->reason.data != NULL ? mt->reason.data : "";
+}

@@ -1,0 +1,378 @@
+/* rule - compiled classification rules and matching */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule.h"
+#include "strbuf.h"
+
+/* Unlimited max_hits still stops here, so one rule cannot scan forever. */
+#define RULE_HITS_HARD_CAP 10000
+
+struct rule {
+	struct rule_spec spec;	/* strings owned by the rule */
+	pcre2_code *code;
+	int jit;		/* JIT compile succeeded */
+};
+
+struct rule_set {
+	struct rule *rules;
+	size_t count, cap;
+	unsigned long match_limit;
+	unsigned long depth_limit;
+	struct strbuf error;
+};
+
+struct rule_scratch {
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	struct strbuf headers;	/* "Name: value\n" lines, built once per match call */
+	struct strbuf error;
+};
+
+static const char *const target_names[] = {
+	"subject", "from", "header", "headers", "body", "hidden", "parts", "all",
+};
+
+/* rule_target_name - config spelling of a target */
+const char *
+rule_target_name(enum rule_target target)
+{
+	return target_names[target];
+}
+
+/* rule_target_parse - parse a target setting */
+int
+rule_target_parse(const char *s, enum rule_target *target_r, const char **header_r)
+{
+	size_t i;
+
+	*header_r = NULL;
+	if (strncasecmp(s, "header:", 7) == 0) {
+		if (s[7] == '\0' || strpbrk(s + 7, " \t:") != NULL)
+			return -1;
+		*target_r = RULE_TARGET_HEADER;
+		*header_r = s + 7;
+		return 0;
+	}
+	for (i = 0; i < sizeof(target_names) / sizeof(target_names[0]); i++) {
+		if (i != RULE_TARGET_HEADER && strcasecmp(s, target_names[i]) == 0) {
+			*target_r = (enum rule_target)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* rule_set_new - empty set with PCRE2 limits for every match */
+struct rule_set *
+rule_set_new(unsigned long match_limit, unsigned long depth_limit)
+{
+	struct rule_set *rs = calloc(1, sizeof(*rs));
+
+	if (rs == NULL)
+		return NULL;
+	rs->match_limit = match_limit;
+	rs->depth_limit = depth_limit;
+	return rs;
+}
+
+/* rule_free_strings - the copies held by one rule */
+static void
+rule_free_strings(struct rule_spec *spec)
+{
+	free((char *)spec->id);
+	free((char *)spec->header);
+	free((char *)spec->pattern);
+	free((char *)spec->file);
+}
+
+/* rule_set_free - release every compiled rule */
+void
+rule_set_free(struct rule_set **rsp)
+{
+	struct rule_set *rs = *rsp;
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->count; i++) {
+		pcre2_code_free(rs->rules[i].code);
+		rule_free_strings(&rs->rules[i].spec);
+	}
+	free(rs->rules);
+	strbuf_release(&rs->error);
+	free(rs);
+	*rsp = NULL;
+}
+
+/* xstrdup_opt - strdup that keeps NULL */
+static char *
+xstrdup_opt(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* rule_set_add - compile and keep one rule */
+int
+rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r)
+{
+	struct rule *r;
+	uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+
+	if (rs->count == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 32;
+		struct rule *p = realloc(rs->rules, cap * sizeof(*p));
+
+		if (p == NULL)
+			goto oom;
+		rs->rules = p;
+		rs->cap = cap;
+	}
+	r = &rs->rules[rs->count];
+	memset(r, 0, sizeof(*r));
+	if (spec->caseless)
+		options |= PCRE2_CASELESS;
+	r->code = pcre2_compile((PCRE2_SPTR)spec->pattern, PCRE2_ZERO_TERMINATED,
+	    options & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
+	if (r->code == NULL) {
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		strbuf_reset(&rs->error);
+		strbuf_appendf(&rs->error, "%s:%d: rule %s: bad pattern at offset %zu: %s",
+		    spec->file, spec->line, spec->id, (size_t)erroff, (char *)msg);
+		*error_r = rs->error.data;
+		return -1;
+	}
+	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+	r->spec = *spec;
+	r->spec.id = strdup(spec->id);
+	r->spec.header = xstrdup_opt(spec->header);
+	r->spec.pattern = strdup(spec->pattern);
+	r->spec.file = xstrdup_opt(spec->file);
+	if (r->spec.id == NULL || r->spec.pattern == NULL ||
+	    (spec->header != NULL && r->spec.header == NULL)) {
+		pcre2_code_free(r->code);
+		rule_free_strings(&r->spec);
+		goto oom;
+	}
+	rs->count++;
+	return 0;
+oom:
+	*error_r = "out of memory compiling rules";
+	return -1;
+}
+
+size_t
+rule_set_count(const struct rule_set *rs)
+{
+	return rs->count;
+}
+
+const struct rule_spec *
+rule_set_spec(const struct rule_set *rs, size_t i)
+{
+	return &rs->rules[i].spec;
+}
+
+/* rule_scratch_new - per-thread match state */
+struct rule_scratch *
+rule_scratch_new(void)
+{
+	struct rule_scratch *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->md = pcre2_match_data_create(1, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (s->md == NULL || s->mctx == NULL || s->jit_stack == NULL) {
+		rule_scratch_free(&s);
+		return NULL;
+	}
+	pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
+	return s;
+}
+
+/* rule_scratch_free - release per-thread state */
+void
+rule_scratch_free(struct rule_scratch **sp)
+{
+	struct rule_scratch *s = *sp;
+
+	if (s == NULL)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	pcre2_jit_stack_free(s->jit_stack);
+	strbuf_release(&s->headers);
+	strbuf_release(&s->error);
+	free(s);
+	*sp = NULL;
+}
+
+struct match_run {
+	const struct rule_set *rs;
+	struct rule_scratch *scratch;
+	rule_hit_fn fn;
+	void *ctx;
+	int limited;		/* a PCRE2 error stopped a rule */
+};
+
+/*
+ * match_text - count matches of rule i in one text.  Returns the number of
+ * hits counted so far plus the new ones; sets run->limited on PCRE2 errors.
+ */
+static int
+match_text(struct match_run *run, size_t i, enum rule_target target,
+    const char *text, size_t len, int hits)
+{
+	const struct rule *r = &run->rs->rules[i];
+	int cap = r->spec.max_hits > 0 ? r->spec.max_hits : RULE_HITS_HARD_CAP;
+	PCRE2_SIZE start = 0, *ov;
+	struct rule_hit hit;
+	int rc;
+
+	while (hits < cap && start <= len) {
+		if (r->jit)
+			rc = pcre2_jit_match(r->code, (PCRE2_SPTR)text, len, start, 0,
+			    run->scratch->md, run->scratch->mctx);
+		else
+			rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, start,
+			    PCRE2_NO_UTF_CHECK, run->scratch->md, run->scratch->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			PCRE2_UCHAR msg[128];
+
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			if (!run->limited) {
+				strbuf_reset(&run->scratch->error);
+				strbuf_appendf(&run->scratch->error, "rule %s: %s", r->spec.id, (char *)msg);
+			}
+			run->limited = 1;
+			break;
+		}
+		ov = pcre2_get_ovector_pointer(run->scratch->md);
+		hit.rule = i;
+		hit.target = target;
+		hit.text = text;
+		hit.text_len = len;
+		hit.start = ov[0];
+		hit.end = ov[1];
+		hits++;
+		run->fn(&hit, run->ctx);
+		if (ov[1] > ov[0])
+			start = ov[1];
+		else {
+			/* Empty match: step over one whole UTF-8 character. */
+			start = ov[1] + 1;
+			while (start < len && ((unsigned char)text[start] & 0xc0) == 0x80)
+				start++;
+		}
+	}
+	return hits;
+}
+
+/* build_headers - every header as "Name: value" lines, once per call */
+static void
+build_headers(struct rule_scratch *s, const struct msg_text *mt)
+{
+	size_t i, n = msg_text_header_count(mt), len;
+	const char *v;
+
+	strbuf_reset(&s->headers);
+	for (i = 0; i < n; i++) {
+		v = msg_text_header_value(mt, i, &len);
+		strbuf_append_str(&s->headers, msg_text_header_name(mt, i));
+		strbuf_append(&s->headers, ": ", 2);
+		strbuf_append(&s->headers, v, len);
+		strbuf_append_char(&s->headers, '\n');
+	}
+	if (s->headers.data == NULL)
+		strbuf_grow(&s->headers, 0);
+}
+
+/* match_named - every instance of one header */
+static int
+match_named(struct match_run *run, size_t i, const struct msg_text *mt,
+    const char *name, enum rule_target target)
+{
+	size_t h, n = msg_text_header_count(mt), len;
+	const char *v;
+	int hits = 0;
+
+	for (h = 0; h < n; h++) {
+		if (strcasecmp(msg_text_header_name(mt, h), name) != 0)
+			continue;
+		v = msg_text_header_value(mt, h, &len);
+		hits = match_text(run, i, target, v, len, hits);
+	}
+	return hits;
+}
+
+/* rule_set_match - run every rule over its target */
+int
+rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
+    struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
+{
+	struct match_run run = { rs, scratch, fn, ctx, 0 };
+	const char *text;
+	size_t i, len;
+	int hits, have_headers = 0;
+
+	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
+	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
+	for (i = 0; i < rs->count; i++) {
+		const struct rule_spec *spec = &rs->rules[i].spec;
+
+		switch (spec->target) {
+		case RULE_TARGET_SUBJECT:
+			match_named(&run, i, mt, "Subject", spec->target);
+			break;
+		case RULE_TARGET_FROM:
+			match_named(&run, i, mt, "From", spec->target);
+			break;
+		case RULE_TARGET_HEADER:
+			match_named(&run, i, mt, spec->header, spec->target);
+			break;
+		case RULE_TARGET_HEADERS:
+		case RULE_TARGET_ALL:
+			if (!have_headers) {
+				build_headers(scratch, mt);
+				have_headers = 1;
+			}
+			hits = match_text(&run, i, spec->target, scratch->headers.data,
+			    scratch->headers.len, 0);
+			if (spec->target == RULE_TARGET_ALL) {
+				text = msg_text_body(mt, &len);
+				match_text(&run, i, spec->target, text, len, hits);
+			}
+			break;
+		case RULE_TARGET_BODY:
+			text = msg_text_body(mt, &len);
+			match_text(&run, i, spec->target, text, len, 0);
+			break;
+		case RULE_TARGET_HIDDEN:
+			text = msg_text_hidden(mt, &len);
+			match_text(&run, i, spec->target, text, len, 0);
+			break;
+		case RULE_TARGET_PARTS:
+			text = msg_text_parts(mt, &len);
+			match_text(&run, i, spec->target, text, len, 0);
+			break;
+		}
+	}
+	if (run.limited) {
+		*error_r = scratch->error.data;
+		return 1;
+	}
+	return 0;
+}

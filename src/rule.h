@@ -1,0 +1,78 @@
+/* rule - compiled classification rules and matching them against decoded text */
+#ifndef CSP_RULE_H
+#define CSP_RULE_H
+
+#include <stddef.h>
+#include "msg_text.h"
+
+/*
+ * A rule_set is built once at config load (every pattern compiled with
+ * PCRE2 in UTF and UCP mode, JIT-compiled) and is then immutable: any
+ * number of threads may match against it at once, each with its own
+ * rule_scratch (match data and JIT stack belong to a thread, never to a
+ * rule).  Matching never reads a PCRE2 error as "no match": a limit hit
+ * is reported so that the classifier can mark the result uncertain.
+ */
+enum rule_target {
+	RULE_TARGET_SUBJECT,	/* the Subject header */
+	RULE_TARGET_FROM,	/* the From header */
+	RULE_TARGET_HEADER,	/* one named header (every instance) */
+	RULE_TARGET_HEADERS,	/* every header, as "Name: value" lines */
+	RULE_TARGET_BODY,	/* decoded body text */
+	RULE_TARGET_HIDDEN,	/* body text the HTML hid from the reader */
+	RULE_TARGET_PARTS,	/* "type/subtype filename" of each MIME leaf */
+	RULE_TARGET_ALL,	/* every header, then the body */
+};
+
+struct rule_spec {
+	const char *id;
+	int class_index;	/* which class the weight counts for */
+	enum rule_target target;
+	const char *header;	/* RULE_TARGET_HEADER only */
+	const char *pattern;
+	int weight;
+	int max_hits;		/* matches that count; 0 means no cap */
+	int caseless;
+	const char *file;	/* where the rule was defined, for errors */
+	int line;
+};
+
+struct rule_set;
+struct rule_scratch;
+
+/* One match, as reported to the caller. */
+struct rule_hit {
+	size_t rule;		/* index in the set */
+	enum rule_target target;
+	const char *text;	/* the text that matched (points into msg_text) */
+	size_t text_len;
+	size_t start, end;	/* byte offsets of the match in text */
+};
+
+/* Called for each counted match, in rule order. */
+typedef void (*rule_hit_fn)(const struct rule_hit *hit, void *ctx);
+
+struct rule_set *rule_set_new(unsigned long match_limit, unsigned long depth_limit);
+void rule_set_free(struct rule_set **rs);
+/* rule_set_add - compile one rule; on error *error_r is "FILE:LINE: rule ID: ..." */
+int rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r);
+size_t rule_set_count(const struct rule_set *rs);
+const struct rule_spec *rule_set_spec(const struct rule_set *rs, size_t i);
+
+struct rule_scratch *rule_scratch_new(void);
+void rule_scratch_free(struct rule_scratch **scratch);
+
+/*
+ * rule_set_match - run every rule over its target in mt, calling fn for
+ * each counted match (at most max_hits per rule).  Returns 0, or 1 when a
+ * PCRE2 limit or error stopped some rule early (the result is then
+ * uncertain; *error_r names the rule and the PCRE2 error).
+ */
+int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
+    struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
+
+const char *rule_target_name(enum rule_target target);
+/* rule_target_parse - "subject", "from", "header:NAME", "headers", "body", "hidden", "parts", "all" */
+int rule_target_parse(const char *s, enum rule_target *target_r, const char **header_r);
+
+#endif

@@ -1,0 +1,70 @@
+/* scan - one message through decoder, classifier and policy */
+#ifndef CSP_SCAN_H
+#define CSP_SCAN_H
+
+#include <stddef.h>
+#include "classify.h"
+#include "conf.h"
+#include "mime_decoder.h"
+#include "msg_text.h"
+#include "policy.h"
+#include "strbuf.h"
+
+/*
+ * The shared path of the milter and the offline commands.  A scan holds
+ * the per-thread state (decoder, decoded text, PCRE2 scratch, result) and
+ * is reused message after message: begin, feed, then decide.  It pins the
+ * conf snapshot it began with until the next begin or free.  Not
+ * thread-safe: one scan per thread or per connection.
+ */
+struct scan_rcpt {
+	char *rcpt;		/* as the MTA gave it, e.g. "<a@b>" */
+	char *canon;		/* lookup form */
+	const struct customer *cust;	/* NULL: not a customer; owned by the conf */
+	enum decision decision;
+};
+
+struct scan {
+	struct conf *conf;	/* pinned snapshot */
+	struct mime_decoder *decoder;
+	struct msg_text *text;
+	struct rule_scratch *scratch;
+	struct classify_result result;
+	struct strbuf mail_from;	/* canonical envelope sender */
+	struct scan_rcpt *rcpts;
+	size_t rcpt_count, rcpt_cap;
+	int vendor;		/* the sender is vendor-side */
+	size_t size;		/* bytes of message seen */
+};
+
+struct scan *scan_new(void);
+void scan_free(struct scan **scan);
+
+/* scan_begin - start a message under conf (referenced until the next begin) */
+int scan_begin(struct scan *scan, struct conf *conf);
+void scan_set_sender(struct scan *scan, const char *mail_from);
+int scan_add_rcpt(struct scan *scan, const char *rcpt);
+
+/* Feeding: the milter path (headers, then body) or the raw path. */
+int scan_header(struct scan *scan, const char *name, const char *value);
+int scan_end_headers(struct scan *scan);
+int scan_body(struct scan *scan, const char *data, size_t len);
+int scan_raw(struct scan *scan, const char *data, size_t len);
+/* scan_raw_file - the whole raw message from a descriptor */
+int scan_raw_fd(struct scan *scan, int fd);
+
+/*
+ * scan_decide - classify and decide for each recipient.  The sender is
+ * vendor-side if the envelope sender or the header From is.  With
+ * assume_vendor, a message without an envelope sender counts as vendor mail
+ * (the offline classifier).  Returns 0, or -1 on an internal error.
+ */
+int scan_decide(struct scan *scan, int assume_vendor);
+
+/* scan_action - the overall decision: the most restrictive recipient decision */
+enum decision scan_action(const struct scan *scan);
+
+/* scan_header_from - canonical address of the header From, or "" */
+const char *scan_header_from(const struct scan *scan, struct strbuf *tmp);
+
+#endif

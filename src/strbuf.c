@@ -1,0 +1,217 @@
+/* strbuf - growable byte buffer, always NUL-terminated */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+/* strbuf_oom - out of memory is not recoverable at this level */
+static void
+strbuf_oom(size_t want)
+{
+	fprintf(stderr, "csp-milter: out of memory (%zu bytes)\n", want);
+	abort();
+}
+
+/* strbuf_init - start empty with room for hint bytes */
+void
+strbuf_init(struct strbuf *sb, size_t hint)
+{
+	sb->data = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+	if (hint > 0)
+		strbuf_grow(sb, hint);
+}
+
+/* strbuf_release - free the storage */
+void
+strbuf_release(struct strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+}
+
+/* strbuf_reset - empty the buffer, keep the storage */
+void
+strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->data != NULL)
+		sb->data[0] = '\0';
+}
+
+/* strbuf_grow - make room for extra more bytes plus the NUL */
+void
+strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > (size_t)-1 / 2 - sb->len)
+		strbuf_oom(extra);
+	need = sb->len + extra + 1;
+	if (need <= sb->cap)
+		return;
+	cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	if ((p = realloc(sb->data, cap)) == NULL)
+		strbuf_oom(cap);
+	sb->data = p;
+	sb->cap = cap;
+	sb->data[sb->len] = '\0';
+}
+
+/* strbuf_append - append len bytes */
+void
+strbuf_append(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	if (len > 0)
+		memcpy(sb->data + sb->len, data, len);
+	sb->len += len;
+	sb->data[sb->len] = '\0';
+}
+
+/* strbuf_append_str - append a C string */
+void
+strbuf_append_str(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+/* strbuf_append_char - append one byte */
+void
+strbuf_append_char(struct strbuf *sb, char c)
+{
+	strbuf_grow(sb, 1);
+	sb->data[sb->len++] = c;
+	sb->data[sb->len] = '\0';
+}
+
+/* strbuf_vappendf - append printf-style */
+void
+strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+/* strbuf_appendf - append printf-style */
+void
+strbuf_appendf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vappendf(sb, fmt, ap);
+	va_end(ap);
+}
+
+/* strbuf_truncate - shorten to len bytes */
+void
+strbuf_truncate(struct strbuf *sb, size_t len)
+{
+	if (len < sb->len) {
+		sb->len = len;
+		sb->data[len] = '\0';
+	}
+}
+
+/* utf8_seq_len - length of the valid UTF-8 sequence at s, or 0 */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* strbuf_append_json - append a JSON string literal */
+void
+strbuf_append_json(struct strbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	strbuf_grow(sb, len + 2);
+	strbuf_append_char(sb, '"');
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			strbuf_append_char(sb, '\\');
+			strbuf_append_char(sb, (char)c);
+			i++;
+		} else if (c == '\n') {
+			strbuf_append(sb, "\\n", 2);
+			i++;
+		} else if (c == '\r') {
+			strbuf_append(sb, "\\r", 2);
+			i++;
+		} else if (c == '\t') {
+			strbuf_append(sb, "\\t", 2);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			strbuf_appendf(sb, "\\u%04x", c);
+			i++;
+		} else if ((n = utf8_seq_len(p + i, len - i)) > 0) {
+			strbuf_append(sb, p + i, n);
+			i += n;
+		} else {
+			strbuf_append(sb, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+	strbuf_append_char(sb, '"');
+}
+
+/* strbuf_detach - hand the buffer to the caller */
+char *
+strbuf_detach(struct strbuf *sb, size_t *len_r)
+{
+	char *p;
+
+	if (sb->data == NULL)
+		strbuf_grow(sb, 0);
+	p = sb->data;
+	if (len_r != NULL)
+		*len_r = sb->len;
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
