@@ -1,13 +1,670 @@
-/* milter - the libmilter daemon (being written) */
+/* milter - the libmilter daemon: callbacks, actions and reload */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "action.h"
+#include "audit.h"
+#include "log.h"
 #include "milter.h"
+#include "scan.h"
 
+/*
+ * The live snapshot.  A message pins the snapshot current at MAIL FROM
+ * (scan_begin takes a reference), so a reload never changes the rules of a
+ * message in flight.
+ */
+static pthread_mutex_t milter_conf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf *milter_conf;
+static const char *milter_conf_path;
+static struct conf_overrides milter_overrides;
+static time_t milter_last_check;
+
+/* An X-CSP-* header seen on input: removed before any verdict is added. */
+struct forged_header {
+	char *name;
+	int index;		/* 1-based among headers of this name */
+};
+
+/* Per-connection state; the scan is reused message after message. */
+struct milter_conn {
+	char *client;
+	struct scan *scan;
+	struct action_plan plan;
+	struct forged_header *forged;
+	size_t forged_count, forged_cap;
+	struct strbuf hdr_names;	/* every header name seen, "\0"-separated, for indices */
+	struct strbuf record;
+	struct timespec start;
+	int failed;		/* internal error in this message */
+	int vendor;		/* known at end of headers */
+};
+
+/* milter_conf_get - a referenced snapshot */
+static struct conf *
+milter_conf_get(void)
+{
+	struct conf *c;
+
+	pthread_mutex_lock(&milter_conf_lock);
+	c = conf_ref(milter_conf);
+	pthread_mutex_unlock(&milter_conf_lock);
+	return c;
+}
+
+/* milter_reload - load the config again; keep the old one if the new one is bad */
+static void
+milter_reload(const char *why)
+{
+	struct conf *fresh, *old;
+	const char *error;
+
+	if ((fresh = conf_load(milter_conf_path, &milter_overrides, &error)) == NULL) {
+		log_err(NULL, "reload (%s) refused, keeping version %s: %s", why,
+		    milter_conf->version, error);
+		return;
+	}
+	if (audit_reopen(fresh->audit_file, &error) < 0)
+		log_err(NULL, "reload (%s): %s; audit file not reopened", why, error);
+	pthread_mutex_lock(&milter_conf_lock);
+	old = milter_conf;
+	milter_conf = fresh;
+	pthread_mutex_unlock(&milter_conf_lock);
+	log_notice(NULL, "reloaded (%s): version %s, %zu rules, %zu customers", why,
+	    fresh->version, rule_set_count(fresh->rules), directory_count(fresh->directory));
+	conf_unref(&old);
+}
+
+/* milter_reload_thread - SIGUSR1 reloads; libmilter keeps HUP, TERM and INT */
+static void *
+milter_reload_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) == 0 && sig == SIGUSR1)
+			milter_reload("SIGUSR1");
+	}
+	return NULL;
+}
+
+/* milter_check_customers - a replaced customers file triggers a reload, at most once a second */
+static void
+milter_check_customers(const struct conf *c)
+{
+	time_t now = time(NULL), last = __atomic_load_n(&milter_last_check, __ATOMIC_RELAXED);
+
+	if (now == last || !__atomic_compare_exchange_n(&milter_last_check, &last, now, 0,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	if (conf_customers_changed(c)) {
+		log_info(NULL, "customers file %s changed: reloading", c->customers_file);
+		kill(getpid(), SIGUSR1);
+	}
+}
+
+/* conn_get - the connection state */
+static struct milter_conn *
+conn_get(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+/* conn_clear_message - forget per-message state, keep storage */
+static void
+conn_clear_message(struct milter_conn *mc)
+{
+	size_t i;
+
+	for (i = 0; i < mc->forged_count; i++)
+		free(mc->forged[i].name);
+	mc->forged_count = 0;
+	strbuf_reset(&mc->hdr_names);
+	mc->failed = 0;
+	mc->vendor = 0;
+}
+
+/* milter_negotiate - ask only for what can change the verdict */
+static sfsistat
+milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+    unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+    unsigned long *pf3)
+{
+	unsigned long want_actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
+	    SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
+	/* Steps whose answer is always "continue" get no reply at all. */
+	unsigned long want_proto = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
+	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH |
+	    SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA | SMFIP_SKIP;
+	struct conf *c;
+
+	if ((f0 & (want_actions & ~SMFIF_SETSYMLIST)) != (want_actions & ~SMFIF_SETSYMLIST))
+		log_warnx(NULL, "the MTA does not offer every action needed (offered 0x%lx)", f0);
+	*pf0 = want_actions & f0;
+	*pf1 = want_proto & f1;
+	*pf2 = 0;
+	*pf3 = 0;
+	if (f0 & SMFIF_SETSYMLIST) {
+		c = milter_conf_get();
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, c->auth_macros ? "{auth_authen}" : "j");
+		smfi_setsymlist(ctx, SMFIM_ENVRCPT, "j");
+		smfi_setsymlist(ctx, SMFIM_EOH, "j");
+		smfi_setsymlist(ctx, SMFIM_EOM, "i");
+		conf_unref(&c);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* milter_connect - remember the client */
+static sfsistat
+milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+	struct milter_conn *mc = calloc(1, sizeof(*mc));
+	char buf[INET6_ADDRSTRLEN] = "";
+
+	if (mc == NULL)
+		return SMFIS_NOREPLY;	/* end of message answers on_error */
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
+	mc->client = strdup(buf);
+	action_plan_init(&mc->plan);
+	smfi_setpriv(ctx, mc);
+	return SMFIS_NOREPLY;
+}
+
+/* milter_envfrom - a new message under the current snapshot */
+static sfsistat
+milter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *mc = conn_get(ctx);
+	struct conf *c;
+
+	if (mc == NULL)
+		return SMFIS_NOREPLY;
+	conn_clear_message(mc);
+	clock_gettime(CLOCK_MONOTONIC, &mc->start);
+	c = milter_conf_get();
+	milter_check_customers(c);
+	if (mc->scan == NULL && (mc->scan = scan_new()) == NULL)
+		mc->failed = 1;
+	else if (scan_begin(mc->scan, c) < 0)
+		mc->failed = 1;
+	else
+		scan_set_sender(mc->scan, argv[0]);
+	conf_unref(&c);
+	return SMFIS_NOREPLY;
+}
+
+/* milter_envrcpt - collect the recipient exactly as the MTA spelled it */
+static sfsistat
+milter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc != NULL && !mc->failed && scan_add_rcpt(mc->scan, argv[0]) < 0)
+		mc->failed = 1;
+	return SMFIS_NOREPLY;
+}
+
+/* header_index - 1-based position of this header among those of its name */
+static int
+header_index(struct milter_conn *mc, const char *name)
+{
+	const char *p = mc->hdr_names.data, *end = p + mc->hdr_names.len;
+	int n = 1;
+
+	for (; p != NULL && p < end; p += strlen(p) + 1)
+		if (strcasecmp(p, name) == 0)
+			n++;
+	return n;
+}
+
+/* milter_header - feed the decoder; remember X-CSP-* headers to remove */
+static sfsistat
+milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc == NULL || mc->failed)
+		return SMFIS_NOREPLY;
+	if (strncasecmp(name, "X-CSP-", 6) == 0) {
+		if (mc->forged_count == mc->forged_cap) {
+			size_t cap = mc->forged_cap ? mc->forged_cap * 2 : 4;
+			struct forged_header *p = realloc(mc->forged, cap * sizeof(*p));
+
+			if (p == NULL) {
+				mc->failed = 1;
+				return SMFIS_NOREPLY;
+			}
+			mc->forged = p;
+			mc->forged_cap = cap;
+		}
+		mc->forged[mc->forged_count].index = header_index(mc, name);
+		if ((mc->forged[mc->forged_count].name = strdup(name)) == NULL) {
+			mc->failed = 1;
+			return SMFIS_NOREPLY;
+		}
+		mc->forged_count++;
+		strbuf_append(&mc->hdr_names, name, strlen(name) + 1);
+	}
+	if (scan_header(mc->scan, name, value) < 0)
+		mc->failed = 1;
+	return SMFIS_NOREPLY;
+}
+
+/* milter_eoh - the sender is known now: non-vendor mail needs no body */
+static sfsistat
+milter_eoh(SMFICTX *ctx)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc == NULL || mc->failed)
+		return SMFIS_NOREPLY;
+	if (scan_end_headers(mc->scan) < 0)
+		mc->failed = 1;
+	else
+		mc->vendor = scan_sender_is_vendor(mc->scan, 0);
+	return SMFIS_NOREPLY;
+}
+
+/* milter_body - stream into the decoder; skip what cannot change the verdict */
+static sfsistat
+milter_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc == NULL || mc->failed || !mc->vendor)
+		return SMFIS_SKIP;
+	if (scan_body(mc->scan, (const char *)data, len) < 0) {
+		mc->failed = 1;
+		return SMFIS_SKIP;
+	}
+	return mime_decoder_saturated(mc->scan->decoder) ? SMFIS_SKIP : SMFIS_CONTINUE;
+}
+
+/* answer_error - the configured answer to an internal error */
+static sfsistat
+answer_error(SMFICTX *ctx, enum on_error_action how, const char *what)
+{
+	switch (how) {
+	case ON_ERROR_ACCEPT:
+		return SMFIS_ACCEPT;
+	case ON_ERROR_REJECT:
+		smfi_setreply(ctx, "550", "5.7.1", (char *)what);
+		return SMFIS_REJECT;
+	default:
+		smfi_setreply(ctx, "451", "4.7.1", (char *)what);
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+/* error_action_name - how an internal error shows in the audit */
+static const char *
+error_action_name(enum on_error_action how)
+{
+	return how == ON_ERROR_ACCEPT ? "accept" : how == ON_ERROR_REJECT ? "reject" : "tempfail";
+}
+
+/* apply_plan - replay the plan through libmilter; -1 if the MTA refused a change */
+static int
+apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid)
+{
+	const struct action_plan *p = &mc->plan;
+	const char *h;
+	size_t i;
+	int rc = 0;
+
+	/* Reverse order keeps the indices of the remaining ones valid (CVE-2022-48521). */
+	for (i = mc->forged_count; i-- > 0;)
+		if (smfi_chgheader(ctx, mc->forged[i].name, mc->forged[i].index, NULL) != MI_SUCCESS)
+			rc = -1;
+	if (p->reject)
+		return rc;
+	for (i = 0; i < p->delrcpt_count; i++)
+		if (smfi_delrcpt(ctx, (char *)p->delrcpt[i]) != MI_SUCCESS)
+			rc = -1;
+	for (i = 0; i < p->addrcpt_count; i++)
+		if (smfi_addrcpt(ctx, p->addrcpt[i]) != MI_SUCCESS)
+			rc = -1;
+	for (i = 0, h = p->headers.data; i < p->header_count; i++) {
+		const char *v = h + strlen(h) + 1;
+
+		if (smfi_addheader(ctx, (char *)h, (char *)v) != MI_SUCCESS)
+			rc = -1;
+		h = v + strlen(v) + 1;
+	}
+	if (p->quarantine && smfi_quarantine(ctx, (char *)p->quarantine_reason.data) != MI_SUCCESS)
+		rc = -1;
+	if (rc < 0)
+		log_warnx(qid, "the MTA refused a message change");
+	return rc;
+}
+
+/* elapsed_us - time since MAIL FROM */
+static long
+elapsed_us(const struct milter_conn *mc)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - mc->start.tv_sec) * 1000000L +
+	    (now.tv_nsec - mc->start.tv_nsec) / 1000;
+}
+
+/* record - write the audit record and the syslog summary; -1 if the audit write failed */
+static int
+record(struct milter_conn *mc, const char *qid, const char *action)
+{
+	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc) };
+	const struct conf *c = mc->scan->conf;
+	int rc;
+
+	audit_record(&mc->record, mc->scan, &ev);
+	rc = audit_write(&mc->record);
+	if (rc < 0)
+		log_warn(qid, "audit write to %s failed", c->audit_file);
+	if (c->audit_syslog_json) {
+		strbuf_truncate(&mc->record, mc->record.len - 1);	/* no newline in syslog */
+		log_raw(LOG_INFO, mc->record.data);
+	}
+	audit_summary(&mc->record, mc->scan, &ev);
+	log_raw(LOG_INFO, mc->record.data);
+	return rc;
+}
+
+/* milter_eom - classify, decide, record, then apply */
+static sfsistat
+milter_eom(SMFICTX *ctx)
+{
+	struct milter_conn *mc = conn_get(ctx);
+	const char *qid = smfi_getsymval(ctx, "i");
+	const struct conf *c;
+	sfsistat verdict = SMFIS_CONTINUE;
+
+	if (qid == NULL)
+		qid = "";
+	if (mc == NULL || mc->scan == NULL || mc->scan->conf == NULL) {
+		struct conf *now = milter_conf_get();
+
+		log_err(qid, "out of memory before end of message");
+		verdict = answer_error(ctx, now->on_error, "csp-milter: internal error, try again later");
+		conf_unref(&now);
+		return verdict;
+	}
+	c = mc->scan->conf;
+	if (mc->failed || scan_decide(mc->scan, 0) < 0) {
+		log_err(qid, "internal error while scanning: answering %s", error_action_name(c->on_error));
+		record(mc, qid, error_action_name(c->on_error));
+		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
+	}
+	action_plan_build(&mc->plan, mc->scan);
+	if (record(mc, qid, mc->plan.action) < 0 && c->on_audit_error != ON_ERROR_ACCEPT) {
+		/* Never decide without a record, unless told to. */
+		return answer_error(ctx, c->on_audit_error, "csp-milter: audit log unavailable, try again later");
+	}
+	if (apply_plan(ctx, mc, qid) < 0)
+		return answer_error(ctx, c->on_error, "csp-milter: cannot apply decision, try again later");
+	if (mc->plan.reject) {
+		smfi_setreply(ctx, c->reject_code, c->reject_xcode, mc->plan.reply_text.data);
+		verdict = SMFIS_REJECT;
+	}
+	return verdict;
+}
+
+/* milter_abort - the message ended early; the connection goes on */
+static sfsistat
+milter_abort(SMFICTX *ctx)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc != NULL)
+		conn_clear_message(mc);
+	return SMFIS_CONTINUE;
+}
+
+/* milter_close - free the connection state */
+static sfsistat
+milter_close(SMFICTX *ctx)
+{
+	struct milter_conn *mc = conn_get(ctx);
+
+	if (mc == NULL)
+		return SMFIS_CONTINUE;
+	conn_clear_message(mc);
+	free(mc->forged);
+	strbuf_release(&mc->hdr_names);
+	strbuf_release(&mc->record);
+	action_plan_release(&mc->plan);
+	scan_free(&mc->scan);
+	free(mc->client);
+	free(mc);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc milter_desc = {
+	"csp-milter",
+	SMFI_VERSION,
+	SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST,
+	milter_connect,
+	NULL,			/* helo */
+	milter_envfrom,
+	milter_envrcpt,
+	milter_header,
+	milter_eoh,
+	milter_body,
+	milter_eom,
+	milter_abort,
+	milter_close,
+	NULL,			/* unknown */
+	NULL,			/* data */
+	milter_negotiate,
+};
+
+/* socket_is_local - unix sockets and loopback inet addresses */
+static int
+socket_is_local(const char *spec)
+{
+	const char *at;
+
+	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0 || spec[0] == '/')
+		return 1;
+	if ((at = strchr(spec, '@')) == NULL)
+		return 0;	/* inet:port alone listens on every address */
+	at++;
+	return strcmp(at, "localhost") == 0 || strncmp(at, "127.", 4) == 0 ||
+	    strcmp(at, "::1") == 0 || strcmp(at, "[::1]") == 0;
+}
+
+/* socket_path - the file of a unix socket, or NULL */
+static const char *
+socket_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	return spec[0] == '/' ? spec : NULL;
+}
+
+/* set_socket_access - owner, group and mode of a unix socket */
+static int
+set_socket_access(const struct conf *c)
+{
+	const char *path = socket_path(c->socket);
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (path == NULL)
+		return 0;
+	if (*c->socket_owner != '\0') {
+		if ((pw = getpwnam(c->socket_owner)) == NULL) {
+			log_err(NULL, "socket_owner %s: no such user", c->socket_owner);
+			return -1;
+		}
+		uid = pw->pw_uid;
+	}
+	if (*c->socket_group != '\0') {
+		if ((gr = getgrnam(c->socket_group)) == NULL) {
+			log_err(NULL, "socket_group %s: no such group", c->socket_group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) {
+		log_warn(NULL, "chown %s", path);
+		return -1;
+	}
+	if (chmod(path, (mode_t)c->socket_mode) < 0) {
+		log_warn(NULL, "chmod %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* drop_privileges - become the configured user, with no supplementary groups */
+static int
+drop_privileges(const struct conf *c)
+{
+	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
+
+	if (*c->user == '\0') {
+		if (geteuid() == 0)
+			log_warnx(NULL, "running as root: set milter.user to drop privileges");
+		return 0;
+	}
+	if ((pw = getpwnam(c->user)) == NULL) {
+		log_err(NULL, "user %s: no such user", c->user);
+		return -1;
+	}
+	gid = pw->pw_gid;
+	if (*c->group != '\0') {
+		if ((gr = getgrnam(c->group)) == NULL) {
+			log_err(NULL, "group %s: no such group", c->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
+		log_warn(NULL, "cannot become %s", c->user);
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		log_err(NULL, "privileges could be regained after dropping them");
+		return -1;
+	}
+	return 0;
+}
+
+/* write_pidfile - our pid, for init scripts */
+static int
+write_pidfile(const char *path)
+{
+	FILE *fp;
+
+	if (*path == '\0')
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL) {
+		log_warn(NULL, "pidfile %s", path);
+		return -1;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+/* milter_main - serve until stopped */
 int
 milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground)
 {
-	fprintf(stderr, "csp-milter: milter mode is not built yet\n");
-	return 1;
+	static sigset_t reload_set;
+	const char *error;
+	struct conf *c;
+	pthread_t tid;
+	int rc;
+
+	milter_conf_path = conf_path;
+	milter_overrides = *ov;
+	if ((c = conf_load(conf_path, ov, &error)) == NULL) {
+		fprintf(stderr, "csp-milter: %s\n", error);
+		return 1;
+	}
+	milter_conf = c;
+	log_open("csp-milter", c->syslog_facility, foreground);
+	if (!socket_is_local(c->socket)) {
+		if (!c->allow_remote) {
+			log_err(NULL, "socket %s listens beyond loopback: set milter.allow_remote = true to allow it",
+			    c->socket);
+			return 1;
+		}
+		log_warnx(NULL, "socket %s listens beyond loopback (allow_remote is set)", c->socket);
+	}
+	if (smfi_setconn(c->socket) != MI_SUCCESS || smfi_register(milter_desc) != MI_SUCCESS ||
+	    smfi_settimeout(c->timeout) != MI_SUCCESS) {
+		log_err(NULL, "cannot set up the milter on %s", c->socket);
+		return 1;
+	}
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		log_err(NULL, "cannot open socket %s", c->socket);
+		return 1;
+	}
+	if (set_socket_access(c) < 0)
+		return 1;
+	if (!foreground && daemon(0, 0) < 0) {
+		log_warn(NULL, "daemon");
+		return 1;
+	}
+	if (!foreground && write_pidfile(c->pidfile) < 0)
+		return 1;
+	if (drop_privileges(c) < 0)
+		return 1;
+	if (audit_open(c->audit_file, &error) < 0) {
+		log_err(NULL, "%s", error);
+		return 1;
+	}
+	/* Block SIGUSR1 everywhere before libmilter starts its threads. */
+	sigemptyset(&reload_set);
+	sigaddset(&reload_set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &reload_set, NULL);
+	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0) {
+		log_err(NULL, "cannot start the reload thread");
+		return 1;
+	}
+	log_notice(NULL, "listening on %s: version %s, %zu rules, %zu customers, mode %s",
+	    c->socket, c->version, rule_set_count(c->rules), directory_count(c->directory),
+	    c->monitor ? "monitor" : "enforce");
+	rc = smfi_main();
+	log_notice(NULL, "stopped");
+	if (!foreground && *c->pidfile != '\0')
+		unlink(c->pidfile);
+	audit_close();
+	pthread_mutex_lock(&milter_conf_lock);
+	conf_unref(&milter_conf);
+	pthread_mutex_unlock(&milter_conf_lock);
+	return rc == MI_SUCCESS ? 0 : 1;
 }

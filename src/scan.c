@@ -189,20 +189,30 @@ scan_header_from(const struct scan *s, struct strbuf *tmp)
 	return tmp->data != NULL ? tmp->data : "";
 }
 
+/* scan_sender_is_vendor - the envelope sender or the header From is vendor-side */
+int
+scan_sender_is_vendor(const struct scan *s, int assume_vendor)
+{
+	struct strbuf from = STRBUF_INIT;
+	int vendor;
+
+	vendor = (s->mail_from.len > 0 && conf_is_vendor(s->conf, s->mail_from.data)) ||
+	    conf_is_vendor(s->conf, scan_header_from(s, &from)) ||
+	    (assume_vendor && s->mail_from.len == 0);
+	strbuf_release(&from);
+	return vendor;
+}
+
 /* scan_decide - classify and decide for each recipient */
 int
 scan_decide(struct scan *s, int assume_vendor)
 {
-	struct strbuf from = STRBUF_INIT;
 	const struct conf *c = s->conf;
 	size_t i;
 
 	if (mime_decoder_finish(s->decoder) < 0)
 		return -1;
-	s->vendor = (s->mail_from.len > 0 && conf_is_vendor(c, s->mail_from.data)) ||
-	    conf_is_vendor(c, scan_header_from(s, &from)) ||
-	    (assume_vendor && s->mail_from.len == 0);
-	strbuf_release(&from);
+	s->vendor = scan_sender_is_vendor(s, assume_vendor);
 	if (!s->vendor)
 		return 0;
 	if (classify_message(&c->classify, s->text, s->scratch, &s->result) < 0)

@@ -53,6 +53,9 @@ int scan_raw(struct scan *scan, const char *data, size_t len);
 /* scan_raw_file - the whole raw message from a descriptor */
 int scan_raw_fd(struct scan *scan, int fd);
 
+/* scan_sender_is_vendor - envelope sender or header From is vendor-side (after the headers) */
+int scan_sender_is_vendor(const struct scan *scan, int assume_vendor);
+
 /*
  * scan_decide - classify and decide for each recipient.  The sender is
  * vendor-side if the envelope sender or the header From is.  With

@@ -1,0 +1,232 @@
+/* audit - the audit trail */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+
+static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
+static int audit_fd = -1;
+static __thread char audit_error[512];
+
+/* audit_open_fd - open for appending, created 0640 */
+static int
+audit_open_fd(const char *path, const char **error_r)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0) {
+		snprintf(audit_error, sizeof(audit_error), "%s: cannot open audit file: %s",
+		    path, strerror(errno));
+		*error_r = audit_error;
+	}
+	return fd;
+}
+
+/* audit_open - first open */
+int
+audit_open(const char *path, const char **error_r)
+{
+	return audit_reopen(path, error_r);
+}
+
+/* audit_reopen - swap in a freshly opened file */
+int
+audit_reopen(const char *path, const char **error_r)
+{
+	int fd = -1, old;
+
+	if (*path != '\0' && (fd = audit_open_fd(path, error_r)) < 0)
+		return -1;
+	pthread_mutex_lock(&audit_lock);
+	old = audit_fd;
+	audit_fd = fd;
+	pthread_mutex_unlock(&audit_lock);
+	if (old >= 0)
+		close(old);
+	return 0;
+}
+
+/* audit_close - stop writing */
+void
+audit_close(void)
+{
+	const char *unused;
+
+	audit_reopen("", &unused);
+}
+
+/* audit_write - one record, one write */
+int
+audit_write(const struct strbuf *record)
+{
+	ssize_t n;
+	int rc = 0, saved;
+
+	pthread_mutex_lock(&audit_lock);
+	if (audit_fd >= 0) {
+		do
+			n = write(audit_fd, record->data, record->len);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)record->len) {
+			if (n >= 0)
+				errno = ENOSPC;	/* a short write on a regular file means full */
+			rc = -1;
+		}
+	}
+	saved = errno;
+	pthread_mutex_unlock(&audit_lock);
+	errno = saved;
+	return rc;
+}
+
+/* json_key_str - ,"key":"value" */
+static void
+json_key_str(struct strbuf *sb, const char *key, const char *value, size_t len)
+{
+	strbuf_appendf(sb, ",\"%s\":", key);
+	strbuf_append_json(sb, value != NULL ? value : "", value != NULL ? len : 0);
+}
+
+/* json_key_cstr - ,"key":"value" for a C string */
+static void
+json_key_cstr(struct strbuf *sb, const char *key, const char *value)
+{
+	json_key_str(sb, key, value, value != NULL ? strlen(value) : 0);
+}
+
+/* cap_utf8 - length of s cut to max bytes on a character boundary */
+static size_t
+cap_utf8(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* append_time - RFC 3339 UTC with microseconds */
+static void
+append_time(struct strbuf *sb)
+{
+	struct timeval tv;
+	struct tm tm;
+	char buf[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	strbuf_appendf(sb, "\"%s.%06ldZ\"", buf, (long)tv.tv_usec);
+}
+
+/* header_value - a decoded top-level header, "" when absent */
+static const char *
+header_value(const struct scan *scan, const char *name, size_t *len_r)
+{
+	const char *v = msg_text_header_find(scan->text, name, len_r);
+
+	if (v == NULL) {
+		*len_r = 0;
+		return "";
+	}
+	return v;
+}
+
+/* audit_record - the JSON record of one message */
+void
+audit_record(struct strbuf *out, const struct scan *scan, const struct audit_event *ev)
+{
+	const struct conf *c = scan->conf;
+	const struct classify_result *res = &scan->result;
+	const char *v, *ex;
+	size_t len, i;
+	int k;
+
+	strbuf_reset(out);
+	strbuf_append_str(out, "{\"time\":");
+	append_time(out);
+	json_key_cstr(out, "instance", c->instance);
+	json_key_cstr(out, "queue_id", ev->queue_id);
+	json_key_cstr(out, "client", ev->client);
+	json_key_str(out, "mail_from", scan->mail_from.data, scan->mail_from.len);
+	v = header_value(scan, "From", &len);
+	json_key_str(out, "header_from", v, cap_utf8(v, len, 500));
+	v = header_value(scan, "Message-ID", &len);
+	json_key_str(out, "message_id", v, cap_utf8(v, len, 500));
+	v = header_value(scan, "Subject", &len);
+	if (c->audit_redact_subject)
+		json_key_cstr(out, "subject", len > 0 ? "[redacted]" : "");
+	else
+		json_key_str(out, "subject", v, cap_utf8(v, len, c->audit_subject_max));
+	strbuf_appendf(out, ",\"size\":%zu", scan->size);
+	if (scan->vendor) {
+		strbuf_appendf(out, ",\"class\":\"%s\",\"scores\":{", csp_class_name(res->class));
+		for (k = 0; k < CLASS_RULED; k++)
+			strbuf_appendf(out, "%s\"%s\":%ld", k ? "," : "",
+			    csp_class_name((enum csp_class)k), res->score[k]);
+		strbuf_appendf(out, "},\"uncertain\":%s", res->uncertain ? "true" : "false");
+		json_key_str(out, "uncertain_reason", res->reason.data, res->reason.len);
+	} else
+		strbuf_append_str(out, ",\"class\":\"\",\"scores\":{},\"uncertain\":false,\"uncertain_reason\":\"\"");
+	strbuf_append_str(out, ",\"rules\":[");
+	for (i = 0; scan->vendor && i < res->match_count; i++) {
+		const struct classify_match *m = &res->matches[i];
+		const struct rule_spec *spec = rule_set_spec(c->rules, m->rule);
+
+		strbuf_append_str(out, i ? ",{\"id\":" : "{\"id\":");
+		strbuf_append_json(out, spec->id, strlen(spec->id));
+		strbuf_appendf(out, ",\"class\":\"%s\",\"target\":\"%s\"",
+		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target));
+		ex = classify_excerpt(res, m, &len);
+		json_key_str(out, "excerpt", ex, len);
+		strbuf_append_char(out, '}');
+	}
+	strbuf_append_str(out, "],\"recipients\":[");
+	for (i = 0; i < scan->rcpt_count; i++) {
+		const struct scan_rcpt *r = &scan->rcpts[i];
+
+		strbuf_append_str(out, i ? ",{\"rcpt\":" : "{\"rcpt\":");
+		strbuf_append_json(out, r->rcpt, strlen(r->rcpt));
+		json_key_cstr(out, "customer", r->cust ? r->cust->customer_id : "");
+		json_key_cstr(out, "partner", r->cust ? r->cust->partner : "");
+		json_key_cstr(out, "decision", scan->vendor ? decision_name(r->decision) : "untouched");
+		strbuf_append_char(out, '}');
+	}
+	strbuf_append_str(out, "]");
+	json_key_cstr(out, "action", ev->action);
+	json_key_cstr(out, "mode", c->monitor ? "monitor" : "enforce");
+	json_key_cstr(out, "config_version", c->version);
+	strbuf_appendf(out, ",\"elapsed_us\":%ld}\n", ev->elapsed_us);
+}
+
+/* audit_summary - one greppable line in Postfix's style */
+void
+audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_event *ev)
+{
+	const struct classify_result *res = &scan->result;
+	size_t i;
+
+	strbuf_reset(out);
+	strbuf_appendf(out, "%s: csp-milter: class=%s action=%s%s from=<%s> rcpt=",
+	    ev->queue_id && *ev->queue_id ? ev->queue_id : "NOQUEUE",
+	    scan->vendor ? csp_class_name(res->class) : "none", ev->action,
+	    scan->vendor && res->uncertain ? " uncertain=yes" : "",
+	    scan->mail_from.data ? scan->mail_from.data : "");
+	for (i = 0; i < scan->rcpt_count && i < 20; i++)
+		strbuf_appendf(out, "%s%s", i ? "," : "", scan->rcpts[i].rcpt);
+	if (scan->rcpt_count > 20)
+		strbuf_appendf(out, ",...(%zu)", scan->rcpt_count);
+	strbuf_append_str(out, " rule=");
+	for (i = 0; scan->vendor && i < res->match_count && i < 10; i++)
+		strbuf_appendf(out, "%s%s", i ? "," : "", rule_set_spec(scan->conf->rules, res->matches[i].rule)->id);
+	if (i == 0)
+		strbuf_append_char(out, '-');
+}

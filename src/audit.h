@@ -1,0 +1,39 @@
+/* audit - the audit trail: one JSON record per message, and its syslog summary */
+#ifndef CSP_AUDIT_H
+#define CSP_AUDIT_H
+
+#include <stddef.h>
+#include "conf.h"
+#include "scan.h"
+#include "strbuf.h"
+
+/*
+ * The only module that writes the audit file.  Each record is one line of
+ * JSON appended with a single write(2), so records from concurrent threads
+ * never interleave.  The record is written before the verdict goes back to
+ * the MTA; a failed write is reported to the caller, which applies
+ * on_audit_error.  The field names are a contract: see csp-milter-audit(1)
+ * and csp-milter.conf(5).  audit_open, audit_reopen and audit_write are
+ * thread-safe.
+ */
+struct audit_event {
+	const char *queue_id;
+	const char *client;	/* client address */
+	const char *action;	/* overall: untouched deliver tag reroute reject quarantine tempfail accept */
+	long elapsed_us;
+};
+
+/* audit_open - open (create 0640) the audit file for appending; "" disables */
+int audit_open(const char *path, const char **error_r);
+/* audit_reopen - reopen after rotation (or a new path); the old file stays open on failure */
+int audit_reopen(const char *path, const char **error_r);
+void audit_close(void);
+
+/* audit_record - build the JSON record of one message into out */
+void audit_record(struct strbuf *out, const struct scan *scan, const struct audit_event *ev);
+/* audit_write - append one record line; 0, or -1 with errno */
+int audit_write(const struct strbuf *record);
+/* audit_summary - the Postfix-style syslog line: "QUEUEID: csp-milter: class=... action=..." */
+void audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_event *ev);
+
+#endif
