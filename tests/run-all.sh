@@ -1,0 +1,30 @@
+#!/bin/sh
+# run-all.sh - every test: the normal build's make check (unit, e2e through a
+# real Postfix, CLI and corpus checks), the same under ASan+UBSan, the fuzz
+# smoke runs, and make distcheck.  Installs what it needs first.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh contrib/install-deps.sh
+autoreconf -fi
+jobs=$(nproc)
+build=${CSP_BUILD_DIR:-$top/_build}
+rm -rf "$build"
+mkdir -p "$build/normal" "$build/asan"
+
+echo "== normal build: make check"
+(cd "$build/normal" && "$top/configure" -q && make -j"$jobs" && make -j"$jobs" check) ||
+	{ cat "$build"/normal/tests/*.log "$build"/normal/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+
+echo "== sanitizer build (ASan+UBSan): make check"
+(cd "$build/asan" && "$top/configure" -q --enable-sanitizers && make -j"$jobs" &&
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	make -j"$jobs" check) ||
+	{ cat "$build"/asan/tests/*.log "$build"/asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+
+echo "== fuzz smoke"
+(cd "$build/normal" && make fuzz-smoke)
+
+echo "== distcheck"
+(cd "$build/normal" && make -j"$jobs" distcheck)
+echo "all test stages passed"
