@@ -1,0 +1,890 @@
+/* mime_decoder - push-style streaming decoder from wire bytes to msg_text */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "charset.h"
+#include "html_text.h"
+#include "mime_decoder.h"
+#include "mime_encoding.h"
+#include "mime_header.h"
+#include "strbuf.h"
+
+/*
+ * The body is scanned once, line by line, without ever holding a whole
+ * line: content runs are handed on as spans that end where a line starts
+ * with '-' (a possible boundary).  Only such a line is collected, and
+ * only until it is longer than the longest active boundary plus the
+ * "--" on each side; by then it either matched or it is content.  The
+ * multipart and message/rfc822 nesting lives on an explicit stack capped
+ * by limits.max_depth.  Part headers are collected a line at a time into
+ * buffers capped by limits.max_header_len.
+ */
+
+#define BOUNDARY_MAX	998	/* longer boundary parameters are not honoured */
+#define FRAMES_HARD_MAX	4096	/* whatever the configured depth */
+
+enum md_mode {
+	MD_HEADER,		/* reading a header block */
+	MD_BODY,		/* reading a body */
+	MD_DONE,		/* a limit was hit: ignore the rest */
+};
+
+enum md_action {
+	MD_SKIP,		/* preamble, epilogue, attachment */
+	MD_TEXT,
+	MD_HTML,
+};
+
+enum md_frame_kind {
+	MD_MULTIPART,
+	MD_MESSAGE,
+};
+
+struct md_frame {
+	enum md_frame_kind kind;
+	struct strbuf boundary;	/* multipart only */
+	int digest;		/* multipart/digest: parts default to message/rfc822 */
+};
+
+/* The header fields of the part being read that matter for decoding. */
+struct md_part {
+	struct strbuf type;	/* lower-cased type/subtype, "" if malformed */
+	struct strbuf charset;
+	struct strbuf boundary;
+	struct strbuf filename;
+	struct strbuf name;	/* Content-Type name=, if no filename */
+	enum mime_cte cte;
+	int have_type;
+	int have_cte;
+	int have_charset;
+	size_t nheaders;
+	int top;		/* the message's own header block */
+	int nested;		/* the header block of a message/rfc822 part */
+	int in_digest;
+};
+
+struct mime_decoder {
+	struct mime_limits limits;
+	struct msg_text *out;
+	struct charset_cache *cc;
+	struct html_text *html;
+
+	struct md_frame *frames;
+	size_t depth, frames_cap;
+	size_t nboundaries;	/* frames with a boundary */
+	size_t line_cap;	/* bytes of a line needed to match any boundary */
+	size_t nparts;
+
+	enum md_mode mode;
+	int top_done;		/* the top-level header block ended */
+	int first_line;
+
+	struct strbuf hline;	/* header mode: the current physical line */
+	struct strbuf hfield;	/* header mode: the current unfolded field */
+	struct md_part part;
+
+	int line_start;		/* body mode: at the start of a line */
+	int in_lbuf;		/* collecting a line that may be a boundary */
+	int skip_line;		/* dropping the rest of a boundary line */
+	struct strbuf lbuf;
+
+	enum md_action action;
+	int plain;		/* identity encoding and UTF-8: no copies */
+	struct mime_encoding enc;
+	struct charset_conv conv;
+	struct strbuf dbuf;
+	struct strbuf cbuf;
+	struct strbuf tmp;
+	struct strbuf tmp2;
+};
+
+static void feed(struct mime_decoder *, const char *, size_t);
+
+/* mime_decoder_new - a decoder with its converters and buffers */
+struct mime_decoder *
+mime_decoder_new(const struct mime_limits *limits)
+{
+	struct mime_decoder *md = calloc(1, sizeof(*md));
+
+	if (md == NULL)
+		return NULL;
+	md->limits = *limits;
+	if (md->limits.max_depth > FRAMES_HARD_MAX)
+		md->limits.max_depth = FRAMES_HARD_MAX;
+	md->cc = charset_cache_new();
+	md->html = html_text_new();
+	if (md->cc == NULL || md->html == NULL) {
+		mime_decoder_free(&md);
+		return NULL;
+	}
+	return md;
+}
+
+/* part_release - free the storage of a part */
+static void
+part_release(struct md_part *p)
+{
+	strbuf_release(&p->type);
+	strbuf_release(&p->charset);
+	strbuf_release(&p->boundary);
+	strbuf_release(&p->filename);
+	strbuf_release(&p->name);
+}
+
+/* mime_decoder_free - release and clear the caller's pointer */
+void
+mime_decoder_free(struct mime_decoder **mdp)
+{
+	struct mime_decoder *md = *mdp;
+	size_t i;
+
+	if (md == NULL)
+		return;
+	for (i = 0; i < md->frames_cap; i++)
+		strbuf_release(&md->frames[i].boundary);
+	free(md->frames);
+	charset_cache_free(&md->cc);
+	html_text_free(&md->html);
+	part_release(&md->part);
+	strbuf_release(&md->hline);
+	strbuf_release(&md->hfield);
+	strbuf_release(&md->lbuf);
+	strbuf_release(&md->dbuf);
+	strbuf_release(&md->cbuf);
+	strbuf_release(&md->tmp);
+	strbuf_release(&md->tmp2);
+	free(md);
+	*mdp = NULL;
+}
+
+/* part_reset - forget the previous part's fields, keep the storage */
+static void
+part_reset(struct md_part *p, int top, int nested, int in_digest)
+{
+	strbuf_reset(&p->type);
+	strbuf_reset(&p->charset);
+	strbuf_reset(&p->boundary);
+	strbuf_reset(&p->filename);
+	strbuf_reset(&p->name);
+	p->cte = MIME_CTE_IDENTITY;
+	p->have_type = p->have_cte = p->have_charset = 0;
+	p->nheaders = 0;
+	p->top = top;
+	p->nested = nested;
+	p->in_digest = in_digest;
+}
+
+/* mime_decoder_reset - start a new message */
+void
+mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
+{
+	md->out = out;
+	md->depth = 0;
+	md->nboundaries = 0;
+	md->line_cap = 0;
+	md->nparts = 1;
+	md->mode = MD_HEADER;
+	md->top_done = 0;
+	md->first_line = 1;
+	strbuf_reset(&md->hline);
+	strbuf_reset(&md->hfield);
+	part_reset(&md->part, 1, 0, 0);
+	md->line_start = 1;
+	md->in_lbuf = 0;
+	md->skip_line = 0;
+	strbuf_reset(&md->lbuf);
+	md->action = MD_SKIP;
+	md->plain = 0;
+}
+
+/* limit - record a structure limit */
+static void
+limit(struct mime_decoder *md, const char *reason)
+{
+	msg_text_set_flag(md->out, MSG_TEXT_LIMIT, reason);
+}
+
+/* uncertain - record a second reading */
+static void
+uncertain(struct mime_decoder *md, const char *reason)
+{
+	msg_text_set_flag(md->out, MSG_TEXT_UNCERTAIN, reason);
+}
+
+/* unknown_charset - mark the message, naming the charset (bounded) */
+static void
+unknown_charset(struct mime_decoder *md, const char *name, size_t len)
+{
+	strbuf_reset(&md->tmp2);
+	strbuf_append_str(&md->tmp2, "unknown charset ");
+	charset_safe_name(&md->tmp2, name, len);
+	uncertain(md, md->tmp2.data);
+}
+
+/* bounded_append - append to a header buffer without passing the cap */
+static void
+bounded_append(struct mime_decoder *md, struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n > md->limits.max_header_len) {
+		n = sb->len < md->limits.max_header_len ?
+		    md->limits.max_header_len - sb->len : 0;
+		limit(md, "header line too long");
+	}
+	if (n > 0)
+		strbuf_append(sb, s, n);
+}
+
+/* recompute_boundaries - refresh the boundary count and line cap after a push or pop */
+static void
+recompute_boundaries(struct mime_decoder *md)
+{
+	size_t i;
+
+	md->nboundaries = 0;
+	md->line_cap = 0;
+	for (i = 0; i < md->depth; i++) {
+		if (md->frames[i].kind != MD_MULTIPART)
+			continue;
+		md->nboundaries++;
+		if (md->frames[i].boundary.len + 4 > md->line_cap)
+			md->line_cap = md->frames[i].boundary.len + 4;
+	}
+}
+
+/* push_frame - open a container; NULL when the depth limit is hit */
+static struct md_frame *
+push_frame(struct mime_decoder *md, enum md_frame_kind kind)
+{
+	struct md_frame *f;
+
+	if (md->depth >= md->limits.max_depth) {
+		limit(md, "MIME nesting too deep");
+		return NULL;
+	}
+	if (md->depth == md->frames_cap) {
+		size_t cap = md->frames_cap ? md->frames_cap * 2 : 8;
+
+		if (cap > md->limits.max_depth)
+			cap = md->limits.max_depth;
+		f = realloc(md->frames, cap * sizeof(*f));
+		if (f == NULL) {
+			limit(md, "out of memory for MIME nesting");
+			return NULL;
+		}
+		memset(f + md->frames_cap, 0, (cap - md->frames_cap) * sizeof(*f));
+		md->frames = f;
+		md->frames_cap = cap;
+	}
+	f = &md->frames[md->depth++];
+	f->kind = kind;
+	f->digest = 0;
+	strbuf_reset(&f->boundary);
+	return f;
+}
+
+/* content - decode a span of the current leaf's body */
+static void
+content(struct mime_decoder *md, const char *data, size_t len)
+{
+	const char *p = data;
+	size_t n = len;
+
+	if (md->action == MD_SKIP || len == 0 || msg_text_full(md->out))
+		return;
+	if (!md->plain) {
+		strbuf_reset(&md->dbuf);
+		mime_encoding_feed(&md->enc, &md->dbuf, data, len);
+		strbuf_reset(&md->cbuf);
+		charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
+		p = md->cbuf.data;
+		n = md->cbuf.len;
+	}
+	if (n == 0)
+		return;
+	if (md->action == MD_HTML)
+		html_text_feed(md->html, p, n);
+	else
+		msg_text_body_append(md->out, p, n);
+}
+
+/* leaf_close - end the current text part, flushing every stage */
+static void
+leaf_close(struct mime_decoder *md)
+{
+	if (md->action == MD_SKIP)
+		return;
+	strbuf_reset(&md->dbuf);
+	mime_encoding_finish(&md->enc, &md->dbuf);
+	strbuf_reset(&md->cbuf);
+	charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
+	charset_conv_finish(&md->conv, &md->cbuf);
+	if (md->action == MD_HTML) {
+		if (md->cbuf.len > 0)
+			html_text_feed(md->html, md->cbuf.data, md->cbuf.len);
+		html_text_end(md->html);
+	} else {
+		if (md->cbuf.len > 0)
+			msg_text_body_append(md->out, md->cbuf.data, md->cbuf.len);
+		msg_text_body_end(md->out);
+	}
+	md->action = MD_SKIP;
+}
+
+/* leaf_open - start decoding a text/plain or text/html part */
+static void
+leaf_open(struct mime_decoder *md, int html)
+{
+	struct md_part *p = &md->part;
+	const char *cs = p->charset.len > 0 ? p->charset.data : "us-ascii";
+	size_t cslen = p->charset.len > 0 ? p->charset.len : 8;
+
+	if (charset_conv_open(md->cc, &md->conv, cs, cslen) < 0)
+		unknown_charset(md, cs, cslen);
+	mime_encoding_init(&md->enc, p->cte);
+	md->plain = p->cte == MIME_CTE_IDENTITY && md->conv.entry == NULL &&
+	    !md->conv.utf16_detect;
+	md->action = html ? MD_HTML : MD_TEXT;
+	if (html)
+		html_text_begin(md->html, md->out);
+	else
+		msg_text_body_begin(md->out, 0);
+}
+
+/* begin_part - a boundary opened a new part inside frame k */
+static void
+begin_part(struct mime_decoder *md, int nested, int in_digest)
+{
+	if (++md->nparts > md->limits.max_parts) {
+		limit(md, "too many MIME parts");
+		md->mode = MD_DONE;
+		return;
+	}
+	part_reset(&md->part, 0, nested, in_digest);
+	strbuf_reset(&md->hline);
+	strbuf_reset(&md->hfield);
+	md->mode = MD_HEADER;
+}
+
+/* add_part - list a leaf with its file name */
+static void
+add_part(struct mime_decoder *md, const char *type)
+{
+	const struct md_part *p = &md->part;
+	const char *fn = p->filename.len > 0 ? p->filename.data :
+	    p->name.len > 0 ? p->name.data : NULL;
+
+	msg_text_add_part(md->out, type, fn);
+}
+
+/* end_headers - the part's header block is complete: decide what its body is */
+static void
+end_headers(struct mime_decoder *md)
+{
+	struct md_part *p = &md->part;
+	struct md_frame *f;
+	const char *type;
+
+	if (p->top)
+		md->top_done = 1;
+	md->mode = MD_BODY;
+	md->line_start = 1;
+	md->action = MD_SKIP;
+	if (p->type.len > 0)
+		type = p->type.data;
+	else
+		type = p->in_digest ? "message/rfc822" : "text/plain";
+	if (strncmp(type, "multipart/", 10) == 0 && p->boundary.len > 0) {
+		if ((f = push_frame(md, MD_MULTIPART)) == NULL)
+			return;
+		strbuf_append(&f->boundary, p->boundary.data, p->boundary.len);
+		f->digest = strcmp(type, "multipart/digest") == 0;
+		recompute_boundaries(md);
+		return;		/* the preamble is skipped */
+	}
+	if ((strcmp(type, "message/rfc822") == 0 || strcmp(type, "message/global") == 0) &&
+	    p->cte == MIME_CTE_IDENTITY) {
+		if (push_frame(md, MD_MESSAGE) == NULL)
+			return;
+		begin_part(md, 1, 0);
+		return;
+	}
+	if (strcmp(type, "text/html") == 0) {
+		add_part(md, type);
+		leaf_open(md, 1);
+	} else if (strcmp(type, "text/plain") == 0 || strncmp(type, "multipart/", 10) == 0) {
+		/* A multipart without a boundary is read as plain text. */
+		add_part(md, "text/plain");
+		leaf_open(md, 0);
+	} else
+		add_part(md, type);
+}
+
+/* header_is - the field name equals name */
+static int
+header_is(const char *field, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(field, name, len) == 0;
+}
+
+/* content_type - record a Content-Type field, noting a disagreeing second one */
+static void
+content_type(struct mime_decoder *md, const char *v, size_t len)
+{
+	struct md_part *p = &md->part;
+	struct strbuf *t = &md->tmp2;
+	int r;
+
+	strbuf_reset(t);
+	mime_header_content_type(t, v, len);
+	if (!p->have_type) {
+		p->have_type = 1;
+		strbuf_append(&p->type, t->data != NULL ? t->data : "", t->len);
+	} else if (t->len != p->type.len || (t->len > 0 && memcmp(t->data, p->type.data, t->len) != 0)) {
+		uncertain(md, "conflicting Content-Type headers");
+		return;
+	}
+	strbuf_reset(t);
+	r = mime_header_param(NULL, t, v, len, "boundary");
+	if (r >= 0) {
+		if (r & MIME_HEADER_CONFLICT)
+			uncertain(md, "conflicting boundary parameters");
+		if (t->len > BOUNDARY_MAX)
+			limit(md, "boundary too long");
+		else if (p->boundary.len > 0 && (t->len != p->boundary.len ||
+		    memcmp(t->data, p->boundary.data, t->len) != 0))
+			uncertain(md, "conflicting Content-Type headers");
+		else if (p->boundary.len == 0)
+			strbuf_append(&p->boundary, t->data != NULL ? t->data : "", t->len);
+	}
+	strbuf_reset(t);
+	r = mime_header_param(NULL, t, v, len, "charset");
+	if (r >= 0) {
+		if (r & MIME_HEADER_CONFLICT)
+			uncertain(md, "conflicting charset parameters");
+		if (p->have_charset && (t->len != p->charset.len ||
+		    strncasecmp(t->data != NULL ? t->data : "", p->charset.data, t->len) != 0))
+			uncertain(md, "conflicting Content-Type headers");
+		else if (!p->have_charset) {
+			p->have_charset = 1;
+			strbuf_append(&p->charset, t->data != NULL ? t->data : "", t->len);
+		}
+	}
+	if (p->name.len == 0) {
+		r = mime_header_param(md->cc, &p->name, v, len, "name");
+		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
+			uncertain(md, "unknown charset in file name");
+	}
+}
+
+/* field - act on one complete header field */
+static void
+field(struct mime_decoder *md, char *f, size_t len)
+{
+	struct md_part *p = &md->part;
+	const char *colon = memchr(f, ':', len);
+	size_t nl, vl, i;
+	const char *v;
+	enum mime_cte cte;
+	int r;
+
+	if (colon == NULL || colon == f)
+		return;
+	nl = (size_t)(colon - f);
+	while (nl > 0 && (f[nl - 1] == ' ' || f[nl - 1] == '\t'))
+		nl--;
+	for (i = 0; i < nl; i++)
+		if ((unsigned char)f[i] <= 0x20 || (unsigned char)f[i] >= 0x7f)
+			return;
+	if (nl == 0)
+		return;
+	if (++p->nheaders > md->limits.max_headers) {
+		if (p->nheaders == md->limits.max_headers + 1)
+			limit(md, "too many header fields");
+		return;
+	}
+	v = colon + 1;
+	vl = len - (size_t)(v - f);
+	while (vl > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	if (p->top || (p->nested && (header_is(f, nl, "subject") || header_is(f, nl, "from")))) {
+		strbuf_reset(&md->tmp);
+		strbuf_reset(&md->tmp2);
+		r = mime_header_decode(md->cc, &md->tmp, v, vl, &md->tmp2);
+		if (r & MIME_HEADER_UNKNOWN_CHARSET)
+			unknown_charset(md, md->tmp2.data, md->tmp2.len);
+		if (p->top) {
+			char save = f[nl];
+
+			f[nl] = '\0';
+			msg_text_add_header(md->out, f, md->tmp.data != NULL ? md->tmp.data : "",
+			    md->tmp.len);
+			f[nl] = save;
+		} else {
+			msg_text_body_begin(md->out, 0);
+			msg_text_body_append(md->out, f, nl);
+			msg_text_body_append(md->out, ": ", 2);
+			msg_text_body_append(md->out, md->tmp.data != NULL ? md->tmp.data : "",
+			    md->tmp.len);
+			msg_text_body_append(md->out, "\n", 1);
+			msg_text_body_end(md->out);
+		}
+	}
+	if (header_is(f, nl, "content-type")) {
+		content_type(md, v, vl);
+	} else if (header_is(f, nl, "content-transfer-encoding")) {
+		mime_encoding_parse(v, vl, &cte);
+		if (p->have_cte && cte != p->cte)
+			uncertain(md, "conflicting Content-Transfer-Encoding headers");
+		else if (!p->have_cte) {
+			p->have_cte = 1;
+			p->cte = cte;
+		}
+	} else if (header_is(f, nl, "content-disposition") && p->filename.len == 0) {
+		r = mime_header_param(md->cc, &p->filename, v, vl, "filename");
+		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
+			uncertain(md, "unknown charset in file name");
+	}
+}
+
+/* flush_field - process the pending unfolded field */
+static void
+flush_field(struct mime_decoder *md)
+{
+	if (md->hfield.len > 0)
+		field(md, md->hfield.data, md->hfield.len);
+	strbuf_reset(&md->hfield);
+}
+
+/* match_boundary - which active boundary the line is; -1 if none */
+static int
+match_boundary(struct mime_decoder *md, const char *s, size_t n, int eol, int *close_r)
+{
+	size_t i, bl, rn, best_len = 0;
+	int best = -1;
+	const char *rest;
+
+	if (n < 2 || s[0] != '-' || s[1] != '-')
+		return -1;
+	for (i = 0; i < md->depth; i++) {
+		const struct md_frame *f = &md->frames[i];
+
+		if (f->kind != MD_MULTIPART)
+			continue;
+		bl = f->boundary.len;
+		if (n < 2 + bl || memcmp(s + 2, f->boundary.data, bl) != 0)
+			continue;
+		rest = s + 2 + bl;
+		rn = n - 2 - bl;
+		if (rn == 0 && !eol)
+			continue;
+		if (rn > 0 && rest[0] == '-') {
+			if (rn < 2 || rest[1] != '-')
+				continue;
+			if (best < 0 || bl >= best_len) {
+				best = (int)i;
+				best_len = bl;
+				*close_r = 1;
+			}
+			continue;
+		}
+		if (rn > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\r' &&
+		    rest[0] != '\n')
+			continue;
+		if (best < 0 || bl >= best_len) {
+			best = (int)i;
+			best_len = bl;
+			*close_r = 0;
+		}
+	}
+	return best;
+}
+
+/* boundary - a boundary of frame k: close what is inside it */
+static void
+boundary(struct mime_decoder *md, size_t k, int close)
+{
+	int digest = md->frames[k].digest;
+
+	if (md->mode == MD_HEADER)
+		end_headers(md);	/* a part cut short in its header block */
+	leaf_close(md);
+	if (md->mode == MD_DONE)
+		return;
+	md->depth = close ? k : k + 1;
+	recompute_boundaries(md);
+	if (close) {
+		md->mode = MD_BODY;	/* the epilogue is skipped */
+		md->action = MD_SKIP;
+	} else
+		begin_part(md, 0, digest);
+}
+
+/* header_line_one - one header line without CR */
+static void
+header_line_one(struct mime_decoder *md, char *s, size_t n)
+{
+	int k, close = 0;
+
+	if (md->first_line && md->part.top && n >= 5 && memcmp(s, "From ", 5) == 0) {
+		md->first_line = 0;
+		return;		/* mbox separator */
+	}
+	md->first_line = 0;
+	if (md->nboundaries > 0 && n >= 2 && s[0] == '-' && s[1] == '-' &&
+	    (k = match_boundary(md, s, n, 1, &close)) >= 0) {
+		flush_field(md);
+		boundary(md, (size_t)k, close);
+		return;
+	}
+	if (n == 0) {
+		flush_field(md);
+		end_headers(md);
+		return;
+	}
+	if ((s[0] == ' ' || s[0] == '\t') && md->hfield.len > 0) {
+		bounded_append(md, &md->hfield, s, n);
+		return;
+	}
+	flush_field(md);
+	if (memchr(s, ':', n) != NULL) {
+		bounded_append(md, &md->hfield, s, n);
+		return;
+	}
+	/* Not a header: the header block ended without its empty line. */
+	end_headers(md);
+	if (md->mode == MD_BODY) {
+		feed(md, s, n);
+		feed(md, "\n", 1);
+	}
+}
+
+/* header_line - one physical line of a header block (without its line end) */
+static void
+header_line(struct mime_decoder *md, char *s, size_t n)
+{
+	char *cr;
+
+	/*
+	 * A bare CR may hide a header from one reader and show it to another:
+	 * mark the message, then read the CR as a line break like most agents.
+	 * If the block ends inside the line, the rest of the line is dropped.
+	 */
+	while ((cr = memchr(s, '\r', n)) != NULL && md->mode == MD_HEADER) {
+		uncertain(md, "bare CR in header block");
+		header_line_one(md, s, (size_t)(cr - s));
+		n -= (size_t)(cr - s) + 1;
+		s = cr + 1;
+	}
+	if (md->mode == MD_HEADER)
+		header_line_one(md, s, n);
+}
+
+/* header_bytes - take bytes of a header block up to a line end; returns bytes used */
+static size_t
+header_bytes(struct mime_decoder *md, const char *data, size_t len)
+{
+	const char *lf = memchr(data, '\n', len);
+	size_t n = lf != NULL ? (size_t)(lf - data) : len;
+	struct strbuf line;
+
+	bounded_append(md, &md->hline, data, n);
+	if (lf == NULL)
+		return len;
+	/* header_line may feed part of the line back in: work on a copy. */
+	line = md->hline;
+	md->hline.data = NULL;
+	md->hline.len = md->hline.cap = 0;
+	if (line.len > 0 && line.data[line.len - 1] == '\r')
+		line.len--;
+	header_line(md, line.data != NULL ? line.data : (char *)"", line.len);
+	if (md->hline.data == NULL) {
+		md->hline = line;
+		strbuf_reset(&md->hline);
+	} else
+		strbuf_release(&line);
+	return n + 1;
+}
+
+/* decide - the collected line is complete enough: boundary or content */
+static int
+decide(struct mime_decoder *md, int eol)
+{
+	int k, close = 0;
+
+	md->in_lbuf = 0;
+	k = match_boundary(md, md->lbuf.data, md->lbuf.len, eol, &close);
+	if (k < 0) {
+		content(md, md->lbuf.data, md->lbuf.len);
+		return 0;
+	}
+	boundary(md, (size_t)k, close);
+	return 1;
+}
+
+/* body_bytes - scan body bytes for boundaries; returns bytes used */
+static size_t
+body_bytes(struct mime_decoder *md, const char *data, size_t len)
+{
+	const char *lf;
+	size_t i = 0, j, n, room;
+
+	while (i < len) {
+		if (md->skip_line) {
+			if ((lf = memchr(data + i, '\n', len - i)) == NULL)
+				return len;
+			md->skip_line = 0;
+			md->line_start = 1;
+			i = (size_t)(lf - data) + 1;
+			if (md->mode != MD_BODY)
+				return i;
+			continue;
+		}
+		if (md->in_lbuf) {
+			lf = memchr(data + i, '\n', len - i);
+			n = lf != NULL ? (size_t)(lf - data) + 1 - i : len - i;
+			room = md->line_cap - md->lbuf.len;
+			if (n > room) {
+				strbuf_append(&md->lbuf, data + i, room);
+				i += room;
+				md->line_start = 0;
+				if (decide(md, 0)) {
+					md->skip_line = 1;
+					return i;
+				}
+				continue;
+			}
+			strbuf_append(&md->lbuf, data + i, n);
+			i += n;
+			if (lf == NULL)
+				return len;
+			md->line_start = 1;
+			if (decide(md, 1))
+				return i;
+			continue;
+		}
+		if (md->line_start && md->nboundaries > 0 && data[i] == '-') {
+			md->in_lbuf = 1;
+			strbuf_reset(&md->lbuf);
+			continue;
+		}
+		md->line_start = 0;
+		if (md->nboundaries == 0) {
+			content(md, data + i, len - i);
+			return len;
+		}
+		/* A span runs to a line that starts with '-', or to the end. */
+		for (j = i;;) {
+			lf = memchr(data + j, '\n', len - j);
+			if (lf == NULL) {
+				j = len;
+				break;
+			}
+			j = (size_t)(lf - data) + 1;
+			if (j == len || data[j] == '-') {
+				md->line_start = 1;
+				break;
+			}
+		}
+		content(md, data + i, j - i);
+		i = j;
+	}
+	return len;
+}
+
+/* feed - push bytes through whichever block we are in */
+static void
+feed(struct mime_decoder *md, const char *data, size_t len)
+{
+	size_t n;
+
+	while (len > 0 && md->mode != MD_DONE) {
+		if (md->mode == MD_HEADER)
+			n = header_bytes(md, data, len);
+		else
+			n = body_bytes(md, data, len);
+		data += n;
+		len -= n;
+	}
+}
+
+/* mime_decoder_header - one top-level header from the milter */
+int
+mime_decoder_header(struct mime_decoder *md, const char *name, const char *value)
+{
+	size_t vlen = strlen(value);
+
+	strbuf_reset(&md->hfield);
+	bounded_append(md, &md->hfield, name, strlen(name));
+	bounded_append(md, &md->hfield, ":", 1);
+	strbuf_reset(&md->tmp);
+	if (mime_header_unfold(&md->tmp, value, vlen) & MIME_HEADER_BARE_CR)
+		uncertain(md, "bare CR in header block");
+	bounded_append(md, &md->hfield, md->tmp.data != NULL ? md->tmp.data : "", md->tmp.len);
+	flush_field(md);
+	return 0;
+}
+
+/* mime_decoder_end_headers - the top-level header block is complete */
+int
+mime_decoder_end_headers(struct mime_decoder *md)
+{
+	if (!md->top_done && md->mode == MD_HEADER) {
+		flush_field(md);
+		end_headers(md);
+	}
+	return 0;
+}
+
+/* mime_decoder_body - a body chunk from the milter */
+int
+mime_decoder_body(struct mime_decoder *md, const char *data, size_t len)
+{
+	mime_decoder_end_headers(md);
+	feed(md, data, len);
+	return 0;
+}
+
+/* mime_decoder_raw - a chunk of the whole message */
+int
+mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len)
+{
+	feed(md, data, len);
+	return 0;
+}
+
+/* mime_decoder_finish - end of message: flush every partial state */
+int
+mime_decoder_finish(struct mime_decoder *md)
+{
+	struct strbuf line;
+
+	if (md->mode == MD_HEADER && md->hline.len > 0) {
+		line = md->hline;
+		strbuf_init(&md->hline, 0);
+		if (line.data[line.len - 1] == '\r')
+			line.len--;
+		header_line(md, line.data, line.len);
+		strbuf_release(&line);
+	}
+	if (md->mode == MD_BODY && md->in_lbuf)
+		decide(md, 1);
+	if (md->mode == MD_HEADER) {
+		flush_field(md);
+		end_headers(md);
+	}
+	leaf_close(md);
+	md->mode = MD_DONE;
+	return 0;
+}
+
+/* mime_decoder_saturated - nothing more can change the text */
+int
+mime_decoder_saturated(const struct mime_decoder *md)
+{
+	return msg_text_full(md->out);
+}

@@ -1,0 +1,242 @@
+/* bench_decoder - decoder throughput on the dev corpus and on one 50 MB message */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mime_decoder.h"
+#include "strbuf.h"
+
+/*
+ * Usage: bench_decoder [corpus-dir].  Messages go through the milter
+ * path like libmilter hands them over: headers one at a time, then the
+ * body in 64 KiB chunks.  The 50 MB message (a text part and a 40 MB
+ * base64 attachment) is written to a temporary file and streamed from it,
+ * so the peak RSS shows the decoder's memory, not the message's.
+ */
+#define CHUNK	65536
+
+struct msg {
+	char *data;
+	size_t len;
+};
+
+/* now - monotonic seconds */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* feed_headers - hand the header block over field by field; returns the body offset */
+static size_t
+feed_headers(struct mime_decoder *md, const char *p, size_t len)
+{
+	struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+	size_t i = 0, e, vs;
+
+	while (i < len && p[i] != '\n' && p[i] != '\r') {
+		const char *colon;
+
+		for (e = i; e < len && !(p[e] == '\n' && (e + 1 >= len ||
+		    (p[e + 1] != ' ' && p[e + 1] != '\t'))); e++)
+			;
+		colon = memchr(p + i, ':', e - i);
+		if (colon != NULL) {
+			strbuf_reset(&name);
+			strbuf_reset(&value);
+			strbuf_append(&name, p + i, (size_t)(colon - p) - i);
+			vs = (size_t)(colon - p) + 1;
+			while (vs < e && p[vs] == ' ')
+				vs++;
+			strbuf_append(&value, p + vs, e - vs);
+			if (value.len > 0 && value.data[value.len - 1] == '\r')
+				strbuf_truncate(&value, value.len - 1);
+			mime_decoder_header(md, name.data, value.data != NULL ? value.data : "");
+		}
+		i = e + 1;
+	}
+	if (i < len)
+		i += p[i] == '\r' ? 2 : 1;
+	mime_decoder_end_headers(md);
+	strbuf_release(&name);
+	strbuf_release(&value);
+	return i > len ? len : i;
+}
+
+/* decode_msg - one message through the milter path */
+static void
+decode_msg(struct mime_decoder *md, struct msg_text *mt, const struct msg *m)
+{
+	size_t i;
+
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	for (i = feed_headers(md, m->data, m->len); i < m->len; i += CHUNK)
+		mime_decoder_body(md, m->data + i, m->len - i < CHUNK ? m->len - i : CHUNK);
+	mime_decoder_finish(md);
+}
+
+/* load_corpus - every .eml of dir */
+static size_t
+load_corpus(const char *dir, struct msg **msgs_r)
+{
+	struct msg *msgs = NULL;
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char path[4096];
+		FILE *f;
+		long sz;
+
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".eml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((f = fopen(path, "rb")) == NULL)
+			continue;
+		fseek(f, 0, SEEK_END);
+		sz = ftell(f);
+		rewind(f);
+		msgs = realloc(msgs, (n + 1) * sizeof(*msgs));
+		msgs[n].data = malloc((size_t)sz + 1);
+		msgs[n].len = fread(msgs[n].data, 1, (size_t)sz, f);
+		fclose(f);
+		n++;
+	}
+	closedir(d);
+	*msgs_r = msgs;
+	return n;
+}
+
+/* write_big - the 50 MB test message */
+static int
+write_big(const char *path)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	FILE *f = fopen(path, "wb");
+	char line[78];
+	size_t total = 0, i;
+	unsigned r = 1;
+
+	if (f == NULL)
+		return -1;
+	fputs("From: billing@vendor.example\r\nTo: it@customer.example\r\n"
+	    "Subject: =?UTF-8?B?SW52b2ljZSBhbmQgdXNhZ2UgZXhwb3J0?=\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"=_big\"\r\n\r\n"
+	    "--=_big\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", f);
+	while (total < 10u * 1000 * 1000) {
+		total += (size_t)fprintf(f, "Your invoice for subscription %u is ready. "
+		    "Gr=C3=BC=C3=9Fe, the billing team.\r\n", r++);
+	}
+	fputs("--=_big\r\nContent-Type: application/octet-stream; name=usage.csv\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", f);
+	for (total = 0; total < 40u * 1000 * 1000; total += 78) {
+		for (i = 0; i < 76; i++) {
+			r = r * 1103515245u + 12345u;
+			line[i] = b64[(r >> 16) & 63];
+		}
+		line[76] = '\r';
+		line[77] = '\n';
+		fwrite(line, 1, 78, f);
+	}
+	fputs("--=_big--\r\n", f);
+	return fclose(f);
+}
+
+/* bench_big - stream the big message from its file */
+static double
+bench_big(struct mime_decoder *md, struct msg_text *mt, const char *path, size_t *bytes_r)
+{
+	char *buf = malloc(CHUNK);
+	struct strbuf head = STRBUF_INIT;
+	struct msg m;
+	size_t n, off;
+	double t0;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL || buf == NULL)
+		return -1;
+	t0 = now();
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	/* The header block comes first, as libmilter would deliver it. */
+	n = fread(buf, 1, CHUNK, f);
+	strbuf_append(&head, buf, n);
+	m.data = head.data;
+	m.len = head.len;
+	off = feed_headers(md, m.data, m.len);
+	mime_decoder_body(md, buf + off, n - off);
+	*bytes_r = n;
+	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
+		mime_decoder_body(md, buf, n);
+		*bytes_r += n;
+	}
+	mime_decoder_finish(md);
+	fclose(f);
+	free(buf);
+	strbuf_release(&head);
+	return now() - t0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(1 << 20, 1);
+	const char *dir = argc > 1 ? argv[1] : "../shared/corpus/dev";
+	char big[] = "/tmp/bench_decoder.XXXXXX";
+	struct msg *msgs;
+	size_t n, i, total = 0, bytes = 0, rounds = 0;
+	double t0, dt;
+	struct rusage ru;
+	int fd;
+
+	printf("command: %s %s\n", argv[0], dir);
+	n = load_corpus(dir, &msgs);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			total += msgs[i].len;
+		t0 = now();
+		do {
+			for (i = 0; i < n; i++)
+				decode_msg(md, mt, &msgs[i]);
+			bytes += total;
+			rounds++;
+		} while ((dt = now() - t0) < 2.0);
+		printf("decoder: dev corpus: %zu messages, %zu bytes, %zu rounds: %.1f MB/s, %.0f msgs/s\n",
+		    n, total, rounds, (double)bytes / dt / 1e6, (double)(n * rounds) / dt);
+	} else
+		printf("decoder: dev corpus: %s not found, skipped\n", dir);
+
+	if ((fd = mkstemp(big)) < 0 || write_big(big) < 0) {
+		perror(big);
+		return 1;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("decoder: peak RSS before the big message: %ld KiB\n", ru.ru_maxrss);
+	dt = bench_big(md, mt, big, &bytes);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("decoder: 50 MB message (40 MB base64 attachment + 10 MB QP text): %zu bytes in %.3f s: %.1f MB/s\n",
+	    bytes, dt, (double)bytes / dt / 1e6);
+	printf("decoder: peak RSS: %ld KiB (msg_text cap 1 MiB)\n", ru.ru_maxrss);
+	unlink(big);
+	mime_decoder_free(&md);
+	msg_text_free(&mt);
+	return 0;
+}

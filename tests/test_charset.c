@@ -1,0 +1,193 @@
+/* test_charset - streaming conversion to UTF-8 */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "charset.h"
+
+struct cs_case {
+	const char *charset;
+	const char *in;
+	size_t len;		/* 0: strlen(in) */
+	const char *out;
+	int known;
+};
+
+#define U16BE "\x00i\x00n\x00v\x00o\x00i\x00" "c\x00" "e\x00 \x8a\xcblB"
+#define U16LE "i\x00n\x00v\x00o\x00i\x00" "c\x00" "e\x00 \x00\xcb\x8a" "Bl"
+
+static const struct cs_case cases[] = {
+	{ "big5", "\xb5o\xb2\xbc\xa4w\xb6}\xa5\xdf", 0, "發票已開立", 1 },
+	{ "gb2312", "\xb7\xa2\xc6\xb1\xd2\xd1\xbf\xaa\xbe\xdf", 0, "发票已开具", 1 },
+	{ "GB18030", "\xb7\xa2\xc6\xb1\xd2\xd1\xbf\xaa\xbe\xdf", 0, "发票已开具", 1 },
+	{ "shift_jis", "\x90\xbf\x8b\x81\x8f\x91\x82\xcc\x82\xa8\x92m\x82\xe7\x82\xb9", 0,
+	  "請求書のお知らせ", 1 },
+	{ "x-sjis", "\x90\xbf\x8b\x81\x8f\x91", 0, "請求書", 1 },
+	{ "iso-2022-jp", "\x1b$B@A5a=q$N$*CN$i$;\x1b(B ok", 0, "請求書のお知らせ ok", 1 },
+	{ "euc-kr", "\xc3\xbb\xb1\xb8\xbc\xad\xb0\xa1 \xb9\xdf\xc7\xe0", 0, "청구서가 발행", 1 },
+	{ "ks_c_5601-1987", "\xc3\xbb\xb1\xb8\xbc\xad", 0, "청구서", 1 },
+	{ "UTF-16BE", U16BE, 20, "invoice 請求", 1 },
+	/* UTF-16 without a BOM: the NUL pattern tells the byte order */
+	{ "utf-16", U16BE, 20, "invoice 請求", 1 },
+	{ "utf-16", U16LE, 20, "invoice 請求", 1 },
+	{ "utf-16", "\xff\xfe" U16LE, 22, "invoice 請求", 1 },
+	{ "utf-7", "+istsQg invoice", 0, "請求 invoice", 1 },
+	{ "windows-1252", "Gr\xfc\xdf" "e \x96 \x80" "5", 0, "Grüße – €5", 1 },
+	{ "latin1", "Gr\xfc\xdf" "e \x80", 0, "Grüße €", 1 },
+	{ "\"ISO-8859-1\"", "caf\xe9", 0, "café", 1 },
+	{ "utf8", "caf\xc3\xa9", 0, "café", 1 },
+	{ "us-ascii", "plain", 0, "plain", 1 },
+	/* an invalid byte becomes U+FFFD and decoding goes on */
+	{ "shift_jis", "a\x80" "b", 0, "a\xef\xbf\xbd" "b", 1 },
+	/* a truncated character at the end becomes U+FFFD */
+	{ "big5", "ok\xb5", 0, "ok\xef\xbf\xbd", 1 },
+	/* unknown charsets pass bytes through as UTF-8 */
+	{ "x-no-such-charset", "caf\xc3\xa9", 0, "caf\xc3\xa9", 0 },
+	{ "utf-8//translit", "x", 0, "x", 0 },
+	{ "", "x", 0, "x", 0 },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "x", 0, "x", 0 },
+};
+
+/* in_len - the byte length of a case's input */
+static size_t
+in_len(const struct cs_case *c)
+{
+	return c->len ? c->len : strlen(c->in);
+}
+
+/* convert_split - convert a case fed as two pieces cut at cut, or bytewise if cut is -1 */
+static int
+convert_split(struct charset_cache *cc, const struct cs_case *c, long cut, struct strbuf *out)
+{
+	struct charset_conv cv;
+	size_t len = in_len(c), i;
+	int r;
+
+	r = charset_conv_open(cc, &cv, c->charset, strlen(c->charset));
+	if (cut < 0) {
+		for (i = 0; i < len; i++)
+			charset_conv_feed(&cv, out, c->in + i, 1);
+	} else {
+		charset_conv_feed(&cv, out, c->in, (size_t)cut);
+		charset_conv_feed(&cv, out, c->in + cut, len - (size_t)cut);
+	}
+	charset_conv_finish(&cv, out);
+	return r;
+}
+
+/* check - output and known-ness match */
+static void
+check(const struct cs_case *c, int r, const struct strbuf *out, long cut)
+{
+	if ((r == 0) != c->known)
+		fail_msg("%s: known=%d want %d", c->charset, r == 0, c->known);
+	if (out->len != strlen(c->out) || memcmp(out->data, c->out, out->len) != 0)
+		fail_msg("%s cut %ld: got \"%.*s\" want \"%s\"", c->charset, cut,
+		    (int)out->len, out->data, c->out);
+}
+
+/* charset_conv_feed_whole - each case converts right in one piece */
+static void
+charset_conv_feed_whole(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT;
+		int r = convert_split(cc, &cases[i], (long)in_len(&cases[i]), &out);
+
+		check(&cases[i], r, &out, -2);
+		strbuf_release(&out);
+	}
+	charset_cache_free(&cc);
+	assert_null(cc);
+}
+
+/* charset_conv_feed_bytewise - characters cut between one-byte chunks are carried */
+static void
+charset_conv_feed_bytewise(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT;
+		int r = convert_split(cc, &cases[i], -1, &out);
+
+		check(&cases[i], r, &out, -1);
+		strbuf_release(&out);
+	}
+	charset_cache_free(&cc);
+}
+
+/* charset_conv_feed_every_split - two pieces cut at every offset convert the same */
+static void
+charset_conv_feed_every_split(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	size_t i, cut;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (cut = 0; cut <= in_len(&cases[i]); cut++) {
+			struct strbuf out = STRBUF_INIT;
+			int r = convert_split(cc, &cases[i], (long)cut, &out);
+
+			check(&cases[i], r, &out, (long)cut);
+			strbuf_release(&out);
+		}
+	}
+	charset_cache_free(&cc);
+}
+
+/* charset_convert_reuse - a cached stateful converter is reset between uses */
+static void
+charset_convert_reuse(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	struct strbuf out = STRBUF_INIT;
+
+	/* Leave the ISO-2022-JP converter in its JIS X 0208 state... */
+	charset_convert(cc, "iso-2022-jp", 11, &out, "\x1b$B@A", 5);
+	strbuf_reset(&out);
+	/* ...the next use must start in ASCII. */
+	assert_int_equal(charset_convert(cc, "ISO-2022-JP", 11, &out, "@A", 2), 0);
+	assert_string_equal(out.data, "@A");
+	strbuf_release(&out);
+	charset_cache_free(&cc);
+}
+
+/* charset_safe_name_bounded - hostile names are cut and made printable */
+static void
+charset_safe_name_bounded(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	char big[10000];
+
+	memset(big, 'x', sizeof(big));
+	big[3] = '\n';
+	charset_safe_name(&out, big, sizeof(big));
+	assert_true(out.len <= 43);
+	assert_int_equal(out.data[3], '?');
+	strbuf_release(&out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(charset_conv_feed_whole),
+		cmocka_unit_test(charset_conv_feed_bytewise),
+		cmocka_unit_test(charset_conv_feed_every_split),
+		cmocka_unit_test(charset_convert_reuse),
+		cmocka_unit_test(charset_safe_name_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,670 @@
+/* test_mime_decoder - the streaming message decoder, end to end */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mime_decoder.h"
+#include "strbuf.h"
+#include "unit.h"
+
+#define MAX_TEXT	(1 << 20)
+
+struct dec_case {
+	const char *name;
+	const char *raw;	/* LF line ends; also run with CRLF */
+	const char *want[6];	/* substrings of the body */
+	const char *not_want[4];	/* must not be in the body */
+	const char *hidden;	/* substring of the hidden text, or NULL */
+	const char *parts;	/* the parts list exactly, or NULL */
+	int flags;		/* UNCERTAIN and LIMIT bits expected */
+	const char *subject;	/* decoded Subject, or NULL */
+};
+
+static const struct dec_case cases[] = {
+	{ "plain",
+	  "From: a@example.com\nSubject: hello\n\nYour invoice is ready.\n",
+	  { "Your invoice is ready." }, { NULL }, NULL, "text/plain\n", 0, "hello" },
+	{ "subject_split_multibyte",
+	  "Subject: =?UTF-8?B?5Lit5g==?=\n =?UTF-8?B?lofnmbznpag=?=\n\nbody\n",
+	  { "body" }, { NULL }, NULL, NULL, 0, "中文發票" },
+	{ "no_body", "Subject: only headers\n", { NULL }, { NULL }, NULL, NULL, 0,
+	  "only headers" },
+	{ "mbox_from_line", "From someone Mon Jan 1\nSubject: x\n\ntext\n",
+	  { "text" }, { NULL }, NULL, NULL, 0, "x" },
+	{ "qp_soft_break_midword",
+	  "Content-Type: text/plain; charset=windows-1252\n"
+	  "Content-Transfer-Encoding: quoted-printable\n\n"
+	  "Your subscr=\niption renew=\nal failed. Gr=FC=DFe =80\n",
+	  { "Your subscription renewal failed. Grüße €" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "base64_with_junk",
+	  "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+	  "WW91ciBp!bnZvaW*NlIGlz\nIHJlYWR5Lg==\n",
+	  { "Your invoice is ready." }, { NULL }, NULL, NULL, 0, NULL },
+	{ "big5_8bit", "Content-Type: text/plain; charset=big5\n\n\xb5o\xb2\xbc\xa4w\xb6}\xa5\xdf\n",
+	  { "發票已開立" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "gb2312_base64", "Content-Type: text/plain; charset=\"gb2312\"\n"
+	  "Content-Transfer-Encoding: base64\n\nt6LGsdLRv6q+3w==\n",
+	  { "发票已开具" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "shift_jis_8bit", "Content-Type: text/plain; charset=shift_jis\n\n"
+	  "\x90\xbf\x8b\x81\x8f\x91\x82\xcc\x82\xa8\x92m\x82\xe7\x82\xb9\n",
+	  { "請求書のお知らせ" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "iso_2022_jp", "Content-Type: text/plain; charset=ISO-2022-JP\n\n"
+	  "\x1b$B@A5a=q$N$*CN$i$;\x1b(B\n", { "請求書のお知らせ" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "euc_kr", "Content-Type: text/plain; charset=euc-kr\n\n"
+	  "\xc3\xbb\xb1\xb8\xbc\xad\xb0\xa1 \xb9\xdf\xc7\xe0\n",
+	  { "청구서가 발행" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "zero_width_and_full_width",
+	  "Content-Type: text/plain; charset=utf-8\n\nin\xe2\x80\x8bvoice \xef\xbd\x89\xef\xbd\x8e\xef\xbd\x96\xef\xbd\x8f\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85\n",
+	  { "invoice invoice" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "html_evasions",
+	  "Content-Type: text/html; charset=utf-8\n\n"
+	  "<p>&#105;nvoice in<span></span>voice</p>\n"
+	  "<div style=\"display:none\">renewal</div><script>bad()</script>\n",
+	  { "invoice invoice", "renewal" }, { "bad()", "<p>" }, "renewal", "text/html\n", 0, NULL },
+	{ "nested_mixed_related_alternative",
+	  "Subject: tree\nMIME-Version: 1.0\n"
+	  "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+	  "PREAMBLE words\n"
+	  "--outer\n"
+	  "Content-Type: multipart/related; boundary=rel\n\n"
+	  "--rel\n"
+	  "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
+	  "--alt\n"
+	  "Content-Type: text/plain; charset=us-ascii\n\n"
+	  "plain version\n"
+	  "--alt\n"
+	  "Content-Type: text/html\n\n"
+	  "<b>html version</b>\n"
+	  "--alt--\n"
+	  "--rel\n"
+	  "Content-Type: image/png; name=logo.png\n"
+	  "Content-Transfer-Encoding: base64\n\n"
+	  "iVBORw0KGgo=\n"
+	  "--rel--\n"
+	  "--outer\n"
+	  "Content-Type: application/pdf\n"
+	  "Content-Disposition: attachment; filename*=UTF-8''%E8%AB%8B%E6%B1%82.pdf\n"
+	  "Content-Transfer-Encoding: base64\n\n"
+	  "JVBERi0xLjQK\n"
+	  "--outer--\n"
+	  "EPILOGUE words\n",
+	  { "plain version", "html version" }, { "PREAMBLE", "EPILOGUE", "JVBER", "iVBOR" },
+	  NULL, "text/plain\ntext/html\nimage/png logo.png\napplication/pdf 請求.pdf\n", 0, "tree" },
+	{ "message_rfc822_inside",
+	  "Subject: Fw: notice\nContent-Type: multipart/mixed; boundary=b\n\n"
+	  "--b\nContent-Type: text/plain\n\nSee below.\n"
+	  "--b\nContent-Type: message/rfc822\n\n"
+	  "From: =?utf-8?q?Billing_Team?= <billing@example.com>\n"
+	  "Subject: =?utf-8?q?Payment_failed?=\nTo: x@example.com\n"
+	  "Content-Type: text/plain\n\nWe could not charge your card.\n"
+	  "--b--\n",
+	  { "See below.", "From: Billing Team <billing@example.com>",
+	    "Subject: Payment failed", "We could not charge your card." },
+	  { "To: x@example.com" }, NULL, "text/plain\ntext/plain\n", 0, "Fw: notice" },
+	{ "missing_closing_boundary",
+	  "Content-Type: multipart/mixed; boundary=zz\n\n--zz\n\nfirst\n--zz\n"
+	  "Content-Type: text/plain\n\nsecond part never closed\n",
+	  { "first", "second part never closed" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "boundary_prefix_of_another",
+	  "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	  "--b\nContent-Type: multipart/alternative; boundary=\"b2\"\n\n"
+	  "--b2\nContent-Type: text/plain\n\ninner one\n--b2x\nstill inner one\n"
+	  "--b2--\n--b\nContent-Type: text/plain\n\nouter two\n--b--\n",
+	  { "inner one", "--b2x\nstill inner one", "outer two" }, { NULL }, NULL,
+	  "text/plain\ntext/plain\n", 0, NULL },
+	{ "outer_boundary_closes_inner",
+	  "Content-Type: multipart/mixed; boundary=o\n\n"
+	  "--o\nContent-Type: multipart/alternative; boundary=i\n\n"
+	  "--i\nContent-Type: text/plain\n\ninner text\n"
+	  "--o\nContent-Type: text/plain\n\nafter\n--o--\n",
+	  { "inner text", "after" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "boundary_with_trailing_space",
+	  "Content-Type: multipart/mixed; boundary=q\n\n--q \t\n\none\n--q--  \nepi\n",
+	  { "one" }, { "epi" }, NULL, NULL, 0, NULL },
+	{ "conflicting_content_type",
+	  "Content-Type: text/plain\nContent-Type: text/html\n\n<b>x</b>\n",
+	  { "x" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
+	{ "same_content_type_twice",
+	  "Content-Type: text/plain\nContent-Type: TEXT/PLAIN\n\nx\n",
+	  { "x" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "conflicting_cte",
+	  "Content-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\naW52b2ljZQ==\n",
+	  { "invoice" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
+	{ "conflicting_boundary_parameters",
+	  "Content-Type: multipart/mixed; boundary=a; boundary=b\n\n--a\n\none\n--a--\n",
+	  { "one" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
+	{ "bare_cr_hides_header",
+	  "Subject: x\rContent-Type: text/html\n\n<i>y</i>\n",
+	  { "y" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
+	{ "unknown_charset",
+	  "Content-Type: text/plain; charset=x-klingon\n\nqapla invoice\n",
+	  { "qapla invoice" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
+	{ "multipart_digest",
+	  "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: in digest\n\ndigest body\n--d--\n",
+	  { "Subject: in digest", "digest body" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "header_block_without_blank_line",
+	  "Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\n"
+	  "this line is not a header\n--m--\n",
+	  { "this line is not a header" }, { NULL }, NULL, NULL, 0, NULL },
+	{ "no_content_type_is_text",
+	  "Subject: none\n\nplain by default\n", { "plain by default" }, { NULL }, NULL,
+	  "text/plain\n", 0, NULL },
+};
+
+/* to_crlf - the case with CRLF line ends */
+static void
+to_crlf(struct strbuf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n')
+			strbuf_append_char(out, '\r');
+		strbuf_append_char(out, *s);
+	}
+}
+
+struct result {
+	struct strbuf body, hidden, parts, subject;
+	int flags;
+};
+
+/* snapshot - copy what the decoder produced */
+static void
+snapshot(struct msg_text *mt, struct result *r)
+{
+	size_t len;
+	const char *s;
+
+	strbuf_reset(&r->body);
+	strbuf_reset(&r->hidden);
+	strbuf_reset(&r->parts);
+	strbuf_reset(&r->subject);
+	s = msg_text_body(mt, &len);
+	strbuf_append(&r->body, s, len);
+	s = msg_text_hidden(mt, &len);
+	strbuf_append(&r->hidden, s, len);
+	s = msg_text_parts(mt, &len);
+	strbuf_append(&r->parts, s, len);
+	if ((s = msg_text_header_find(mt, "subject", &len)) != NULL)
+		strbuf_append(&r->subject, s, len);
+	else
+		strbuf_append_str(&r->subject, "(none)");
+	r->flags = msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT);
+}
+
+/* result_release - free a snapshot */
+static void
+result_release(struct result *r)
+{
+	strbuf_release(&r->body);
+	strbuf_release(&r->hidden);
+	strbuf_release(&r->parts);
+	strbuf_release(&r->subject);
+}
+
+/* decode_raw - decode through the raw path in pieces (cut >= 0: two pieces) */
+static void
+decode_raw(struct mime_decoder *md, struct msg_text *mt, const char *raw, size_t len,
+    size_t piece, long cut)
+{
+	size_t i;
+
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	if (cut >= 0) {
+		mime_decoder_raw(md, raw, (size_t)cut);
+		mime_decoder_raw(md, raw + cut, len - (size_t)cut);
+	} else {
+		for (i = 0; i < len; i += piece)
+			mime_decoder_raw(md, raw + i, len - i < piece ? len - i : piece);
+	}
+	mime_decoder_finish(md);
+}
+
+/* decode_milter - decode through the milter path: headers one by one, body in pieces */
+static void
+decode_milter(struct mime_decoder *md, struct msg_text *mt, const char *raw, size_t len,
+    size_t piece)
+{
+	struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+	size_t i = 0, e, vs;
+
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	/* Split the header block the way libmilter hands it over. */
+	while (i < len && raw[i] != '\n' && !(raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n')) {
+		const char *colon;
+
+		for (e = i; e < len && !(raw[e] == '\n' && (e + 1 >= len ||
+		    (raw[e + 1] != ' ' && raw[e + 1] != '\t'))); e++)
+			;
+		colon = memchr(raw + i, ':', e - i);
+		if (colon != NULL) {
+			strbuf_reset(&name);
+			strbuf_reset(&value);
+			strbuf_append(&name, raw + i, (size_t)(colon - raw) - i);
+			vs = (size_t)(colon - raw) + 1;
+			if (vs < e && raw[vs] == ' ')
+				vs++;
+			strbuf_append(&value, raw + vs, e - vs);
+			if (value.len > 0 && value.data[value.len - 1] == '\r')
+				strbuf_truncate(&value, value.len - 1);
+			mime_decoder_header(md, name.data, value.data != NULL ? value.data : "");
+		}
+		i = e + 1;
+	}
+	if (i < len)
+		i += raw[i] == '\r' ? 2 : 1;
+	mime_decoder_end_headers(md);
+	for (; i < len; i += piece)
+		mime_decoder_body(md, raw + i, len - i < piece ? len - i : piece);
+	mime_decoder_finish(md);
+	strbuf_release(&name);
+	strbuf_release(&value);
+}
+
+/* check_case - the snapshot meets the case's expectations */
+static void
+check_case(const struct dec_case *c, const struct result *r, const char *how)
+{
+	size_t i;
+
+	for (i = 0; i < 6 && c->want[i] != NULL; i++)
+		if (strstr(r->body.data, c->want[i]) == NULL)
+			fail_msg("%s (%s): body lacks \"%s\":\n%s", c->name, how, c->want[i],
+			    r->body.data);
+	for (i = 0; i < 4 && c->not_want[i] != NULL; i++)
+		if (strstr(r->body.data, c->not_want[i]) != NULL)
+			fail_msg("%s (%s): body has \"%s\"", c->name, how, c->not_want[i]);
+	if (c->hidden != NULL && strstr(r->hidden.data, c->hidden) == NULL)
+		fail_msg("%s (%s): hidden lacks \"%s\"", c->name, how, c->hidden);
+	if (c->hidden == NULL && r->hidden.len > 0)
+		fail_msg("%s (%s): unexpected hidden \"%s\"", c->name, how, r->hidden.data);
+	if (c->parts != NULL && strcmp(r->parts.data, c->parts) != 0)
+		fail_msg("%s (%s): parts \"%s\"", c->name, how, r->parts.data);
+	if (r->flags != c->flags)
+		fail_msg("%s (%s): flags %d want %d", c->name, how, r->flags, c->flags);
+	if (c->subject != NULL && strcmp(r->subject.data, c->subject) != 0)
+		fail_msg("%s (%s): subject \"%s\"", c->name, how, r->subject.data);
+}
+
+/* same_result - two feeding orders produced the same text */
+static void
+same_result(const struct dec_case *c, const struct result *a, const struct result *b,
+    const char *how)
+{
+	if (strcmp(a->body.data, b->body.data) != 0 ||
+	    strcmp(a->hidden.data, b->hidden.data) != 0 ||
+	    strcmp(a->parts.data, b->parts.data) != 0 || a->flags != b->flags ||
+	    strcmp(a->subject.data, b->subject.data) != 0)
+		fail_msg("%s: %s differs:\n[%s]\nvs\n[%s]", c->name, how, a->body.data,
+		    b->body.data);
+}
+
+/* run_case - one case, LF or CRLF, through every feeding order */
+static void
+run_case(const struct dec_case *c, int crlf, int every_split)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	struct result whole = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, 0 };
+	struct result other = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, 0 };
+	size_t cut;
+
+	if (crlf)
+		to_crlf(&raw, c->raw);
+	else
+		strbuf_append_str(&raw, c->raw);
+	decode_raw(md, mt, raw.data, raw.len, raw.len + 1, -1);
+	snapshot(mt, &whole);
+	check_case(c, &whole, crlf ? "crlf whole" : "whole");
+	decode_raw(md, mt, raw.data, raw.len, 1, -1);
+	snapshot(mt, &other);
+	same_result(c, &whole, &other, "bytewise");
+	if (c->flags == 0 || strstr(c->name, "bare_cr") == NULL) {
+		decode_milter(md, mt, raw.data, raw.len, raw.len + 1);
+		snapshot(mt, &other);
+		check_case(c, &other, "milter");
+		decode_milter(md, mt, raw.data, raw.len, 1);
+		snapshot(mt, &other);
+		check_case(c, &other, "milter bytewise");
+	}
+	for (cut = 0; every_split && cut <= raw.len; cut++) {
+		decode_raw(md, mt, raw.data, raw.len, 0, (long)cut);
+		snapshot(mt, &other);
+		same_result(c, &whole, &other, "split");
+	}
+	result_release(&whole);
+	result_release(&other);
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+	assert_null(md);
+}
+
+/* mime_decoder_raw_table - each case decodes right fed whole and one byte at a time */
+static void
+mime_decoder_raw_table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i], 0, 0);
+}
+
+/* mime_decoder_raw_crlf - CRLF line ends decode like LF */
+static void
+mime_decoder_raw_crlf(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i], 1, 0);
+}
+
+/* mime_decoder_raw_every_split - two chunks cut at every offset decode the same */
+static void
+mime_decoder_raw_every_split(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run_case(&cases[i], 0, 1);
+		run_case(&cases[i], 1, 1);
+	}
+}
+
+/* decode_string - decode a generated message with given limits, in 64 KiB chunks */
+static void
+decode_string(struct mime_decoder *md, struct msg_text *mt, const struct strbuf *raw)
+{
+	decode_raw(md, mt, raw->data, raw->len, 65536, -1);
+}
+
+/* mime_decoder_raw_depth_cap - nesting past max_depth sets LIMIT and skips the rest */
+static void
+mime_decoder_raw_depth_cap(void **state)
+{
+	struct mime_limits lim = { 8, 1000, 65536, 10000 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		strbuf_appendf(&raw, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i);
+	strbuf_append_str(&raw, "Content-Type: text/plain\n\ntoo deep\n");
+	for (i = 199; i >= 0; i--)
+		strbuf_appendf(&raw, "--b%d--\n", i);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_string_equal(msg_text_reason(mt), "MIME nesting too deep");
+	assert_null(strstr(msg_text_body(mt, &len), "too deep"));
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_raw_parts_cap - more parts than max_parts sets LIMIT */
+static void
+mime_decoder_raw_parts_cap(void **state)
+{
+	struct mime_limits lim = { 32, 100, 65536, 10000 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	strbuf_append_str(&raw, "Content-Type: multipart/mixed; boundary=p\n\n");
+	for (i = 0; i < 5000; i++)
+		strbuf_appendf(&raw, "--p\n\npart%d\n", i);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_non_null(strstr(msg_text_body(mt, &len), "part0"));
+	assert_null(strstr(msg_text_body(mt, &len), "part200"));
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* heap_used - bytes allocated right now */
+static size_t
+heap_used(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* mime_decoder_body_huge_line - a 20 MB line without LF streams in bounded memory */
+static void
+mime_decoder_body_huge_line(void **state)
+{
+	static const char *starts[] = { "a", "-", "--b" };
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(65536, 1);
+	char *chunk = malloc(65536);
+	size_t i, s, before, len;
+
+	memset(chunk, 'a', 65536);
+	for (s = 0; s < 3; s++) {
+		msg_text_reset(mt);
+		mime_decoder_reset(md, mt);
+		mime_decoder_header(md, "Content-Type", "multipart/mixed; boundary=b");
+		mime_decoder_end_headers(md);
+		mime_decoder_body(md, "--b\n\nstart ", 11);
+		mime_decoder_body(md, starts[s], strlen(starts[s]));
+		before = heap_used();
+		for (i = 0; i < 20 * 16; i++)
+			mime_decoder_body(md, chunk, 65536);
+		assert_true(heap_used() < before + 256 * 1024);
+		mime_decoder_body(md, "\n--b\n\nafter\n--b--\n", 19);
+		mime_decoder_finish(md);
+		assert_true(mime_decoder_saturated(md));
+		assert_non_null(strstr(msg_text_body(mt, &len), "start"));
+	}
+	free(chunk);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_raw_huge_header - header lines and counts are capped */
+static void
+mime_decoder_raw_huge_header(void **state)
+{
+	struct mime_limits lim = { 32, 1000, 1000, 50 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	strbuf_append_str(&raw, "Subject: ");
+	for (i = 0; i < 100000; i++)
+		strbuf_append_str(&raw, "x\n ");
+	strbuf_append_str(&raw, "y\n\nbody text\n");
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_string_equal(msg_text_reason(mt), "header line too long");
+	assert_true(msg_text_header_value(mt, 0, &len) != NULL && len <= 1000);
+	assert_non_null(strstr(msg_text_body(mt, &len), "body text"));
+
+	strbuf_reset(&raw);
+	for (i = 0; i < 1000; i++)
+		strbuf_appendf(&raw, "X-H%d: v\n", i);
+	strbuf_append_str(&raw, "\nbody text\n");
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_int_equal(msg_text_header_count(mt), 50);
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_reset_reuse - a decoder reused for a second message starts clean */
+static void
+mime_decoder_reset_reuse(void **state)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	static const char m1[] = "Content-Type: multipart/mixed; boundary=z\n\n--z\n"
+	    "Content-Type: text/html\n\n<div style=display:none>half";
+	static const char m2[] = "Subject: two\n\nsecond\n";
+	size_t len;
+
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	mime_decoder_raw(md, m1, sizeof(m1) - 1);	/* abandoned mid-part */
+	msg_text_reset(mt);
+	mime_decoder_reset(md, mt);
+	mime_decoder_raw(md, m2, sizeof(m2) - 1);
+	mime_decoder_finish(md);
+	assert_string_equal(msg_text_body(mt, &len), "second");
+	assert_int_equal(msg_text_flags(mt), 0);
+	assert_string_equal(msg_text_parts(mt, &len), "text/plain\n");
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* read_file - a whole file into sb; 0 or -1 */
+static int
+read_file(const char *path, struct strbuf *sb)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	strbuf_reset(sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_append(sb, buf, n);
+	fclose(f);
+	return 0;
+}
+
+/* mime_decoder_raw_corpus - every dev corpus message yields text and no uncertainty */
+static void
+mime_decoder_raw_corpus(void **state)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT, first = STRBUF_INIT;
+	char *dir = unit_strf("%s/../shared/corpus/dev", unit_srcdir());
+	struct dirent *de;
+	DIR *d;
+	size_t len, n = 0;
+	const char *b;
+
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		msg_text_free(&mt);
+		mime_decoder_free(&md);
+		print_message("corpus folder absent: skipped\n");
+		skip();
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".eml") != 0)
+			continue;
+		path = unit_strf("%s/%s", dir, de->d_name);
+		assert_int_equal(read_file(path, &raw), 0);
+		decode_raw(md, mt, raw.data, raw.len, 65536, -1);
+		b = msg_text_body(mt, &len);
+		if (len == 0)
+			fail_msg("%s: empty body", path);
+		if (msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT))
+			fail_msg("%s: flags %d: %s", path, msg_text_flags(mt), msg_text_reason(mt));
+		/* The milter path and odd chunk sizes give the same body. */
+		strbuf_reset(&first);
+		strbuf_append(&first, b, len);
+		decode_milter(md, mt, raw.data, raw.len, 777);
+		b = msg_text_body(mt, &len);
+		if (len != first.len || memcmp(b, first.data, len) != 0)
+			fail_msg("%s: milter path differs", path);
+		decode_raw(md, mt, raw.data, raw.len, 3, -1);
+		b = msg_text_body(mt, &len);
+		if (len != first.len || memcmp(b, first.data, len) != 0)
+			fail_msg("%s: 3-byte chunks differ", path);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	assert_true(n > 0);
+	free(dir);
+	strbuf_release(&raw);
+	strbuf_release(&first);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_raw_fixtures - the fixture messages decode without surprises */
+static void
+mime_decoder_raw_fixtures(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *want;
+		int flags;
+	} t[] = {
+		{ "forwarded.eml", "Subject: Invoice 4711 is overdue", 0 },
+		{ "hidden-html.eml", "renew", 0 },
+		{ "ambiguous-cte.eml", "invoice", MSG_TEXT_UNCERTAIN },
+	};
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *path = unit_strf("%s/tests/fixtures/mime/%s", unit_srcdir(), t[i].file);
+
+		assert_int_equal(read_file(path, &raw), 0);
+		decode_raw(md, mt, raw.data, raw.len, 65536, -1);
+		if (strstr(msg_text_body(mt, &len), t[i].want) == NULL)
+			fail_msg("%s: lacks %s", path, t[i].want);
+		assert_int_equal(msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT),
+		    t[i].flags);
+		free(path);
+	}
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mime_decoder_raw_table),
+		cmocka_unit_test(mime_decoder_raw_crlf),
+		cmocka_unit_test(mime_decoder_raw_every_split),
+		cmocka_unit_test(mime_decoder_raw_depth_cap),
+		cmocka_unit_test(mime_decoder_raw_parts_cap),
+		cmocka_unit_test(mime_decoder_body_huge_line),
+		cmocka_unit_test(mime_decoder_raw_huge_header),
+		cmocka_unit_test(mime_decoder_reset_reuse),
+		cmocka_unit_test(mime_decoder_raw_fixtures),
+		cmocka_unit_test(mime_decoder_raw_corpus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
