@@ -640,6 +640,7 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	uint64_t h = 1469598103934665603ULL;
 	struct stat st;
 	char *include_dir;
+	const char *error;
 
 	memset(&cp, 0, sizeof(cp));
 	cp.path = path;
@@ -682,6 +683,8 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 		conf_fail(&cp, NULL, "out of memory");
 	if (!cp.failed)
 		parse_classes(&cp, member(&cp, root, "classes", CONFIG_TYPE_GROUP));
+	if (!cp.failed && rule_set_finish(c->rules, &error) < 0)
+		conf_fail(&cp, NULL, "%s", error);
 	c->classify.rules = c->rules;
 	parse_precedence(&cp, root);
 	parse_policy(&cp, member(&cp, root, "policy", CONFIG_TYPE_GROUP));

@@ -10,9 +10,6 @@
 #include "conf.h"
 #include "milter.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 
 /* usage - the synopsis, to stderr */
 static void
@@ -45,7 +42,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conf_path = SYSCONFDIR "/csp-milter/csp-milter.conf";
+	const char *conf_path = CSP_CONFDIR "/csp-milter.conf";
 	struct conf_overrides ov = { NULL, NULL };
 	struct cli_classify_opts copts;
 	struct conf *conf;

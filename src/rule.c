@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "rule.h"
+#include "rule_prefilter.h"
 #include "strbuf.h"
 
 /* Unlimited max_hits still stops here, so one rule cannot scan forever. */
@@ -19,15 +20,30 @@ struct rule {
 	int jit;		/* JIT compile succeeded */
 };
 
+/* The texts a prefilter scans; single-header targets are too short to need one. */
+enum rule_text {
+	RULE_TEXT_HEADERS,
+	RULE_TEXT_BODY,
+	RULE_TEXT_HIDDEN,
+	RULE_TEXT_PARTS,
+};
+#define RULE_TEXT_COUNT 4
+
 struct rule_set {
 	struct rule *rules;
 	size_t count, cap;
+	struct rule_prefilter *prefilter[RULE_TEXT_COUNT];
+	unsigned char *always;	/* rules no prefilter covers: always run */
+	int finished;
 	unsigned long match_limit;
 	unsigned long depth_limit;
 	struct strbuf error;
 };
 
 struct rule_scratch {
+	struct rule_prefilter_scratch *prefilter;
+	unsigned char *candidates;	/* per rule: a prefilter saw a possible match */
+	size_t candidates_cap;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
@@ -105,6 +121,9 @@ rule_set_free(struct rule_set **rsp)
 		pcre2_code_free(rs->rules[i].code);
 		rule_free_strings(&rs->rules[i].spec);
 	}
+	for (i = 0; i < RULE_TEXT_COUNT; i++)
+		rule_prefilter_free(&rs->prefilter[i]);
+	free(rs->always);
 	free(rs->rules);
 	strbuf_release(&rs->error);
 	free(rs);
@@ -182,6 +201,64 @@ rule_set_spec(const struct rule_set *rs, size_t i)
 	return &rs->rules[i].spec;
 }
 
+/* target_text - which prefiltered text a rule of this target reads, or -1 */
+static int
+target_text(enum rule_target target, int second)
+{
+	switch (target) {
+	case RULE_TARGET_HEADERS:
+		return second ? -1 : RULE_TEXT_HEADERS;
+	case RULE_TARGET_ALL:
+		return second ? RULE_TEXT_BODY : RULE_TEXT_HEADERS;
+	case RULE_TARGET_BODY:
+		return second ? -1 : RULE_TEXT_BODY;
+	case RULE_TARGET_HIDDEN:
+		return second ? -1 : RULE_TEXT_HIDDEN;
+	case RULE_TARGET_PARTS:
+		return second ? -1 : RULE_TEXT_PARTS;
+	default:
+		return -1;
+	}
+}
+
+/* rule_set_finish - build the prefilters once every rule is in */
+int
+rule_set_finish(struct rule_set *rs, const char **error_r)
+{
+	const char **pats = calloc(rs->count + 1, sizeof(*pats));
+	int *caseless = calloc(rs->count + 1, sizeof(*caseless));
+	unsigned *ids = calloc(rs->count + 1, sizeof(*ids));
+	size_t i, n;
+	int t, rc = 0;
+
+	rs->always = calloc(rs->count + 1, 1);
+	if (pats == NULL || caseless == NULL || ids == NULL || rs->always == NULL) {
+		*error_r = "out of memory building the rule prefilter";
+		rc = -1;
+		goto out;
+	}
+	for (t = 0; t < RULE_TEXT_COUNT && rc == 0; t++) {
+		for (i = 0, n = 0; i < rs->count; i++) {
+			const struct rule_spec *spec = &rs->rules[i].spec;
+
+			if (target_text(spec->target, 0) != t && target_text(spec->target, 1) != t)
+				continue;
+			pats[n] = spec->pattern;
+			caseless[n] = spec->caseless;
+			ids[n++] = (unsigned)i;
+		}
+		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n,
+		    rs->always, error_r)) == NULL)
+			rc = -1;
+	}
+	rs->finished = rc == 0;
+out:
+	free(pats);
+	free(caseless);
+	free(ids);
+	return rc;
+}
+
 /* rule_scratch_new - per-thread match state */
 struct rule_scratch *
 rule_scratch_new(void)
@@ -193,7 +270,8 @@ rule_scratch_new(void)
 	s->md = pcre2_match_data_create(1, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (s->md == NULL || s->mctx == NULL || s->jit_stack == NULL) {
+	s->prefilter = rule_prefilter_scratch_new();
+	if (s->md == NULL || s->mctx == NULL || s->jit_stack == NULL || s->prefilter == NULL) {
 		rule_scratch_free(&s);
 		return NULL;
 	}
@@ -212,6 +290,8 @@ rule_scratch_free(struct rule_scratch **sp)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
 	pcre2_jit_stack_free(s->jit_stack);
+	rule_prefilter_scratch_free(&s->prefilter);
+	free(s->candidates);
 	strbuf_release(&s->headers);
 	strbuf_release(&s->error);
 	free(s);
@@ -318,6 +398,44 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 	return hits;
 }
 
+/*
+ * prefilter_pass - mark the candidate rules; 0 when done (headers text built),
+ * -1 when the prefilter could not run (every rule is then a candidate).
+ */
+static int
+prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule_scratch *s)
+{
+	const char *text[RULE_TEXT_COUNT];
+	size_t len[RULE_TEXT_COUNT];
+	int t;
+
+	if (s->candidates_cap < rs->count) {
+		unsigned char *p = realloc(s->candidates, rs->count);
+
+		if (p == NULL)
+			return -1;
+		s->candidates = p;
+		s->candidates_cap = rs->count;
+	}
+	memset(s->candidates, 0, rs->count);
+	build_headers(s, mt);
+	text[RULE_TEXT_HEADERS] = s->headers.data;
+	len[RULE_TEXT_HEADERS] = s->headers.len;
+	text[RULE_TEXT_BODY] = msg_text_body(mt, &len[RULE_TEXT_BODY]);
+	text[RULE_TEXT_HIDDEN] = msg_text_hidden(mt, &len[RULE_TEXT_HIDDEN]);
+	text[RULE_TEXT_PARTS] = msg_text_parts(mt, &len[RULE_TEXT_PARTS]);
+	for (t = 0; t < RULE_TEXT_COUNT; t++) {
+		if (rs->prefilter[t] == NULL)
+			continue;
+		if (rule_prefilter_scan(rs->prefilter[t], s->prefilter, text[t], len[t],
+		    s->candidates) < 0) {
+			memset(s->candidates, 1, rs->count);
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* rule_set_match - run every rule over its target */
 int
 rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
@@ -326,12 +444,18 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 	struct match_run run = { rs, scratch, fn, ctx, 0 };
 	const char *text;
 	size_t i, len;
-	int hits, have_headers = 0;
+	int hits, have_headers, prefiltered;
 
 	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
 	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
+	prefiltered = rs->finished && prefilter_pass(rs, mt, scratch) == 0;
+	have_headers = prefiltered;
 	for (i = 0; i < rs->count; i++) {
 		const struct rule_spec *spec = &rs->rules[i].spec;
+
+		if (prefiltered && target_text(spec->target, 0) >= 0 &&
+		    !rs->always[i] && !scratch->candidates[i])
+			continue;	/* no text this rule reads can match it */
 
 		switch (spec->target) {
 		case RULE_TARGET_SUBJECT:

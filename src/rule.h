@@ -56,6 +56,12 @@ struct rule_set *rule_set_new(unsigned long match_limit, unsigned long depth_lim
 void rule_set_free(struct rule_set **rs);
 /* rule_set_add - compile one rule; on error *error_r is "FILE:LINE: rule ID: ..." */
 int rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r);
+/*
+ * rule_set_finish - after the last add: build the one-pass prefilters, so
+ * that PCRE2 only confirms rules that may match.  Without it every rule
+ * runs on every message (same results, slower).
+ */
+int rule_set_finish(struct rule_set *rs, const char **error_r);
 size_t rule_set_count(const struct rule_set *rs);
 const struct rule_spec *rule_set_spec(const struct rule_set *rs, size_t i);
 

@@ -1,0 +1,156 @@
+/* rule_prefilter - one Vectorscan pass over a text says which rules may match */
+#include "config.h"
+
+#include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule_prefilter.h"
+
+struct rule_prefilter {
+	hs_database_t *db;	/* NULL when no pattern could be compiled */
+	unsigned generation;	/* tells scratches to grow for this database */
+};
+
+struct rule_prefilter_scratch {
+	hs_scratch_t *hs;
+	/* Databases this scratch has been sized for, by generation. */
+	unsigned *ready;
+	size_t ready_count, ready_cap;
+};
+
+static unsigned rule_prefilter_generation;
+
+/* rule_prefilter_new - compile, dropping what Vectorscan cannot take */
+struct rule_prefilter *
+rule_prefilter_new(const char *const *patterns, const int *caseless, const unsigned *ids,
+    size_t count, unsigned char *always, const char **error_r)
+{
+	struct rule_prefilter *pf = calloc(1, sizeof(*pf));
+	const char **pats = calloc(count + 1, sizeof(*pats));
+	unsigned *flags = calloc(count + 1, sizeof(*flags));
+	unsigned *pids = calloc(count + 1, sizeof(*pids));
+	hs_compile_error_t *err = NULL;
+	size_t i, n = count;
+
+	if (pf == NULL || pats == NULL || flags == NULL || pids == NULL) {
+		*error_r = "out of memory building the rule prefilter";
+		goto fail;
+	}
+	for (i = 0; i < count; i++) {
+		pats[i] = patterns[i];
+		pids[i] = ids[i];
+		flags[i] = HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_PREFILTER |
+		    HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (caseless[i] ? HS_FLAG_CASELESS : 0);
+	}
+	/* Each failure names one expression: drop it and try again. */
+	while (n > 0 && hs_compile_multi(pats, flags, pids, (unsigned)n, HS_MODE_BLOCK,
+	    NULL, &pf->db, &err) != HS_SUCCESS) {
+		int bad = err != NULL ? err->expression : -1;
+
+		hs_free_compile_error(err);
+		err = NULL;
+		pf->db = NULL;
+		if (bad < 0) {
+			*error_r = "the rule prefilter could not be compiled";
+			goto fail;
+		}
+		always[pids[bad]] = 1;
+		n--;
+		pats[bad] = pats[n];
+		flags[bad] = flags[n];
+		pids[bad] = pids[n];
+	}
+	pf->generation = __atomic_add_fetch(&rule_prefilter_generation, 1, __ATOMIC_RELAXED);
+	free(pats);
+	free(flags);
+	free(pids);
+	return pf;
+fail:
+	free(pats);
+	free(flags);
+	free(pids);
+	free(pf);
+	return NULL;
+}
+
+/* rule_prefilter_free - release the database */
+void
+rule_prefilter_free(struct rule_prefilter **pfp)
+{
+	if (*pfp == NULL)
+		return;
+	hs_free_database((*pfp)->db);
+	free(*pfp);
+	*pfp = NULL;
+}
+
+struct rule_prefilter_scratch *
+rule_prefilter_scratch_new(void)
+{
+	return calloc(1, sizeof(struct rule_prefilter_scratch));
+}
+
+void
+rule_prefilter_scratch_free(struct rule_prefilter_scratch **psp)
+{
+	struct rule_prefilter_scratch *ps = *psp;
+
+	if (ps == NULL)
+		return;
+	hs_free_scratch(ps->hs);
+	free(ps->ready);
+	free(ps);
+	*psp = NULL;
+}
+
+/* scratch_fit - grow the scratch for a database once per generation */
+static int
+scratch_fit(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps)
+{
+	size_t i;
+	unsigned *p;
+
+	for (i = 0; i < ps->ready_count; i++)
+		if (ps->ready[i] == pf->generation)
+			return 0;
+	if (hs_alloc_scratch(pf->db, &ps->hs) != HS_SUCCESS)
+		return -1;
+	/* Keep the list short: old generations are gone after a reload. */
+	if (ps->ready_count == 16)
+		ps->ready_count = 0;
+	if (ps->ready_count == ps->ready_cap) {
+		size_t cap = ps->ready_cap ? ps->ready_cap * 2 : 4;
+
+		if ((p = realloc(ps->ready, cap * sizeof(*p))) == NULL)
+			return -1;
+		ps->ready = p;
+		ps->ready_cap = cap;
+	}
+	ps->ready[ps->ready_count++] = pf->generation;
+	return 0;
+}
+
+/* on_match - note the candidate */
+static int
+on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+	unsigned char *candidates = ctx;
+
+	candidates[id] = 1;
+	return 0;
+}
+
+/* rule_prefilter_scan - one pass */
+int
+rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
+    const char *text, size_t len, unsigned char *candidates)
+{
+	if (pf->db == NULL)
+		return 0;
+	if (len > 0xffffffffu || scratch_fit(pf, ps) < 0)
+		return -1;
+	if (hs_scan(pf->db, text, (unsigned)len, 0, ps->hs, on_match, candidates) != HS_SUCCESS)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* rule_prefilter - one Vectorscan pass over a text says which rules may match */
+#ifndef CSP_RULE_PREFILTER_H
+#define CSP_RULE_PREFILTER_H
+
+#include <stddef.h>
+
+/*
+ * Scanning every rule's PCRE2 pattern over every message costs one pass
+ * per rule.  A prefilter compiles all patterns of one target into a single
+ * Vectorscan database in prefilter mode, which over-approximates each
+ * pattern (it may report a match PCRE2 would not find, never the reverse):
+ * one pass finds the candidate rules, and PCRE2 confirms only those.
+ * Patterns Vectorscan cannot compile, even approximated, are reported as
+ * always-candidates, so the result never depends on what it supports.
+ *
+ * A prefilter is immutable once built and may be shared by threads; each
+ * thread scans with its own rule_prefilter_scratch.
+ */
+struct rule_prefilter;
+struct rule_prefilter_scratch;
+
+/*
+ * rule_prefilter_new - compile patterns[i] (caseless[i]) as rule ids[i].
+ * always[ids[i]] is set for each pattern that had to be left out.
+ * Returns NULL with *error_r on a failure other than an unsupported pattern.
+ */
+struct rule_prefilter *rule_prefilter_new(const char *const *patterns, const int *caseless,
+    const unsigned *ids, size_t count, unsigned char *always, const char **error_r);
+void rule_prefilter_free(struct rule_prefilter **pf);
+
+struct rule_prefilter_scratch *rule_prefilter_scratch_new(void);
+void rule_prefilter_scratch_free(struct rule_prefilter_scratch **ps);
+
+/*
+ * rule_prefilter_scan - set candidates[id] for every rule that may match
+ * text.  Returns 0, or -1 if the scan failed (then treat every rule as a
+ * candidate).
+ */
+int rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
+    const char *text, size_t len, unsigned char *candidates);
+
+#endif
