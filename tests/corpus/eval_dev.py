@@ -14,6 +14,7 @@ CORPUS_DIR defaults to /work/shared/corpus/dev; it must hold labels.jsonl
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -60,6 +61,7 @@ def classify(binary, conf, files):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", nargs="?", default="/work/shared/corpus/dev")
     ap.add_argument("--bin", default=default_bin(), help="csp-milter binary")
