@@ -1,12 +1,14 @@
 /* main - csp-milter: wire the command line to the daemon or the offline commands */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_classify.h"
+#include "cli_evaluate.h"
 #include "conf.h"
 #include "milter.h"
 
@@ -19,14 +21,36 @@ usage(void)
 	    "usage: csp-milter [-f] [-c CONF] [-p SOCKET]            run the milter\n"
 	    "       csp-milter -n [-c CONF]                            check the config and exit\n"
 	    "       csp-milter [-c CONF] --classify [--from ADDR] [--rcpt ADDR]...\n"
-	    "                  [--customers FILE] [--json] FILE...     classify messages offline\n"
+	    "                  [--customers FILE] [--json | --explain] FILE...\n"
+	    "                                                          classify messages offline\n"
+	    "       csp-milter [-c CONF] --evaluate DIR [--compare CONF2] [--json]\n"
+	    "                  [--margin N] [--jobs N]                 measure the rules on a corpus\n"
 	    "see csp-milter(8) and csp-milter.conf(5)\n");
+}
+
+/* parse_count - a whole number option value, at least min */
+static int
+parse_count(const char *arg, const char *opt, long min, long *value_r)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > 100000) {
+		fprintf(stderr, "csp-milter: %s needs a whole number from %ld, not \"%s\"\n",
+		    opt, min, arg);
+		return -1;
+	}
+	*value_r = v;
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN };
+	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
+		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -38,6 +62,10 @@ main(int argc, char **argv)
 		{ "customers", required_argument, NULL, OPT_CUSTOMERS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "evaluate", required_argument, NULL, OPT_EVALUATE },
+		{ "compare", required_argument, NULL, OPT_COMPARE },
+		{ "margin", required_argument, NULL, OPT_MARGIN },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -45,11 +73,15 @@ main(int argc, char **argv)
 	const char *conf_path = CSP_CONFDIR "/csp-milter.conf";
 	struct conf_overrides ov = { NULL, NULL };
 	struct cli_classify_opts copts;
-	struct conf *conf;
-	const char *error;
-	int ch, check = 0, foreground = 0, classify = 0, status;
+	struct cli_evaluate_opts eopts;
+	struct conf *conf, *conf2 = NULL;
+	const char *error, *compare = NULL;
+	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, status;
+	long n;
 
 	memset(&copts, 0, sizeof(copts));
+	memset(&eopts, 0, sizeof(eopts));
+	eopts.margin = 2;
 	if ((copts.rcpts = calloc((size_t)argc, sizeof(*copts.rcpts))) == NULL)
 		return 1;
 	while ((ch = getopt_long(argc, argv, "c:nfp:Vh", longopts, NULL)) != -1) {
@@ -64,6 +96,19 @@ main(int argc, char **argv)
 		case OPT_CUSTOMERS: ov.customers_file = optarg; break;
 		case OPT_JSON: copts.json = 1; break;
 		case OPT_EXPLAIN: copts.explain = 1; break;
+		case OPT_EVALUATE: eopts.corpus = optarg; break;
+		case OPT_COMPARE: compare = optarg; break;
+		case OPT_MARGIN:
+			if (parse_count(optarg, "--margin", 0, &eopts.margin) < 0)
+				return 2;
+			eval_only = 1;
+			break;
+		case OPT_JOBS:
+			if (parse_count(optarg, "--jobs", 1, &n) < 0)
+				return 2;
+			eopts.jobs = (int)n;
+			eval_only = 1;
+			break;
 		case 'V':
 			printf("csp-milter %s\n", PACKAGE_VERSION);
 			return 0;
@@ -75,7 +120,23 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!classify && (copts.from || copts.rcpt_count || copts.json || copts.explain)) {
+	eopts.json = copts.json;
+	if (eopts.corpus == NULL && (compare != NULL || eval_only)) {
+		fprintf(stderr, "csp-milter: --compare, --margin and --jobs go with --evaluate\n");
+		return 2;
+	}
+	if (eopts.corpus != NULL && (classify || check || copts.from || copts.rcpt_count ||
+	    copts.explain || optind != argc)) {
+		fprintf(stderr, "csp-milter: --evaluate takes a corpus directory and no FILE, "
+		    "--classify, -n, --from, --rcpt or --explain\n");
+		return 2;
+	}
+	if (classify && copts.json && copts.explain) {
+		fprintf(stderr, "csp-milter: --explain has no JSON form; drop --json\n");
+		return 2;
+	}
+	if (!classify && eopts.corpus == NULL &&
+	    (copts.from || copts.rcpt_count || copts.json || copts.explain)) {
 		fprintf(stderr, "csp-milter: --from, --rcpt, --json and --explain go with --classify\n");
 		return 2;
 	}
@@ -87,18 +148,26 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (!classify && !check)
+	if (!classify && !check && eopts.corpus == NULL)
 		return milter_main(conf_path, &ov, foreground);
 	if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
 		fprintf(stderr, "csp-milter: %s\n", error);
+		return 1;
+	}
+	if (compare != NULL && (conf2 = conf_load(compare, &ov, &error)) == NULL) {
+		fprintf(stderr, "csp-milter: %s\n", error);
+		conf_unref(&conf);
 		return 1;
 	}
 	if (check) {
 		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
 		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
 		status = 0;
-	} else
+	} else if (eopts.corpus != NULL)
+		status = cli_evaluate_run(conf, conf2, &eopts, stdout);
+	else
 		status = cli_classify_run(conf, &copts, argv + optind, argc - optind, stdout);
+	conf_unref(&conf2);
 	conf_unref(&conf);
 	free(copts.rcpts);
 	return status;
