@@ -20,6 +20,16 @@ append_lower(struct strbuf *out, const char *s, size_t len)
 	out->data[out->len] = '\0';
 }
 
+/* addr_check - 0 if out holds an address; otherwise empty it and return -1 */
+static int
+addr_check(struct strbuf *out)
+{
+	if (memchr(out->data, '@', out->len) != NULL)
+		return 0;
+	strbuf_reset(out);
+	return -1;
+}
+
 /* addr_canon - envelope address to lookup form */
 int
 addr_canon(const char *in, struct strbuf *out)
@@ -48,7 +58,7 @@ addr_canon(const char *in, struct strbuf *out)
 	if (end == start)
 		return 0;	/* null sender */
 	append_lower(out, start, (size_t)(end - start));
-	return memchr(out->data, '@', out->len) != NULL ? 0 : -1;
+	return addr_check(out);
 }
 
 /* addr_from_header - first mailbox of a From: value */
@@ -103,7 +113,7 @@ addr_from_header(const char *value, struct strbuf *out)
 	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	append_lower(out, start, (size_t)(end - start));
-	return memchr(out->data, '@', out->len) != NULL ? 0 : -1;
+	return addr_check(out);
 }
 
 /* addr_domain - text after the last '@' */

@@ -1,0 +1,333 @@
+/* test_msg_text - unit tests for the decoded message text */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "msg_text.h"
+#include "unit.h"
+
+#define FFFD "\xef\xbf\xbd"
+
+/* body_run - one whole run of body text */
+static void
+body_run(struct msg_text *mt, int hidden, const char *text)
+{
+	msg_text_body_begin(mt, hidden);
+	msg_text_body_append(mt, text, strlen(text));
+	msg_text_body_end(mt);
+}
+
+/* expect_body - the body text is exactly want */
+static void
+expect_body(const struct msg_text *mt, const char *row, const char *want)
+{
+	size_t len;
+	const char *s = msg_text_body(mt, &len);
+
+	unit_expect_mem(row, s, len, want);
+}
+
+/* expect_hidden - the hidden text is exactly want */
+static void
+expect_hidden(const struct msg_text *mt, const char *row, const char *want)
+{
+	size_t len;
+	const char *s = msg_text_hidden(mt, &len);
+
+	unit_expect_mem(row, s, len, want);
+}
+
+/* msg_text_add_header_find - headers are kept in order, normalised, and found case-insensitively */
+static void
+msg_text_add_header_find(void **state)
+{
+	static const struct {
+		const char *lookup;
+		const char *want;	/* NULL: not found */
+	} finds[] = {
+		{ "Subject", "Your invoice" },
+		{ "subject", "Your invoice" },
+		{ "SUBJECT", "Your invoice" },
+		{ "from", "Billing <billing@vendor.example>" },
+		{ "X-Tag", "first" },
+		{ "X-Missing", NULL },
+		{ "Subjec", NULL },
+	};
+	struct msg_text *mt = msg_text_new(4096, 1);
+	const char *v;
+	size_t i, len;
+
+	assert_non_null(mt);
+	msg_text_add_header(mt, "Subject", "Your  in\xe2\x80\x8bvoice", 16);
+	msg_text_add_header(mt, "From", "Billing <billing@vendor.example>", 32);
+	msg_text_add_header(mt, "X-Tag", "first", 5);
+	msg_text_add_header(mt, "x-tag", "second", 6);
+	assert_int_equal(msg_text_header_count(mt), 4);
+	assert_string_equal(msg_text_header_name(mt, 0), "Subject");
+	assert_string_equal(msg_text_header_name(mt, 3), "x-tag");
+	v = msg_text_header_value(mt, 3, &len);
+	unit_expect_mem("value 3", v, len, "second");
+	for (i = 0; i < UNIT_NELEM(finds); i++) {
+		v = msg_text_header_find(mt, finds[i].lookup, &len);
+		if (finds[i].want == NULL) {
+			if (v != NULL)
+				fail_msg("%s: found \"%.*s\"", finds[i].lookup, (int)len, v);
+			continue;
+		}
+		if (v == NULL)
+			fail_msg("%s: not found", finds[i].lookup);
+		unit_expect_mem(finds[i].lookup, v, len, finds[i].want);
+	}
+	msg_text_free(&mt);
+	assert_null(mt);
+}
+
+/* msg_text_add_header_binary - a header value with NUL and invalid UTF-8 is repaired */
+static void
+msg_text_add_header_binary(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+	const char *v;
+	size_t len;
+
+	msg_text_add_header(mt, "Subject", "a\0b\xff", 4);
+	v = msg_text_header_find(mt, "subject", &len);
+	assert_non_null(v);
+	unit_expect_mem("repaired", v, len, "a b" FFFD);
+	msg_text_free(&mt);
+}
+
+/* msg_text_body_runs - runs are separated by one newline so that words of two parts never join */
+static void
+msg_text_body_runs(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+
+	expect_body(mt, "empty", "");
+	body_run(mt, 0, "first part");
+	body_run(mt, 0, "second part\n");
+	body_run(mt, 0, "third");
+	expect_body(mt, "three runs", "first part\nsecond part\nthird");
+	expect_hidden(mt, "nothing hidden", "");
+	msg_text_free(&mt);
+}
+
+/* msg_text_body_hidden - hidden runs go to both the body and the hidden text */
+static void
+msg_text_body_hidden(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+
+	body_run(mt, 0, "visible");
+	body_run(mt, 1, "secret  invoice");
+	body_run(mt, 0, "more");
+	body_run(mt, 1, "second secret");
+	expect_body(mt, "body", "visible\nsecret invoice\nmore\nsecond secret");
+	expect_hidden(mt, "hidden", "secret invoice\nsecond secret");
+	msg_text_free(&mt);
+}
+
+/* msg_text_body_append_chunks - a character split across appends is joined, not replaced */
+static void
+msg_text_body_append_chunks(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+	const char *text = "R\xc3\xbc" "ckerstattung \xe4\xb8\xad";
+	size_t i;
+
+	msg_text_body_begin(mt, 0);
+	for (i = 0; i < strlen(text); i++)
+		msg_text_body_append(mt, text + i, 1);
+	msg_text_body_end(mt);
+	expect_body(mt, "bytewise", text);
+	msg_text_free(&mt);
+}
+
+/* msg_text_body_end_flushes - a character cut off at the end of a run becomes U+FFFD */
+static void
+msg_text_body_end_flushes(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+
+	msg_text_body_begin(mt, 0);
+	msg_text_body_append(mt, "ab\xe4\xb8", 4);
+	msg_text_body_end(mt);
+	body_run(mt, 0, "cd");
+	expect_body(mt, "flushed", "ab" FFFD "\ncd");
+	msg_text_free(&mt);
+}
+
+/* msg_text_body_append_cap - the cap truncates on a UTF-8 boundary and marks the text truncated */
+static void
+msg_text_body_append_cap(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t cap;
+		const char *text;
+		const char *want;
+		int truncated;
+	} cases[] = {
+		{ "under the cap", 1024, "short text", "short text", 0 },
+		{ "exactly the cap", 10, "0123456789", "0123456789", 0 },
+		{ "ascii cut", 5, "0123456789", "01234", MSG_TEXT_TRUNCATED },
+		/* "aé中" is 1 + 2 + 3 bytes: a cap inside a character keeps it whole out. */
+		{ "cut inside 2-byte", 2, "a\xc3\xa9\xe4\xb8\xad", "a", MSG_TEXT_TRUNCATED },
+		{ "cut after 2-byte", 3, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
+		{ "cut inside 3-byte (1)", 4, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
+		{ "cut inside 3-byte (2)", 5, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
+		{ "no cut needed", 6, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9\xe4\xb8\xad", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		struct msg_text *mt = msg_text_new(cases[i].cap, 1);
+
+		body_run(mt, 0, cases[i].text);
+		expect_body(mt, cases[i].name, cases[i].want);
+		unit_expect_int(cases[i].name, msg_text_flags(mt) & MSG_TEXT_TRUNCATED,
+		    cases[i].truncated);
+		msg_text_free(&mt);
+	}
+}
+
+/* msg_text_body_append_cap_later - text after the cap is dropped and msg_text_full says so */
+static void
+msg_text_body_append_cap_later(void **state)
+{
+	struct msg_text *mt = msg_text_new(8, 1);
+	size_t len;
+
+	assert_int_equal(msg_text_full(mt), 0);
+	body_run(mt, 0, "abcd");
+	assert_int_equal(msg_text_full(mt), 0);
+	assert_int_equal(msg_text_flags(mt) & MSG_TEXT_TRUNCATED, 0);
+	body_run(mt, 1, "efghijkl");
+	assert_int_equal(msg_text_full(mt), 1);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_TRUNCATED);
+	msg_text_body(mt, &len);
+	(void)msg_text_hidden(mt, &len);
+	body_run(mt, 0, "more");
+	msg_text_body(mt, &len);
+	{
+		size_t hlen;
+
+		msg_text_hidden(mt, &hlen);
+		if (len + hlen > 8)
+			fail_msg("body %zu + hidden %zu bytes exceed the cap of 8", len, hlen);
+	}
+	expect_body(mt, "body kept", "abcd\nefg");
+	msg_text_free(&mt);
+}
+
+/* msg_text_set_flag_first_reason - the first uncertainty reason is kept, later ones ignored */
+static void
+msg_text_set_flag_first_reason(void **state)
+{
+	struct msg_text *mt = msg_text_new(64, 1);
+
+	assert_string_equal(msg_text_reason(mt), "");
+	assert_int_equal(msg_text_flags(mt), 0);
+	msg_text_set_flag(mt, MSG_TEXT_UNCERTAIN, "two readings of the body");
+	msg_text_set_flag(mt, MSG_TEXT_LIMIT, "too many parts");
+	msg_text_set_flag(mt, MSG_TEXT_UNCERTAIN, "another reason");
+	assert_string_equal(msg_text_reason(mt), "two readings of the body");
+	assert_int_equal(msg_text_flags(mt), MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT);
+	msg_text_free(&mt);
+}
+
+/* msg_text_set_flag_uncertain_over_truncated - an uncertainty reason replaces a truncation note */
+static void
+msg_text_set_flag_uncertain_over_truncated(void **state)
+{
+	struct msg_text *mt = msg_text_new(64, 1);
+
+	msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+	msg_text_set_flag(mt, MSG_TEXT_UNCERTAIN, "ambiguous boundary");
+	assert_string_equal(msg_text_reason(mt), "ambiguous boundary");
+	assert_int_equal(msg_text_flags(mt), MSG_TEXT_UNCERTAIN | MSG_TEXT_TRUNCATED);
+	msg_text_free(&mt);
+}
+
+/* msg_text_add_part_list - each leaf is one "type filename" line */
+static void
+msg_text_add_part_list(void **state)
+{
+	struct msg_text *mt = msg_text_new(64, 1);
+	const char *s;
+	size_t len;
+
+	msg_text_add_part(mt, "text/plain", NULL);
+	msg_text_add_part(mt, "application/pdf", "Invoice 2024.pdf");
+	msg_text_add_part(mt, "image/png", "");
+	s = msg_text_parts(mt, &len);
+	unit_expect_mem("parts", s, len,
+	    "text/plain\napplication/pdf Invoice 2024.pdf\nimage/png\n");
+	msg_text_free(&mt);
+}
+
+/* msg_text_reset_reuses - reset forgets headers, body, hidden, parts and flags */
+static void
+msg_text_reset_reuses(void **state)
+{
+	struct msg_text *mt = msg_text_new(8, 1);
+	size_t len;
+
+	msg_text_add_header(mt, "Subject", "old", 3);
+	body_run(mt, 1, "old hidden text");
+	msg_text_add_part(mt, "text/plain", NULL);
+	msg_text_set_flag(mt, MSG_TEXT_UNCERTAIN, "old reason");
+	msg_text_reset(mt);
+	assert_int_equal(msg_text_header_count(mt), 0);
+	assert_null(msg_text_header_find(mt, "Subject", &len));
+	expect_body(mt, "body after reset", "");
+	expect_hidden(mt, "hidden after reset", "");
+	msg_text_parts(mt, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(msg_text_flags(mt), 0);
+	assert_string_equal(msg_text_reason(mt), "");
+	assert_int_equal(msg_text_full(mt), 0);
+	msg_text_add_header(mt, "Subject", "new", 3);
+	body_run(mt, 0, "new");
+	expect_body(mt, "body reused", "new");
+	assert_non_null(msg_text_header_find(mt, "subject", &len));
+	assert_int_equal(len, 3);
+	msg_text_free(&mt);
+}
+
+/* msg_text_new_raw - normalise=0 keeps white space and invisible characters */
+static void
+msg_text_new_raw(void **state)
+{
+	struct msg_text *mt = msg_text_new(64, 0);
+
+	body_run(mt, 0, "in\xe2\x80\x8bvoice  x");
+	expect_body(mt, "raw", "in\xe2\x80\x8bvoice  x");
+	msg_text_free(&mt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(msg_text_add_header_find),
+		cmocka_unit_test(msg_text_add_header_binary),
+		cmocka_unit_test(msg_text_body_runs),
+		cmocka_unit_test(msg_text_body_hidden),
+		cmocka_unit_test(msg_text_body_append_chunks),
+		cmocka_unit_test(msg_text_body_end_flushes),
+		cmocka_unit_test(msg_text_body_append_cap),
+		cmocka_unit_test(msg_text_body_append_cap_later),
+		cmocka_unit_test(msg_text_set_flag_first_reason),
+		cmocka_unit_test(msg_text_set_flag_uncertain_over_truncated),
+		cmocka_unit_test(msg_text_add_part_list),
+		cmocka_unit_test(msg_text_reset_reuses),
+		cmocka_unit_test(msg_text_new_raw),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
