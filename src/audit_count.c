@@ -1,0 +1,200 @@
+/* audit_count - string to counter hash table for audit aggregation */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_count.h"
+
+struct audit_count {
+	struct audit_count_entry *slots;	/* key == NULL: empty */
+	size_t	cap;				/* power of two */
+	size_t	used;
+	const struct audit_count_entry **sorted;
+	int	sorted_valid;
+	int	sorted_by_key;
+};
+
+/* audit_count_oom - allocation failure is not recoverable in a report */
+static void
+audit_count_oom(void)
+{
+	fprintf(stderr, "csp-milter-audit: out of memory\n");
+	abort();
+}
+
+/* audit_count_hash - FNV-1a, 64 bit */
+static uint64_t
+audit_count_hash(const char *key, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* audit_count_new - create an empty table */
+struct audit_count *
+audit_count_new(void)
+{
+	struct audit_count *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		audit_count_oom();
+	t->cap = 64;
+	if ((t->slots = calloc(t->cap, sizeof(*t->slots))) == NULL)
+		audit_count_oom();
+	return t;
+}
+
+/* audit_count_free - release the table and its keys, clear the pointer */
+void
+audit_count_free(struct audit_count **tp)
+{
+	struct audit_count *t = *tp;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->cap; i++)
+		free(t->slots[i].key);
+	free(t->slots);
+	free(t->sorted);
+	free(t);
+	*tp = NULL;
+}
+
+/* audit_count_find - the slot holding key, or the empty slot for it */
+static struct audit_count_entry *
+audit_count_find(const struct audit_count *t, const char *key, size_t len,
+    uint64_t h)
+{
+	size_t mask = t->cap - 1, i = (size_t)h & mask;
+	struct audit_count_entry *e;
+
+	for (;;) {
+		e = &t->slots[i];
+		if (e->key == NULL)
+			return e;
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return e;
+		i = (i + 1) & mask;
+	}
+}
+
+/* audit_count_grow - double the table and rehash */
+static void
+audit_count_grow(struct audit_count *t)
+{
+	struct audit_count_entry *old = t->slots, *e;
+	size_t oldcap = t->cap, i;
+
+	t->cap *= 2;
+	if ((t->slots = calloc(t->cap, sizeof(*t->slots))) == NULL)
+		audit_count_oom();
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		e = audit_count_find(t, old[i].key, old[i].len, old[i].hash);
+		*e = old[i];
+	}
+	free(old);
+}
+
+/* audit_count_add - add n to the counter of key */
+void
+audit_count_add(struct audit_count *t, const char *key, size_t len, uint64_t n)
+{
+	uint64_t h = audit_count_hash(key, len);
+	struct audit_count_entry *e;
+
+	e = audit_count_find(t, key, len, h);
+	if (e->key == NULL) {
+		if ((t->used + 1) * 4 > t->cap * 3) {
+			audit_count_grow(t);
+			e = audit_count_find(t, key, len, h);
+		}
+		if ((e->key = malloc(len + 1)) == NULL)
+			audit_count_oom();
+		memcpy(e->key, key, len);
+		e->key[len] = '\0';
+		e->len = len;
+		e->hash = h;
+		e->count = 0;
+		t->used++;
+		t->sorted_valid = 0;
+	}
+	e->count += n;
+	if (t->sorted_valid && !t->sorted_by_key)
+		t->sorted_valid = 0;
+}
+
+/* audit_count_get - the counter of key, 0 when absent */
+uint64_t
+audit_count_get(const struct audit_count *t, const char *key, size_t len)
+{
+	const struct audit_count_entry *e;
+
+	e = audit_count_find(t, key, len, audit_count_hash(key, len));
+	return e->key == NULL ? 0 : e->count;
+}
+
+/* audit_count_size - number of distinct keys */
+size_t
+audit_count_size(const struct audit_count *t)
+{
+	return t->used;
+}
+
+/* audit_count_cmp_key - order entries by key bytes */
+static int
+audit_count_cmp_key(const void *a, const void *b)
+{
+	const struct audit_count_entry *x = *(const struct audit_count_entry *const *)a;
+	const struct audit_count_entry *y = *(const struct audit_count_entry *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if ((c = memcmp(x->key, y->key, n)) != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* audit_count_cmp_count - order entries by count descending, then key */
+static int
+audit_count_cmp_count(const void *a, const void *b)
+{
+	const struct audit_count_entry *x = *(const struct audit_count_entry *const *)a;
+	const struct audit_count_entry *y = *(const struct audit_count_entry *const *)b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return audit_count_cmp_key(a, b);
+}
+
+/* audit_count_sorted - all entries in a stable, documented order */
+const struct audit_count_entry *const *
+audit_count_sorted(struct audit_count *t, int by_key)
+{
+	size_t i, n = 0;
+
+	if (t->sorted_valid && t->sorted_by_key == by_key)
+		return t->sorted;
+	free(t->sorted);
+	if ((t->sorted = calloc(t->used + 1, sizeof(*t->sorted))) == NULL)
+		audit_count_oom();
+	for (i = 0; i < t->cap; i++)
+		if (t->slots[i].key != NULL)
+			t->sorted[n++] = &t->slots[i];
+	qsort(t->sorted, n, sizeof(*t->sorted),
+	    by_key ? audit_count_cmp_key : audit_count_cmp_count);
+	t->sorted_valid = 1;
+	t->sorted_by_key = by_key;
+	return t->sorted;
+}

@@ -1,0 +1,288 @@
+/* audit_filter - select audit records for a report */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+#include "audit_time.h"
+#include "audit_filter.h"
+
+/* One literal that a matching raw line must contain. */
+struct audit_filter_needle {
+	const char *s;
+	size_t	len;
+	int	nocase;
+};
+
+#define AUDIT_FILTER_NEEDLES	10
+
+struct audit_filter {
+	int64_t	now_us;
+	int	has_since, has_until;
+	int64_t	since_us, until_us;
+	char	*class;
+	char	*action;
+	char	*sender;
+	char	*rcpt;
+	char	*customer;
+	char	*partner;
+	char	*rule;
+	int	uncertain;
+	struct audit_filter_needle needles[AUDIT_FILTER_NEEDLES];
+	size_t	nneedles;
+};
+
+/* audit_filter_new - an empty filter, matching everything */
+struct audit_filter *
+audit_filter_new(int64_t now_us)
+{
+	struct audit_filter *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		fprintf(stderr, "csp-milter-audit: out of memory\n");
+		abort();
+	}
+	f->now_us = now_us;
+	return f;
+}
+
+/* audit_filter_free - release the filter, clear the pointer */
+void
+audit_filter_free(struct audit_filter **fp)
+{
+	struct audit_filter *f = *fp;
+
+	if (f == NULL)
+		return;
+	free(f->class);
+	free(f->action);
+	free(f->sender);
+	free(f->rcpt);
+	free(f->customer);
+	free(f->partner);
+	free(f->rule);
+	free(f);
+	*fp = NULL;
+}
+
+/*
+ * audit_filter_literal - 1 when s appears unchanged inside a JSON string
+ * as any writer would encode it: printable ASCII without '"', '\' or '/'.
+ */
+static int
+audit_filter_literal(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\' || *s == '/')
+			return 0;
+	return 1;
+}
+
+/* audit_filter_needle - remember a literal for audit_filter_precheck */
+static void
+audit_filter_needle(struct audit_filter *f, const char *s, int nocase)
+{
+	if (*s == '\0' || !audit_filter_literal(s) ||
+	    f->nneedles >= AUDIT_FILTER_NEEDLES)
+		return;
+	f->needles[f->nneedles].s = s;
+	f->needles[f->nneedles].len = strlen(s);
+	f->needles[f->nneedles].nocase = nocase;
+	f->nneedles++;
+}
+
+/* audit_filter_dup - strdup that aborts on failure */
+static char *
+audit_filter_dup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL) {
+		fprintf(stderr, "csp-milter-audit: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+/* audit_filter_set - add a condition */
+int
+audit_filter_set(struct audit_filter *f, const char *name, const char *value,
+    const char **error_r)
+{
+	static const struct {
+		const char *name;
+		size_t	offset;
+		int	nocase;
+	} strings[] = {
+		{ "class", offsetof(struct audit_filter, class), 0 },
+		{ "action", offsetof(struct audit_filter, action), 0 },
+		{ "sender", offsetof(struct audit_filter, sender), 1 },
+		{ "rcpt", offsetof(struct audit_filter, rcpt), 1 },
+		{ "customer", offsetof(struct audit_filter, customer), 0 },
+		{ "partner", offsetof(struct audit_filter, partner), 1 },
+		{ "rule", offsetof(struct audit_filter, rule), 0 },
+	};
+	char **slot;
+	size_t i;
+
+	if (strcmp(name, "since") == 0) {
+		if (audit_time_parse_arg(value, f->now_us, 0, &f->since_us,
+		    error_r) < 0)
+			return -1;
+		f->has_since = 1;
+		return 0;
+	}
+	if (strcmp(name, "until") == 0) {
+		if (audit_time_parse_arg(value, f->now_us, 1, &f->until_us,
+		    error_r) < 0)
+			return -1;
+		f->has_until = 1;
+		return 0;
+	}
+	if (strcmp(name, "uncertain") == 0) {
+		f->uncertain = 1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		if (strcmp(name, strings[i].name) != 0)
+			continue;
+		if (*value == '\0') {
+			*error_r = "empty value";
+			return -1;
+		}
+		slot = (char **)((char *)f + strings[i].offset);
+		if (*slot != NULL) {
+			*error_r = "given more than once";
+			return -1;
+		}
+		*slot = audit_filter_dup(value);
+		if (!(slot == &f->class && strcmp(value, "none") == 0))
+			audit_filter_needle(f, *slot, strings[i].nocase);
+		return 0;
+	}
+	*error_r = "unknown filter";
+	return -1;
+}
+
+/* audit_memcasemem - ASCII case-insensitive search */
+const char *
+audit_memcasemem(const char *hay, size_t haylen, const char *needle,
+    size_t needlelen)
+{
+	const char *p, *end;
+	unsigned char lo, up;
+
+	if (needlelen == 0)
+		return hay;
+	if (needlelen > haylen)
+		return NULL;
+	lo = (unsigned char)needle[0];
+	if (lo >= 'A' && lo <= 'Z')
+		lo += 32;
+	up = (lo >= 'a' && lo <= 'z') ? lo - 32 : lo;
+	end = hay + haylen - needlelen;
+	for (p = hay; p <= end; p++) {
+		if ((unsigned char)*p != lo && (unsigned char)*p != up)
+			continue;
+		if (strncasecmp(p + 1, needle + 1, needlelen - 1) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* audit_filter_precheck - cheap test on the raw line */
+int
+audit_filter_precheck(const struct audit_filter *f, const char *line,
+    size_t len)
+{
+	const struct audit_filter_needle *n;
+	size_t i;
+
+	for (i = 0; i < f->nneedles; i++) {
+		n = &f->needles[i];
+		if (n->nocase) {
+			if (audit_memcasemem(line, len, n->s, n->len) == NULL)
+				return 0;
+		} else if (memmem(line, len, n->s, n->len) == NULL)
+			return 0;
+	}
+	if (f->uncertain && memmem(line, len, "true", 4) == NULL)
+		return 0;
+	return 1;
+}
+
+/* audit_filter_contains - case-insensitive substring test on C strings */
+static int
+audit_filter_contains(const char *hay, const char *needle)
+{
+	return audit_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
+}
+
+/* audit_filter_match_rcpt - 1 when the recipient meets the recipient conditions */
+int
+audit_filter_match_rcpt(const struct audit_filter *f,
+    const struct audit_rcpt *r)
+{
+	if (f->rcpt != NULL && !audit_filter_contains(r->rcpt, f->rcpt))
+		return 0;
+	if (f->customer != NULL && strcmp(r->customer, f->customer) != 0)
+		return 0;
+	if (f->partner != NULL && !audit_filter_contains(r->partner, f->partner))
+		return 0;
+	return 1;
+}
+
+/* audit_filter_has_rcpt - 1 when any recipient condition is set */
+int
+audit_filter_has_rcpt(const struct audit_filter *f)
+{
+	return f->rcpt != NULL || f->customer != NULL || f->partner != NULL;
+}
+
+/* audit_filter_match - 1 when the record meets every condition */
+int
+audit_filter_match(const struct audit_filter *f, const struct audit_record *rec)
+{
+	size_t i;
+	int ok;
+
+	if (f->has_since && rec->time_us < f->since_us)
+		return 0;
+	if (f->has_until && rec->time_us >= f->until_us)
+		return 0;
+	if (f->uncertain && !rec->uncertain)
+		return 0;
+	if (f->class != NULL) {
+		if (strcmp(f->class, "none") == 0 ? *rec->class != '\0' :
+		    strcmp(rec->class, f->class) != 0)
+			return 0;
+	}
+	if (f->sender != NULL && !audit_filter_contains(rec->mail_from, f->sender) &&
+	    !audit_filter_contains(rec->header_from, f->sender))
+		return 0;
+	if (f->rule != NULL) {
+		for (i = 0; i < rec->nrules; i++)
+			if (strcmp(rec->rules[i], f->rule) == 0)
+				break;
+		if (i == rec->nrules)
+			return 0;
+	}
+	if (f->action != NULL && strcmp(rec->action, f->action) != 0) {
+		for (i = 0; i < rec->nrcpts; i++)
+			if (strcmp(rec->rcpts[i].decision, f->action) == 0)
+				break;
+		if (i == rec->nrcpts)
+			return 0;
+	}
+	if (audit_filter_has_rcpt(f)) {
+		ok = 0;
+		for (i = 0; i < rec->nrcpts && !ok; i++)
+			ok = audit_filter_match_rcpt(f, &rec->rcpts[i]);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,167 @@
+/* audit_main - csp-milter-audit: reports from the milter's audit log */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "audit_filter.h"
+#include "audit_report.h"
+
+#define AUDIT_MAIN_USAGE \
+	"usage: csp-milter-audit [--summary | --list | --csv | --json] " \
+	"[--html FILE] [--top N]\n" \
+	"       [--since TIME] [--until TIME] [--class C] [--action A] " \
+	"[--sender S]\n" \
+	"       [--rcpt R] [--customer ID] [--partner P] [--rule ID] " \
+	"[--uncertain] [FILE ...]\n"
+
+enum {
+	OPT_SINCE = 256, OPT_UNTIL, OPT_CLASS, OPT_ACTION, OPT_SENDER,
+	OPT_RCPT, OPT_CUSTOMER, OPT_PARTNER, OPT_RULE, OPT_UNCERTAIN,
+	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP
+};
+
+static const struct option audit_main_options[] = {
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "class", required_argument, NULL, OPT_CLASS },
+	{ "action", required_argument, NULL, OPT_ACTION },
+	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "rcpt", required_argument, NULL, OPT_RCPT },
+	{ "customer", required_argument, NULL, OPT_CUSTOMER },
+	{ "partner", required_argument, NULL, OPT_PARTNER },
+	{ "rule", required_argument, NULL, OPT_RULE },
+	{ "uncertain", no_argument, NULL, OPT_UNCERTAIN },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* audit_main_usage - complain and exit with the usage status */
+static void
+audit_main_usage(const char *why, const char *arg)
+{
+	if (why != NULL)
+		fprintf(stderr, "csp-milter-audit: %s%s%s\n", why,
+		    arg != NULL ? ": " : "", arg != NULL ? arg : "");
+	fputs(AUDIT_MAIN_USAGE, stderr);
+	exit(2);
+}
+
+/* audit_main_now - the current time in microseconds */
+static int64_t
+audit_main_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* main - parse the command line and run the report */
+int
+main(int argc, char **argv)
+{
+	static const char *const stdin_only[] = { "-" };
+	struct audit_report_opts o;
+	struct audit_filter *filter;
+	struct strbuf note = STRBUF_INIT;
+	const struct option *opt;
+	const char *why;
+	char *end;
+	unsigned long top;
+	int c, modes = 0, status;
+
+	memset(&o, 0, sizeof(o));
+	o.mode = AUDIT_REPORT_SUMMARY;
+	o.top = 10;
+	o.out = stdout;
+	filter = audit_filter_new(audit_main_now());
+	strbuf_append_str(&note, "");
+	while ((c = getopt_long(argc, argv, "h", audit_main_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_SINCE: case OPT_UNTIL: case OPT_CLASS: case OPT_ACTION:
+		case OPT_SENDER: case OPT_RCPT: case OPT_CUSTOMER:
+		case OPT_PARTNER: case OPT_RULE: case OPT_UNCERTAIN:
+			opt = &audit_main_options[c - OPT_SINCE];
+			if (audit_filter_set(filter, opt->name,
+			    optarg != NULL ? optarg : "", &why) < 0) {
+				fprintf(stderr, "csp-milter-audit: --%s %s: %s\n",
+				    opt->name, optarg, why);
+				exit(2);
+			}
+			strbuf_appendf(&note, "%s--%s%s%s", note.len ? " " : "",
+			    opt->name, optarg != NULL ? " " : "",
+			    optarg != NULL ? optarg : "");
+			break;
+		case OPT_SUMMARY:
+			o.mode = AUDIT_REPORT_SUMMARY;
+			modes++;
+			break;
+		case OPT_LIST:
+			o.mode = AUDIT_REPORT_LIST;
+			modes++;
+			break;
+		case OPT_CSV:
+			o.mode = AUDIT_REPORT_CSV;
+			modes++;
+			break;
+		case OPT_JSON:
+			o.mode = AUDIT_REPORT_JSON;
+			modes++;
+			break;
+		case OPT_HTML:
+			if (*optarg == '\0')
+				audit_main_usage("--html needs a file name", NULL);
+			o.html_path = optarg;
+			break;
+		case OPT_TOP:
+			top = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+			    top < 1 || top > 100000)
+				audit_main_usage("--top needs a number from 1 to "
+				    "100000", optarg);
+			o.top = top;
+			break;
+		case 'h':
+			fputs(AUDIT_MAIN_USAGE, stdout);
+			exit(0);
+		default:
+			audit_main_usage(NULL, NULL);
+		}
+	}
+	if (modes > 1)
+		audit_main_usage("--summary, --list, --csv and --json exclude "
+		    "each other", NULL);
+	if (modes == 0 && o.html_path != NULL)
+		o.mode = AUDIT_REPORT_NONE;
+	if (optind < argc) {
+		o.files = (const char *const *)argv + optind;
+		o.nfiles = (size_t)(argc - optind);
+	} else {
+		o.files = stdin_only;
+		o.nfiles = 1;
+	}
+	if (note.len == 0)
+		strbuf_append_str(&note, "all records");
+	o.filter = filter;
+	o.note = note.data;
+	/* Progress would garble records streamed to the same terminal. */
+	o.progress = isatty(STDERR_FILENO) &&
+	    (o.mode == AUDIT_REPORT_SUMMARY || o.mode == AUDIT_REPORT_NONE ||
+	    !isatty(STDOUT_FILENO));
+	status = audit_report_run(&o);
+	audit_filter_free(&filter);
+	strbuf_release(&note);
+	return status;
+}

@@ -1,0 +1,187 @@
+/* audit_output - per-record output lines: list, CSV and JSON Lines */
+#include "config.h"
+
+#include <string.h>
+
+#include "audit_output.h"
+
+/* audit_output_text - append s with control characters shown as '?' */
+void
+audit_output_text(struct strbuf *out, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	strbuf_append(out, s, (size_t)(p - s));
+	for (; *p != '\0'; p++)
+		strbuf_append_char(out, ((unsigned char)*p < 0x20 || *p == 0x7f) ?
+		    '?' : *p);
+}
+
+/* audit_output_word - a field that must not be empty or hold spaces */
+static void
+audit_output_word(struct strbuf *out, const char *s)
+{
+	size_t start = out->len, i;
+
+	if (*s == '\0') {
+		strbuf_append_char(out, '-');
+		return;
+	}
+	audit_output_text(out, s);
+	for (i = start; i < out->len; i++)
+		if (out->data[i] == ' ')
+			out->data[i] = '_';
+}
+
+/* audit_output_angle - an address in angle brackets, added when missing */
+static void
+audit_output_angle(struct strbuf *out, const char *addr)
+{
+	size_t len = strlen(addr);
+
+	if (len >= 2 && addr[0] == '<' && addr[len - 1] == '>') {
+		audit_output_word(out, addr);
+		return;
+	}
+	strbuf_append_char(out, '<');
+	if (*addr != '\0')
+		audit_output_word(out, addr);
+	strbuf_append_char(out, '>');
+}
+
+/* audit_output_list - one line per record */
+void
+audit_output_list(struct strbuf *out, const struct audit_record *rec,
+    const struct audit_filter *f)
+{
+	size_t i, n = 0;
+
+	audit_output_word(out, rec->time);
+	strbuf_append_char(out, ' ');
+	audit_output_word(out, rec->queue_id);
+	strbuf_append_char(out, ' ');
+	audit_output_word(out, rec->action);
+	strbuf_append_char(out, ' ');
+	audit_output_word(out, rec->class);
+	strbuf_append_str(out, " from=");
+	audit_output_angle(out, rec->mail_from);
+	strbuf_append_str(out, " rcpt=");
+	for (i = 0; i < rec->nrcpts; i++) {
+		if (f != NULL && !audit_filter_match_rcpt(f, &rec->rcpts[i]))
+			continue;
+		if (n++ > 0)
+			strbuf_append_char(out, ',');
+		audit_output_angle(out, rec->rcpts[i].rcpt);
+	}
+	if (n == 0)
+		strbuf_append_char(out, '-');
+	strbuf_append_str(out, " rule=");
+	for (i = 0; i < rec->nrules; i++) {
+		if (i > 0)
+			strbuf_append_char(out, ',');
+		audit_output_word(out, rec->rules[i]);
+	}
+	if (rec->nrules == 0)
+		strbuf_append_char(out, '-');
+	if (strcmp(rec->action, "quarantine") == 0 && *rec->queue_id != '\0') {
+		strbuf_append_str(out, " release: postsuper -H ");
+		audit_output_word(out, rec->queue_id);
+	}
+	strbuf_append_char(out, '\n');
+}
+
+/* audit_output_csv_quote - append s as one CSV field */
+void
+audit_output_csv_quote(struct strbuf *out, const char *s)
+{
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL && *s != ' ' &&
+	    (*s == '\0' || s[strlen(s) - 1] != ' ')) {
+		strbuf_append_str(out, s);
+		return;
+	}
+	strbuf_append_char(out, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			strbuf_append_char(out, '"');
+		strbuf_append_char(out, *p);
+	}
+	strbuf_append_char(out, '"');
+}
+
+/* audit_output_csv_header - the CSV header row */
+void
+audit_output_csv_header(struct strbuf *out)
+{
+	strbuf_append_str(out, "time,queue_id,message_id,mail_from,rcpt,"
+	    "customer,partner,class,decision,action,mode,uncertain,rules,"
+	    "subject\n");
+}
+
+/* audit_output_csv_row - one row for recipient r (NULL: none) */
+static void
+audit_output_csv_row(struct strbuf *out, const struct audit_record *rec,
+    const struct audit_rcpt *r, struct strbuf *rules)
+{
+	static const struct audit_rcpt none = { "", "", "", "" };
+
+	if (r == NULL)
+		r = &none;
+	audit_output_csv_quote(out, rec->time);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->queue_id);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->message_id);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->mail_from);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, r->rcpt);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, r->customer);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, r->partner);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->class);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, r->decision);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->action);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->mode);
+	strbuf_append_char(out, ',');
+	strbuf_append_str(out, rec->uncertain ? "true" : "false");
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rules->data);
+	strbuf_append_char(out, ',');
+	audit_output_csv_quote(out, rec->subject);
+	strbuf_append_char(out, '\n');
+}
+
+/* audit_output_csv - one row per shown recipient */
+void
+audit_output_csv(struct strbuf *out, const struct audit_record *rec,
+    const struct audit_filter *f)
+{
+	struct strbuf rules = STRBUF_INIT;
+	size_t i, n = 0;
+
+	strbuf_append_str(&rules, "");
+	for (i = 0; i < rec->nrules; i++) {
+		if (i > 0)
+			strbuf_append_char(&rules, ';');
+		strbuf_append_str(&rules, rec->rules[i]);
+	}
+	for (i = 0; i < rec->nrcpts; i++) {
+		if (f != NULL && !audit_filter_match_rcpt(f, &rec->rcpts[i]))
+			continue;
+		audit_output_csv_row(out, rec, &rec->rcpts[i], &rules);
+		n++;
+	}
+	if (rec->nrcpts == 0)
+		audit_output_csv_row(out, rec, NULL, &rules);
+	strbuf_release(&rules);
+}

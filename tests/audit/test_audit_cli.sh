@@ -1,0 +1,156 @@
+#!/bin/sh
+# test_audit_cli - csp-milter-audit on a generated log with known answers.
+#
+# Every filter and every output format is run on the same log, read as a
+# plain file, as a gzip file and from standard input, and the results are
+# compared with the answers gen_audit_log.py computed on its own.
+set -u
+
+srcdir=${top_srcdir:-.}
+builddir=${top_builddir:-.}
+BIN=$builddir/src/csp-milter-audit
+GEN="python3 $srcdir/tests/audit/gen_audit_log.py"
+
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/audit-cli.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# check NAME GOT WANT - compare two strings
+check() {
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $1: got '$2', want '$3'"
+	fi
+}
+
+# lines FILE - number of lines in FILE
+lines() {
+	wc -l < "$1" | tr -d ' '
+}
+
+if [ ! -x "$BIN" ]; then
+	echo "FAIL: $BIN not built"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+LOG=$tmp/audit.log
+E=$tmp/expect.json
+$GEN generate --records 3000 --seed 7 --malformed --out "$LOG" --expect "$E" ||
+    exit 99
+gzip -c "$LOG" > "$LOG.gz" || exit 99
+mkdir "$tmp/out"
+
+# The malformed lines are reported as FILE:LINE on stderr and counted.
+"$BIN" "$LOG" > "$tmp/sum.txt" 2> "$tmp/err.txt"
+check "unfiltered exit status" "$?" 0
+check "malformed count in summary" \
+    "$(sed -n 's/^malformed lines: *//p' "$tmp/sum.txt")" \
+    "$($GEN value "$E" malformed)"
+check "records read" "$(sed -n 's/^records read: *//p' "$tmp/sum.txt")" \
+    "$($GEN value "$E" records)"
+want=$(python3 -c 'import json, sys
+print(" ".join("%s:%d:" % (sys.argv[2], n)
+    for n in json.load(open(sys.argv[1]))["malformed_lines"]))' "$E" "$LOG")
+check "malformed lines on stderr" \
+    "$(cut -d' ' -f1 "$tmp/err.txt" | tr '\n' ' ' | sed 's/ $//')" "$want"
+
+$GEN table "$E" > "$tmp/table.txt" || exit 99
+check "number of queries" "$(lines "$tmp/table.txt")" 21
+while read -r q matched quarantined rows args; do
+	for input in plain gz stdin; do
+		case $input in
+		plain)	file=$LOG ;;
+		gz)	file=$LOG.gz ;;
+		stdin)	file=- ;;
+		esac
+		# No argument holds a space, so word splitting is safe here.
+		# shellcheck disable=SC2086
+		"$BIN" --json $args "$file" < "$LOG" > "$tmp/out.json" 2>/dev/null
+		check "$q/$input --json exit" "$?" 0
+		check "$q/$input --json records" "$(lines "$tmp/out.json")" "$matched"
+	done
+	# The JSON lines are input lines, verbatim and in order.
+	check "$q --json verbatim" "$(grep -c -v '^{"time' "$tmp/out.json")" 0
+
+	# shellcheck disable=SC2086
+	"$BIN" --summary $args "$LOG.gz" > "$tmp/out/$q.summary" 2>/dev/null
+	check "$q --summary exit" "$?" 0
+
+	# shellcheck disable=SC2086
+	"$BIN" --list $args "$LOG" > "$tmp/list.txt" 2>/dev/null
+	check "$q --list lines" "$(lines "$tmp/list.txt")" "$matched"
+	check "$q --list release commands" \
+	    "$(awk '$3 == "quarantine" && $(NF - 2) == "postsuper" &&
+	    $(NF - 1) == "-H" && $NF == $2' "$tmp/list.txt" | wc -l | tr -d ' ')" \
+	    "$quarantined"
+	check "$q --list release only when held" \
+	    "$(grep -c 'postsuper' "$tmp/list.txt")" "$quarantined"
+	check "$q --list format" "$(grep -v -E '^[0-9T:.Z-]+ 4Q[0-9A-F]+ [a-z_]+ [a-z_-]+ from=<[^ ]*> rcpt=(-|<[^ ]*>(,<[^ ]*>)*) rule=[^ ]+( release: postsuper -H 4Q[0-9A-F]+)?$' "$tmp/list.txt" | head -1)" ""
+
+	# shellcheck disable=SC2086
+	"$BIN" --csv $args - < "$LOG" > "$tmp/out/$q.csv" 2>/dev/null
+	check "$q --csv exit" "$?" 0
+done < "$tmp/table.txt"
+
+# Summaries and CSV content against the generator's answers.
+$GEN check "$E" "$tmp/out" > "$tmp/check.txt"
+check "content checks run" "$(lines "$tmp/check.txt")" 42
+while read -r verdict rest; do
+	if [ "$verdict" = ok ]; then
+		check "$rest" ok ok
+	else
+		check "$rest" FAIL ok
+	fi
+done < "$tmp/check.txt"
+
+# The "all" JSON output is the input minus the malformed lines.
+"$BIN" --json "$LOG" > "$tmp/all.json" 2>/dev/null
+grep -v -x -F -f "$tmp/all.json" "$LOG" > "$tmp/rest.txt"
+check "--json keeps every good line" "$(lines "$tmp/rest.txt")" \
+    "$($GEN value "$E" malformed)"
+
+# Several files add up, and a missing file makes the exit status 1.
+"$BIN" --json "$LOG" "$LOG.gz" > "$tmp/two.json" 2>/dev/null
+check "two files" "$(lines "$tmp/two.json")" \
+    "$(( $($GEN value "$E" records) * 2 ))"
+"$BIN" --json "$LOG" "$tmp/missing.log" > "$tmp/one.json" 2> "$tmp/err.txt"
+check "missing file exit status" "$?" 1
+check "missing file message" "$(grep -c 'missing.log' "$tmp/err.txt")" 1
+check "other files still read" "$(lines "$tmp/one.json")" \
+    "$($GEN value "$E" records)"
+
+# A truncated gzip file is a read error, after what could be read.
+head -c 20000 "$LOG.gz" > "$tmp/cut.gz"
+"$BIN" --json "$tmp/cut.gz" > "$tmp/cut.json" 2> "$tmp/err.txt"
+check "truncated gzip exit status" "$?" 1
+check "truncated gzip message" "$(grep -c 'read error' "$tmp/err.txt")" 1
+
+# CRLF line ends and a last line without a newline are read.
+sed -n '1,3p' "$LOG" | sed 's/$/\r/' > "$tmp/crlf.log"
+printf '%s' "$(sed -n 4p "$LOG")" >> "$tmp/crlf.log"
+"$BIN" --json "$tmp/crlf.log" > "$tmp/crlf.json" 2>/dev/null
+check "CRLF and unterminated last line" "$(lines "$tmp/crlf.json")" 4
+
+# Usage errors exit 2.
+for bad in "--since yesterday" "--top 0" "--top x" "--list --csv" \
+    "--class" "--no-such-option" "--action ''" "--until 2026-13-01"; do
+	eval "\"\$BIN\" $bad" < /dev/null > /dev/null 2>&1
+	check "usage error: $bad" "$?" 2
+done
+
+# --top N limits the top sections.
+"$BIN" --top 3 "$LOG" > "$tmp/top.txt" 2>/dev/null
+check "--top 3 rules" \
+    "$(sed -n '/^top 3 rules:/,/^$/p' "$tmp/top.txt" | grep -c '^ *[0-9]')" 3
+
+# Malformed lines are also counted when records are streamed.
+"$BIN" --list "$LOG" > /dev/null 2> "$tmp/err.txt"
+check "malformed note with --list" \
+    "$(grep -c '^csp-milter-audit: 5 malformed lines skipped$' "$tmp/err.txt")" 1
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

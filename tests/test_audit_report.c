@@ -1,0 +1,612 @@
+/* test_audit_report - unit tests of the csp-milter-audit modules */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "strbuf.h"
+#include "audit_count.h"
+#include "audit_filter.h"
+#include "audit_output.h"
+#include "audit_record.h"
+#include "audit_summary.h"
+#include "audit_time.h"
+
+/* 2026-11-24T12:00:00Z, "now" for relative times. */
+#define NOW_US	(1795521600LL * 1000000)
+
+static const char *const rec_line =
+    "{\"time\":\"2026-11-24T15:11:35.123456Z\",\"instance\":\"relay1\","
+    "\"queue_id\":\"4XyZ1abc\",\"client\":\"127.0.0.1\","
+    "\"mail_from\":\"billing@vendor.example\","
+    "\"header_from\":\"Vendor Billing <Billing@Vendor.example>\","
+    "\"message_id\":\"<abc@vendor.example>\",\"subject\":\"Your, \\\"invoice\\\"\","
+    "\"size\":12345,\"class\":\"subscription\","
+    "\"scores\":{\"subscription\":7,\"incident\":0,\"non_csp\":0},"
+    "\"uncertain\":false,\"uncertain_reason\":\"\","
+    "\"rules\":[{\"id\":\"sub.invoice.en\",\"class\":\"subscription\","
+    "\"target\":\"body\",\"excerpt\":\"...your invoice for...\"}],"
+    "\"recipients\":[{\"rcpt\":\"<admin@contoso.example>\","
+    "\"customer\":\"cust-contoso\",\"partner\":\"csp-desk@partner-a.example\","
+    "\"decision\":\"reroute\"},{\"rcpt\":\"<x@other.example>\",\"customer\":\"\","
+    "\"partner\":\"\",\"decision\":\"deliver\"}],\"action\":\"reroute\","
+    "\"mode\":\"enforce\",\"config_version\":\"3f2a9c0d1e2b4a5f\","
+    "\"elapsed_us\":812,\"added_later\":{\"x\":[1,2]}}";
+
+/* audit_time_parse_valid - RFC 3339 stamps give the right microseconds */
+static void
+audit_time_parse_valid(void **state)
+{
+	static const struct {
+		const char *in;
+		int64_t	us;
+	} cases[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2026-11-24T15:11:35.123456Z", 1795533095123456LL },
+		{ "2026-11-24T15:11:35.1Z", 1795533095100000LL },
+		{ "2026-11-24T16:11:35+01:00", 1795533095000000LL },
+		{ "2026-11-24t15:11:35z", 1795533095000000LL },
+		{ "2024-02-29T00:00:00Z", 1709164800000000LL },
+		{ "1969-12-31T23:59:59Z", -1000000LL },
+	};
+	size_t i;
+	int64_t us;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(audit_time_parse(cases[i].in,
+		    strlen(cases[i].in), &us), 0);
+		assert_true(us == cases[i].us);
+	}
+}
+
+/* audit_time_parse_invalid - malformed stamps are refused */
+static void
+audit_time_parse_invalid(void **state)
+{
+	static const char *const cases[] = {
+		"", "2026-11-24", "2026-11-24T15:11:35", "2026-13-01T00:00:00Z",
+		"2025-02-29T00:00:00Z", "2026-11-24T24:00:00Z",
+		"2026-11-24T15:11:35.Z", "2026-11-24T15:11:35Zjunk",
+		"2026-11-24T15:11:35+0100", "yesterday",
+	};
+	size_t i;
+	int64_t us;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(audit_time_parse(cases[i], strlen(cases[i]),
+		    &us), -1);
+}
+
+/* audit_time_parse_arg_forms - dates, zone-less and relative arguments */
+static void
+audit_time_parse_arg_forms(void **state)
+{
+	static const struct {
+		const char *in;
+		int	end_of_day;
+		int64_t	us;
+	} cases[] = {
+		{ "2026-11-24", 0, 1795478400000000LL },
+		{ "2026-11-24", 1, 1795564800000000LL },
+		{ "2026-11-24T12:00", 0, NOW_US },
+		{ "2026-11-24T12:00:00Z", 1, NOW_US },
+		{ "7d", 0, NOW_US - 7LL * 86400 * 1000000 },
+		{ "24h", 0, NOW_US - 24LL * 3600 * 1000000 },
+		{ "30m", 0, NOW_US - 30LL * 60 * 1000000 },
+		{ "2w", 0, NOW_US - 14LL * 86400 * 1000000 },
+		{ "90s", 0, NOW_US - 90LL * 1000000 },
+	};
+	const char *error;
+	size_t i;
+	int64_t us;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(audit_time_parse_arg(cases[i].in, NOW_US,
+		    cases[i].end_of_day, &us, &error), 0);
+		assert_true(us == cases[i].us);
+	}
+}
+
+/* audit_time_parse_arg_invalid - bad arguments give an error text */
+static void
+audit_time_parse_arg_invalid(void **state)
+{
+	static const char *const cases[] = {
+		"", "7", "d", "7y", "-7d", "7dd", "2026-11-31", "last week",
+		"99999999999999999999d",
+	};
+	const char *error = NULL;
+	size_t i;
+	int64_t us;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		error = NULL;
+		assert_int_equal(audit_time_parse_arg(cases[i], NOW_US, 0, &us,
+		    &error), -1);
+		assert_non_null(error);
+	}
+}
+
+/* audit_time_day_utc - the day of a time is its UTC date */
+static void
+audit_time_day_utc(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	audit_time_day(&sb, 1795533095123456LL);
+	assert_string_equal(sb.data, "2026-11-24");
+	strbuf_reset(&sb);
+	audit_time_day(&sb, -1);
+	assert_string_equal(sb.data, "1969-12-31");
+	strbuf_release(&sb);
+}
+
+/* audit_record_parse_fields - every field the report uses is decoded */
+static void
+audit_record_parse_fields(void **state)
+{
+	struct audit_record *rec = audit_record_new();
+	const char *error = NULL;
+
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	assert_string_equal(rec->queue_id, "4XyZ1abc");
+	assert_string_equal(rec->class, "subscription");
+	assert_string_equal(rec->action, "reroute");
+	assert_string_equal(rec->subject, "Your, \"invoice\"");
+	assert_int_equal(rec->size, 12345);
+	assert_int_equal(rec->uncertain, 0);
+	assert_int_equal(rec->nrules, 1);
+	assert_string_equal(rec->rules[0], "sub.invoice.en");
+	assert_int_equal(rec->nrcpts, 2);
+	assert_string_equal(rec->rcpts[0].partner, "csp-desk@partner-a.example");
+	assert_string_equal(rec->rcpts[1].decision, "deliver");
+	assert_true(rec->time_us == 1795533095123456LL);
+	audit_record_free(&rec);
+	assert_null(rec);
+}
+
+/* audit_record_parse_malformed - each kind of damage is refused with a reason */
+static void
+audit_record_parse_malformed(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *reason;	/* a substring of the error */
+	} cases[] = {
+		{ "not json", "invalid JSON" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"deliver\"",
+		    "invalid JSON" },
+		{ "[1,2]", "not a JSON object" },
+		{ "{\"action\":\"deliver\"}", "\"time\": missing" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\"}", "\"action\": missing" },
+		{ "{\"time\":5,\"action\":\"deliver\"}", "\"time\": not a string" },
+		{ "{\"time\":\"now\",\"action\":\"deliver\"}", "RFC 3339" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
+		    "\"rules\":\"r\"}", "\"rules\": not an array" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
+		    "\"recipients\":[1]}", "\"recipients\": an entry" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
+		    "\"recipients\":[{\"rcpt\":7}]}", "\"rcpt\" is not a string" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
+		    "\"uncertain\":\"yes\"}", "\"uncertain\": not a boolean" },
+		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
+		    "\"class\":[]}", "\"class\": not a string" },
+	};
+	struct audit_record *rec = audit_record_new();
+	const char *error;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		error = NULL;
+		assert_int_equal(audit_record_parse(rec, cases[i].line,
+		    strlen(cases[i].line), &error), -1);
+		assert_non_null(error);
+		if (strstr(error, cases[i].reason) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, error,
+			    cases[i].reason);
+	}
+	/* The record is reusable after a failure. */
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	audit_record_free(&rec);
+}
+
+/* audit_record_parse_minimal - missing optional keys read as empty */
+static void
+audit_record_parse_minimal(void **state)
+{
+	static const char line[] =
+	    "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"tempfail\","
+	    "\"class\":null}";
+	struct audit_record *rec = audit_record_new();
+	const char *error;
+
+	assert_int_equal(audit_record_parse(rec, line, strlen(line), &error), 0);
+	assert_string_equal(rec->class, "");
+	assert_string_equal(rec->mail_from, "");
+	assert_int_equal(rec->nrules, 0);
+	assert_int_equal(rec->nrcpts, 0);
+	audit_record_free(&rec);
+}
+
+/* audit_filter_match_each - every filter, matching and not matching */
+static void
+audit_filter_match_each(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+		int	match;
+	} cases[] = {
+		{ "since", "2026-11-24T15:11:35.123456Z", 1 },
+		{ "since", "2026-11-24T15:11:35.123457Z", 0 },
+		{ "since", "2026-11-24", 1 },
+		{ "since", "1h", 1 },
+		{ "until", "1h", 0 },
+		{ "since", "3650d", 1 },
+		{ "until", "2026-11-24T15:11:35.123457Z", 1 },
+		{ "until", "2026-11-24T15:11:35.123456Z", 0 },
+		{ "until", "2026-11-24", 1 },
+		{ "until", "2026-11-23", 0 },
+		{ "class", "subscription", 1 },
+		{ "class", "incident", 0 },
+		{ "class", "none", 0 },
+		{ "class", "Subscription", 0 },
+		{ "action", "reroute", 1 },
+		{ "action", "deliver", 1 },
+		{ "action", "quarantine", 0 },
+		{ "sender", "BILLING@", 1 },
+		{ "sender", "vendor billing", 1 },
+		{ "sender", "partner-a", 0 },
+		{ "rcpt", "CONTOSO", 1 },
+		{ "rcpt", "fabrikam", 0 },
+		{ "customer", "cust-contoso", 1 },
+		{ "customer", "cust-contos", 0 },
+		{ "partner", "Partner-A", 1 },
+		{ "partner", "partner-b", 0 },
+		{ "rule", "sub.invoice.en", 1 },
+		{ "rule", "sub.invoice", 0 },
+		{ "uncertain", "", 0 },
+	};
+	struct audit_record *rec = audit_record_new();
+	struct audit_filter *f;
+	const char *error;
+	size_t i;
+	int pre;
+
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = audit_filter_new(NOW_US);
+		assert_int_equal(audit_filter_set(f, cases[i].name,
+		    cases[i].value, &error), 0);
+		if (audit_filter_match(f, rec) != cases[i].match)
+			fail_msg("case %zu: --%s %s", i, cases[i].name,
+			    cases[i].value);
+		/* The pre-check may let through, but never drop, a match. */
+		pre = audit_filter_precheck(f, rec_line, strlen(rec_line));
+		if (cases[i].match && !pre)
+			fail_msg("case %zu: pre-check dropped a match", i);
+		audit_filter_free(&f);
+		assert_null(f);
+	}
+	audit_record_free(&rec);
+}
+
+/* audit_filter_match_same_rcpt - recipient filters hold for one recipient */
+static void
+audit_filter_match_same_rcpt(void **state)
+{
+	struct audit_record *rec = audit_record_new();
+	struct audit_filter *f = audit_filter_new(NOW_US);
+	const char *error;
+
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	assert_int_equal(audit_filter_set(f, "rcpt", "other.example", &error), 0);
+	assert_int_equal(audit_filter_match(f, rec), 1);
+	assert_int_equal(audit_filter_match_rcpt(f, &rec->rcpts[0]), 0);
+	assert_int_equal(audit_filter_match_rcpt(f, &rec->rcpts[1]), 1);
+	assert_int_equal(audit_filter_set(f, "customer", "cust-contoso", &error), 0);
+	assert_int_equal(audit_filter_match(f, rec), 0);
+	audit_filter_free(&f);
+	audit_record_free(&rec);
+}
+
+/* audit_filter_set_invalid - bad filter values are refused */
+static void
+audit_filter_set_invalid(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+	} cases[] = {
+		{ "since", "yesterday" },
+		{ "until", "2026-02-30" },
+		{ "class", "" },
+		{ "nosuch", "x" },
+	};
+	struct audit_filter *f;
+	const char *error;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = audit_filter_new(NOW_US);
+		error = NULL;
+		assert_int_equal(audit_filter_set(f, cases[i].name,
+		    cases[i].value, &error), -1);
+		assert_non_null(error);
+		audit_filter_free(&f);
+	}
+}
+
+/* audit_filter_precheck_literal - lines without a needed literal are dropped */
+static void
+audit_filter_precheck_literal(void **state)
+{
+	struct audit_filter *f = audit_filter_new(NOW_US);
+	const char *error;
+
+	assert_int_equal(audit_filter_set(f, "partner", "PARTNER-A", &error), 0);
+	assert_int_equal(audit_filter_precheck(f, rec_line, strlen(rec_line)), 1);
+	assert_int_equal(audit_filter_precheck(f, "{\"x\":1}", 7), 0);
+	audit_filter_free(&f);
+	/* A value that may be escaped in JSON is never pre-checked. */
+	f = audit_filter_new(NOW_US);
+	assert_int_equal(audit_filter_set(f, "sender", "a/b", &error), 0);
+	assert_int_equal(audit_filter_precheck(f, "{\"x\":1}", 7), 1);
+	audit_filter_free(&f);
+}
+
+/* audit_memcasemem_cases - ASCII case-insensitive search */
+static void
+audit_memcasemem_cases(void **state)
+{
+	static const struct {
+		const char *hay;
+		const char *needle;
+		int	at;		/* -1: not found */
+	} cases[] = {
+		{ "abcdef", "CD", 2 },
+		{ "abcdef", "", 0 },
+		{ "ab", "abc", -1 },
+		{ "aAaB", "ab", 2 },
+		{ "xyz", "q", -1 },
+		{ "x@Partner-B.example", "partner-b", 2 },
+	};
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = audit_memcasemem(cases[i].hay, strlen(cases[i].hay),
+		    cases[i].needle, strlen(cases[i].needle));
+		if (cases[i].at < 0)
+			assert_null(p);
+		else
+			assert_int_equal(p - cases[i].hay, cases[i].at);
+	}
+}
+
+/* audit_output_csv_quote_cases - RFC 4180 quoting */
+static void
+audit_output_csv_quote_cases(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "", "" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" },
+		{ "cr\r", "\"cr\r\"" },
+		{ " lead", "\" lead\"" },
+		{ "trail ", "\"trail \"" },
+		{ "=SUM(A1)", "=SUM(A1)" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_append_str(&sb, "");
+		audit_output_csv_quote(&sb, cases[i].in);
+		assert_string_equal(sb.data, cases[i].out);
+	}
+	strbuf_release(&sb);
+}
+
+/* audit_output_list_line - the list line and the release command */
+static void
+audit_output_list_line(void **state)
+{
+	static const char held[] =
+	    "{\"time\":\"2026-11-24T15:11:35Z\",\"queue_id\":\"4ABC\","
+	    "\"action\":\"quarantine\",\"class\":\"incident\","
+	    "\"mail_from\":\"a b@x\",\"recipients\":[]}";
+	struct audit_record *rec = audit_record_new();
+	struct strbuf sb = STRBUF_INIT;
+	const char *error;
+
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	audit_output_list(&sb, rec, NULL);
+	assert_string_equal(sb.data, "2026-11-24T15:11:35.123456Z 4XyZ1abc "
+	    "reroute subscription from=<billing@vendor.example> "
+	    "rcpt=<admin@contoso.example>,<x@other.example> "
+	    "rule=sub.invoice.en\n");
+	assert_int_equal(audit_record_parse(rec, held, strlen(held), &error), 0);
+	strbuf_reset(&sb);
+	audit_output_list(&sb, rec, NULL);
+	assert_string_equal(sb.data, "2026-11-24T15:11:35Z 4ABC quarantine "
+	    "incident from=<a_b@x> rcpt=- rule=- release: postsuper -H 4ABC\n");
+	strbuf_release(&sb);
+	audit_record_free(&rec);
+}
+
+/* audit_output_csv_rows - one row per shown recipient, quoted */
+static void
+audit_output_csv_rows(void **state)
+{
+	struct audit_record *rec = audit_record_new();
+	struct audit_filter *f = audit_filter_new(NOW_US);
+	struct strbuf sb = STRBUF_INIT;
+	const char *error;
+
+	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	strbuf_append_str(&sb, "");
+	audit_output_csv(&sb, rec, NULL);
+	assert_string_equal(sb.data,
+	    "2026-11-24T15:11:35.123456Z,4XyZ1abc,<abc@vendor.example>,"
+	    "billing@vendor.example,<admin@contoso.example>,cust-contoso,"
+	    "csp-desk@partner-a.example,subscription,reroute,reroute,enforce,"
+	    "false,sub.invoice.en,\"Your, \"\"invoice\"\"\"\n"
+	    "2026-11-24T15:11:35.123456Z,4XyZ1abc,<abc@vendor.example>,"
+	    "billing@vendor.example,<x@other.example>,,,subscription,deliver,"
+	    "reroute,enforce,false,sub.invoice.en,\"Your, \"\"invoice\"\"\"\n");
+	assert_int_equal(audit_filter_set(f, "customer", "cust-contoso", &error), 0);
+	strbuf_reset(&sb);
+	audit_output_csv(&sb, rec, f);
+	assert_null(strstr(sb.data, "other.example"));
+	assert_non_null(strstr(sb.data, "contoso"));
+	strbuf_release(&sb);
+	audit_filter_free(&f);
+	audit_record_free(&rec);
+}
+
+/* audit_count_add_many - counts survive growth and sort by count then key */
+static void
+audit_count_add_many(void **state)
+{
+	struct audit_count *t = audit_count_new();
+	const struct audit_count_entry *const *e;
+	struct strbuf key = STRBUF_INIT;
+	unsigned i;
+
+	for (i = 0; i < 10000; i++) {
+		strbuf_reset(&key);
+		strbuf_appendf(&key, "k%u", i % 1000);
+		audit_count_add(t, key.data, key.len, i % 1000 == 7 ? 5 : 1);
+	}
+	assert_int_equal(audit_count_size(t), 1000);
+	assert_int_equal(audit_count_get(t, "k7", 2), 50);
+	assert_int_equal(audit_count_get(t, "k8", 2), 10);
+	assert_int_equal(audit_count_get(t, "nope", 4), 0);
+	audit_count_add(t, "a\0b", 3, 1);
+	assert_int_equal(audit_count_get(t, "a\0b", 3), 1);
+	assert_int_equal(audit_count_get(t, "a", 1), 0);
+	e = audit_count_sorted(t, 0);
+	assert_string_equal(e[0]->key, "k7");
+	assert_string_equal(e[1]->key, "k0");
+	assert_string_equal(e[2]->key, "k1");
+	assert_null(e[1001]);
+	e = audit_count_sorted(t, 1);
+	assert_string_equal(e[0]->key, "a");
+	strbuf_release(&key);
+	audit_count_free(&t);
+	assert_null(t);
+}
+
+/* summary_get - a count from one of the summary's tables */
+static uint64_t
+summary_get(struct audit_summary *s, enum audit_summary_table t,
+    const char *key)
+{
+	return audit_count_get(audit_summary_table(s, t), key, strlen(key));
+}
+
+/* audit_summary_add_counts - aggregation by class, action, rule, partner */
+static void
+audit_summary_add_counts(void **state)
+{
+	static const char *const lines[] = {
+		"{\"time\":\"2026-11-23T10:00:00Z\",\"action\":\"reroute\","
+		"\"class\":\"subscription\",\"mail_from\":\"a@v\","
+		"\"rules\":[{\"id\":\"r1\"},{\"id\":\"r1\"},{\"id\":\"r2\"}],"
+		"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"},"
+		"{\"partner\":\"p2\",\"decision\":\"reroute\"},"
+		"{\"partner\":\"\",\"decision\":\"deliver\"}]}",
+		"{\"time\":\"2026-11-24T10:00:00Z\",\"action\":\"reroute\","
+		"\"class\":\"subscription\",\"mail_from\":\"a@v\","
+		"\"rules\":[{\"id\":\"r1\"}],"
+		"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"}]}",
+		"{\"time\":\"2026-11-24T11:00:00Z\",\"action\":\"untouched\","
+		"\"class\":\"\",\"mail_from\":\"\"}",
+	};
+	struct audit_summary *s = audit_summary_new();
+	struct audit_record *rec = audit_record_new();
+	const char **days;
+	const char *error;
+	uint64_t read, matched, malformed;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(audit_record_parse(rec, lines[i],
+		    strlen(lines[i]), &error), 0);
+		audit_summary_add(s, rec, NULL);
+	}
+	audit_summary_set_input(s, 4, 1);
+	audit_summary_totals(s, &read, &matched, &malformed);
+	assert_int_equal(read, 4);
+	assert_int_equal(matched, 3);
+	assert_int_equal(malformed, 1);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_CLASS_ACTION,
+	    "subscription\treroute"), 2);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_CLASS_ACTION,
+	    "(none)\tuntouched"), 1);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_RULE,
+	    "r1"), 2);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_PARTNER,
+	    "p1"), 2);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_PARTNER,
+	    "p2"), 1);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_SENDER,
+	    "<>"), 1);
+	assert_int_equal(summary_get(s, AUDIT_SUMMARY_DAILY,
+	    "2026-11-24\treroute"), 1);
+	days = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_DAY, 0, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(days[0], "2026-11-23");
+	assert_string_equal(days[1], "2026-11-24");
+	assert_null(days[2]);
+	free(days);
+	audit_record_free(&rec);
+	audit_summary_free(&s);
+	assert_null(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(audit_time_parse_valid),
+		cmocka_unit_test(audit_time_parse_invalid),
+		cmocka_unit_test(audit_time_parse_arg_forms),
+		cmocka_unit_test(audit_time_parse_arg_invalid),
+		cmocka_unit_test(audit_time_day_utc),
+		cmocka_unit_test(audit_record_parse_fields),
+		cmocka_unit_test(audit_record_parse_malformed),
+		cmocka_unit_test(audit_record_parse_minimal),
+		cmocka_unit_test(audit_filter_match_each),
+		cmocka_unit_test(audit_filter_match_same_rcpt),
+		cmocka_unit_test(audit_filter_set_invalid),
+		cmocka_unit_test(audit_filter_precheck_literal),
+		cmocka_unit_test(audit_memcasemem_cases),
+		cmocka_unit_test(audit_output_csv_quote_cases),
+		cmocka_unit_test(audit_output_list_line),
+		cmocka_unit_test(audit_output_csv_rows),
+		cmocka_unit_test(audit_count_add_many),
+		cmocka_unit_test(audit_summary_add_counts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
