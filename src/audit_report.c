@@ -127,7 +127,10 @@ audit_report_line(struct audit_report *rp, struct audit_reader *r,
 	rp->read++;
 	if (!candidate || !audit_filter_match(o->filter, rp->rec))
 		return;
-	audit_summary_add(rp->summary, rp->rec, o->filter);
+	/* Streamed formats need no summary unless a page is wanted too. */
+	if (o->mode == AUDIT_REPORT_SUMMARY || o->mode == AUDIT_REPORT_NONE ||
+	    o->html_path != NULL)
+		audit_summary_add(rp->summary, rp->rec, o->filter);
 	switch (o->mode) {
 	case AUDIT_REPORT_LIST:
 		audit_output_list(&rp->out, rp->rec, o->filter);

@@ -14,8 +14,8 @@ MB=${1:-1024}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-audit.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# About 1,150 bytes per generated record.
-records=$((MB * 1024 * 1024 / 1150))
+# About 760 bytes per generated record.
+records=$((MB * 1024 * 1024 / 760))
 python3 "$srcdir/tests/audit/gen_audit_log.py" generate --bulk \
     --records "$records" --seed 1 --out "$tmp/audit.log"
 size=$(wc -c < "$tmp/audit.log")
