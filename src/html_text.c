@@ -46,58 +46,69 @@ struct html_text {
 	size_t depth;
 };
 
-/* Latin-1 named references, U+00A0 to U+00FF in order. */
-static const char *const latin1[96] = {
-	"nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect",
-	"uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr", "deg",
-	"plusmn", "sup2", "sup3", "acute", "micro", "para", "middot", "cedil",
-	"sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
-	"Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig",
-	"Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute",
-	"Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc",
-	"Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc",
-	"Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc",
-	"atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute",
-	"ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
-	"ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash",
-	"ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
-};
-
-/* Other named references seen in mail. */
+/*
+ * Named character references: the Latin-1 set, the common ones and the
+ * invisible ones used to split words.  Sorted by name (C locale) for a
+ * binary search.
+ */
 static const struct {
 	const char *name;
 	unsigned cp;
 } named[] = {
-	{ "quot", 34 }, { "QUOT", 34 }, { "amp", 38 }, { "AMP", 38 },
-	{ "apos", 39 }, { "lt", 60 }, { "LT", 60 }, { "gt", 62 }, { "GT", 62 },
-	{ "NBSP", 160 }, { "COPY", 169 }, { "REG", 174 },
-	{ "Tab", 9 }, { "NewLine", 10 }, { "excl", 33 }, { "num", 35 },
-	{ "dollar", 36 }, { "percnt", 37 }, { "lpar", 40 }, { "rpar", 41 },
-	{ "ast", 42 }, { "plus", 43 }, { "comma", 44 }, { "period", 46 },
-	{ "sol", 47 }, { "colon", 58 }, { "semi", 59 }, { "equals", 61 },
-	{ "quest", 63 }, { "commat", 64 }, { "lsqb", 91 }, { "bsol", 92 },
-	{ "rsqb", 93 }, { "lowbar", 95 }, { "grave", 96 }, { "lcub", 123 },
-	{ "verbar", 124 }, { "rcub", 125 },
-	{ "OElig", 338 }, { "oelig", 339 }, { "Scaron", 352 }, { "scaron", 353 },
-	{ "Yuml", 376 }, { "fnof", 402 }, { "circ", 710 }, { "tilde", 732 },
-	{ "ensp", 8194 }, { "emsp", 8195 }, { "thinsp", 8201 }, { "hairsp", 8202 },
-	{ "ZeroWidthSpace", 8203 }, { "zwnj", 8204 }, { "zwj", 8205 },
-	{ "lrm", 8206 }, { "rlm", 8207 }, { "hyphen", 8208 }, { "dash", 8208 },
-	{ "ndash", 8211 }, { "mdash", 8212 }, { "lsquo", 8216 }, { "rsquo", 8217 },
-	{ "sbquo", 8218 }, { "ldquo", 8220 }, { "rdquo", 8221 }, { "bdquo", 8222 },
-	{ "dagger", 8224 }, { "Dagger", 8225 }, { "bull", 8226 }, { "hellip", 8230 },
-	{ "permil", 8240 }, { "prime", 8242 }, { "Prime", 8243 }, { "lsaquo", 8249 },
-	{ "rsaquo", 8250 }, { "oline", 8254 }, { "frasl", 8260 }, { "NoBreak", 8288 },
-	{ "euro", 8364 }, { "trade", 8482 }, { "TRADE", 8482 }, { "larr", 8592 },
-	{ "uarr", 8593 }, { "rarr", 8594 }, { "darr", 8595 }, { "harr", 8596 },
-	{ "minus", 8722 }, { "lowast", 8727 }, { "radic", 8730 }, { "infin", 8734 },
-	{ "asymp", 8776 }, { "ne", 8800 }, { "le", 8804 }, { "ge", 8805 },
-	{ "sum", 8721 }, { "prod", 8719 }, { "loz", 9674 }, { "spades", 9824 },
-	{ "clubs", 9827 }, { "hearts", 9829 }, { "diams", 9830 }, { "check", 10003 },
-	{ "Alpha", 913 }, { "Beta", 914 }, { "Gamma", 915 }, { "Delta", 916 },
-	{ "Omega", 937 }, { "alpha", 945 }, { "beta", 946 }, { "gamma", 947 },
-	{ "delta", 948 }, { "epsilon", 949 }, { "lambda", 955 }, { "mu", 956 },
-	{ "pi", 960 }, { "sigma", 963 }, { "omega", 969 },
+	{ "AElig", 198 }, { "AMP", 38 }, { "Aacute", 193 }, { "Acirc", 194 },
+	{ "Agrave", 192 }, { "Alpha", 913 }, { "Aring", 197 }, { "Atilde", 195 },
+	{ "Auml", 196 }, { "Beta", 914 }, { "COPY", 169 }, { "Ccedil", 199 },
+	{ "Dagger", 8225 }, { "Delta", 916 }, { "ETH", 208 }, { "Eacute", 201 },
+	{ "Ecirc", 202 }, { "Egrave", 200 }, { "Euml", 203 }, { "GT", 62 },
+	{ "Gamma", 915 }, { "Iacute", 205 }, { "Icirc", 206 }, { "Igrave", 204 },
+	{ "Iuml", 207 }, { "LT", 60 }, { "NBSP", 160 }, { "NewLine", 10 },
+	{ "NoBreak", 8288 }, { "Ntilde", 209 }, { "OElig", 338 }, { "Oacute", 211 },
+	{ "Ocirc", 212 }, { "Ograve", 210 }, { "Omega", 937 }, { "Oslash", 216 },
+	{ "Otilde", 213 }, { "Ouml", 214 }, { "Prime", 8243 }, { "QUOT", 34 },
+	{ "REG", 174 }, { "Scaron", 352 }, { "THORN", 222 }, { "TRADE", 8482 },
+	{ "Tab", 9 }, { "Uacute", 218 }, { "Ucirc", 219 }, { "Ugrave", 217 },
+	{ "Uuml", 220 }, { "Yacute", 221 }, { "Yuml", 376 },
+	{ "ZeroWidthSpace", 8203 }, { "aacute", 225 }, { "acirc", 226 },
+	{ "acute", 180 }, { "aelig", 230 }, { "agrave", 224 }, { "alpha", 945 },
+	{ "amp", 38 }, { "apos", 39 }, { "aring", 229 }, { "ast", 42 },
+	{ "asymp", 8776 }, { "atilde", 227 }, { "auml", 228 }, { "bdquo", 8222 },
+	{ "beta", 946 }, { "brvbar", 166 }, { "bsol", 92 }, { "bull", 8226 },
+	{ "ccedil", 231 }, { "cedil", 184 }, { "cent", 162 }, { "check", 10003 },
+	{ "circ", 710 }, { "clubs", 9827 }, { "colon", 58 }, { "comma", 44 },
+	{ "commat", 64 }, { "copy", 169 }, { "curren", 164 }, { "dagger", 8224 },
+	{ "darr", 8595 }, { "dash", 8208 }, { "deg", 176 }, { "delta", 948 },
+	{ "diams", 9830 }, { "divide", 247 }, { "dollar", 36 }, { "eacute", 233 },
+	{ "ecirc", 234 }, { "egrave", 232 }, { "emsp", 8195 }, { "ensp", 8194 },
+	{ "epsilon", 949 }, { "equals", 61 }, { "eth", 240 }, { "euml", 235 },
+	{ "euro", 8364 }, { "excl", 33 }, { "fnof", 402 }, { "frac12", 189 },
+	{ "frac14", 188 }, { "frac34", 190 }, { "frasl", 8260 }, { "gamma", 947 },
+	{ "ge", 8805 }, { "grave", 96 }, { "gt", 62 }, { "hairsp", 8202 },
+	{ "harr", 8596 }, { "hearts", 9829 }, { "hellip", 8230 }, { "hyphen", 8208 },
+	{ "iacute", 237 }, { "icirc", 238 }, { "iexcl", 161 }, { "igrave", 236 },
+	{ "infin", 8734 }, { "iquest", 191 }, { "iuml", 239 }, { "lambda", 955 },
+	{ "laquo", 171 }, { "larr", 8592 }, { "lcub", 123 }, { "ldquo", 8220 },
+	{ "le", 8804 }, { "lowast", 8727 }, { "lowbar", 95 }, { "loz", 9674 },
+	{ "lpar", 40 }, { "lrm", 8206 }, { "lsaquo", 8249 }, { "lsqb", 91 },
+	{ "lsquo", 8216 }, { "lt", 60 }, { "macr", 175 }, { "mdash", 8212 },
+	{ "micro", 181 }, { "middot", 183 }, { "minus", 8722 }, { "mu", 956 },
+	{ "nbsp", 160 }, { "ndash", 8211 }, { "ne", 8800 }, { "not", 172 },
+	{ "ntilde", 241 }, { "num", 35 }, { "oacute", 243 }, { "ocirc", 244 },
+	{ "oelig", 339 }, { "ograve", 242 }, { "oline", 8254 }, { "omega", 969 },
+	{ "ordf", 170 }, { "ordm", 186 }, { "oslash", 248 }, { "otilde", 245 },
+	{ "ouml", 246 }, { "para", 182 }, { "percnt", 37 }, { "period", 46 },
+	{ "permil", 8240 }, { "pi", 960 }, { "plus", 43 }, { "plusmn", 177 },
+	{ "pound", 163 }, { "prime", 8242 }, { "prod", 8719 }, { "quest", 63 },
+	{ "quot", 34 }, { "radic", 8730 }, { "raquo", 187 }, { "rarr", 8594 },
+	{ "rcub", 125 }, { "rdquo", 8221 }, { "reg", 174 }, { "rlm", 8207 },
+	{ "rpar", 41 }, { "rsaquo", 8250 }, { "rsqb", 93 }, { "rsquo", 8217 },
+	{ "sbquo", 8218 }, { "scaron", 353 }, { "sect", 167 }, { "semi", 59 },
+	{ "shy", 173 }, { "sigma", 963 }, { "sol", 47 }, { "spades", 9824 },
+	{ "sum", 8721 }, { "sup1", 185 }, { "sup2", 178 }, { "sup3", 179 },
+	{ "szlig", 223 }, { "thinsp", 8201 }, { "thorn", 254 }, { "tilde", 732 },
+	{ "times", 215 }, { "trade", 8482 }, { "uacute", 250 }, { "uarr", 8593 },
+	{ "ucirc", 251 }, { "ugrave", 249 }, { "uml", 168 }, { "uuml", 252 },
+	{ "verbar", 124 }, { "yacute", 253 }, { "yen", 165 }, { "yuml", 255 },
+	{ "zwj", 8205 }, { "zwnj", 8204 },
 };
 
 static const char *const block_tags[] = {
@@ -251,14 +262,18 @@ emit_cp(struct html_text *ht, unsigned cp)
 static unsigned
 entity_lookup(const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = sizeof(named) / sizeof(named[0]), mid;
+	int c;
 
-	for (i = 0; i < 96; i++)
-		if (strcmp(latin1[i], name) == 0)
-			return 0xa0 + (unsigned)i;
-	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-		if (strcmp(named[i].name, name) == 0)
-			return named[i].cp;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, named[mid].name)) == 0)
+			return named[mid].cp;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 

@@ -56,14 +56,20 @@ mime_header_unfold(struct strbuf *out, const char *in, size_t len)
 	return ret;
 }
 
-/* parse_word - recognise "=?cs?e?text?=" at in; returns its length or 0 */
+/*
+ * parse_word - recognise "=?cs?e?text?=" at in; returns its length, or 0
+ * with *skip_r set to how far no encoded word can start: when the text
+ * runs into white space or the end without "?=", every word starting
+ * before that point would too, so the caller skips it (linear time).
+ */
 static size_t
 parse_word(const char *in, size_t len, const char **cs, size_t *cslen,
-    char *enc, const char **text, size_t *textlen)
+    char *enc, const char **text, size_t *textlen, size_t *skip_r)
 {
 	const char *star;
 	size_t i, n;
 
+	*skip_r = 1;
 	if (len < 8 || in[0] != '=' || in[1] != '?')
 		return 0;
 	for (i = 2; i < len && in[i] != '?'; i++)
@@ -85,9 +91,12 @@ parse_word(const char *in, size_t len, const char **cs, size_t *cslen,
 			*textlen = n - (i + 3);
 			return n + 2;
 		}
-		if (in[n] == ' ' || in[n] == '\t' || in[n] == '\r' || in[n] == '\n')
+		if (in[n] == ' ' || in[n] == '\t' || in[n] == '\r' || in[n] == '\n') {
+			*skip_r = n;
 			return 0;
+		}
 	}
+	*skip_r = len;
 	return 0;
 }
 
@@ -129,7 +138,7 @@ mime_header_decode(struct charset_cache *cc, struct strbuf *out,
 {
 	struct strbuf raw = STRBUF_INIT;
 	const char *pcs = NULL, *cs, *text, *q;
-	size_t pcslen = 0, cslen, textlen, wlen, i = 0, lit = 0;
+	size_t pcslen = 0, cslen, textlen, wlen, i = 0, lit = 0, skip;
 	int ret = 0;
 	char enc;
 
@@ -138,9 +147,9 @@ mime_header_decode(struct charset_cache *cc, struct strbuf *out,
 		if (q == NULL)
 			break;
 		i = (size_t)(q - in);
-		wlen = parse_word(in + i, len - i, &cs, &cslen, &enc, &text, &textlen);
+		wlen = parse_word(in + i, len - i, &cs, &cslen, &enc, &text, &textlen, &skip);
 		if (wlen == 0) {
-			i++;
+			i += skip;
 			continue;
 		}
 		if (pcs == NULL || !all_wsp(in + lit, i - lit)) {

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "mime_header.h"
@@ -201,6 +202,24 @@ mime_header_param_many_segments(void **state)
 	strbuf_release(&out);
 }
 
+/* mime_header_decode_unterminated_words - many unterminated words decode in linear time */
+static void
+mime_header_decode_unterminated_words(void **state)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	clock_t t0 = clock();
+	int i;
+
+	for (i = 0; i < 200000; i++)
+		strbuf_append_str(&in, "=?a?q?x");
+	assert_int_equal(mime_header_decode(cc, &out, in.data, in.len, NULL), 0);
+	assert_int_equal(out.len, in.len);
+	/* A quadratic scan would take minutes here. */
+	assert_true(clock() - t0 < 2 * CLOCKS_PER_SEC);
+	strbuf_release(&in);
+	strbuf_release(&out);
+}
+
 int
 main(void)
 {
@@ -210,6 +229,7 @@ main(void)
 		cmocka_unit_test(mime_header_content_type_table),
 		cmocka_unit_test(mime_header_param_table),
 		cmocka_unit_test(mime_header_param_many_segments),
+		cmocka_unit_test(mime_header_decode_unterminated_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -55,6 +55,7 @@ feed_milter(const char *p, size_t len, size_t piece)
 	strbuf_release(&value);
 }
 
+/* LLVMFuzzerTestOneInput - decode one input through both paths */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

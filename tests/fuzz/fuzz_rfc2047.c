@@ -10,6 +10,7 @@
 
 static struct charset_cache *cc;
 
+/* LLVMFuzzerTestOneInput - every header helper on one input */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
