@@ -25,6 +25,8 @@
 
 #define BOUNDARY_MAX	998	/* longer boundary parameters are not honoured */
 #define FRAMES_HARD_MAX	4096	/* whatever the configured depth */
+#define SLICE		65536	/* bytes decoded at a time */
+#define TOP_HEADERS_MIN	(1024 * 1024)	/* top-level header bytes kept, at least */
 
 enum md_mode {
 	MD_HEADER,		/* reading a header block */
@@ -77,6 +79,8 @@ struct mime_decoder {
 	size_t nboundaries;	/* frames with a boundary */
 	size_t line_cap;	/* bytes of a line needed to match any boundary */
 	size_t nparts;
+	size_t top_bytes;	/* top-level header bytes handed to msg_text */
+	size_t top_cap;		/* at most this many */
 
 	enum md_mode mode;
 	int top_done;		/* the top-level header block ended */
@@ -99,6 +103,7 @@ struct mime_decoder {
 	struct strbuf cbuf;
 	struct strbuf tmp;
 	struct strbuf tmp2;
+	struct strbuf reason;	/* scratch for a flag's reason */
 };
 
 static void feed(struct mime_decoder *, const char *, size_t);
@@ -114,6 +119,8 @@ mime_decoder_new(const struct mime_limits *limits)
 	md->limits = *limits;
 	if (md->limits.max_depth > FRAMES_HARD_MAX)
 		md->limits.max_depth = FRAMES_HARD_MAX;
+	md->top_cap = md->limits.max_header_len > TOP_HEADERS_MIN ?
+	    md->limits.max_header_len : TOP_HEADERS_MIN;
 	md->cc = charset_cache_new();
 	md->html = html_text_new();
 	if (md->cc == NULL || md->html == NULL) {
@@ -156,6 +163,7 @@ mime_decoder_free(struct mime_decoder **mdp)
 	strbuf_release(&md->cbuf);
 	strbuf_release(&md->tmp);
 	strbuf_release(&md->tmp2);
+	strbuf_release(&md->reason);
 	free(md);
 	*mdp = NULL;
 }
@@ -186,6 +194,7 @@ mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 	md->nboundaries = 0;
 	md->line_cap = 0;
 	md->nparts = 1;
+	md->top_bytes = 0;
 	md->mode = MD_HEADER;
 	md->top_done = 0;
 	md->first_line = 1;
@@ -218,10 +227,10 @@ uncertain(struct mime_decoder *md, const char *reason)
 static void
 unknown_charset(struct mime_decoder *md, const char *name, size_t len)
 {
-	strbuf_reset(&md->tmp2);
-	strbuf_append_str(&md->tmp2, "unknown charset ");
-	charset_safe_name(&md->tmp2, name, len);
-	uncertain(md, md->tmp2.data);
+	strbuf_reset(&md->reason);
+	strbuf_append_str(&md->reason, "unknown charset ");
+	charset_safe_name(&md->reason, name, len);
+	uncertain(md, md->reason.data);
 }
 
 /* bounded_append - append to a header buffer without passing the cap */
@@ -294,20 +303,30 @@ content(struct mime_decoder *md, const char *data, size_t len)
 
 	if (md->action == MD_SKIP || len == 0 || msg_text_full(md->out))
 		return;
-	if (!md->plain) {
+	if (md->plain) {
+		if (md->action == MD_HTML)
+			html_text_feed(md->html, p, n);
+		else
+			msg_text_body_append(md->out, p, n);
+		return;
+	}
+	/* Slices keep the intermediate buffers small whatever the caller feeds. */
+	while (len > 0 && !msg_text_full(md->out)) {
+		n = len < SLICE ? len : SLICE;
 		strbuf_reset(&md->dbuf);
-		mime_encoding_feed(&md->enc, &md->dbuf, data, len);
+		mime_encoding_feed(&md->enc, &md->dbuf, data, n);
+		data += n;
+		len -= n;
 		strbuf_reset(&md->cbuf);
 		charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
 		p = md->cbuf.data;
-		n = md->cbuf.len;
+		if (md->cbuf.len == 0)
+			continue;
+		if (md->action == MD_HTML)
+			html_text_feed(md->html, p, md->cbuf.len);
+		else
+			msg_text_body_append(md->out, p, md->cbuf.len);
 	}
-	if (n == 0)
-		return;
-	if (md->action == MD_HTML)
-		html_text_feed(md->html, p, n);
-	else
-		msg_text_body_append(md->out, p, n);
 }
 
 /* leaf_close - end the current text part, flushing every stage */
@@ -517,14 +536,7 @@ field(struct mime_decoder *md, char *f, size_t len)
 		r = mime_header_decode(md->cc, &md->tmp, v, vl, &md->tmp2);
 		if (r & MIME_HEADER_UNKNOWN_CHARSET)
 			unknown_charset(md, md->tmp2.data, md->tmp2.len);
-		if (p->top) {
-			char save = f[nl];
-
-			f[nl] = '\0';
-			msg_text_add_header(md->out, f, md->tmp.data != NULL ? md->tmp.data : "",
-			    md->tmp.len);
-			f[nl] = save;
-		} else {
+		if (!p->top) {
 			msg_text_body_begin(md->out, 0);
 			msg_text_body_append(md->out, f, nl);
 			msg_text_body_append(md->out, ": ", 2);
@@ -532,6 +544,16 @@ field(struct mime_decoder *md, char *f, size_t len)
 			    md->tmp.len);
 			msg_text_body_append(md->out, "\n", 1);
 			msg_text_body_end(md->out);
+		} else if (md->top_bytes + nl + md->tmp.len > md->top_cap) {
+			limit(md, "header block too large");
+		} else {
+			char save = f[nl];
+
+			md->top_bytes += nl + md->tmp.len;
+			f[nl] = '\0';
+			msg_text_add_header(md->out, f, md->tmp.data != NULL ? md->tmp.data : "",
+			    md->tmp.len);
+			f[nl] = save;
 		}
 	}
 	if (header_is(f, nl, "content-type")) {

@@ -509,6 +509,78 @@ mime_decoder_raw_huge_header(void **state)
 	decode_string(md, mt, &raw);
 	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
 	assert_int_equal(msg_text_header_count(mt), 50);
+	mime_decoder_free(&md);
+
+	/* The top-level header text kept is capped as a whole too. */
+	lim.max_headers = 100000;
+	md = mime_decoder_new(&lim);
+	strbuf_reset(&raw);
+	for (i = 0; i < 2000; i++) {
+		strbuf_appendf(&raw, "X-H%d: ", i);
+		while (raw.len % 900 != 0)
+			strbuf_append_char(&raw, 'v');
+		strbuf_append_char(&raw, '\n');
+	}
+	strbuf_append_str(&raw, "\nbody text\n");
+	decode_string(md, mt, &raw);
+	assert_string_equal(msg_text_reason(mt), "header block too large");
+	assert_true(msg_text_header_count(mt) < 2000);
+	assert_non_null(strstr(msg_text_body(mt, &len), "body text"));
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_raw_reasons - the reason names what made the message uncertain */
+static void
+mime_decoder_raw_reasons(void **state)
+{
+	static const struct {
+		const char *raw;
+		const char *reason;
+	} t[] = {
+		{ "Subject: =?x-bogus?q?hi?=\n\nbody\n", "unknown charset x-bogus" },
+		{ "Content-Type: text/plain; charset=\"x-klingon\"\n\nbody\n",
+		  "unknown charset x-klingon" },
+		{ "Content-Type: text/plain; charset=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\nbody\n",
+		  "unknown charset aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa..." },
+		{ "Content-Type: text/plain\nContent-Type: text/html\n\nx\n",
+		  "conflicting Content-Type headers" },
+		{ "Subject: a\rb\n\nx\n", "bare CR in header block" },
+	};
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		decode_raw(md, mt, t[i].raw, strlen(t[i].raw), 65536, -1);
+		assert_true(msg_text_flags(mt) & MSG_TEXT_UNCERTAIN);
+		assert_string_equal(msg_text_reason(mt), t[i].reason);
+	}
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* mime_decoder_raw_one_big_call - a 30 MB message in one call keeps buffers small */
+static void
+mime_decoder_raw_one_big_call(void **state)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(65536, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t before, len;
+
+	strbuf_append_str(&raw, "Content-Type: text/plain; charset=big5\n"
+	    "Content-Transfer-Encoding: base64\n\n");
+	while (raw.len < 30 * 1024 * 1024)
+		strbuf_append_str(&raw, "tW+yvKR3tn2l3w==\n");
+	before = heap_used();
+	decode_raw(md, mt, raw.data, raw.len, raw.len, -1);
+	assert_true(heap_used() < before + 2 * 1024 * 1024);
+	assert_non_null(strstr(msg_text_body(mt, &len), "發票已開立"));
+	assert_true(msg_text_flags(mt) & MSG_TEXT_TRUNCATED);
 	strbuf_release(&raw);
 	msg_text_free(&mt);
 	mime_decoder_free(&md);
@@ -662,6 +734,8 @@ main(void)
 		cmocka_unit_test(mime_decoder_body_huge_line),
 		cmocka_unit_test(mime_decoder_raw_huge_header),
 		cmocka_unit_test(mime_decoder_reset_reuse),
+		cmocka_unit_test(mime_decoder_raw_reasons),
+		cmocka_unit_test(mime_decoder_raw_one_big_call),
 		cmocka_unit_test(mime_decoder_raw_fixtures),
 		cmocka_unit_test(mime_decoder_raw_corpus),
 	};
