@@ -600,6 +600,27 @@ hash_file(const char *path, uint64_t *h)
 	return n < 0 ? -1 : 0;
 }
 
+/* hash_config - fold the whole parsed configuration, includes resolved, into the hash */
+static int
+hash_config(config_t *cfg, uint64_t *h)
+{
+	char *dump = NULL;
+	size_t len = 0, i;
+	FILE *ms;
+
+	if ((ms = open_memstream(&dump, &len)) == NULL)
+		return -1;
+	config_write(cfg, ms);
+	if (fclose(ms) != 0) {
+		free(dump);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		*h = (*h ^ (unsigned char)dump[i]) * 1099511628211ULL;
+	free(dump);
+	return 0;
+}
+
 /* conf_free - release a snapshot */
 static void
 conf_free(struct conf *c)
@@ -640,7 +661,6 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	uint64_t h = 1469598103934665603ULL;
 	struct stat st;
 	char *include_dir;
-	const char *error;
 
 	memset(&cp, 0, sizeof(cp));
 	cp.path = path;
@@ -683,8 +703,6 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 		conf_fail(&cp, NULL, "out of memory");
 	if (!cp.failed)
 		parse_classes(&cp, member(&cp, root, "classes", CONFIG_TYPE_GROUP));
-	if (!cp.failed && rule_set_finish(c->rules, &error) < 0)
-		conf_fail(&cp, NULL, "%s", error);
 	c->classify.rules = c->rules;
 	parse_precedence(&cp, root);
 	parse_policy(&cp, member(&cp, root, "policy", CONFIG_TYPE_GROUP));
@@ -692,7 +710,8 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	if (!cp.failed)
 		parse_directory(&cp, member(&cp, root, "directory", CONFIG_TYPE_GROUP), ov);
 	if (!cp.failed) {
-		if (hash_file(path, &h) < 0 ||
+		/* Hash the parsed tree, so that @include files count too. */
+		if (hash_config(&cfg, &h) < 0 ||
 		    (c->customers_file != NULL && hash_file(c->customers_file, &h) < 0))
 			conf_fail(&cp, NULL, "cannot read back for hashing: %s", strerror(errno));
 		snprintf(c->version, sizeof(c->version), "%016llx", (unsigned long long)h);

@@ -35,6 +35,9 @@ static struct conf *milter_conf;
 static const char *milter_conf_path;
 static struct conf_overrides milter_overrides;
 static time_t milter_last_check;
+/* Set when the live snapshot still needs its rule prefilters built. */
+static pthread_cond_t milter_build_cond = PTHREAD_COND_INITIALIZER;
+static int milter_build_wanted;
 
 /* An X-CSP-* header seen on input: removed before any verdict is added. */
 struct forged_header {
@@ -68,6 +71,53 @@ milter_conf_get(void)
 	return c;
 }
 
+/*
+ * milter_want_prefilter - give a new snapshot its prefilters: shared when
+ * the rules did not change, else built by the background thread.  Until
+ * then its rules still match, one PCRE2 pass per rule.
+ */
+static void
+milter_want_prefilter(struct conf *fresh, const struct conf *old)
+{
+	if (old != NULL && rule_set_share_prefilter(fresh->rules, old->rules))
+		return;
+	pthread_mutex_lock(&milter_conf_lock);
+	milter_build_wanted = 1;
+	pthread_cond_signal(&milter_build_cond);
+	pthread_mutex_unlock(&milter_conf_lock);
+}
+
+/* milter_prefilter_thread - build prefilters for the latest snapshot, one build at a time */
+static void *
+milter_prefilter_thread(void *arg)
+{
+	struct timespec t0, t1;
+	const char *error;
+	struct conf *c;
+
+	for (;;) {
+		pthread_mutex_lock(&milter_conf_lock);
+		while (!milter_build_wanted)
+			pthread_cond_wait(&milter_build_cond, &milter_conf_lock);
+		milter_build_wanted = 0;
+		c = conf_ref(milter_conf);
+		pthread_mutex_unlock(&milter_conf_lock);
+		if (!rule_set_prefiltered(c->rules)) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (rule_set_finish(c->rules, &error) < 0)
+				log_err(NULL, "rule prefilter for version %s: %s; rules run unfiltered",
+				    c->version, error);
+			else {
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				log_info(NULL, "rule prefilter for version %s ready in %.1f s", c->version,
+				    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			}
+		}
+		conf_unref(&c);
+	}
+	return NULL;
+}
+
 /* milter_reload - load the config again; keep the old one if the new one is bad */
 static void
 milter_reload(const char *why)
@@ -86,6 +136,7 @@ milter_reload(const char *why)
 	old = milter_conf;
 	milter_conf = fresh;
 	pthread_mutex_unlock(&milter_conf_lock);
+	milter_want_prefilter(fresh, old);
 	log_notice(NULL, "reloaded (%s): version %s, %zu rules, %zu customers", why,
 	    fresh->version, rule_set_count(fresh->rules), directory_count(fresh->directory));
 	conf_unref(&old);
@@ -651,10 +702,12 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	sigemptyset(&reload_set);
 	sigaddset(&reload_set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &reload_set, NULL);
-	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0) {
-		log_err(NULL, "cannot start the reload thread");
+	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0 ||
+	    pthread_create(&tid, NULL, milter_prefilter_thread, NULL) != 0) {
+		log_err(NULL, "cannot start the reload and prefilter threads");
 		return 1;
 	}
+	milter_want_prefilter(c, NULL);
 	log_notice(NULL, "listening on %s: version %s, %zu rules, %zu customers, mode %s",
 	    c->socket, c->version, rule_set_count(c->rules), directory_count(c->directory),
 	    c->monitor ? "monitor" : "enforce");

@@ -221,7 +221,10 @@ target_text(enum rule_target target, int second)
 	}
 }
 
-/* rule_set_finish - build the prefilters once every rule is in */
+/*
+ * rule_set_finish - build the prefilters once every rule is in.  Matching
+ * may run concurrently: the prefilters are published with one release store.
+ */
 int
 rule_set_finish(struct rule_set *rs, const char **error_r)
 {
@@ -231,6 +234,8 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 	size_t i, n;
 	int t, rc = 0;
 
+	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE))
+		goto out;
 	rs->always = calloc(rs->count + 1, 1);
 	if (pats == NULL || caseless == NULL || ids == NULL || rs->always == NULL) {
 		*error_r = "out of memory building the rule prefilter";
@@ -251,12 +256,56 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 		    rs->always, error_r)) == NULL)
 			rc = -1;
 	}
-	rs->finished = rc == 0;
+	__atomic_store_n(&rs->finished, rc == 0, __ATOMIC_RELEASE);
 out:
 	free(pats);
 	free(caseless);
 	free(ids);
 	return rc;
+}
+
+/* same_rules - identical patterns, flags and targets, in the same order */
+static int
+same_rules(const struct rule_set *a, const struct rule_set *b)
+{
+	size_t i;
+
+	if (a->count != b->count)
+		return 0;
+	for (i = 0; i < a->count; i++) {
+		const struct rule_spec *x = &a->rules[i].spec, *y = &b->rules[i].spec;
+
+		if (x->target != y->target || x->caseless != y->caseless ||
+		    strcmp(x->pattern, y->pattern) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* rule_set_share_prefilter - reuse the prefilters of a set with the same rules */
+int
+rule_set_share_prefilter(struct rule_set *rs, const struct rule_set *from)
+{
+	int t;
+
+	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&from->finished, __ATOMIC_ACQUIRE) || !same_rules(rs, from))
+		return 0;
+	if ((rs->always = malloc(rs->count + 1)) == NULL)
+		return 0;
+	memcpy(rs->always, from->always, rs->count + 1);
+	for (t = 0; t < RULE_TEXT_COUNT; t++)
+		if (from->prefilter[t] != NULL)
+			rs->prefilter[t] = rule_prefilter_ref(from->prefilter[t]);
+	__atomic_store_n(&rs->finished, 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* rule_set_prefiltered - are the prefilters in place? */
+int
+rule_set_prefiltered(const struct rule_set *rs)
+{
+	return __atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE);
 }
 
 /* rule_scratch_new - per-thread match state */
@@ -448,7 +497,7 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 
 	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
 	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
-	prefiltered = rs->finished && prefilter_pass(rs, mt, scratch) == 0;
+	prefiltered = rule_set_prefiltered(rs) && prefilter_pass(rs, mt, scratch) == 0;
 	have_headers = prefiltered;
 	for (i = 0; i < rs->count; i++) {
 		const struct rule_spec *spec = &rs->rules[i].spec;

@@ -58,10 +58,16 @@ void rule_set_free(struct rule_set **rs);
 int rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r);
 /*
  * rule_set_finish - after the last add: build the one-pass prefilters, so
- * that PCRE2 only confirms rules that may match.  Without it every rule
- * runs on every message (same results, slower).
+ * that PCRE2 only confirms rules that may match.  Without them every rule
+ * runs on every message: the same results, slower.  Building can take
+ * seconds for large multilingual patterns, so the daemon runs it in a
+ * background thread while matching goes on; the prefilters are published
+ * atomically when ready.
  */
 int rule_set_finish(struct rule_set *rs, const char **error_r);
+/* rule_set_share_prefilter - take from's prefilters if it has the same rules; 1 if taken */
+int rule_set_share_prefilter(struct rule_set *rs, const struct rule_set *from);
+int rule_set_prefiltered(const struct rule_set *rs);
 size_t rule_set_count(const struct rule_set *rs);
 const struct rule_spec *rule_set_spec(const struct rule_set *rs, size_t i);
 

@@ -8,6 +8,7 @@
 #include "rule_prefilter.h"
 
 struct rule_prefilter {
+	int refcount;		/* shared by snapshots with the same rules */
 	hs_database_t *db;	/* NULL when no pattern could be compiled */
 	unsigned generation;	/* tells scratches to grow for this database */
 };
@@ -61,6 +62,7 @@ rule_prefilter_new(const char *const *patterns, const int *caseless, const unsig
 		flags[bad] = flags[n];
 		pids[bad] = pids[n];
 	}
+	pf->refcount = 1;
 	pf->generation = __atomic_add_fetch(&rule_prefilter_generation, 1, __ATOMIC_RELAXED);
 	free(pats);
 	free(flags);
@@ -74,15 +76,27 @@ fail:
 	return NULL;
 }
 
-/* rule_prefilter_free - release the database */
+/* rule_prefilter_ref - one more holder */
+struct rule_prefilter *
+rule_prefilter_ref(struct rule_prefilter *pf)
+{
+	__atomic_add_fetch(&pf->refcount, 1, __ATOMIC_ACQ_REL);
+	return pf;
+}
+
+/* rule_prefilter_free - drop a holder; the last one frees the database */
 void
 rule_prefilter_free(struct rule_prefilter **pfp)
 {
-	if (*pfp == NULL)
+	struct rule_prefilter *pf = *pfp;
+
+	if (pf == NULL)
 		return;
-	hs_free_database((*pfp)->db);
-	free(*pfp);
 	*pfp = NULL;
+	if (__atomic_sub_fetch(&pf->refcount, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	hs_free_database(pf->db);
+	free(pf);
 }
 
 struct rule_prefilter_scratch *

@@ -26,6 +26,8 @@ struct rule_prefilter_scratch;
  */
 struct rule_prefilter *rule_prefilter_new(const char *const *patterns, const int *caseless,
     const unsigned *ids, size_t count, unsigned char *always, const char **error_r);
+struct rule_prefilter *rule_prefilter_ref(struct rule_prefilter *pf);
+/* rule_prefilter_free - drop one reference (thread-safe) */
 void rule_prefilter_free(struct rule_prefilter **pf);
 
 struct rule_prefilter_scratch *rule_prefilter_scratch_new(void);
