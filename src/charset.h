@@ -39,7 +39,8 @@ struct charset_cache *charset_cache_new(void);
 void charset_cache_free(struct charset_cache **cc);
 
 /* charset_conv_open - start converting from name; 0, or -1 if unknown (UTF-8 pass-through) */
-int charset_conv_open(struct charset_cache *cc, struct charset_conv *cv, const char *name, size_t len);
+int charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
+    const char *name, size_t len);
 /* charset_conv_feed - convert a chunk, appending UTF-8 to out */
 void charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t len);
 /* charset_conv_finish - end of stream: a carried partial character becomes U+FFFD */

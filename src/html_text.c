@@ -397,12 +397,14 @@ attrs_hidden(const char *p, size_t len)
 		    p[i] != '\r' && p[i] != '\n' && p[i] != '/')
 			i++;
 		ne = i;
-		while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		while (i < len && (p[i] == ' ' || p[i] == '\t' ||
+		    p[i] == '\r' || p[i] == '\n'))
 			i++;
 		vs = ve = i;
 		if (i < len && p[i] == '=') {
 			i++;
-			while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+			while (i < len && (p[i] == ' ' || p[i] == '\t' ||
+			    p[i] == '\r' || p[i] == '\n'))
 				i++;
 			if (i < len && (p[i] == '"' || p[i] == '\'')) {
 				char q = p[i++];

@@ -461,7 +461,8 @@ content_type(struct mime_decoder *md, const char *v, size_t len)
 	if (!p->have_type) {
 		p->have_type = 1;
 		strbuf_append(&p->type, t->data != NULL ? t->data : "", t->len);
-	} else if (t->len != p->type.len || (t->len > 0 && memcmp(t->data, p->type.data, t->len) != 0)) {
+	} else if (t->len != p->type.len ||
+	    (t->len > 0 && memcmp(t->data, p->type.data, t->len) != 0)) {
 		uncertain(md, "conflicting Content-Type headers");
 		return;
 	}
@@ -825,7 +826,16 @@ feed(struct mime_decoder *md, const char *data, size_t len)
 	size_t n;
 
 	while (len > 0 && md->mode != MD_DONE) {
-		if (md->mode == MD_HEADER)
+		if (md->skip_line) {
+			/* The rest of a boundary line, whatever comes after it. */
+			const char *lf = memchr(data, '\n', len);
+
+			if (lf == NULL)
+				return;
+			md->skip_line = 0;
+			md->line_start = 1;
+			n = (size_t)(lf - data) + 1;
+		} else if (md->mode == MD_HEADER)
 			n = header_bytes(md, data, len);
 		else
 			n = body_bytes(md, data, len);

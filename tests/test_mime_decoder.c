@@ -130,6 +130,13 @@ static const struct dec_case cases[] = {
 	{ "boundary_with_trailing_space",
 	  "Content-Type: multipart/mixed; boundary=q\n\n--q \t\n\none\n--q--  \nepi\n",
 	  { "one" }, { "epi" }, NULL, NULL, 0, NULL },
+	{ "boundary_with_long_padding",
+	  "Content-Type: multipart/mixed; boundary=q\n\n--q"
+	  "                                                  "
+	  "                                                  "
+	  "                                                  \n"
+	  "Content-Type: text/html\n\n<b>bold</b>\n--q--\n",
+	  { "bold" }, { "<b>", "Content-Type" }, NULL, "text/html\n", 0, NULL },
 	{ "conflicting_content_type",
 	  "Content-Type: text/plain\nContent-Type: text/html\n\n<b>x</b>\n",
 	  { "x" }, { NULL }, NULL, NULL, MSG_TEXT_UNCERTAIN, NULL },
