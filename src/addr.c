@@ -103,6 +103,23 @@ addr_from_header(const char *value, struct strbuf *out)
 			start = p + 1;
 		while (*start == ' ' || *start == '\t')
 			start++;
+		/* Skip comments before the address: "(Billing) a@b". */
+		while (*start == '(') {
+			int nest = 0;
+
+			for (; *start != '\0'; start++) {
+				if (*start == '\\' && start[1] != '\0')
+					start++;
+				else if (*start == '(')
+					nest++;
+				else if (*start == ')' && --nest == 0) {
+					start++;
+					break;
+				}
+			}
+			while (*start == ' ' || *start == '\t')
+				start++;
+		}
 		end = start;
 		while (*end != '\0' && *end != ' ' && *end != '\t' && *end != '(' &&
 		    *end != ',' && *end != ';')
