@@ -20,6 +20,7 @@ struct charset_cache {
 	struct charset_entry e[CACHE_MAX];
 	size_t count;
 	size_t next_victim;
+	size_t opens;		/* converters opened for this message */
 };
 
 static const char replacement[] = "\xef\xbf\xbd";
@@ -101,6 +102,13 @@ charset_cache_free(struct charset_cache **ccp)
 	*ccp = NULL;
 }
 
+/* charset_cache_begin - reset the per-message open budget */
+void
+charset_cache_begin(struct charset_cache *cc)
+{
+	cc->opens = 0;
+}
+
 /* canonical - map a declared name to an iconv name in buf; 0, or -1 if not acceptable */
 static int
 canonical(const char *name, size_t len, char *buf)
@@ -140,7 +148,7 @@ canonical(const char *name, size_t len, char *buf)
 	return 0;
 }
 
-/* cache_get - the cached entry for an iconv name, opening it once */
+/* cache_get - the cached entry for an iconv name, opening it once; NULL past the budget */
 static struct charset_entry *
 cache_get(struct charset_cache *cc, const char *name)
 {
@@ -150,6 +158,9 @@ cache_get(struct charset_cache *cc, const char *name)
 	for (i = 0; i < cc->count; i++)
 		if (strcmp(cc->e[i].name, name) == 0)
 			return &cc->e[i];
+	if (cc->opens >= CHARSET_OPENS_MAX)
+		return NULL;
+	cc->opens++;
 	if (cc->count < CACHE_MAX) {
 		e = &cc->e[cc->count++];
 	} else {
@@ -182,7 +193,7 @@ charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
 		return 0;
 	}
 	e = cache_get(cc, buf);
-	if (e->cd == (iconv_t)-1)
+	if (e == NULL || e->cd == (iconv_t)-1)
 		return -1;
 	iconv(e->cd, NULL, NULL, NULL, NULL);
 	cv->entry = e;
@@ -230,7 +241,7 @@ utf16_pick(struct charset_conv *cv, const unsigned char *p)
 		name = "UTF-16BE";	/* RFC 2781 */
 	cv->utf16_detect = 0;
 	cv->entry = cache_get(cv->cache, name);
-	if (cv->entry->cd == (iconv_t)-1)
+	if (cv->entry != NULL && cv->entry->cd == (iconv_t)-1)
 		cv->entry = NULL;
 	else
 		iconv(cv->entry->cd, NULL, NULL, NULL, NULL);

@@ -37,6 +37,13 @@ struct charset_conv {
 
 struct charset_cache *charset_cache_new(void);
 void charset_cache_free(struct charset_cache **cc);
+/*
+ * charset_cache_begin - start a new message.  Opening a converter costs
+ * about a millisecond, so each message may open at most CHARSET_OPENS_MAX
+ * converters that are not cached; later ones count as unknown charsets.
+ */
+#define CHARSET_OPENS_MAX 32
+void charset_cache_begin(struct charset_cache *cc);
 
 /* charset_conv_open - start converting from name; 0, or -1 if unknown (UTF-8 pass-through) */
 int charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,

@@ -190,6 +190,7 @@ void
 mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 {
 	md->out = out;
+	charset_cache_begin(md->cc);
 	md->depth = 0;
 	md->nboundaries = 0;
 	md->line_cap = 0;

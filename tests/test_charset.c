@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -163,6 +164,34 @@ charset_convert_reuse(void **state)
 	charset_cache_free(&cc);
 }
 
+/* charset_conv_open_budget - a message may open only so many new converters */
+static void
+charset_conv_open_budget(void **state)
+{
+	static const char *names[] = {
+		"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+		"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
+		"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1255",
+		"CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437", "CP850",
+		"CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863", "CP865",
+		"CP866", "EUC-JP", "MACINTOSH",
+	};
+	struct charset_cache *cc = charset_cache_new();
+	struct charset_conv cv;
+	int i;
+
+	charset_cache_begin(cc);
+	for (i = 0; i < CHARSET_OPENS_MAX; i++)
+		assert_int_equal(charset_conv_open(cc, &cv, names[i], strlen(names[i])), 0);
+	/* Past the budget a new name counts as unknown... */
+	assert_int_equal(charset_conv_open(cc, &cv, "EUC-JP", 6), -1);
+	/* ...while a cached one still works. */
+	assert_int_equal(charset_conv_open(cc, &cv, "CP866", 5), 0);
+	charset_cache_begin(cc);
+	assert_int_equal(charset_conv_open(cc, &cv, "EUC-JP", 6), 0);
+	charset_cache_free(&cc);
+}
+
 /* charset_safe_name_bounded - hostile names are cut and made printable */
 static void
 charset_safe_name_bounded(void **state)
@@ -186,6 +215,7 @@ main(void)
 		cmocka_unit_test(charset_conv_feed_bytewise),
 		cmocka_unit_test(charset_conv_feed_every_split),
 		cmocka_unit_test(charset_convert_reuse),
+		cmocka_unit_test(charset_conv_open_budget),
 		cmocka_unit_test(charset_safe_name_bounded),
 	};
 
