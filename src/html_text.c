@@ -11,6 +11,8 @@
 
 #define TAG_MAX		4096	/* bytes of one tag kept for attribute parsing */
 #define ENTITY_MAX	32	/* bytes of one character reference */
+#define OPEN_BUCKETS	1024	/* counts of open elements by name hash */
+#define CLOSE_SEARCH_MAX 64	/* open elements an end tag may close at once */
 
 enum html_state {
 	S_TEXT,
@@ -44,6 +46,7 @@ struct html_text {
 	int cur_hidden;		/* the kind of the open msg_text run */
 	struct html_elem stack[HTML_TEXT_DEPTH_MAX];
 	size_t depth;
+	unsigned short open[OPEN_BUCKETS];	/* open elements per name-hash bucket */
 };
 
 /*
@@ -111,22 +114,74 @@ static const struct {
 	{ "zwj", 8205 }, { "zwnj", 8204 },
 };
 
-static const char *const block_tags[] = {
-	"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
-	"h6", "table", "ul", "ol", "hr", "blockquote", "section", "article",
-	"header", "footer", "title", "dl", "dt", "dd", "pre", "address",
-	"form", "nav", "aside", "main", "figure", "figcaption", "center",
-	"caption", "tbody", "thead", "tfoot", "option", "body", "html", "head",
-};
+/* What a tag does to the text; sorted by name for a binary search. */
+#define TAG_BLOCK	1	/* a line break before and after */
+#define TAG_VOID	2	/* never has content or an end tag */
+#define TAG_SIBLING	4	/* a same-named sibling closes it */
+#define TAG_RAW		8	/* script, style: content dropped */
 
-static const char *const void_tags[] = {
-	"br", "hr", "img", "meta", "link", "input", "area", "base", "col",
-	"embed", "param", "source", "track", "wbr", "keygen",
-};
-
-/* Elements a same-named sibling closes implicitly. */
-static const char *const self_closing_siblings[] = {
-	"p", "li", "td", "th", "tr", "option", "dt", "dd",
+static const struct {
+	const char *name;
+	int flags;
+} tags[] = {
+	{ "address", TAG_BLOCK },
+	{ "area", TAG_VOID },
+	{ "article", TAG_BLOCK },
+	{ "aside", TAG_BLOCK },
+	{ "base", TAG_VOID },
+	{ "blockquote", TAG_BLOCK },
+	{ "body", TAG_BLOCK },
+	{ "br", TAG_BLOCK | TAG_VOID },
+	{ "caption", TAG_BLOCK },
+	{ "center", TAG_BLOCK },
+	{ "col", TAG_VOID },
+	{ "dd", TAG_BLOCK | TAG_SIBLING },
+	{ "div", TAG_BLOCK },
+	{ "dl", TAG_BLOCK },
+	{ "dt", TAG_BLOCK | TAG_SIBLING },
+	{ "embed", TAG_VOID },
+	{ "figcaption", TAG_BLOCK },
+	{ "figure", TAG_BLOCK },
+	{ "footer", TAG_BLOCK },
+	{ "form", TAG_BLOCK },
+	{ "h1", TAG_BLOCK },
+	{ "h2", TAG_BLOCK },
+	{ "h3", TAG_BLOCK },
+	{ "h4", TAG_BLOCK },
+	{ "h5", TAG_BLOCK },
+	{ "h6", TAG_BLOCK },
+	{ "head", TAG_BLOCK },
+	{ "header", TAG_BLOCK },
+	{ "hr", TAG_BLOCK | TAG_VOID },
+	{ "html", TAG_BLOCK },
+	{ "img", TAG_VOID },
+	{ "input", TAG_VOID },
+	{ "keygen", TAG_VOID },
+	{ "li", TAG_BLOCK | TAG_SIBLING },
+	{ "link", TAG_VOID },
+	{ "main", TAG_BLOCK },
+	{ "meta", TAG_VOID },
+	{ "nav", TAG_BLOCK },
+	{ "ol", TAG_BLOCK },
+	{ "option", TAG_BLOCK | TAG_SIBLING },
+	{ "p", TAG_BLOCK | TAG_SIBLING },
+	{ "param", TAG_VOID },
+	{ "pre", TAG_BLOCK },
+	{ "script", TAG_RAW },
+	{ "section", TAG_BLOCK },
+	{ "source", TAG_VOID },
+	{ "style", TAG_RAW },
+	{ "table", TAG_BLOCK },
+	{ "tbody", TAG_BLOCK },
+	{ "td", TAG_BLOCK | TAG_SIBLING },
+	{ "tfoot", TAG_BLOCK },
+	{ "th", TAG_BLOCK | TAG_SIBLING },
+	{ "thead", TAG_BLOCK },
+	{ "title", TAG_BLOCK },
+	{ "tr", TAG_BLOCK | TAG_SIBLING },
+	{ "track", TAG_VOID },
+	{ "ul", TAG_BLOCK },
+	{ "wbr", TAG_VOID },
 };
 
 /* html_text_new - a parser with empty buffers */
@@ -161,6 +216,7 @@ html_text_begin(struct html_text *ht, struct msg_text *mt)
 	ht->ent_len = 0;
 	ht->raw_match = 0;
 	ht->depth = 0;
+	memset(ht->open, 0, sizeof(ht->open));
 	ht->cur_hidden = 0;
 	msg_text_body_begin(mt, 0);
 }
@@ -180,19 +236,28 @@ hash_name(const char *s, size_t len)
 	return h;
 }
 
-/* in_list - the name is one of list */
+/* tag_flags - the TAG_ flags of a tag name, 0 for other tags */
 static int
-in_list(const char *const *list, size_t n, const char *name, size_t len)
+tag_flags(const char *name, size_t len)
 {
-	size_t i;
+	size_t lo = 0, hi = sizeof(tags) / sizeof(tags[0]), mid, n;
+	int c;
 
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && strncasecmp(list[i], name, len) == 0)
-			return 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		n = strlen(tags[mid].name);
+		c = strncasecmp(name, tags[mid].name, len < n ? len : n);
+		if (c == 0)
+			c = len < n ? -1 : len > n ? 1 : 0;
+		if (c == 0)
+			return tags[mid].flags;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
-
-#define IN_LIST(l, s, n) in_list((l), sizeof(l) / sizeof((l)[0]), (s), (n))
 
 /* flush - hand the decoded text to the msg_text */
 static void
@@ -434,13 +499,23 @@ attrs_hidden(const char *p, size_t len)
 	return 0;
 }
 
+/* pop_to - close the open elements from the top down to depth */
+static void
+pop_to(struct html_text *ht, size_t depth)
+{
+	while (ht->depth > depth) {
+		ht->depth--;
+		ht->open[ht->stack[ht->depth].name % OPEN_BUCKETS]--;
+	}
+}
+
 /* tag_end - act on a complete tag held in ht->tag */
 static void
 tag_end(struct html_text *ht)
 {
 	const char *p = ht->tag.data != NULL ? ht->tag.data : "";
-	size_t len = ht->tag.len, i = 0, ns, nl;
-	int closing = 0, selfclose, hidden;
+	size_t len = ht->tag.len, i = 0, ns, nl, k, stop;
+	int closing = 0, selfclose, hidden, flags;
 	uint32_t h;
 
 	if (len > 0 && p[0] == '/') {
@@ -455,40 +530,41 @@ tag_end(struct html_text *ht)
 	if (nl == 0)
 		return;
 	h = hash_name(p + ns, nl);
+	flags = tag_flags(p + ns, nl);
 	selfclose = len > 0 && p[len - 1] == '/';
-	if (IN_LIST(block_tags, p + ns, nl))
+	if (flags & TAG_BLOCK)
 		emit(ht, "\n", 1);
 	if (closing) {
-		size_t k = ht->depth;
-
-		while (k > 0 && ht->stack[k - 1].name != h)
-			k--;
-		if (k > 0)
-			ht->depth = k - 1;
+		/*
+		 * Close the nearest open element of that name.  The search is
+		 * skipped when no such element is open, and bounded, so tag
+		 * soup stays linear.
+		 */
+		if (ht->open[h % OPEN_BUCKETS] == 0)
+			return;
+		stop = ht->depth > CLOSE_SEARCH_MAX ? ht->depth - CLOSE_SEARCH_MAX : 0;
+		for (k = ht->depth; k > stop && ht->stack[k - 1].name != h; k--)
+			;
+		if (k > stop)
+			pop_to(ht, k - 1);
 		return;
 	}
-	if (nl == 6 && strncasecmp(p + ns, "script", 6) == 0 && !selfclose) {
-		ht->raw_end = "</script";
+	if ((flags & TAG_RAW) && !selfclose) {
+		ht->raw_end = (nl == 6) ? "</script" : "</style";
 		ht->raw_match = 0;
 		ht->state = S_RAW;
 		return;
 	}
-	if (nl == 5 && strncasecmp(p + ns, "style", 5) == 0 && !selfclose) {
-		ht->raw_end = "</style";
-		ht->raw_match = 0;
-		ht->state = S_RAW;
+	if (selfclose || (flags & TAG_VOID))
 		return;
-	}
-	if (selfclose || IN_LIST(void_tags, p + ns, nl))
-		return;
-	if (ht->depth > 0 && ht->stack[ht->depth - 1].name == h &&
-	    IN_LIST(self_closing_siblings, p + ns, nl))
-		ht->depth--;
+	if (ht->depth > 0 && ht->stack[ht->depth - 1].name == h && (flags & TAG_SIBLING))
+		pop_to(ht, ht->depth - 1);
 	if (ht->depth >= HTML_TEXT_DEPTH_MAX)
 		return;		/* too deep: read flat */
 	hidden = want_hidden(ht) || attrs_hidden(p + i, len - i);
 	ht->stack[ht->depth].name = h;
 	ht->stack[ht->depth].hidden = hidden;
+	ht->open[h % OPEN_BUCKETS]++;
 	ht->depth++;
 }
 
@@ -678,6 +754,6 @@ html_text_end(struct html_text *ht)
 	ht->state = S_TEXT;
 	flush(ht);
 	msg_text_body_end(ht->mt);
-	ht->depth = 0;
+	pop_to(ht, 0);
 	ht->cur_hidden = 0;
 }

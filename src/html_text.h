@@ -15,7 +15,8 @@
  * max-height:0, opacity:0) or the hidden attribute is written to the body
  * and also to the hidden stream of the msg_text.  Open elements are
  * tracked on a bounded stack (HTML_TEXT_DEPTH_MAX); deeper nesting is read
- * flat.  Memory is bounded whatever the input.  One object per decoder;
+ * flat, and an end tag closes at most 64 open elements, so tag soup costs
+ * linear time.  Memory is bounded whatever the input.  One object per decoder;
  * not thread-safe; reuse it with html_text_begin.
  */
 #define HTML_TEXT_DEPTH_MAX 256

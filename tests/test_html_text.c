@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "html_text.h"
@@ -51,6 +52,8 @@ static const struct html_case cases[] = {
 	{ "<p style=\"visibility:hidden\">v</p>", "v", "v" },
 	{ "<p style=\"max-height:0;overflow:hidden\">m</p>", "m", "m" },
 	{ "<div hidden>h</div>", "h", "h" },
+	/* an end tag of an element that is not open changes nothing */
+	{ "<div style=display:none>x</span>y</div>z", "xy\nz", "xy" },
 	/* nested hidden content stays hidden until its element closes */
 	{ "<div style=display:none><b>x</b>y</div>z", "xy\nz", "xy" },
 	{ "<div style=display:none><p>x<p>y</div>z", "x\ny\nz", "x\ny" },
@@ -183,6 +186,33 @@ html_text_feed_huge_tag(void **state)
 	msg_text_free(&mt);
 }
 
+/* html_text_feed_tag_soup - unmatched and misnested end tags cost linear time */
+static void
+html_text_feed_tag_soup(void **state)
+{
+	struct msg_text *mt = msg_text_new(1 << 20, 1);
+	struct html_text *ht = html_text_new();
+	struct strbuf in = STRBUF_INIT;
+	clock_t t0;
+	size_t bl;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		strbuf_append_str(&in, "<i>");
+	for (i = 0; i < 200000; i++)
+		strbuf_append_str(&in, "</x><a></b>");
+	strbuf_append_str(&in, "end");
+	t0 = clock();
+	html_text_begin(ht, mt);
+	html_text_feed(ht, in.data, in.len);
+	html_text_end(ht);
+	assert_true(clock() - t0 < 2 * CLOCKS_PER_SEC);
+	assert_string_equal(msg_text_body(mt, &bl), "end");
+	strbuf_release(&in);
+	html_text_free(&ht);
+	msg_text_free(&mt);
+}
+
 int
 main(void)
 {
@@ -192,6 +222,7 @@ main(void)
 		cmocka_unit_test(html_text_feed_every_split),
 		cmocka_unit_test(html_text_feed_deep_nesting),
 		cmocka_unit_test(html_text_feed_huge_tag),
+		cmocka_unit_test(html_text_feed_tag_soup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
