@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli_classify.h"
+#include "mime_decoder.h"
 
 /* append_matches - the "matches" list */
 static void
@@ -128,10 +130,509 @@ print_human(const struct scan *scan, const char *file, FILE *out)
 	}
 }
 
-/* classify_one - scan one file */
+/*
+ * --explain: every counted match with its context, the score build-up of
+ * each class, and the same place in the text decoded without
+ * normalisation, so that a rule author sees what the patterns really ran
+ * against.
+ */
+#define EXPLAIN_CONTEXT 40	/* bytes of context either side of a match */
+
+/* Where a match was: which text of the decoded message. */
+enum explain_where {
+	WHERE_HEADER,		/* one header value (subject, from, header:NAME) */
+	WHERE_HEADERS,		/* the "Name: value" lines (headers, all) */
+	WHERE_BODY,
+	WHERE_HIDDEN,
+	WHERE_PARTS,
+};
+
+struct explain_hit {
+	size_t rule;
+	enum rule_target target;
+	enum explain_where where;
+	size_t header;		/* WHERE_HEADER: index of the header */
+	size_t start, end;	/* in that text */
+	size_t ctx_off, ctx_len, mark_off, mark_len;	/* into explain_run.ctx */
+};
+
+struct explain_run {
+	const struct msg_text *mt;
+	struct explain_hit *hits;
+	size_t count, cap;
+	struct strbuf ctx;	/* context copies: the texts may be rebuilt later */
+	int oom;
+};
+
+/* explain_utf8_back - move p back to the start of a UTF-8 character */
+static size_t
+explain_utf8_back(const char *text, size_t p)
+{
+	while (p > 0 && ((unsigned char)text[p] & 0xc0) == 0x80)
+		p--;
+	return p;
+}
+
+/* explain_window - [from, to) around [start, end), cut on character bounds */
+static void
+explain_window(const char *text, size_t len, size_t start, size_t end, size_t *from_r,
+    size_t *to_r)
+{
+	*from_r = start > EXPLAIN_CONTEXT ? explain_utf8_back(text, start - EXPLAIN_CONTEXT) : 0;
+	*to_r = end + EXPLAIN_CONTEXT < len ? explain_utf8_back(text, end + EXPLAIN_CONTEXT) : len;
+	if (*to_r < end)
+		*to_r = end;
+}
+
+/* explain_on_hit - record one counted match and a copy of its context */
+static void
+explain_on_hit(const struct rule_hit *hit, void *ctx)
+{
+	struct explain_run *run = ctx;
+	const struct msg_text *mt = run->mt;
+	struct explain_hit *h;
+	size_t i, n, len, from, to;
+
+	if (run->count == run->cap) {
+		size_t cap = run->cap ? run->cap * 2 : 16;
+		struct explain_hit *p = realloc(run->hits, cap * sizeof(*p));
+
+		if (p == NULL) {
+			run->oom = 1;
+			return;
+		}
+		run->hits = p;
+		run->cap = cap;
+	}
+	h = &run->hits[run->count++];
+	h->rule = hit->rule;
+	h->target = hit->target;
+	h->start = hit->start;
+	h->end = hit->end;
+	h->header = 0;
+	/* The rule module hands out pointers into these texts: tell them apart. */
+	if (hit->text == msg_text_body(mt, &len))
+		h->where = WHERE_BODY;
+	else if (hit->text == msg_text_hidden(mt, &len))
+		h->where = WHERE_HIDDEN;
+	else if (hit->text == msg_text_parts(mt, &len))
+		h->where = WHERE_PARTS;
+	else {
+		h->where = WHERE_HEADERS;
+		for (i = 0, n = msg_text_header_count(mt); i < n; i++)
+			if (msg_text_header_value(mt, i, &len) == hit->text) {
+				h->where = WHERE_HEADER;
+				h->header = i;
+				break;
+			}
+	}
+	explain_window(hit->text, hit->text_len, hit->start, hit->end, &from, &to);
+	h->ctx_off = run->ctx.len;
+	h->ctx_len = to - from;
+	h->mark_off = hit->start - from;
+	h->mark_len = hit->end - hit->start;
+	strbuf_append(&run->ctx, hit->text + from, to - from);
+}
+
+/* explain_headers - every header as the rule module builds them: "Name: value" lines */
+static void
+explain_headers(const struct msg_text *mt, struct strbuf *sb)
+{
+	size_t i, n = msg_text_header_count(mt), len;
+	const char *v;
+
+	strbuf_reset(sb);
+	for (i = 0; i < n; i++) {
+		v = msg_text_header_value(mt, i, &len);
+		strbuf_append_str(sb, msg_text_header_name(mt, i));
+		strbuf_append(sb, ": ", 2);
+		strbuf_append(sb, v, len);
+		strbuf_append_char(sb, '\n');
+	}
+	strbuf_grow(sb, 0);
+}
+
+/* explain_text - the text a hit refers to, in a (raw or normalised) msg_text */
+static const char *
+explain_text(const struct msg_text *mt, const struct explain_hit *h, struct strbuf *headers,
+    size_t *len_r)
+{
+	switch (h->where) {
+	case WHERE_BODY:
+		return msg_text_body(mt, len_r);
+	case WHERE_HIDDEN:
+		return msg_text_hidden(mt, len_r);
+	case WHERE_PARTS:
+		return msg_text_parts(mt, len_r);
+	case WHERE_HEADER:
+		if (h->header < msg_text_header_count(mt))
+			return msg_text_header_value(mt, h->header, len_r);
+		*len_r = 0;
+		return "";
+	case WHERE_HEADERS:
+		explain_headers(mt, headers);
+		*len_r = headers->len;
+		return headers->data;
+	}
+	*len_r = 0;
+	return "";
+}
+
+/*
+ * explain_show - text for a reader on one line: the span [mark, mark +
+ * mark_len) in [[brackets]], line breaks as "\n", tabs as "\t", and the
+ * invisible characters that normalisation removes or folds (controls,
+ * zero-width and format characters, soft hyphen, ideographic space,
+ * U+FFFD) as <U+XXXX>.  Full-width letters are visible as they are.
+ */
+static void
+explain_show(FILE *out, const char *s, size_t len, size_t mark, size_t mark_len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i = 0, n;
+
+	while (i <= len) {
+		if (mark_len > 0 && i == mark)
+			fputs("[[", out);
+		if (mark_len > 0 && i == mark + mark_len)
+			fputs("]]", out);
+		if (i == len)
+			break;
+		if (p[i] == '\n' || p[i] == '\t' || p[i] == '\r') {
+			fputs(p[i] == '\n' ? "\\n" : p[i] == '\t' ? "\\t" : "\\r", out);
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(out, "<U+%04X>", p[i]);
+			i++;
+			continue;
+		}
+		if (p[i] < 0x80) {
+			fputc(p[i], out);
+			i++;
+			continue;
+		}
+		n = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : 2;
+		if (i + n > len) {
+			fprintf(out, "<%02X>", p[i++]);
+			continue;
+		}
+		cp = n == 2 ? (p[i] & 0x1fUL) : n == 3 ? (p[i] & 0x0fUL) : (p[i] & 0x07UL);
+		cp = (cp << 6) | (p[i + 1] & 0x3f);
+		if (n > 2)
+			cp = (cp << 6) | (p[i + 2] & 0x3f);
+		if (n > 3)
+			cp = (cp << 6) | (p[i + 3] & 0x3f);
+		if (cp == 0xad || cp == 0x34f || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+		    (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff || cp == 0xfffd ||
+		    cp == 0x3000 || (cp >= 0x80 && cp < 0xa0))
+			fprintf(out, "<U+%04lX>", cp);
+		else
+			fwrite(p + i, 1, n, out);
+		i += n;
+	}
+}
+
+/* explain_space - a white-space byte, as normalisation counts it */
+static int
+explain_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v' || c == '\0';
+}
+
+/*
+ * explain_at - does needle occur in hay at i, a run of white space in the
+ * needle matching any run in hay?  Returns the bytes of hay it covers, or 0.
+ */
+static size_t
+explain_at(const char *hay, size_t hay_len, size_t i, const char *needle, size_t len)
+{
+	size_t h = i, n = 0;
+
+	while (n < len) {
+		if (explain_space(needle[n])) {
+			if (h >= hay_len || !explain_space(hay[h]))
+				return 0;
+			while (n < len && explain_space(needle[n]))
+				n++;
+			while (h < hay_len && explain_space(hay[h]))
+				h++;
+			continue;
+		}
+		if (h >= hay_len || hay[h] != needle[n])
+			return 0;
+		h++;
+		n++;
+	}
+	return h - i;
+}
+
+/* explain_nearest - the occurrence of needle in hay nearest to est, or -1; its length in *len_r */
+static long
+explain_nearest(const char *hay, size_t hay_len, const char *needle, size_t len, size_t est,
+    size_t *len_r)
+{
+	long best = -1;
+	size_t i, d, best_d = 0, n;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < hay_len; i++) {
+		if (hay[i] != needle[0] || (n = explain_at(hay, hay_len, i, needle, len)) == 0)
+			continue;
+		d = i > est ? i - est : est - i;
+		if (best < 0 || d < best_d) {
+			best = (long)i;
+			best_d = d;
+			*len_r = n;
+		}
+	}
+	return best;
+}
+
+/* explain_words - up to 16 bytes of whole words of norm[from, to), as [*off_r, +*len_r) */
+static int
+explain_words(const char *norm, size_t from, size_t to, int before, size_t *off_r, size_t *len_r)
+{
+	size_t a = from, b = to;
+
+	if (before && b - a > 16)
+		a = b - 16;
+	if (!before && b - a > 16)
+		b = a + 16;
+	/* Cut to whole words so that a partial character or word does not spoil the search. */
+	if (before && a > from)
+		while (a < b && norm[a - 1] != ' ' && norm[a - 1] != '\n')
+			a++;
+	if (!before && b < to)
+		while (b > a && norm[b] != ' ' && norm[b] != '\n')
+			b--;
+	/* White space is what normalisation changes most: keep it out of the anchor. */
+	while (a < b && (norm[a] == ' ' || norm[a] == '\n'))
+		a++;
+	while (b > a && (norm[b - 1] == ' ' || norm[b - 1] == '\n'))
+		b--;
+	*off_r = a;
+	*len_r = b - a;
+	return b - a >= 3;
+}
+
+/* explain_anchor - the raw span between the words around the match; 1 if found */
+static int
+explain_anchor(const char *norm, size_t norm_len, const struct explain_hit *h, const char *raw,
+    size_t raw_len, size_t est, long *at_r, size_t *len_r)
+{
+	size_t off, len, roff, rlen, start, p, found;
+	long left, right;
+
+	if (explain_words(norm, 0, h->start, 1, &off, &len)) {
+		if ((left = explain_nearest(raw, raw_len, norm + off, len, est, &found)) < 0)
+			return 0;
+		start = (size_t)left + found;
+	} else if (h->start == 0)
+		start = 0;	/* the match opens its text */
+	else
+		return 0;
+	while (start < raw_len && (raw[start] == ' ' || raw[start] == '\n' || raw[start] == '\r' ||
+	    raw[start] == '\t'))
+		start++;
+	if (!explain_words(norm, h->end, norm_len, 0, &roff, &rlen) ||
+	    (right = explain_nearest(raw + start, raw_len - start, norm + roff, rlen, 0, &found)) < 0)
+		return 0;
+	p = start + (size_t)right;
+	while (p > start && (raw[p - 1] == ' ' || raw[p - 1] == '\n' || raw[p - 1] == '\r' ||
+	    raw[p - 1] == '\t'))
+		p--;
+	if (p <= start || p - start > 8 * (h->end - h->start) + 64)
+		return 0;
+	*at_r = (long)start;
+	*len_r = p - start;
+	return 1;
+}
+
+/*
+ * explain_raw - show where a match lies in the text decoded without
+ * normalisation.  Normalisation only removes characters (zero-width and
+ * format characters), folds some (full-width forms) and shrinks white
+ * space, so a place in the normalised text lies at or after the same place
+ * in the raw one, roughly in proportion to the lengths: that proportion
+ * is the estimate.  The raw text is then searched for the matched text
+ * itself, taking the occurrence nearest the estimate (in every search, a
+ * run of white space matches any run).  When it is not
+ * there, normalisation changed the matched text itself (a zero-width character inside a word,
+ * full-width letters): the words just before the match are looked up
+ * instead, and the words just after it, and the raw text between the two
+ * is the match's raw form.  Failing that, the match's first characters
+ * are looked up.  As a last resort the raw text around the estimate is
+ * shown, which is where to look for it.
+ */
+static void
+explain_raw(FILE *out, const char *norm, size_t norm_len, const char *raw, size_t raw_len,
+    const struct explain_hit *h)
+{
+	size_t est, len = h->end - h->start, from, to, mlen = len;
+	const char *how = "the same text";
+	long at;
+
+	est = norm_len > 0 ? (size_t)((double)h->start * (double)raw_len / (double)norm_len) : 0;
+	at = explain_nearest(raw, raw_len, norm + h->start, len, est, &mlen);
+	if (at < 0 && explain_anchor(norm, norm_len, h, raw, raw_len, est, &at, &mlen))
+		how = "between the same neighbouring words; normalisation changed the match";
+	if (at < 0 && len > 4) {
+		mlen = explain_utf8_back(norm + h->start, 4) ? explain_utf8_back(norm + h->start, 4) : 4;
+		at = explain_nearest(raw, raw_len, norm + h->start, mlen, est, &mlen);
+		how = "its first characters; the rest differs";
+	}
+	fputs("      raw: ", out);
+	if (at < 0) {
+		if (est > raw_len)
+			est = raw_len;
+		est = explain_utf8_back(raw, est);
+		explain_window(raw, raw_len, est, est, &from, &to);
+		explain_show(out, raw + from, to - from, 0, 0);
+		fputs("\n           (not found verbatim: normalisation changed the matched text;"
+		    " shown near the estimated place)\n", out);
+		return;
+	}
+	explain_window(raw, raw_len, (size_t)at, (size_t)at + mlen, &from, &to);
+	explain_show(out, raw + from, to - from, (size_t)at - from, mlen);
+	fprintf(out, "\n           (at %ld, %s)\n", at, how);
+}
+
+/* explain_where_name - the text a match was found in, for the reader */
+static const char *
+explain_where_name(const struct msg_text *mt, const struct explain_hit *h)
+{
+	switch (h->where) {
+	case WHERE_HEADER:
+		return msg_text_header_name(mt, h->header);
+	case WHERE_HEADERS:
+		return "headers";
+	case WHERE_BODY:
+		return "body";
+	case WHERE_HIDDEN:
+		return "hidden";
+	case WHERE_PARTS:
+		return "parts";
+	}
+	return "?";
+}
+
+/* explain_message - matches, raw text and score build-up of the scanned message */
+static int
+explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
+{
+	const struct conf *conf = scan->conf;
+	const struct rule_set *rules = conf->rules;
+	struct explain_run run;
+	struct msg_text *raw_mt = NULL;
+	struct mime_decoder *md = NULL;
+	struct strbuf nh = STRBUF_INIT, rh = STRBUF_INIT;
+	const char *error = NULL, *norm, *raw;
+	size_t i, norm_len, raw_len, matched;
+	long total;
+	int c, rc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.mt = scan->text;
+	/* Run the rules once more to see every counted match, not only the first of each rule. */
+	(void)rule_set_match(rules, scan->text, scan->scratch, explain_on_hit, &run, &error);
+	if (run.oom) {
+		rc = -1;
+		goto out;
+	}
+	/* The same message decoded again with normalisation off. */
+	if ((raw_mt = msg_text_new(conf->max_text, 0)) == NULL ||
+	    (md = mime_decoder_new(&conf->limits)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	mime_decoder_reset(md, raw_mt);
+	(void)mime_decoder_raw(md, data != NULL ? data : "", data_len);
+	(void)mime_decoder_finish(md);
+
+	fprintf(out, "  explain:%s\n", scan->vendor ? "" :
+	    " (the sender is not vendor-side, so none of this applies to it)");
+	if (run.count == 0)
+		fprintf(out, "    no rule matched\n");
+	for (i = 0; i < run.count; i++) {
+		const struct explain_hit *h = &run.hits[i];
+		const struct rule_spec *spec = rule_set_spec(rules, h->rule);
+
+		fprintf(out, "    %s (%s %+d) target %s, in %s at %zu-%zu\n", spec->id,
+		    csp_class_name((enum csp_class)spec->class_index), spec->weight,
+		    rule_target_name(h->target), explain_where_name(scan->text, h), h->start, h->end);
+		fputs("      decoded: ", out);
+		explain_show(out, run.ctx.data + h->ctx_off, h->ctx_len, h->mark_off, h->mark_len);
+		fputc('\n', out);
+		norm = explain_text(scan->text, h, &nh, &norm_len);
+		raw = explain_text(raw_mt, h, &rh, &raw_len);
+		explain_raw(out, norm, norm_len, raw, raw_len, h);
+	}
+	fprintf(out, "  score build-up (counted matches in rule order):\n");
+	for (c = 0; c < CLASS_RULED; c++) {
+		fprintf(out, "    %s, threshold %d:", csp_class_name((enum csp_class)c),
+		    conf->classify.threshold[c]);
+		total = 0;
+		matched = 0;
+		for (i = 0; i < run.count; i++) {
+			const struct rule_spec *spec = rule_set_spec(rules, run.hits[i].rule);
+
+			if (spec->class_index != c)
+				continue;
+			total += spec->weight;
+			matched++;
+			fprintf(out, "\n      %+5d %-24s = %ld%s", spec->weight, spec->id, total,
+			    total >= conf->classify.threshold[c] &&
+			    total - spec->weight < conf->classify.threshold[c] ? "  (threshold reached)" : "");
+		}
+		fprintf(out, "%s\n", matched == 0 ? " nothing matched" : "");
+	}
+	fprintf(out, "    -> %s: the highest score at or above its threshold wins, ties go by"
+	    " precedence (", csp_class_name(scan->result.class));
+	for (c = 0; c < CLASS_RULED; c++)
+		fprintf(out, "%s%s", c ? ", " : "", csp_class_name(conf->classify.precedence[c]));
+	fprintf(out, "); none: other\n");
+out:
+	mime_decoder_free(&md);
+	msg_text_free(&raw_mt);
+	strbuf_release(&nh);
+	strbuf_release(&rh);
+	strbuf_release(&run.ctx);
+	free(run.hits);
+	return rc;
+}
+
+/* read_all - the whole of fd into sb */
+static int
+read_all(int fd, struct strbuf *sb)
+{
+	ssize_t n;
+
+	strbuf_reset(sb);
+	for (;;) {
+		strbuf_grow(sb, 65536);
+		if ((n = read(fd, sb->data + sb->len, 65536)) == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		sb->len += (size_t)n;
+		sb->data[sb->len] = '\0';
+	}
+}
+
+/*
+ * classify_one - scan one file.  With raw (--explain), the message is read
+ * whole into raw first, so that it can be decoded a second time.
+ */
 static int
 classify_one(struct scan *scan, struct conf *conf, const struct cli_classify_opts *opts,
-    const char *file)
+    const char *file, struct strbuf *raw)
 {
 	size_t i;
 	int fd, rc;
@@ -147,7 +648,13 @@ classify_one(struct scan *scan, struct conf *conf, const struct cli_classify_opt
 		scan_set_sender(scan, opts->from);
 	for (i = 0; rc == 0 && i < opts->rcpt_count; i++)
 		rc = scan_add_rcpt(scan, opts->rcpts[i]);
-	if (rc == 0 && scan_raw_fd(scan, fd) < 0) {
+	if (rc == 0 && raw != NULL) {
+		if (read_all(fd, raw) < 0) {
+			fprintf(stderr, "csp-milter: %s: read error: %s\n", file, strerror(errno));
+			rc = -1;
+		} else
+			rc = scan_raw(scan, raw->data != NULL ? raw->data : "", raw->len);
+	} else if (rc == 0 && scan_raw_fd(scan, fd) < 0) {
 		fprintf(stderr, "csp-milter: %s: read error: %s\n", file, strerror(errno));
 		rc = -1;
 	}
@@ -166,7 +673,7 @@ cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
     char **files, int nfiles, FILE *out)
 {
 	struct scan *scan = scan_new();
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, raw = STRBUF_INIT;
 	int i, status = 0;
 
 	if (scan == NULL) {
@@ -174,7 +681,7 @@ cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
 		return 1;
 	}
 	for (i = 0; i < nfiles; i++) {
-		if (classify_one(scan, conf, opts, files[i]) < 0) {
+		if (classify_one(scan, conf, opts, files[i], opts->explain ? &raw : NULL) < 0) {
 			status = 1;
 			continue;
 		}
@@ -182,9 +689,15 @@ cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
 			strbuf_reset(&sb);
 			cli_classify_json(scan, files[i], &sb);
 			fprintf(out, "%s\n", sb.data);
-		} else
+		} else {
 			print_human(scan, files[i], out);
+			if (opts->explain && explain_message(scan, raw.data, raw.len, out) < 0) {
+				fprintf(stderr, "csp-milter: %s: out of memory\n", files[i]);
+				status = 1;
+			}
+		}
 	}
+	strbuf_release(&raw);
 	strbuf_release(&sb);
 	scan_free(&scan);
 	return status;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cli_classify.h"
 #include "cli_evaluate.h"
 #include "conf.h"
 #include "unit.h"
@@ -525,6 +526,47 @@ cli_evaluate_run_bad_folders(void **state)
 	unit_tmpdir_remove(&dir);
 }
 
+/* cli_classify_run_explain - --explain shows each match in context, its raw form and the score build-up */
+static void
+cli_classify_run_explain(void **state)
+{
+	static const char *const want[] = {
+		"    sub.invoice (subscription +5) target all, in body at 9-16\n"
+		"      decoded: Your new [[invoice]] is here; the payment is due.\n"
+		"      raw: Your  new [[inv<U+200B>oice]] is here; the payment is due.\\n\n"
+		"           (at 10, between the same neighbouring words; normalisation changed the match)\n",
+		"    sub.payment (subscription +4) target all, in body at 30-37\n"
+		"      decoded: Your new invoice is here; the [[payment]] is due.\n"
+		"      raw: Your  new inv<U+200B>oice is here; the [[payment]] is due.\\n\n"
+		"           (at 34, the same text)\n",
+		"    subscription, threshold 5:\n"
+		"         +5 sub.invoice              = 5  (threshold reached)\n"
+		"         +4 sub.payment              = 9\n"
+		"    incident, threshold 5: nothing matched\n",
+		"    -> subscription: ",
+	};
+	struct cli_classify_opts opts;
+	struct conf *c = load("eval.conf");
+	char *dir = unit_tmpdir_new(), *path, *out = NULL;
+	size_t len, i;
+	FILE *fp = open_memstream(&out, &len);
+
+	(void)state;
+	/* Two spaces and a zero-width space that normalisation removes. */
+	path = unit_write_str(dir, "zw.eml", "Subject: hello\n\n"
+	    "Your  new inv\xe2\x80\x8boice is here; the payment is due.\n");
+	memset(&opts, 0, sizeof(opts));
+	opts.explain = 1;
+	unit_expect_int("status", cli_classify_run(c, &opts, &path, 1, fp), 0);
+	fclose(fp);
+	for (i = 0; i < UNIT_NELEM(want); i++)
+		unit_expect_contains("explain", out, want[i]);
+	free(out);
+	free(path);
+	conf_unref(&c);
+	unit_tmpdir_remove(&dir);
+}
+
 int
 main(void)
 {
@@ -539,6 +581,7 @@ main(void)
 		cmocka_unit_test(cli_evaluate_run_bad_labels),
 		cmocka_unit_test(cli_evaluate_run_good_labels),
 		cmocka_unit_test(cli_evaluate_run_bad_folders),
+		cmocka_unit_test(cli_classify_run_explain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
