@@ -76,8 +76,18 @@ audit_write(const struct strbuf *record)
 			n = write(audit_fd, record->data, record->len);
 		while (n < 0 && errno == EINTR);
 		if (n != (ssize_t)record->len) {
+			/*
+			 * A short write on a regular file means full.  Cut the
+			 * piece off again: the next record must start a line.
+			 */
+			if (n > 0) {
+				off_t end = lseek(audit_fd, 0, SEEK_CUR);
+
+				if (end >= n && ftruncate(audit_fd, end - n) == 0)
+					n = 0;
+			}
 			if (n >= 0)
-				errno = ENOSPC;	/* a short write on a regular file means full */
+				errno = ENOSPC;
 			rc = -1;
 		}
 	}

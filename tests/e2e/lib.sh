@@ -91,7 +91,9 @@ e2e_init() {
 	E2E_TMP=$(mktemp -d /tmp/csp-e2e.XXXXXX) || e2e_die "mktemp failed"
 	chmod 755 "$E2E_TMP"
 	trap e2e_teardown EXIT
-	trap 'exit 1' INT TERM HUP
+	trap 'e2e_log "signal INT"; exit 1' INT
+	trap 'e2e_log "signal TERM"; exit 1' TERM
+	trap 'e2e_log "signal HUP"; exit 1' HUP
 	E2E_PF="$E2E_TMP/pf"
 	mkdir -p "$E2E_PF/log" "$E2E_PF/data" "$E2E_PF/queue" "$E2E_TMP/sink" "$E2E_TMP/out"
 	chown postfix: "$E2E_PF/data" "$E2E_TMP/sink"
@@ -356,9 +358,15 @@ e2e_header_value() {
 		{ i = index($0, ":"); if (tolower(substr($0, 1, i - 1)) == n) { v = substr($0, i + 1); sub(/^ */, "", v); sub(/\r$/, "", v); print v; exit } }' "$1"
 }
 
-# e2e_audit_records - audit lines whose message_id or subject carries TOKEN
+# e2e_audit_records - audit lines (in $E2E_AUDIT) of TOKEN's message
 e2e_audit_records() {
-	grep -F -e "\"message_id\":\"<$1@e2e.test>\"" "$E2E_TMP/audit.jsonl" 2>/dev/null
+	grep -F -e "\"message_id\":\"<$1@e2e.test>\"" "${E2E_AUDIT:-$E2E_TMP/audit.jsonl}" 2>/dev/null
+}
+
+# e2e_sink_qid - the Postfix queue id in the Received header of a delivered file
+e2e_sink_qid() {
+	awk '/by mx\.e2e-postfix\.test \(Postfix/ { p = 1 }
+		p && match($0, / id [0-9A-Za-z]+/) { print substr($0, RSTART + 4, RLENGTH - 4); exit }' "$1"
 }
 
 # e2e_json_get - E2E_VAL: the first string value of key $2 in the JSON line $1
@@ -499,9 +507,11 @@ e2e_run() {
 
 	shift
 	E2E_REASON=
+	E2E_NOTE=
+	E2E_AUDIT=
 	if "$@"; then
 		E2E_PASSED=$((E2E_PASSED + 1))
-		echo "ok - $name ($((SECONDS - start))s)"
+		echo "ok - $name ($((SECONDS - start))s${E2E_NOTE:+; $E2E_NOTE})"
 	else
 		E2E_FAILED=$((E2E_FAILED + 1))
 		echo "not ok - $name: ${E2E_REASON:-failed}"

@@ -261,6 +261,327 @@ case_bulk_smtp_source() {
 	bulk_check "$t" 200 "$PARTNER" reroute
 }
 
+# --- faults ---
+
+# batch_tokens - N tokens sharing one prefix, into the array BATCH
+batch_tokens() {
+	local p=$(e2e_token) i
+
+	BATCH=()
+	for i in $(seq 1 "$1"); do
+		BATCH+=("${p}k$i")
+	done
+	BATCH_PREFIX="${p}k"
+}
+
+# batch_send - send the tokens $3... as invoices from the vendor to $2, with $1 parallel senders
+batch_send() {
+	local workers="$1" to="$2" w i pids=
+
+	shift 2
+	for t in "$@"; do
+		e2e_msg "$t" "$VENDOR" "${to%%,*}" "Your invoice" "Your invoice is ready." >/dev/null
+	done
+	for w in $(seq 0 $((workers - 1))); do
+		(
+			i=0
+			for t in "$@"; do
+				[ $((i % workers)) = "$w" ] && e2e_swaks "$t" "$VENDOR" "$to"
+				i=$((i + 1))
+			done
+		) &
+		pids="$pids $!"
+	done
+	# Not a bare wait: the milter and the sink are children too.
+	wait $pids
+}
+
+# batch_audit_count - records of the current batch in the audit file
+batch_audit_count() {
+	grep -c -F "\"message_id\":\"<$BATCH_PREFIX" "${E2E_AUDIT:-$E2E_TMP/audit.jsonl}" 2>/dev/null
+}
+
+# batch_outcome - sort the tokens "$@" by SMTP outcome into QUEUED, TEMPFAILED and OTHER
+batch_outcome() {
+	local t out
+
+	QUEUED=() TEMPFAILED=() OTHER=()
+	for t in "$@"; do
+		out="$E2E_TMP/out/$t.swaks"
+		if grep -Eq '^<[-~*]+ +250 .*queued as' "$out"; then
+			QUEUED+=("$t")
+		elif grep -Eq '^<[-~*]+ +4[0-9][0-9] ' "$out"; then
+			TEMPFAILED+=("$t")
+		else
+			OTHER+=("$t")
+		fi
+	done
+}
+
+# expect_once - each token arrived exactly once for RCPTS, and the copy's queue id has one record
+expect_once() {
+	local rcpts="$1" t f n qid
+
+	shift
+	for t in "$@"; do
+		expect_delivered "$t" "$rcpts" || return 1
+		qid=$(e2e_sink_qid "$E2E_FILE")
+		n=$(grep -F "\"message_id\":\"<$t@e2e.test>\"" "${E2E_AUDIT:-$E2E_TMP/audit.jsonl}" |
+		    grep -c -F "\"queue_id\":\"$qid\"")
+		[ "$n" = 1 ] || { E2E_REASON="$t: delivered as $qid with $n audit records for it"; return 1; }
+	done
+	return 0
+}
+
+# resend - send the tokens "$@" again, one by one; all must be queued now
+resend() {
+	local t
+
+	for t in "$@"; do
+		e2e_swaks "$t" "$VENDOR" "$ALICE" || { expect_queued "$t"; return 1; }
+	done
+	return 0
+}
+
+# SIGKILL in the middle of a run: tempfailed, resent, each delivered exactly once.
+case_milter_killed() {
+	local n=40
+
+	base_conf || return 1
+	batch_tokens "$n"
+	batch_send 4 "$ALICE" "${BATCH[@]}" &
+	local senders=$!
+	e2e_wait_for 60 "[ \$(batch_audit_count) -ge 12 ]" ||
+	    { E2E_REASON="no traffic seen"; wait "$senders"; return 1; }
+	kill -KILL "$E2E_MILTER_PID"
+	wait "$E2E_MILTER_PID" 2>/dev/null
+	E2E_MILTER_PID=
+	sleep 1
+	e2e_milter_start || { wait "$senders"; return 1; }
+	wait "$senders"
+	batch_outcome "${BATCH[@]}"
+	[ "${#OTHER[@]}" = 0 ] ||
+	    { E2E_REASON="${OTHER[0]}: neither queued nor 4xx: $(tail -3 "$E2E_TMP/out/${OTHER[0]}.swaks")"; return 1; }
+	[ "${#TEMPFAILED[@]}" -gt 0 ] || { E2E_REASON="the kill tempfailed nothing"; return 1; }
+	E2E_NOTE="sent $n, queued ${#QUEUED[@]}, tempfailed ${#TEMPFAILED[@]} then resent"
+	resend "${TEMPFAILED[@]}" && e2e_wait_queue || return 1
+	expect_once "$PARTNER" "${BATCH[@]}"
+}
+
+# 100 reloads (SIGUSR1) during traffic; then a broken config is refused and the old one works.
+case_reloads() {
+	local n=30 before i t
+
+	base_conf || return 1
+	before=$(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log")
+	: >"$E2E_TMP/reload-mark"
+	echo "# --- reloads" >>"$E2E_TMP/milter.log"
+	batch_tokens "$n"
+	batch_send 2 "$ALICE" "${BATCH[@]}" &
+	local senders=$!
+	for i in $(seq 1 100); do
+		kill -USR1 "$E2E_MILTER_PID" 2>/dev/null || break
+		sleep 0.03
+	done
+	wait "$senders"
+	kill -0 "$E2E_MILTER_PID" 2>/dev/null || { E2E_REASON="the milter died"; return 1; }
+	batch_outcome "${BATCH[@]}"
+	[ "${#QUEUED[@]}" = "$n" ] || { E2E_REASON="${#QUEUED[@]} of $n queued"; return 1; }
+	e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}" || return 1
+	i=$(($(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log") - before))
+	[ "$i" -ge 1 ] || { E2E_REASON="no reload logged"; return 1; }
+	if sed -n '/^# --- reloads/,$p' "$E2E_TMP/milter.log" | grep -E 'error|refused|warning: [^r]'; then
+		E2E_REASON="errors logged during reloads"
+		return 1
+	fi
+	E2E_NOTE="100 signals, $i reloads logged, $n of $n rerouted"
+	# A broken file (that would switch to monitor mode) is refused as a whole.
+	e2e_conf_variant "$E2E_TMP/csp-milter.conf" -e 's/^mode = "enforce"/mode = "monitor"/' \
+	    -e 's/^on_error = .*/on_error = ;/'
+	kill -USR1 "$E2E_MILTER_PID"
+	e2e_wait_for 10 "grep -q 'reload (SIGUSR1) refused' '$E2E_TMP/milter.log'" ||
+	    { E2E_REASON="broken config: no refusal logged"; e2e_conf_variant "$E2E_TMP/csp-milter.conf"; return 1; }
+	t=$(e2e_token)
+	send "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready."
+	e2e_conf_variant "$E2E_TMP/csp-milter.conf"
+	expect_queued "$t" && e2e_wait_queue && expect_delivered "$t" "$PARTNER" &&
+	    expect_audit "$t" action=reroute mode=enforce || return 1
+	before=$(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log")
+	kill -USR1 "$E2E_MILTER_PID"
+	e2e_wait_for 10 "[ \$(grep -c 'reloaded (SIGUSR1)' '$E2E_TMP/milter.log') -gt $before ]" ||
+	    { E2E_REASON="the repaired config was not reloaded"; return 1; }
+}
+
+# A customers file replaced (new file, rename) during traffic is picked up without a signal.
+case_customers_replaced() {
+	local n=16 i t rerouted=0 first=0 got before
+
+	base_conf || return 1
+	before=$(grep -c 'reloaded (' "$E2E_TMP/milter.log")
+	batch_tokens "$n"
+	for i in $(seq 1 "$n"); do
+		t="${BATCH[$((i - 1))]}"
+		e2e_msg "$t" "$VENDOR" "$DAVE" "Your invoice" "Your invoice is ready." >/dev/null
+		e2e_swaks "$t" "$VENDOR" "$DAVE" || { expect_queued "$t"; return 1; }
+		if [ "$i" = 5 ]; then
+			sed 's/^northwind.example,.*/northwind.example,cust-northwind,csp@partner-b.example,yes,no/' \
+			    "$E2E_TMP/customers.csv" >"$E2E_TMP/customers.csv.new"
+			mv "$E2E_TMP/customers.csv.new" "$E2E_TMP/customers.csv"
+		fi
+		sleep 0.3
+	done
+	e2e_wait_queue || return 1
+	for i in $(seq 1 "$n"); do
+		t="${BATCH[$((i - 1))]}"
+		expect_delivered "$t" "<$DAVE>" 2>/dev/null && continue
+		expect_delivered "$t" "<csp@partner-b.example>" ||
+		    { E2E_REASON="message $i: $E2E_REASON"; return 1; }
+		[ "$i" -gt 5 ] || { E2E_REASON="message $i rerouted before the change"; return 1; }
+		[ "$first" = 0 ] && first=$i
+		rerouted=$((rerouted + 1))
+	done
+	[ "$first" -gt 0 ] && [ "$rerouted" = $((n - first + 1)) ] ||
+	    { E2E_REASON="rerouted $rerouted, first at $first: the change was not picked up for good"; return 1; }
+	grep -q 'customers file .* changed: reloading' "$E2E_TMP/milter.log" ||
+	    { E2E_REASON="no log line about the changed customers file"; return 1; }
+	expect_audit "${BATCH[$((n - 1))]}" action=reroute "<$DAVE>=reroute" || return 1
+	E2E_NOTE="change after message 5, rerouted from message $first on"
+	# Put the original file back and let the next message notice it.
+	before=$(grep -c 'reloaded (' "$E2E_TMP/milter.log")
+	cp "$E2E_DIR/customers.csv" "$E2E_TMP/customers.csv.new"
+	mv "$E2E_TMP/customers.csv.new" "$E2E_TMP/customers.csv"
+	kill -USR1 "$E2E_MILTER_PID"
+	e2e_wait_for 10 "[ \$(grep -c 'reloaded (' '$E2E_TMP/milter.log') -gt $before ]"
+}
+
+# mount_small - a 64 KB file system on $1: tmpfs, else a loop-mounted ext2 image
+mount_small() {
+	mkdir -p "$1"
+	if mount -t tmpfs -o size=64k,mode=0755 tmpfs "$1" 2>"$E2E_TMP/mount.err"; then
+		E2E_MOUNTS="$E2E_MOUNTS $1"
+		return 0
+	fi
+	dd if=/dev/zero of="$E2E_TMP/small.img" bs=1k count=128 2>/dev/null &&
+	    mkfs.ext2 -q -F "$E2E_TMP/small.img" 2>>"$E2E_TMP/mount.err" &&
+	    mount -o loop "$E2E_TMP/small.img" "$1" 2>>"$E2E_TMP/mount.err" || {
+		E2E_REASON="cannot mount a small file system (tmpfs or loop ext2): $(tr '\n' ' ' <"$E2E_TMP/mount.err")"
+		return 1
+	}
+	E2E_MOUNTS="$E2E_MOUNTS $1"
+}
+
+# The audit file system fills up: tempfail (4xx), nothing delivered without a record.
+case_audit_full() {
+	local fs="$E2E_TMP/auditfs" n=8 bad
+
+	mount_small "$fs" || return 1
+	E2E_CONF=auditfs
+	with_conf -e "s|^audit_file = .*|audit_file = \"$fs/audit.jsonl\";|" || return 1
+	E2E_AUDIT="$fs/audit.jsonl"
+	# Fill it, then free one page: a few records fit, one is cut short, the rest fail.
+	dd if=/dev/zero of="$fs/filler" bs=4k count=64 2>/dev/null
+	truncate -s -4096 "$fs/filler"
+	batch_tokens "$n"
+	batch_send 1 "$ALICE" "${BATCH[@]}"
+	batch_outcome "${BATCH[@]}"
+	[ "${#OTHER[@]}" = 0 ] || { E2E_REASON="${OTHER[0]}: neither queued nor 4xx"; return 1; }
+	[ "${#TEMPFAILED[@]}" -gt 0 ] || { E2E_REASON="nothing tempfailed with the audit file system full"; return 1; }
+	E2E_NOTE="sent $n, queued ${#QUEUED[@]}, tempfailed ${#TEMPFAILED[@]} then resent"
+	grep -q "audit write to $fs/audit.jsonl failed" "$E2E_TMP/milter.log" ||
+	    { E2E_REASON="no log line about the failed audit write"; return 1; }
+	e2e_wait_queue || return 1
+	for t in "${TEMPFAILED[@]}"; do
+		expect_not_delivered "$t" || return 1
+		grep -q "451 4.7.1 csp-milter: audit log unavailable" "$E2E_TMP/out/$t.swaks" ||
+		    { E2E_REASON="$t: $(grep -E '^<[-~*]+ +4' "$E2E_TMP/out/$t.swaks" | tail -1)"; return 1; }
+	done
+	expect_once "$PARTNER" "${QUEUED[@]}" || return 1
+	rm -f "$fs/filler"
+	resend "${TEMPFAILED[@]}" && e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}" || return 1
+	# A record cut short by the full disk must not be left behind.
+	bad=$(grep -c -v -e '^{"time":[^{]*{.*"elapsed_us":[0-9]*}$' "$fs/audit.jsonl")
+	bad=$((bad + $(grep -c -e '{"time":.*{"time":' "$fs/audit.jsonl")))
+	[ "$bad" = 0 ] || { E2E_REASON="$bad broken lines in the audit file"; return 1; }
+	E2E_AUDIT=
+}
+
+# The milter stopped (SIGSTOP) longer than Postfix's milter timeouts: 4xx, nothing lost.
+case_milter_stopped() {
+	local n=4
+
+	base_conf || return 1
+	e2e_postfix_set 'milter_connect_timeout = 2s' 'milter_command_timeout = 2s' \
+	    'milter_content_timeout = 2s' || { E2E_REASON="postconf failed"; return 1; }
+	sleep 1
+	batch_tokens "$n"
+	kill -STOP "$E2E_MILTER_PID"
+	batch_send "$n" "$ALICE" "${BATCH[@]}"
+	kill -CONT "$E2E_MILTER_PID"
+	e2e_postfix_set 'milter_connect_timeout = 10s' 'milter_command_timeout = 20s' \
+	    'milter_content_timeout = 60s'
+	batch_outcome "${BATCH[@]}"
+	[ "${#TEMPFAILED[@]}" = "$n" ] ||
+	    { E2E_REASON="${#TEMPFAILED[@]} of $n tempfailed, ${#QUEUED[@]} queued, ${#OTHER[@]} other"; return 1; }
+	e2e_wait_queue || return 1
+	for t in "${BATCH[@]}"; do
+		expect_not_delivered "$t" || return 1
+	done
+	sleep 1
+	kill -0 "$E2E_MILTER_PID" || { E2E_REASON="the milter died"; return 1; }
+	resend "${BATCH[@]}" && e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}" || return 1
+	E2E_NOTE="sent $n, tempfailed $n then resent and delivered"
+}
+
+# 300 concurrent SMTP sessions, all accounted for.
+case_flood() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	bulk_msg "$t"
+	timeout 180 smtp-source -s 300 -m 300 -F "$E2E_TMP/out/$t.eml" -f "$VENDOR" -t "$ALICE" \
+	    "127.0.0.1:$E2E_SMTP_PORT" >"$E2E_TMP/out/$t.source" 2>&1 ||
+	    { E2E_REASON="smtp-source: $(tail -3 "$E2E_TMP/out/$t.source")"; return 1; }
+	e2e_wait_queue 120 || return 1
+	bulk_check "$t" 300 "$PARTNER" reroute
+}
+
+# big_msg - TOKEN's 20 MB invoice: text part and a base64 attachment
+big_msg() {
+	local f="$E2E_TMP/out/$1.eml"
+
+	{
+		printf 'From: <%s>\r\nTo: <%s>\r\nSubject: Your invoice [%s]\r\n' "$VENDOR" "$ALICE" "$1"
+		printf 'Message-ID: <%s@e2e.test>\r\nMIME-Version: 1.0\r\n' "$1"
+		printf 'Content-Type: multipart/mixed; boundary="b-%s"\r\n\r\n' "$1"
+		printf -- '--b-%s\r\nContent-Type: text/plain\r\n\r\nYour invoice is attached.\r\n' "$1"
+		printf -- '--b-%s\r\nContent-Type: application/pdf; name="invoice.pdf"\r\n' "$1"
+		printf 'Content-Transfer-Encoding: base64\r\n\r\n'
+		head -c 15000000 /dev/urandom | base64 -w 76 | sed 's/$/\r/'
+		printf -- '--b-%s--\r\n' "$1"
+	} >"$f"
+}
+
+# A 20 MB message is classified and rerouted; a small one sent meanwhile is not held up.
+case_big_message() {
+	local t=$(e2e_token) s=$(e2e_token) start
+
+	base_conf || return 1
+	big_msg "$t"
+	e2e_msg "$s" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." >/dev/null
+	e2e_swaks "$t" "$VENDOR" "$ALICE" &
+	local big=$!
+	sleep 1
+	start=$SECONDS
+	e2e_swaks "$s" "$VENDOR" "$ALICE" || { expect_queued "$s"; wait "$big"; return 1; }
+	[ $((SECONDS - start)) -le 5 ] ||
+	    { E2E_REASON="a small message took $((SECONDS - start))s"; wait "$big"; return 1; }
+	wait "$big"
+	expect_queued "$t" && e2e_wait_queue 90 || return 1
+	expect_delivered "$t" "$PARTNER" && expect_audit "$t" class=subscription action=reroute || return 1
+	[ "$(stat -c %s "$E2E_FILE")" -gt 20000000 ] || { E2E_REASON="$t: delivered copy is short"; return 1; }
+	expect_once "$PARTNER" "$s"
+}
+
 e2e_init
 e2e_postfix_start
 E2E_CONF=
@@ -272,7 +593,8 @@ if [ $# -gt 0 ]; then
 else
 	CASES="reroute mixed_reroute mixed_reject_message mixed_reject_recipients incident
 	    non_csp_direct non_csp_csp_only other_held non_vendor monitor forged_headers sendmail
-	    bulk_smtp_source"
+	    bulk_smtp_source milter_killed reloads customers_replaced audit_full milter_stopped
+	    flood big_message"
 fi
 for c in $CASES; do
 	e2e_run "$c" "case_$c"
