@@ -352,7 +352,7 @@ milter_body(SMFICTX *ctx, unsigned char *data, size_t len)
 		mc->failed = 1;
 		return SMFIS_SKIP;
 	}
-	return mime_decoder_saturated(mc->scan->decoder) ? SMFIS_SKIP : SMFIS_CONTINUE;
+	return scan_saturated(mc->scan) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
 /* answer_error - the configured answer to an internal error */

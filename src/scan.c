@@ -148,6 +148,16 @@ scan_raw(struct scan *s, const char *data, size_t len)
 	return mime_decoder_raw(s->decoder, data, len);
 }
 
+/* scan_saturated - the cap is reached: the caller skips the rest, unseen */
+int
+scan_saturated(struct scan *s)
+{
+	if (!mime_decoder_saturated(s->decoder))
+		return 0;
+	msg_text_set_flag(s->text, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+	return 1;
+}
+
 /* scan_raw_fd - read a whole raw message in 64 KiB chunks, as libmilter would hand it */
 int
 scan_raw_fd(struct scan *s, int fd)

@@ -50,6 +50,13 @@ int scan_header(struct scan *scan, const char *name, const char *value);
 int scan_end_headers(struct scan *scan);
 int scan_body(struct scan *scan, const char *data, size_t len);
 int scan_raw(struct scan *scan, const char *data, size_t len);
+/*
+ * scan_saturated - 1 when more body cannot change the text (the cap is
+ * reached) and the caller will skip the rest: the text is then marked
+ * truncated, even when the cap was met to the byte, since what is skipped
+ * goes unseen.
+ */
+int scan_saturated(struct scan *scan);
 /* scan_raw_file - the whole raw message from a descriptor */
 int scan_raw_fd(struct scan *scan, int fd);
 

@@ -1,0 +1,701 @@
+/* test_hostile - hostile and ambiguous mail through the whole scan path */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "action.h"
+#include "conf.h"
+#include "scan.h"
+#include "strbuf.h"
+#include "unit.h"
+
+/*
+ * Every message is scanned twice under tests/hostile/hostile.conf: once on
+ * the raw path in 64 KiB chunks, once on the milter path (the header block
+ * split into fields the way libmilter hands them over, then the body in
+ * 64 KiB chunks, skipping the rest once scan_saturated says so, as
+ * milter_body does).  Both must give the same outcome, and that outcome must be the
+ * one in the table: the class (or "any"), whether the result is uncertain
+ * and why, the exact msg_text flags, and the decision for a CSP-only
+ * customer (<admin@contoso.example>) and a CSP + direct customer
+ * (<it@fabrikam.example>).  With the default policy an uncertain message
+ * gets quarantine for the first and reroute for the second.
+ *
+ * The decoded-text cap (max_text, 1 MiB here) means: text beyond it is
+ * not seen by any rule and the message is flagged MSG_TEXT_TRUNCATED; a
+ * truncated message is classified on the text seen and is not uncertain.
+ * A structure limit (MSG_TEXT_LIMIT) always makes the message uncertain.
+ *
+ * Small messages are files in tests/hostile/msgs; huge ones are generated
+ * here.  Nothing is timed; each case prints one line with its outcome and
+ * the peak RSS so far.
+ */
+
+#define CHUNK		65536
+#define VENDOR		"<billing@vendor.example>"
+#define CONTOSO		"<admin@contoso.example>"
+#define FABRIKAM	"<it@fabrikam.example>"
+#define PARTNER_A	"<csp-desk@partner-a.example>"
+#define PARTNER_B	"<csp-desk@partner-b.example>"
+
+#define D_DELIVER	DECISION_DELIVER
+#define D_REROUTE	DECISION_REROUTE
+#define D_QUARANTINE	DECISION_QUARANTINE
+
+#define U		MSG_TEXT_UNCERTAIN
+#define T		MSG_TEXT_TRUNCATED
+#define L		MSG_TEXT_LIMIT
+
+/* The top of a generated message: a vendor sender and a subject. */
+#define GEN_HEAD	"From: Vendor Billing <billing@vendor.example>\n" \
+	"To: admin@contoso.example\nSubject: Notice\nMIME-Version: 1.0\n"
+
+struct hostile_case {
+	const char *name;
+	const char *file;	/* tests/hostile/msgs/FILE.eml; NULL: NAME.eml */
+	void (*gen)(struct strbuf *msg);	/* builds the message instead of a file */
+	void (*envelope)(struct scan *scan);	/* NULL: CONTOSO and FABRIKAM */
+	const char *class;	/* expected class, or "any" */
+	int uncertain;
+	int flags;		/* exact msg_text flags */
+	const char *reason;	/* must occur in the result's reason; NULL: no check */
+	enum decision contoso;	/* for every contoso.example recipient */
+	enum decision fabrikam;	/* for every fabrikam.example recipient */
+	const char *body_has;	/* must occur in the decoded body */
+	const char *body_lacks;	/* must not occur in the decoded body */
+	const char *hidden_has;	/* must occur in the hidden text */
+};
+
+/* What one pass produced, compared between the two paths. */
+struct outcome {
+	enum csp_class class;
+	int uncertain;
+	int flags;
+	struct strbuf reason;
+	struct strbuf decisions;	/* one letter per recipient */
+	struct strbuf addrcpt;		/* the planned additions, "\n"-separated */
+};
+
+static struct conf *hostile_conf;
+
+/* gen_repeat - append s n times */
+static void
+gen_repeat(struct strbuf *m, const char *s, size_t n)
+{
+	size_t len = strlen(s), i;
+
+	strbuf_grow(m, len * n);
+	for (i = 0; i < n; i++)
+		strbuf_append(m, s, len);
+}
+
+/* gen_nested_multipart - n multiparts inside each other, the keyword innermost */
+static void
+gen_nested_multipart_n(struct strbuf *m, size_t n)
+{
+	size_t i;
+
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_appendf(m, "Content-Type: multipart/mixed; boundary=\"b0\"\n\n");
+	for (i = 1; i < n; i++)
+		strbuf_appendf(m, "--b%zu\nContent-Type: multipart/mixed; boundary=\"b%zu\"\n\n",
+		    i - 1, i);
+	strbuf_appendf(m, "--b%zu\nContent-Type: text/plain\n\nYour invoice is attached.\n", n - 1);
+	for (i = n; i-- > 0;)
+		strbuf_appendf(m, "--b%zu--\n", i);
+}
+
+static void
+gen_nested_multipart_1000(struct strbuf *m)
+{
+	gen_nested_multipart_n(m, 1000);
+}
+
+static void
+gen_nested_multipart_30(struct strbuf *m)
+{
+	gen_nested_multipart_n(m, 30);
+}
+
+/* gen_nested_rfc822 - 1,000 message/rfc822 parts inside each other */
+static void
+gen_nested_rfc822(struct strbuf *m)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: message/rfc822\n\n");
+	gen_repeat(m, "Subject: fwd\nContent-Type: message/rfc822\n\n", 999);
+	strbuf_append_str(m, "Subject: inner\nContent-Type: text/plain\n\nYour invoice is attached.\n");
+}
+
+/* gen_tiny_parts - 100,000 one-line parts, the keyword in the first */
+static void
+gen_tiny_parts(struct strbuf *m)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: multipart/mixed; boundary=\"t\"\n\n"
+	    "--t\nContent-Type: text/plain\n\nYour invoice is attached.\n");
+	gen_repeat(m, "--t\n\nx\n", 100000);
+	strbuf_append_str(m, "--t--\n");
+}
+
+/* gen_long_line - a 20 MB body line without a newline, keyword first or last */
+static void
+gen_long_line(struct strbuf *m, int keyword_first)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: text/plain\n\n");
+	if (keyword_first)
+		strbuf_append_str(m, "Your invoice is attached. ");
+	gen_repeat(m, "lorem ipsum dolor sit amet ", 20 * 1024 * 1024 / 27);
+	if (!keyword_first)
+		strbuf_append_str(m, "Your invoice is attached.");
+}
+
+static void
+gen_long_line_late(struct strbuf *m)
+{
+	gen_long_line(m, 0);
+}
+
+static void
+gen_long_line_early(struct strbuf *m)
+{
+	gen_long_line(m, 1);
+}
+
+/* gen_many_headers - 50,000 header fields, the keyword in the body */
+static void
+gen_many_headers(struct strbuf *m)
+{
+	size_t i;
+
+	strbuf_append_str(m, GEN_HEAD);
+	for (i = 0; i < 50000; i++)
+		strbuf_appendf(m, "X-Filler-%zu: v\n", i);
+	strbuf_append_str(m, "\nYour invoice is attached.\n");
+}
+
+/* gen_charset_10k - a 10 KB charset name on a text part */
+static void
+gen_charset_10k(struct strbuf *m)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: text/plain; charset=\"x-");
+	gen_repeat(m, "q", 10240);
+	strbuf_append_str(m, "\"\n\nYour invoice is attached.\n");
+}
+
+/* gen_ew_bomb - 100,000 encoded words in one Subject */
+static void
+gen_ew_bomb(struct strbuf *m)
+{
+	strbuf_append_str(m, "From: Vendor Billing <billing@vendor.example>\nSubject:");
+	gen_repeat(m, " =?utf-8?q?a?=", 100000);
+	strbuf_append_str(m, "\n\nYour invoice is attached.\n");
+}
+
+/* gen_ew_charsets - 4,000 encoded words, each in another unknown charset, under the header cap */
+static void
+gen_ew_charsets(struct strbuf *m)
+{
+	size_t i;
+
+	strbuf_append_str(m, "From: Vendor Billing <billing@vendor.example>\nSubject:");
+	for (i = 0; i < 4000; i++)
+		strbuf_appendf(m, " =?x%zu?q?a?=", i);
+	strbuf_append_str(m, "\n\nYour invoice is attached.\n");
+}
+
+/* gen_html_divs - 100,000 nested <div>s around the keyword */
+static void
+gen_html_divs(struct strbuf *m)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: text/html\n\n<html><body>");
+	gen_repeat(m, "<div>", 100000);
+	strbuf_append_str(m, "Your invoice is attached.");
+	gen_repeat(m, "</div>", 100000);
+	strbuf_append_str(m, "</body></html>\n");
+}
+
+/* gen_backtrack - a long run of "a" that sends inc.backtrack into exponential backtracking */
+static void
+gen_backtrack(struct strbuf *m)
+{
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: text/plain\n\nStatus report: ");
+	gen_repeat(m, "a", 100000);
+	strbuf_append_str(m, "!\n");
+}
+
+/* env_10000 - 10,000 contoso recipients and one fabrikam recipient */
+static void
+env_10000(struct scan *s)
+{
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < 10000; i++) {
+		snprintf(buf, sizeof(buf), "<user%05zu@%s>", i,
+		    i % 2 ? "Contoso.Example" : "contoso.example");
+		assert_int_equal(scan_add_rcpt(s, buf), 0);
+	}
+	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+}
+
+/* env_case - the same contoso recipient twice in different case */
+static void
+env_case(struct scan *s)
+{
+	assert_int_equal(scan_add_rcpt(s, "<Admin@Contoso.Example>"), 0);
+	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
+	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+}
+
+static const struct hostile_case hostile_cases[] = {
+	/* Baselines: one per class. */
+	{ .name = "plain_invoice", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "plain_outage", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER },
+	{ .name = "plain_ea", .class = "non_csp", .contoso = D_REROUTE, .fabrikam = D_DELIVER },
+	{ .name = "plain_other", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_DELIVER },
+
+	/* MIME structure. */
+	{ .name = "nested_multipart_1000", .gen = gen_nested_multipart_1000, .class = "any",
+	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "nested_multipart_30", .gen = gen_nested_multipart_30,
+	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE,
+	  .body_has = "invoice" },
+	{ .name = "nested_rfc822_1000", .gen = gen_nested_rfc822, .class = "any",
+	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "tiny_parts_100000", .gen = gen_tiny_parts, .class = "subscription",
+	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
+	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "second outer part", .body_lacks = "XX-inner" },
+	{ .name = "boundary_duplicate_param", .class = "any", .uncertain = 1, .flags = U,
+	  .reason = "conflicting boundary parameters", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "content_type_conflict", .class = "any", .uncertain = 1, .flags = U,
+	  .reason = "conflicting Content-Type", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "cte_conflict", .class = "any", .uncertain = 1, .flags = U,
+	  .reason = "conflicting Content-Transfer-Encoding", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "rfc2231_out_of_order", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice", .body_lacks = "decoy" },
+
+	/* Lines and bytes. */
+	{ .name = "line_20mb_keyword_late", .gen = gen_long_line_late, .class = "other",
+	  .flags = T, .contoso = D_QUARANTINE, .fabrikam = D_DELIVER,
+	  .body_has = "lorem ipsum", .body_lacks = "invoice" },
+	{ .name = "line_20mb_keyword_early", .gen = gen_long_line_early,
+	  .class = "subscription", .flags = T, .contoso = D_REROUTE, .fabrikam = D_REROUTE,
+	  .body_has = "invoice" },
+	{ .name = "headers_50000", .gen = gen_many_headers, .class = "subscription",
+	  .uncertain = 1, .flags = L, .reason = "too many header fields",
+	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "nul_bytes", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "bare_cr_header", .class = "any", .uncertain = 1, .flags = U,
+	  .reason = "bare CR", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+
+	/* Encodings. */
+	{ .name = "base64_junk", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	{ .name = "base64_pad_middle", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "qp_broken", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "=ZZ" },
+	{ .name = "utf7_keyword", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "utf16_no_bom", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	{ .name = "charset_10k", .gen = gen_charset_10k, .class = "any", .uncertain = 1,
+	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "ew_bomb_100000", .gen = gen_ew_bomb, .class = "any", .uncertain = 1,
+	  .flags = L, .reason = "header line too long", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "ew_charsets_4000", .gen = gen_ew_charsets, .class = "any", .uncertain = 1,
+	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "invalid_utf8", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "\xef\xbf\xbd" },
+
+	/* HTML. */
+	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "html_double_entity", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_DELIVER, .body_has = "&#105;nvoice", .body_lacks = "Your invoice" },
+	{ .name = "html_zero_font", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice", .hidden_has = "invoice" },
+
+	/* Patterns. */
+	{ .name = "backtrack_match_limit", .gen = gen_backtrack, .class = "any", .uncertain = 1,
+	  .reason = "inc.backtrack", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+
+	/* Envelope. */
+	{ .name = "rcpt_10000", .file = "plain_invoice", .envelope = env_10000,
+	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE },
+	{ .name = "rcpt_case_twice", .file = "plain_invoice", .envelope = env_case,
+	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE },
+
+	/* Sizes. */
+	{ .name = "empty", .class = "other", .contoso = D_QUARANTINE, .fabrikam = D_DELIVER },
+	{ .name = "headers_only", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "body_only", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Thank you." },
+
+	/* Evasions that must read as the plain word. */
+	{ .name = "fullwidth", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "zero_width", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "html_entity", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "qp_soft_break", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	{ .name = "subject_ew_split", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "html_empty_span", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+};
+
+/* load_message - the case's message, from its file or its generator */
+static void
+load_message(const struct hostile_case *hc, struct strbuf *m)
+{
+	char *path;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	strbuf_reset(m);
+	if (hc->gen != NULL) {
+		hc->gen(m);
+		return;
+	}
+	path = unit_strf("%s/tests/hostile/msgs/%s.eml", unit_srcdir(),
+	    hc->file != NULL ? hc->file : hc->name);
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
+		fail_msg("cannot read %s", path);
+	strbuf_grow(m, (size_t)st.st_size + 1);
+	while ((n = read(fd, m->data + m->len, (size_t)st.st_size - m->len)) > 0)
+		m->len += (size_t)n;
+	if (m->data != NULL)
+		m->data[m->len] = '\0';
+	close(fd);
+	free(path);
+}
+
+/* envelope - the sender and the recipients of the case */
+static void
+envelope(const struct hostile_case *hc, struct scan *s)
+{
+	scan_set_sender(s, VENDOR);
+	if (hc->envelope != NULL) {
+		hc->envelope(s);
+		return;
+	}
+	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
+	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+}
+
+/*
+ * milter_feed - the milter path: split the header block into fields as
+ * libmilter hands them over (name, value without the colon and leading
+ * blanks, folded lines joined by LF, CRLF as LF), then the body in chunks.
+ * The header block ends at an empty line or at a line that is neither a
+ * field nor a continuation; that line starts the body.  Values are C
+ * strings, as in libmilter, so a NUL ends one.
+ */
+static void
+milter_feed(struct scan *s, const char *m, size_t len)
+{
+	struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+	size_t pos = 0, eol, end, n;
+	int have = 0;
+	const char *colon, *v;
+
+	if (len >= 5 && memcmp(m, "From ", 5) == 0) {
+		const char *lf = memchr(m, '\n', len);
+
+		pos = lf != NULL ? (size_t)(lf - m) + 1 : len;
+	}
+	while (pos < len) {
+		const char *lf = memchr(m + pos, '\n', len - pos);
+
+		eol = lf != NULL ? (size_t)(lf - m) : len;
+		end = eol;
+		if (end > pos && m[end - 1] == '\r')
+			end--;
+		if (end == pos) {	/* the empty line */
+			pos = lf != NULL ? eol + 1 : len;
+			break;
+		}
+		if ((m[pos] == ' ' || m[pos] == '\t') && have) {
+			strbuf_append_char(&value, '\n');
+			strbuf_append(&value, m + pos, end - pos);
+		} else if ((colon = memchr(m + pos, ':', end - pos)) != NULL) {
+			if (have)
+				assert_int_equal(scan_header(s, name.data, value.data), 0);
+			strbuf_reset(&name);
+			strbuf_reset(&value);
+			n = (size_t)(colon - (m + pos));
+			while (n > 0 && (m[pos + n - 1] == ' ' || m[pos + n - 1] == '\t'))
+				n--;
+			strbuf_append(&name, m + pos, n);
+			for (v = colon + 1; v < m + end && (*v == ' ' || *v == '\t'); v++)
+				;
+			strbuf_append(&value, v, (size_t)(m + end - v));
+			have = 1;
+		} else
+			break;	/* not a header: the body starts here */
+		pos = lf != NULL ? eol + 1 : len;
+	}
+	if (have)
+		assert_int_equal(scan_header(s, name.data, value.data != NULL ? value.data : ""), 0);
+	assert_int_equal(scan_end_headers(s), 0);
+	while (pos < len && !scan_saturated(s)) {
+		n = len - pos < CHUNK ? len - pos : CHUNK;
+		assert_int_equal(scan_body(s, m + pos, n), 0);
+		pos += n;
+	}
+	strbuf_release(&name);
+	strbuf_release(&value);
+}
+
+/* raw_feed - the raw path in 64 KiB chunks */
+static void
+raw_feed(struct scan *s, const char *m, size_t len)
+{
+	size_t pos, n;
+
+	for (pos = 0; pos < len; pos += n) {
+		n = len - pos < CHUNK ? len - pos : CHUNK;
+		assert_int_equal(scan_raw(s, m + pos, n), 0);
+	}
+}
+
+/* decision_letter - one letter per decision, for a compact comparison */
+static char
+decision_letter(enum decision d)
+{
+	return "dtrqx"[d];
+}
+
+/* check_plan - partners planned once each, and only for a rerouted customer */
+static void
+check_plan(const char *row, const struct scan *s, const struct action_plan *plan,
+    struct outcome *o)
+{
+	int want_a = 0, want_b = 0, got_a = 0, got_b = 0;
+	size_t i;
+
+	for (i = 0; i < s->rcpt_count; i++) {
+		if (s->rcpts[i].decision != DECISION_REROUTE || s->rcpts[i].cust == NULL)
+			continue;
+		if (strcmp(s->rcpts[i].cust->customer_id, "cust-contoso") == 0)
+			want_a = 1;
+		else
+			want_b = 1;
+	}
+	for (i = 0; i < plan->addrcpt_count; i++) {
+		got_a += strcasecmp(plan->addrcpt[i], PARTNER_A) == 0;
+		got_b += strcasecmp(plan->addrcpt[i], PARTNER_B) == 0;
+		strbuf_append_str(&o->addrcpt, plan->addrcpt[i]);
+		strbuf_append_char(&o->addrcpt, '\n');
+	}
+	if (got_a != want_a || got_b != want_b || plan->addrcpt_count != (size_t)(want_a + want_b))
+		fail_msg("%s: partner additions %zu (a %d, b %d), want a %d, b %d", row,
+		    plan->addrcpt_count, got_a, got_b, want_a, want_b);
+}
+
+/* run_path - one pass, raw or milter, recording the outcome */
+static void
+run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, int milter,
+    struct outcome *o)
+{
+	struct action_plan plan;
+	const char *row = hc->name;
+	size_t i;
+
+	assert_int_equal(scan_begin(s, hostile_conf), 0);
+	envelope(hc, s);
+	if (milter)
+		milter_feed(s, m->data, m->len);
+	else
+		raw_feed(s, m->data, m->len);
+	assert_int_equal(scan_decide(s, 0), 0);
+	if (!s->vendor)
+		fail_msg("%s: the sender was not taken as vendor-side", row);
+	o->class = s->result.class;
+	o->uncertain = s->result.uncertain;
+	o->flags = msg_text_flags(s->text);
+	strbuf_reset(&o->reason);
+	strbuf_append(&o->reason, s->result.reason.data != NULL ? s->result.reason.data : "",
+	    s->result.reason.len);
+	strbuf_reset(&o->decisions);
+	strbuf_reset(&o->addrcpt);
+	for (i = 0; i < s->rcpt_count; i++) {
+		const struct scan_rcpt *r = &s->rcpts[i];
+		enum decision want = DECISION_COUNT;
+
+		if (strstr(r->canon, "contoso.example") != NULL)
+			want = hc->contoso;
+		else if (strstr(r->canon, "fabrikam.example") != NULL)
+			want = hc->fabrikam;
+		else
+			fail_msg("%s: unexpected recipient %s", row, r->rcpt);
+		if (r->decision != want)
+			fail_msg("%s (%s path): %s got %s, want %s", row, milter ? "milter" : "raw",
+			    r->rcpt, decision_name(r->decision), decision_name(want));
+		strbuf_append_char(&o->decisions, decision_letter(r->decision));
+	}
+	action_plan_init(&plan);
+	action_plan_build(&plan, s);
+	check_plan(row, s, &plan, o);
+	action_plan_release(&plan);
+}
+
+/* check_text - what the decoded text must and must not hold (raw path) */
+static void
+check_text(const struct hostile_case *hc, const struct scan *s)
+{
+	const char *body, *hidden;
+	size_t blen, hlen;
+
+	body = msg_text_body(s->text, &blen);
+	hidden = msg_text_hidden(s->text, &hlen);
+	if (hc->body_has != NULL && (body == NULL ||
+	    memmem(body, blen, hc->body_has, strlen(hc->body_has)) == NULL))
+		fail_msg("%s: the body lacks \"%s\"", hc->name, hc->body_has);
+	if (hc->body_lacks != NULL && body != NULL &&
+	    memmem(body, blen, hc->body_lacks, strlen(hc->body_lacks)) != NULL)
+		fail_msg("%s: the body holds \"%s\"", hc->name, hc->body_lacks);
+	if (hc->hidden_has != NULL && (hidden == NULL ||
+	    memmem(hidden, hlen, hc->hidden_has, strlen(hc->hidden_has)) == NULL))
+		fail_msg("%s: the hidden text lacks \"%s\"", hc->name, hc->hidden_has);
+}
+
+/* check_outcome - the raw outcome against the table row */
+static void
+check_outcome(const struct hostile_case *hc, const struct outcome *o)
+{
+	const char *row = hc->name;
+
+	if (strcmp(hc->class, "any") != 0)
+		unit_expect_str(row, csp_class_name(o->class), hc->class);
+	unit_expect_int(row, o->uncertain, hc->uncertain);
+	unit_expect_int(row, o->flags, hc->flags);
+	if (hc->reason != NULL)
+		unit_expect_contains(row, o->reason.data, hc->reason);
+	if (!hc->uncertain && o->reason.len != 0)
+		fail_msg("%s: certain, yet the reason is \"%s\"", row, o->reason.data);
+	/* A reason is a log line: bounded whatever the input. */
+	if (o->reason.len > 200)
+		fail_msg("%s: reason of %zu bytes", row, o->reason.len);
+}
+
+/* outcome_same - the milter path must agree with the raw path */
+static void
+outcome_same(const char *row, const struct outcome *a, const struct outcome *b)
+{
+	unit_expect_str(row, csp_class_name(b->class), csp_class_name(a->class));
+	unit_expect_int(row, b->uncertain, a->uncertain);
+	unit_expect_int(row, b->flags, a->flags);
+	unit_expect_str(row, b->reason.data ? b->reason.data : "", a->reason.data ? a->reason.data : "");
+	unit_expect_str(row, b->decisions.data ? b->decisions.data : "",
+	    a->decisions.data ? a->decisions.data : "");
+	unit_expect_str(row, b->addrcpt.data ? b->addrcpt.data : "",
+	    a->addrcpt.data ? a->addrcpt.data : "");
+}
+
+/* hostile_message - one table row through both paths */
+static void
+hostile_message(void **state)
+{
+	const struct hostile_case *hc = *state;
+	struct outcome raw = { 0 }, mil = { 0 };
+	struct strbuf m = STRBUF_INIT;
+	struct scan *s = scan_new();
+	struct rusage ru;
+
+	assert_non_null(s);
+	load_message(hc, &m);
+	run_path(hc, s, &m, 0, &raw);
+	check_text(hc, s);
+	check_outcome(hc, &raw);
+	run_path(hc, s, &m, 1, &mil);
+	outcome_same(hc->name, &raw, &mil);
+	getrusage(RUSAGE_SELF, &ru);
+	print_message("hostile %s: %zu bytes, class %s, uncertain %d, flags %d, decisions %.8s%s, "
+	    "reason \"%s\", peak RSS %ld KiB\n", hc->name, m.len, csp_class_name(raw.class),
+	    raw.uncertain, raw.flags, raw.decisions.data, raw.decisions.len > 8 ? "..." : "",
+	    raw.reason.data ? raw.reason.data : "", ru.ru_maxrss);
+	strbuf_release(&raw.reason);
+	strbuf_release(&raw.decisions);
+	strbuf_release(&raw.addrcpt);
+	strbuf_release(&mil.reason);
+	strbuf_release(&mil.decisions);
+	strbuf_release(&mil.addrcpt);
+	strbuf_release(&m);
+	scan_free(&s);
+}
+
+/* hostile_setup - load tests/hostile/hostile.conf once */
+static int
+hostile_setup(void **state)
+{
+	char *path = unit_strf("%s/tests/hostile/hostile.conf", unit_srcdir());
+	const char *error;
+
+	(void)state;
+	if ((hostile_conf = conf_load(path, NULL, &error)) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, error);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static int
+hostile_teardown(void **state)
+{
+	(void)state;
+	conf_unref(&hostile_conf);
+	return 0;
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[UNIT_NELEM(hostile_cases)];
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(hostile_cases); i++) {
+		memset(&tests[i], 0, sizeof(tests[i]));
+		tests[i].name = hostile_cases[i].name;
+		tests[i].test_func = hostile_message;
+		tests[i].initial_state = (void *)&hostile_cases[i];
+	}
+	return _cmocka_run_group_tests("hostile", tests, UNIT_NELEM(hostile_cases),
+	    hostile_setup, hostile_teardown);
+}
