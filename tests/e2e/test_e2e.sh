@@ -233,6 +233,7 @@ bulk_check() {
 	n=$(echo "$qids" | sed 's/^/csp-milter: /; s/$/: csp-milter: class=/' |
 	    grep -c -F -f - "$E2E_TMP/milter.log")
 	[ "$n" = "$count" ] || { E2E_REASON="$tok: $n summary lines for $count messages"; return 1; }
+	E2E_NOTE="sent $count, delivered $count once each, $count records and summary lines"
 	return 0
 }
 
@@ -276,7 +277,7 @@ batch_tokens() {
 
 # batch_send - send the tokens $3... as invoices from the vendor to $2, with $1 parallel senders
 batch_send() {
-	local workers="$1" to="$2" w i pids=
+	local workers="$1" to="$2" w i pids=()
 
 	shift 2
 	for t in "$@"; do
@@ -290,10 +291,10 @@ batch_send() {
 				i=$((i + 1))
 			done
 		) &
-		pids="$pids $!"
+		pids+=($!)
 	done
 	# Not a bare wait: the milter and the sink are children too.
-	wait $pids
+	wait "${pids[@]}"
 }
 
 # batch_audit_count - records of the current batch in the audit file
@@ -374,7 +375,6 @@ case_reloads() {
 
 	base_conf || return 1
 	before=$(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log")
-	: >"$E2E_TMP/reload-mark"
 	echo "# --- reloads" >>"$E2E_TMP/milter.log"
 	batch_tokens "$n"
 	batch_send 2 "$ALICE" "${BATCH[@]}" &
@@ -390,7 +390,7 @@ case_reloads() {
 	e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}" || return 1
 	i=$(($(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log") - before))
 	[ "$i" -ge 1 ] || { E2E_REASON="no reload logged"; return 1; }
-	if sed -n '/^# --- reloads/,$p' "$E2E_TMP/milter.log" | grep -E 'error|refused|warning: [^r]'; then
+	if sed -n '/^# --- reloads/,$p' "$E2E_TMP/milter.log" | grep -E 'error|refused|warning'; then
 		E2E_REASON="errors logged during reloads"
 		return 1
 	fi
@@ -573,7 +573,7 @@ case_big_message() {
 	sleep 1
 	start=$SECONDS
 	e2e_swaks "$s" "$VENDOR" "$ALICE" || { expect_queued "$s"; wait "$big"; return 1; }
-	[ $((SECONDS - start)) -le 5 ] ||
+	[ $((SECONDS - start)) -le 10 ] ||
 	    { E2E_REASON="a small message took $((SECONDS - start))s"; wait "$big"; return 1; }
 	wait "$big"
 	expect_queued "$t" && e2e_wait_queue 90 || return 1
