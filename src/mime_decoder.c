@@ -20,7 +20,9 @@
  * "--" on each side; by then it either matched or it is content.  The
  * multipart and message/rfc822 nesting lives on an explicit stack capped
  * by limits.max_depth.  Part headers are collected a line at a time into
- * buffers capped by limits.max_header_len.
+ * buffers capped by limits.max_header_len.  A message/rfc822 part sent
+ * base64 or quoted-printable is decoded and handed to a child decoder that
+ * writes into the same msg_text, with the depth that is left.
  */
 
 #define BOUNDARY_MAX	998	/* longer boundary parameters are not honoured */
@@ -38,6 +40,7 @@ enum md_action {
 	MD_SKIP,		/* preamble, epilogue, attachment */
 	MD_TEXT,
 	MD_HTML,
+	MD_CHILD,		/* an encoded message/rfc822: decoded, then parsed by child */
 };
 
 enum md_frame_kind {
@@ -104,6 +107,7 @@ struct mime_decoder {
 	struct strbuf tmp;
 	struct strbuf tmp2;
 	struct strbuf reason;	/* scratch for a flag's reason */
+	struct mime_decoder *child;	/* parses base64 or QP message/rfc822 parts */
 };
 
 static void feed(struct mime_decoder *, const char *, size_t);
@@ -153,6 +157,7 @@ mime_decoder_free(struct mime_decoder **mdp)
 	for (i = 0; i < md->frames_cap; i++)
 		strbuf_release(&md->frames[i].boundary);
 	free(md->frames);
+	mime_decoder_free(&md->child);
 	charset_cache_free(&md->cc);
 	html_text_free(&md->html);
 	part_release(&md->part);
@@ -304,6 +309,17 @@ content(struct mime_decoder *md, const char *data, size_t len)
 
 	if (md->action == MD_SKIP || len == 0 || msg_text_full(md->out))
 		return;
+	if (md->action == MD_CHILD) {
+		while (len > 0 && !msg_text_full(md->out)) {
+			n = len < SLICE ? len : SLICE;
+			strbuf_reset(&md->dbuf);
+			mime_encoding_feed(&md->enc, &md->dbuf, data, n);
+			data += n;
+			len -= n;
+			mime_decoder_raw(md->child, md->dbuf.data, md->dbuf.len);
+		}
+		return;
+	}
 	if (md->plain) {
 		if (md->action == MD_HTML)
 			html_text_feed(md->html, p, n);
@@ -338,6 +354,12 @@ leaf_close(struct mime_decoder *md)
 		return;
 	strbuf_reset(&md->dbuf);
 	mime_encoding_finish(&md->enc, &md->dbuf);
+	if (md->action == MD_CHILD) {
+		mime_decoder_raw(md->child, md->dbuf.data, md->dbuf.len);
+		mime_decoder_finish(md->child);
+		md->action = MD_SKIP;
+		return;
+	}
 	strbuf_reset(&md->cbuf);
 	charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
 	charset_conv_finish(&md->conv, &md->cbuf);
@@ -399,6 +421,35 @@ add_part(struct mime_decoder *md, const char *type)
 	msg_text_add_part(md->out, type, fn);
 }
 
+/*
+ * child_open - a message/rfc822 part with a base64 or quoted-printable
+ * encoding (not allowed, but sent): decode it and parse the result with a
+ * child decoder writing into the same msg_text.  The child gets the depth
+ * left over, so the chain of children is bounded by max_depth.
+ */
+static void
+child_open(struct mime_decoder *md)
+{
+	struct mime_limits lim = md->limits;
+
+	if (md->depth + 1 >= md->limits.max_depth) {
+		limit(md, "MIME nesting too deep");
+		return;
+	}
+	if (md->child == NULL) {
+		lim.max_depth = md->limits.max_depth - md->depth - 1;
+		if ((md->child = mime_decoder_new(&lim)) == NULL) {
+			limit(md, "out of memory for a nested message");
+			return;
+		}
+	}
+	md->child->limits.max_depth = md->limits.max_depth - md->depth - 1;
+	mime_decoder_reset(md->child, md->out);
+	part_reset(&md->child->part, 0, 1, 0);
+	mime_encoding_init(&md->enc, md->part.cte);
+	md->action = MD_CHILD;
+}
+
 /* end_headers - the part's header block is complete: decide what its body is */
 static void
 end_headers(struct mime_decoder *md)
@@ -429,6 +480,10 @@ end_headers(struct mime_decoder *md)
 		if (push_frame(md, MD_MESSAGE) == NULL)
 			return;
 		begin_part(md, 1, 0);
+		return;
+	}
+	if (strcmp(type, "message/rfc822") == 0 || strcmp(type, "message/global") == 0) {
+		child_open(md);
 		return;
 	}
 	if (strcmp(type, "text/html") == 0) {

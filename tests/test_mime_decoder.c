@@ -110,6 +110,16 @@ static const struct dec_case cases[] = {
 	  { "See below.", "From: Billing Team <billing@example.com>",
 	    "Subject: Payment failed", "We could not charge your card." },
 	  { "To: x@example.com" }, NULL, "text/plain\ntext/plain\n", 0, "Fw: notice" },
+	{ "message_rfc822_base64",
+	  "Subject: Fw: refund\nContent-Type: multipart/mixed; boundary=b\n\n"
+	  "--b\nContent-Type: text/plain\n\nForwarded.\n"
+	  "--b\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+	  "RnJvbTogQmlsbGluZyA8YmlsbGluZ0BleGFtcGxlLmNvbT4KU3ViamVjdDogPT91dGYtOD9xP1Jl\n"
+	  "ZnVuZF9pc3N1ZWQ/PQpDb250ZW50LVR5cGU6IHRleHQvcGxhaW47IGNoYXJzZXQ9YmlnNQoKtW+y\n"
+	  "vKR3tn2l3yByZWZ1bmQK\n"
+	  "--b--\n",
+	  { "Forwarded.", "From: Billing <billing@example.com>", "Subject: Refund issued",
+	    "發票已開立 refund" }, { NULL }, NULL, "text/plain\ntext/plain\n", 0, "Fw: refund" },
 	{ "missing_closing_boundary",
 	  "Content-Type: multipart/mixed; boundary=zz\n\n--zz\n\nfirst\n--zz\n"
 	  "Content-Type: text/plain\n\nsecond part never closed\n",
@@ -419,6 +429,71 @@ mime_decoder_raw_depth_cap(void **state)
 	assert_string_equal(msg_text_reason(mt), "MIME nesting too deep");
 	assert_null(strstr(msg_text_body(mt, &len), "too deep"));
 	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* b64_encode - base64 of in, lines of 76 */
+static void
+b64_encode(struct strbuf *out, const struct strbuf *in)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)in->data;
+	size_t i, col = 0;
+
+	for (i = 0; i < in->len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 |
+		    (i + 1 < in->len ? (unsigned)p[i + 1] << 8 : 0) |
+		    (i + 2 < in->len ? p[i + 2] : 0);
+
+		strbuf_append_char(out, a[v >> 18 & 63]);
+		strbuf_append_char(out, a[v >> 12 & 63]);
+		strbuf_append_char(out, i + 1 < in->len ? a[v >> 6 & 63] : '=');
+		strbuf_append_char(out, i + 2 < in->len ? a[v & 63] : '=');
+		if ((col += 4) >= 76) {
+			strbuf_append_char(out, '\n');
+			col = 0;
+		}
+	}
+	strbuf_append_char(out, '\n');
+}
+
+/* mime_decoder_raw_encoded_message_chain - base64 messages inside messages stop at max_depth */
+static void
+mime_decoder_raw_encoded_message_chain(void **state)
+{
+	struct mime_limits lim = { 8, 1000, 65536, 10000 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf msg = STRBUF_INIT, enc = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	strbuf_append_str(&msg, "Subject: innermost\n\ndeep text\n");
+	for (i = 0; i < 3; i++) {
+		strbuf_reset(&enc);
+		b64_encode(&enc, &msg);
+		strbuf_reset(&msg);
+		strbuf_appendf(&msg, "Subject: level %d\nContent-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n%s", i, enc.data);
+	}
+	decode_string(md, mt, &msg);
+	assert_non_null(strstr(msg_text_body(mt, &len), "Subject: innermost"));
+	assert_non_null(strstr(msg_text_body(mt, &len), "deep text"));
+	assert_int_equal(msg_text_flags(mt) & MSG_TEXT_LIMIT, 0);
+	for (i = 3; i < 12; i++) {
+		strbuf_reset(&enc);
+		b64_encode(&enc, &msg);
+		strbuf_reset(&msg);
+		strbuf_appendf(&msg, "Subject: level %d\nContent-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n%s", i, enc.data);
+	}
+	decode_string(md, mt, &msg);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_null(strstr(msg_text_body(mt, &len), "deep text"));
+	strbuf_release(&msg);
+	strbuf_release(&enc);
 	msg_text_free(&mt);
 	mime_decoder_free(&md);
 }
@@ -738,6 +813,7 @@ main(void)
 		cmocka_unit_test(mime_decoder_raw_every_split),
 		cmocka_unit_test(mime_decoder_raw_depth_cap),
 		cmocka_unit_test(mime_decoder_raw_parts_cap),
+		cmocka_unit_test(mime_decoder_raw_encoded_message_chain),
 		cmocka_unit_test(mime_decoder_body_huge_line),
 		cmocka_unit_test(mime_decoder_raw_huge_header),
 		cmocka_unit_test(mime_decoder_reset_reuse),
