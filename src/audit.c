@@ -230,8 +230,9 @@ audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_ev
 	    scan->vendor ? csp_class_name(res->class) : "none", ev->action,
 	    scan->vendor && res->uncertain ? " uncertain=yes" : "",
 	    scan->mail_from.data ? scan->mail_from.data : "");
+	/* Canonical <addr>: Postfix hands SMTP recipients with brackets, sendmail(1) ones without. */
 	for (i = 0; i < scan->rcpt_count && i < 20; i++)
-		strbuf_appendf(out, "%s%s", i ? "," : "", scan->rcpts[i].rcpt);
+		strbuf_appendf(out, "%s<%s>", i ? "," : "", scan->rcpts[i].canon);
 	if (scan->rcpt_count > 20)
 		strbuf_appendf(out, ",...(%zu)", scan->rcpt_count);
 	strbuf_append_str(out, " rule=");
