@@ -654,6 +654,7 @@ int
 milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground)
 {
 	static sigset_t reload_set;
+	sigset_t block_set;
 	const char *error;
 	struct conf *c;
 	pthread_t tid;
@@ -698,10 +699,19 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 		log_err(NULL, "%s", error);
 		return 1;
 	}
-	/* Block SIGUSR1 everywhere before libmilter starts its threads. */
+	/*
+	 * Block SIGUSR1 everywhere before libmilter starts its threads, and
+	 * HUP, TERM and INT too: libmilter's signal thread waits for those,
+	 * and a thread of ours that left them open would take the default
+	 * action and kill the process instead of a clean stop.
+	 */
 	sigemptyset(&reload_set);
 	sigaddset(&reload_set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &reload_set, NULL);
+	block_set = reload_set;
+	sigaddset(&block_set, SIGHUP);
+	sigaddset(&block_set, SIGTERM);
+	sigaddset(&block_set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block_set, NULL);
 	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0 ||
 	    pthread_create(&tid, NULL, milter_prefilter_thread, NULL) != 0) {
 		log_err(NULL, "cannot start the reload and prefilter threads");
