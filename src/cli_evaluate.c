@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,19 @@ eval_xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* eval_strdup - strdup that aborts on exhaustion */
+static char *
+eval_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL) {
+		fprintf(stderr, "csp-milter: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
 /* eval_item_release - free one item's strings */
 static void
 eval_item_release(struct eval_item *it)
@@ -144,357 +158,69 @@ eval_path(const char *dir, const char *name)
 	return strbuf_detach(&sb, NULL);
 }
 
-/*
- * A minimal reader for one JSON object per line.  It understands the whole
- * JSON grammar, so that any extra key of a label line is skipped correctly,
- * but keeps only the string values of "file", "class" and "mail_from" and
- * the array of strings "rcpt".
- */
-struct eval_json {
-	const char *p, *end;
-	const char *error;
-};
-
-/* eval_json_ws - skip white space */
-static void
-eval_json_ws(struct eval_json *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
-		j->p++;
-}
-
-/* eval_json_hex4 - four hex digits of a \u escape, or -1 */
-static long
-eval_json_hex4(struct eval_json *j)
-{
-	long v = 0;
-	int i;
-
-	if (j->end - j->p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		char ch = *j->p++;
-
-		v <<= 4;
-		if (ch >= '0' && ch <= '9')
-			v |= ch - '0';
-		else if (ch >= 'a' && ch <= 'f')
-			v |= ch - 'a' + 10;
-		else if (ch >= 'A' && ch <= 'F')
-			v |= ch - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* eval_json_utf8 - append code point cp as UTF-8 */
-static void
-eval_json_utf8(struct strbuf *out, unsigned long cp)
-{
-	if (cp < 0x80)
-		strbuf_append_char(out, (char)cp);
-	else if (cp < 0x800) {
-		strbuf_append_char(out, (char)(0xc0 | (cp >> 6)));
-		strbuf_append_char(out, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_append_char(out, (char)(0xe0 | (cp >> 12)));
-		strbuf_append_char(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_append_char(out, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_append_char(out, (char)(0xf0 | (cp >> 18)));
-		strbuf_append_char(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_append_char(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_append_char(out, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-/* eval_json_string - a string literal at p into out (NULL: skip it) */
+/* eval_json_string_member - a string member of a label object into *dst, or -1 */
 static int
-eval_json_string(struct eval_json *j, struct strbuf *out)
+eval_json_string_member(json_t *obj, const char *key, char **dst, const char **error_r)
 {
-	long cp, lo;
+	json_t *v = json_object_get(obj, key);
 
-	if (out != NULL)
-		strbuf_reset(out);
-	if (j->p >= j->end || *j->p != '"') {
-		j->error = "a string was expected";
-		return -1;
-	}
-	j->p++;
-	while (j->p < j->end && *j->p != '"') {
-		unsigned char ch = (unsigned char)*j->p++;
-
-		if (ch < 0x20) {
-			j->error = "control character in a string";
-			return -1;
-		}
-		if (ch != '\\') {
-			if (out != NULL)
-				strbuf_append_char(out, (char)ch);
-			continue;
-		}
-		if (j->p >= j->end)
-			break;
-		switch (*j->p++) {
-		case '"': cp = '"'; break;
-		case '\\': cp = '\\'; break;
-		case '/': cp = '/'; break;
-		case 'b': cp = '\b'; break;
-		case 'f': cp = '\f'; break;
-		case 'n': cp = '\n'; break;
-		case 'r': cp = '\r'; break;
-		case 't': cp = '\t'; break;
-		case 'u':
-			if ((cp = eval_json_hex4(j)) < 0) {
-				j->error = "bad \\u escape";
-				return -1;
-			}
-			/* A high surrogate must pair with a low one. */
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') {
-					j->error = "unpaired surrogate in a \\u escape";
-					return -1;
-				}
-				j->p += 2;
-				if ((lo = eval_json_hex4(j)) < 0xdc00 || lo > 0xdfff) {
-					j->error = "unpaired surrogate in a \\u escape";
-					return -1;
-				}
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
-				j->error = "unpaired surrogate in a \\u escape";
-				return -1;
-			}
-			break;
-		default:
-			j->error = "bad escape in a string";
-			return -1;
-		}
-		if (out != NULL)
-			eval_json_utf8(out, (unsigned long)cp);
-	}
-	if (j->p >= j->end) {
-		j->error = "unterminated string";
-		return -1;
-	}
-	j->p++;
-	if (out != NULL)
-		strbuf_grow(out, 0);
-	return 0;
-}
-
-/* eval_json_skip - skip any value */
-static int
-eval_json_skip(struct eval_json *j, int depth)
-{
-	char close;
-
-	eval_json_ws(j);
-	if (j->p >= j->end) {
-		j->error = "a value was expected";
-		return -1;
-	}
-	if (*j->p == '"')
-		return eval_json_string(j, NULL);
-	if (*j->p == '{' || *j->p == '[') {
-		if (depth >= EVAL_JSON_DEPTH) {
-			j->error = "nested too deeply";
-			return -1;
-		}
-		close = *j->p == '{' ? '}' : ']';
-		j->p++;
-		eval_json_ws(j);
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			return 0;
-		}
-		for (;;) {
-			if (close == '}') {
-				eval_json_ws(j);
-				if (eval_json_string(j, NULL) < 0)
-					return -1;
-				eval_json_ws(j);
-				if (j->p >= j->end || *j->p++ != ':') {
-					j->error = "':' was expected";
-					return -1;
-				}
-			}
-			if (eval_json_skip(j, depth + 1) < 0)
-				return -1;
-			eval_json_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (j->p < j->end && *j->p == close) {
-				j->p++;
-				return 0;
-			}
-			j->error = close == '}' ? "',' or '}' was expected" : "',' or ']' was expected";
-			return -1;
-		}
-	}
-	if (j->end - j->p >= 4 && (memcmp(j->p, "true", 4) == 0 || memcmp(j->p, "null", 4) == 0)) {
-		j->p += 4;
+	if (v == NULL)
 		return 0;
-	}
-	if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0) {
-		j->p += 5;
-		return 0;
-	}
-	if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
-		char *e;
-
-		(void)strtod(j->p, &e);
-		if (e > j->p && e <= j->end) {
-			j->p = e;
-			return 0;
-		}
-	}
-	j->error = "not a JSON value";
-	return -1;
-}
-
-/* eval_json_strings - an array of strings, as for "rcpt" */
-static int
-eval_json_strings(struct eval_json *j, struct eval_item *it)
-{
-	struct strbuf s = STRBUF_INIT;
-
-	eval_json_ws(j);
-	if (j->p >= j->end || *j->p != '[') {
-		j->error = "\"rcpt\" must be an array of strings";
-		return -1;
-	}
-	j->p++;
-	eval_json_ws(j);
-	if (j->p < j->end && *j->p == ']') {
-		j->p++;
-		return 0;
-	}
-	for (;;) {
-		eval_json_ws(j);
-		if (j->p >= j->end || *j->p != '"') {
-			j->error = "\"rcpt\" must be an array of strings";
-			break;
-		}
-		if (eval_json_string(j, &s) < 0)
-			break;
-		it->rcpt = realloc(it->rcpt, (it->rcpt_count + 1) * sizeof(*it->rcpt));
-		if (it->rcpt == NULL) {
-			fprintf(stderr, "csp-milter: out of memory\n");
-			abort();
-		}
-		it->rcpt[it->rcpt_count++] = strbuf_detach(&s, NULL);
-		eval_json_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == ']') {
-			j->p++;
-			strbuf_release(&s);
-			return 0;
-		}
-		j->error = "',' or ']' was expected";
-		break;
-	}
-	strbuf_release(&s);
-	return -1;
-}
-
-/* eval_json_member_string - a string member value into *dst */
-static int
-eval_json_member_string(struct eval_json *j, const char *key, char **dst, struct strbuf *tmp)
-{
-	eval_json_ws(j);
-	if (j->p >= j->end || *j->p != '"') {
+	if (!json_is_string(v)) {
 		/* The keys are fixed, so the messages can be literals. */
-		j->error = strcmp(key, "file") == 0 ? "\"file\" must be a string" :
+		*error_r = strcmp(key, "file") == 0 ? "\"file\" must be a string" :
 		    strcmp(key, "class") == 0 ? "\"class\" must be a string" :
 		    "\"mail_from\" must be a string";
 		return -1;
 	}
-	if (eval_json_string(j, tmp) < 0)
-		return -1;
 	free(*dst);
-	*dst = strbuf_detach(tmp, NULL);
+	*dst = eval_strdup(json_string_value(v));
 	return 0;
 }
 
-/* eval_label_line - parse one labels.jsonl line into it (and class into *class_r) */
+/*
+ * eval_label_line - parse one labels.jsonl line into it (and class into
+ * *class_r) with jansson; other keys are ignored.  On a syntax error
+ * *error_r points into errbuf.
+ */
 static int
 eval_label_line(const char *line, size_t len, struct eval_item *it, char **class_r,
-    const char **error_r)
+    json_error_t *jerr, const char **error_r)
 {
-	struct eval_json j = { line, line + len, NULL };
-	struct strbuf key = STRBUF_INIT, tmp = STRBUF_INIT;
+	json_t *obj, *rcpt, *v;
+	size_t i;
 	int rc = -1;
 
-	eval_json_ws(&j);
-	if (j.p >= j.end || *j.p != '{') {
-		*error_r = "not a JSON object";
+	if ((obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, jerr)) == NULL) {
+		*error_r = jerr->text;
 		return -1;
 	}
-	j.p++;
-	eval_json_ws(&j);
-	if (j.p < j.end && *j.p == '}') {
-		j.p++;
-		goto end;
-	}
-	for (;;) {
-		eval_json_ws(&j);
-		if (eval_json_string(&j, &key) < 0)
-			goto out;
-		eval_json_ws(&j);
-		if (j.p >= j.end || *j.p++ != ':') {
-			j.error = "':' was expected";
-			goto out;
-		}
-		if (strcmp(key.data, "file") == 0) {
-			if (eval_json_member_string(&j, "file", &it->name, &tmp) < 0)
-				goto out;
-		} else if (strcmp(key.data, "class") == 0) {
-			if (eval_json_member_string(&j, "class", class_r, &tmp) < 0)
-				goto out;
-		} else if (strcmp(key.data, "mail_from") == 0) {
-			if (eval_json_member_string(&j, "mail_from", &it->mail_from, &tmp) < 0)
-				goto out;
-		} else if (strcmp(key.data, "rcpt") == 0) {
-			size_t i;
-
-			for (i = 0; i < it->rcpt_count; i++)
-				free(it->rcpt[i]);
-			it->rcpt_count = 0;
-			if (eval_json_strings(&j, it) < 0)
-				goto out;
-		} else if (eval_json_skip(&j, 1) < 0)
-			goto out;
-		eval_json_ws(&j);
-		if (j.p < j.end && *j.p == ',') {
-			j.p++;
-			continue;
-		}
-		if (j.p < j.end && *j.p == '}') {
-			j.p++;
-			break;
-		}
-		j.error = "',' or '}' was expected";
+	if (!json_is_object(obj)) {
+		*error_r = "not a JSON object";
 		goto out;
 	}
-end:
-	eval_json_ws(&j);
-	if (j.p != j.end) {
-		j.error = "text after the object";
+	if (eval_json_string_member(obj, "file", &it->name, error_r) < 0 ||
+	    eval_json_string_member(obj, "class", class_r, error_r) < 0 ||
+	    eval_json_string_member(obj, "mail_from", &it->mail_from, error_r) < 0)
 		goto out;
+	if ((rcpt = json_object_get(obj, "rcpt")) != NULL) {
+		if (!json_is_array(rcpt)) {
+			*error_r = "\"rcpt\" must be an array of strings";
+			goto out;
+		}
+		json_array_foreach(rcpt, i, v) {
+			if (!json_is_string(v)) {
+				*error_r = "\"rcpt\" must be an array of strings";
+				goto out;
+			}
+		}
+		it->rcpt = eval_xcalloc(json_array_size(rcpt) + 1, sizeof(*it->rcpt));
+		json_array_foreach(rcpt, i, v)
+			it->rcpt[it->rcpt_count++] = eval_strdup(json_string_value(v));
 	}
 	rc = 0;
 out:
-	if (rc < 0)
-		*error_r = j.error != NULL ? j.error : "not a JSON object";
-	strbuf_release(&key);
-	strbuf_release(&tmp);
+	json_decref(obj);
 	return rc;
 }
 
@@ -515,6 +241,7 @@ eval_load_labels(struct eval_corpus *c, const char *labels, FILE *err)
 	ssize_t n;
 	int lineno = 0, rc = 0, ci;
 	const char *error;
+	json_error_t jerr;
 	struct eval_item it;
 
 	if ((fp = fopen(labels, "r")) == NULL) {
@@ -530,7 +257,7 @@ eval_load_labels(struct eval_corpus *c, const char *labels, FILE *err)
 			;
 		if (i == (size_t)n)
 			continue;
-		if (eval_label_line(line, (size_t)n, &it, &class, &error) < 0) {
+		if (eval_label_line(line, (size_t)n, &it, &class, &jerr, &error) < 0) {
 			fprintf(err, "csp-milter: %s:%d: %s\n", labels, lineno, error);
 			rc = -1;
 		} else if (it.name == NULL || *it.name == '\0') {
