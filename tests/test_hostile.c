@@ -97,7 +97,7 @@ gen_repeat(struct strbuf *m, const char *s, size_t n)
 		strbuf_append(m, s, len);
 }
 
-/* gen_nested_multipart - n multiparts inside each other, the keyword innermost */
+/* gen_nested_multipart_n - n multiparts inside each other, the keyword innermost */
 static void
 gen_nested_multipart_n(struct strbuf *m, size_t n)
 {
@@ -113,12 +113,14 @@ gen_nested_multipart_n(struct strbuf *m, size_t n)
 		strbuf_appendf(m, "--b%zu--\n", i);
 }
 
+/* gen_nested_multipart_1000 - far past max_depth */
 static void
 gen_nested_multipart_1000(struct strbuf *m)
 {
 	gen_nested_multipart_n(m, 1000);
 }
 
+/* gen_nested_multipart_30 - just inside max_depth */
 static void
 gen_nested_multipart_30(struct strbuf *m)
 {
@@ -159,12 +161,14 @@ gen_long_line(struct strbuf *m, int keyword_first)
 		strbuf_append_str(m, "Your invoice is attached.");
 }
 
+/* gen_long_line_late - the keyword 20 MB in, far beyond the cap */
 static void
 gen_long_line_late(struct strbuf *m)
 {
 	gen_long_line(m, 0);
 }
 
+/* gen_long_line_early - the keyword first, then 20 MB */
 static void
 gen_long_line_early(struct strbuf *m)
 {
@@ -676,6 +680,7 @@ hostile_setup(void **state)
 	return 0;
 }
 
+/* hostile_teardown - drop the config */
 static int
 hostile_teardown(void **state)
 {
@@ -684,6 +689,7 @@ hostile_teardown(void **state)
 	return 0;
 }
 
+/* main - one cmocka test per table row, named after it */
 int
 main(void)
 {
