@@ -255,6 +255,8 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 	const char *p;
 	size_t n, left, used;
 
+	if (len == 0)
+		return;		/* in may be NULL then */
 	if (cv->utf16_detect) {
 		if (cv->carry_len + len < 2) {
 			memcpy(cv->carry + cv->carry_len, in, len);

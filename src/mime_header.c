@@ -142,6 +142,8 @@ mime_header_decode(struct charset_cache *cc, struct strbuf *out,
 	int ret = 0;
 	char enc;
 
+	if (len == 0)
+		return 0;	/* in may be NULL then */
 	while (i < len) {
 		q = memchr(in + i, '=', len - i);
 		if (q == NULL)

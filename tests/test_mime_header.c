@@ -171,6 +171,9 @@ mime_header_param_table(void **state)
 		/* bad %XX kept */
 		{ "a/b; name*=utf-8''100%zz", "name", "100%zz", 0 },
 		{ "a/b; name=\"unterminated", "name", "unterminated", 0 },
+		/* an empty value (found by fuzz_mime_decoder: NULL + 0 in decode) */
+		{ "a/b; name=\"\"", "name", "", 0 },
+		{ "a/b; name*=utf-8''", "name", "", 0 },
 	};
 	size_t i;
 
