@@ -132,7 +132,8 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 	res->class = CLASS_OTHER;
 	strbuf_reset(&res->reason);
 	strbuf_reset(&res->excerpts);
-	if (msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT)) {
+	/* Text past the cap was never looked at: no reading can be trusted. */
+	if (msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT | MSG_TEXT_TRUNCATED)) {
 		res->uncertain = 1;
 		strbuf_append_str(&res->reason, msg_text_reason(mt));
 	}

@@ -12,8 +12,9 @@
  * libmilter, no globals.  The per-class score is the sum of the weights of
  * the counted matches of the class's rules.  The class is the highest score
  * at or above its threshold, ties broken by precedence; otherwise "other".
- * A PCRE2 error during matching, or an uncertain decode, makes the result
- * uncertain: the policy then applies its most restrictive decision.
+ * A PCRE2 error during matching, an uncertain decode, a structure limit or
+ * decoded text past the cap makes the result uncertain: the policy then
+ * applies its most restrictive decision.
  */
 enum csp_class {
 	CLASS_SUBSCRIPTION,

@@ -148,8 +148,10 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (!classify && !check && eopts.corpus == NULL)
+	if (!classify && !check && eopts.corpus == NULL) {
+		free(copts.rcpts);
 		return milter_main(conf_path, &ov, foreground);
+	}
 	if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
 		fprintf(stderr, "csp-milter: %s\n", error);
 		return 1;

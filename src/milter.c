@@ -538,15 +538,27 @@ static struct smfiDesc milter_desc = {
 static int
 socket_is_local(const char *spec)
 {
-	const char *at;
+	const char *at, *close;
+	struct in_addr a4;
+	struct in6_addr a6;
+	char buf[INET6_ADDRSTRLEN];
 
 	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0 || spec[0] == '/')
 		return 1;
 	if ((at = strchr(spec, '@')) == NULL)
 		return 0;	/* inet:port alone listens on every address */
 	at++;
-	return strcmp(at, "localhost") == 0 || strncmp(at, "127.", 4) == 0 ||
-	    strcmp(at, "::1") == 0 || strcmp(at, "[::1]") == 0;
+	if (strcmp(at, "localhost") == 0)
+		return 1;
+	/* Numeric addresses only: a host name could resolve anywhere. */
+	if (inet_pton(AF_INET, at, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (*at == '[' && (close = strchr(at, ']')) != NULL && (size_t)(close - at) < sizeof(buf)) {
+		memcpy(buf, at + 1, (size_t)(close - at - 1));
+		buf[close - at - 1] = '\0';
+		at = buf;
+	}
+	return inet_pton(AF_INET6, at, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 /* socket_path - the file of a unix socket, or NULL */

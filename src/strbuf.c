@@ -61,6 +61,12 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 		cap *= 2;
 	if ((p = realloc(sb->data, cap)) == NULL)
 		strbuf_oom(cap);
+	/*
+	 * Zero the new room: the PCRE2 JIT and Vectorscan read ahead of a
+	 * subject's end in whole words, and that must never touch bytes
+	 * nobody wrote (it would make valgrind runs useless).
+	 */
+	memset(p + sb->cap, 0, cap - sb->cap);
 	sb->data = p;
 	sb->cap = cap;
 	sb->data[sb->len] = '\0';

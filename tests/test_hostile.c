@@ -304,12 +304,13 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "invoice", .body_lacks = "decoy" },
 
 	/* Lines and bytes. */
+	/* Text past the cap was never looked at: uncertain, the strictest decision. */
 	{ .name = "line_20mb_keyword_late", .gen = gen_long_line_late, .class = "other",
-	  .flags = T, .contoso = D_QUARANTINE, .fabrikam = D_DELIVER,
-	  .body_has = "lorem ipsum", .body_lacks = "invoice" },
+	  .uncertain = 1, .flags = T, .reason = "cap", .contoso = D_QUARANTINE,
+	  .fabrikam = D_REROUTE, .body_has = "lorem ipsum", .body_lacks = "invoice" },
 	{ .name = "line_20mb_keyword_early", .gen = gen_long_line_early,
-	  .class = "subscription", .flags = T, .contoso = D_REROUTE, .fabrikam = D_REROUTE,
-	  .body_has = "invoice" },
+	  .class = "subscription", .uncertain = 1, .flags = T, .reason = "cap",
+	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "headers_50000", .gen = gen_many_headers, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many header fields",
 	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },

@@ -22,6 +22,9 @@ E2E_SMTP_PORT=
 E2E_SINK_PORT=
 E2E_SINK_PID=
 E2E_MILTER_PID=
+# Seconds to wait for the milter to start or stop; more under a checker.
+E2E_SLOW=${E2E_SLOW:-10}
+E2E_MILTER_WRAPPER=${E2E_MILTER_WRAPPER:-}
 E2E_MOUNTS=
 E2E_PASSED=0
 E2E_FAILED=0
@@ -190,10 +193,21 @@ e2e_milter_start() {
 	n=$(grep -c 'csp-milter: listening on' "$E2E_TMP/milter.log")
 	rm -f "$E2E_TMP/milter.sock"
 	echo "# --- start $(date +%T) $conf" >>"$E2E_TMP/milter.log"
-	"$E2E_MILTER_BIN" -f -c "$conf" 2>>"$E2E_TMP/milter.log" &
+	# E2E_MILTER_WRAPPER runs the milter under a checker; valgrind keeps one process, so the pid stays the milter's.
+	$E2E_MILTER_WRAPPER "$E2E_MILTER_BIN" -f -c "$conf" 2>>"$E2E_TMP/milter.log" &
 	E2E_MILTER_PID=$!
-	if ! e2e_wait_for 10 "[ \$(grep -c 'csp-milter: listening on' '$E2E_TMP/milter.log') -gt $n ]"; then
+	if ! e2e_wait_for "$E2E_SLOW" "[ \$(grep -c 'csp-milter: listening on' '$E2E_TMP/milter.log') -gt $n ]"; then
 		E2E_REASON="csp-milter did not start: $(tail -3 "$E2E_TMP/milter.log")"
+		return 1
+	fi
+	return 0
+}
+
+# e2e_sanitizer_report - stop the milter; its log must hold no sanitizer or valgrind report
+e2e_sanitizer_report() {
+	e2e_milter_stop TERM
+	if grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$E2E_TMP/milter.log" >"$E2E_TMP/san.txt"; then
+		E2E_REASON="sanitizer report in the milter log: $(head -3 "$E2E_TMP/san.txt")"
 		return 1
 	fi
 	return 0
@@ -206,7 +220,7 @@ e2e_milter_stop() {
 	[ -n "$E2E_MILTER_PID" ] || return 0
 	kill -CONT "$E2E_MILTER_PID" 2>/dev/null
 	kill -"$sig" "$E2E_MILTER_PID" 2>/dev/null
-	if ! e2e_wait_for 10 "! kill -0 $E2E_MILTER_PID 2>/dev/null"; then
+	if ! e2e_wait_for "$E2E_SLOW" "! kill -0 $E2E_MILTER_PID 2>/dev/null"; then
 		kill -KILL "$E2E_MILTER_PID" 2>/dev/null
 	fi
 	wait "$E2E_MILTER_PID" 2>/dev/null
@@ -519,6 +533,7 @@ e2e_run() {
 
 # e2e_done - the totals line; exit 1 if anything failed
 e2e_done() {
+	e2e_run sanitizer_report e2e_sanitizer_report
 	echo "$E2E_PASSED passed, $E2E_FAILED failed"
 	[ "$E2E_FAILED" = 0 ]
 }
