@@ -3,7 +3,7 @@
 #
 # Run from the build directory after "make bench-tools":
 #   top_srcdir=/path/to/src sh /path/to/src/tests/bench/test_milter_load.sh
-# Exit status: 0 pass, 1 fail, 77 skip (tools not built, no corpus).
+# Exit status: 0 pass, 1 fail.
 
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -11,21 +11,20 @@ LOAD=$top_builddir/tests/bench/milter-load
 NULL=$top_builddir/tests/bench/null-milter
 
 if [ ! -x "$LOAD" ] || [ ! -x "$NULL" ]; then
-	echo "SKIP: run 'make bench-tools' first" >&2
-	exit 77
+	echo "FAIL: $LOAD or $NULL not built (make check builds them)" >&2
+	exit 1
 fi
 
 CORPUS=
-for d in "$top_srcdir/../shared/corpus/dev" /work/shared/corpus/dev \
-    "$top_srcdir/tests/fixtures"; do
+for d in "$top_srcdir/../shared/corpus/dev" "$top_srcdir/tests/fixtures"; do
 	if [ -d "$d" ] && [ -n "$(find "$d" -name '*.eml' | head -n 1)" ]; then
 		CORPUS=$d
 		break
 	fi
 done
 if [ -z "$CORPUS" ]; then
-	echo "SKIP: no .eml corpus found" >&2
-	exit 77
+	echo "FAIL: no .eml corpus found under tests/fixtures" >&2
+	exit 1
 fi
 # tests/fixtures keeps its messages in subdirectories.
 FILES=$(find "$CORPUS" -name '*.eml' | sort)
