@@ -243,7 +243,7 @@ utf16_pick(struct charset_conv *cv, const unsigned char *p)
 	cv->entry = cache_get(cv->cache, name);
 	if (cv->entry != NULL && cv->entry->cd == (iconv_t)-1)
 		cv->entry = NULL;
-	else
+	if (cv->entry != NULL)
 		iconv(cv->entry->cd, NULL, NULL, NULL, NULL);
 }
 

@@ -177,6 +177,7 @@ charset_conv_open_budget(void **state)
 		"CP866", "EUC-JP", "MACINTOSH",
 	};
 	struct charset_cache *cc = charset_cache_new();
+	struct strbuf out = STRBUF_INIT;
 	struct charset_conv cv;
 	int i;
 
@@ -187,8 +188,15 @@ charset_conv_open_budget(void **state)
 	assert_int_equal(charset_conv_open(cc, &cv, "EUC-JP", 6), -1);
 	/* ...while a cached one still works. */
 	assert_int_equal(charset_conv_open(cc, &cv, "CP866", 5), 0);
+	/* UTF-16 picks its converter late, past the budget too (found by fuzz_rfc2047). */
+	strbuf_reset(&out);
+	assert_int_equal(charset_conv_open(cc, &cv, "utf-16", 6), 0);
+	charset_conv_feed(&cv, &out, "\x00" "a", 2);
+	charset_conv_finish(&cv, &out);
+	assert_int_equal(out.len, 2);
 	charset_cache_begin(cc);
 	assert_int_equal(charset_conv_open(cc, &cv, "EUC-JP", 6), 0);
+	strbuf_release(&out);
 	charset_cache_free(&cc);
 }
 

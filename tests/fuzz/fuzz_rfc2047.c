@@ -21,6 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cc == NULL)
 		cc = charset_cache_new();
+	charset_cache_begin(cc);	/* one input, one message */
 	mime_header_unfold(&out, p, size);
 	strbuf_reset(&out);
 	mime_header_decode(cc, &out, p, size, &unk);
