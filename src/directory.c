@@ -20,17 +20,27 @@ struct str_block {
 	char data[];
 };
 
+/* A slot of the hash table: a tag of the hash and the entry's index + 1 (0: empty). */
+struct dir_slot {
+	uint32_t tag;
+	uint32_t index;
+};
+
 struct dir_entry {
-	uint64_t hash;		/* 0 marks an empty slot */
 	struct customer cust;
-	const char *source;
+	const char *file;	/* where it was defined, shared by the rows of a file */
+	unsigned long line;	/* 0 for inline entries (file then says it all) */
 };
 
 struct directory {
-	struct dir_entry *slots;
+	struct dir_slot *slots;
 	size_t mask;		/* slots - 1; a power of two minus one */
-	size_t count;
+	struct dir_entry *entries;
+	size_t count, cap;
 	struct str_block *blocks;
+	/* A few partner mailboxes serve many customers: store each once. */
+	const char **partners;
+	size_t partner_mask, partner_count;
 	struct strbuf error;
 };
 
@@ -45,8 +55,11 @@ directory_new(void)
 	if (dir == NULL)
 		return NULL;
 	dir->mask = 63;
-	if ((dir->slots = calloc(dir->mask + 1, sizeof(*dir->slots))) == NULL) {
-		free(dir);
+	dir->partner_mask = 63;
+	dir->slots = calloc(dir->mask + 1, sizeof(*dir->slots));
+	dir->partners = calloc(dir->partner_mask + 1, sizeof(*dir->partners));
+	if (dir->slots == NULL || dir->partners == NULL) {
+		directory_free(&dir);
 		return NULL;
 	}
 	return dir;
@@ -67,6 +80,8 @@ directory_free(struct directory **dirp)
 	}
 	strbuf_release(&dir->error);
 	free(dir->slots);
+	free(dir->entries);
+	free(dir->partners);
 	free(dir);
 	*dirp = NULL;
 }
@@ -96,7 +111,7 @@ dir_strdup(struct directory *dir, const char *s, int lower)
 	return p;
 }
 
-/* dir_hash - FNV-1a over a lower-cased key, never 0 */
+/* dir_hash - FNV-1a over a lower-cased key */
 static uint64_t
 dir_hash(const char *s, size_t len)
 {
@@ -107,7 +122,7 @@ dir_hash(const char *s, size_t len)
 		h ^= (unsigned char)tolower((unsigned char)s[i]);
 		h *= 1099511628211ULL;
 	}
-	return h ? h : 1;
+	return h;
 }
 
 /* key_equal - case-insensitive compare of a stored (lower-case) key */
@@ -122,43 +137,101 @@ key_equal(const char *stored, const char *s, size_t len)
 	return stored[len] == '\0';
 }
 
-/* dir_find - slot for key: the matching entry or the empty slot to fill */
-static struct dir_entry *
+/* dir_find - slot for key: the matching entry's or the empty one to fill */
+static struct dir_slot *
 dir_find(const struct directory *dir, const char *key, size_t len, uint64_t h)
 {
+	uint32_t tag = (uint32_t)(h >> 32);
 	size_t i = (size_t)h & dir->mask;
 
 	for (;;) {
-		struct dir_entry *e = &dir->slots[i];
+		struct dir_slot *slot = &dir->slots[i];
 
-		if (e->hash == 0 || (e->hash == h && key_equal(e->cust.key, key, len)))
-			return e;
+		if (slot->index == 0 || (slot->tag == tag &&
+		    key_equal(dir->entries[slot->index - 1].cust.key, key, len)))
+			return slot;
 		i = (i + 1) & dir->mask;
 	}
 }
 
-/* dir_grow - double the table when it is half full */
+/* dir_reserve - room for rows more entries without growing; rehashes */
 static int
-dir_grow(struct directory *dir)
+dir_reserve(struct directory *dir, size_t rows)
 {
-	struct dir_entry *old = dir->slots, *e;
-	size_t old_size = dir->mask + 1, i;
+	size_t want = dir->count + rows, size = dir->mask + 1, i;
+	struct dir_slot *old = dir->slots;
+	struct dir_entry *e;
 
-	if ((dir->slots = calloc(old_size * 2, sizeof(*dir->slots))) == NULL) {
+	if (want > 0xfffffffeu)
+		return -1;
+	if (want > dir->cap) {
+		size_t cap = dir->cap ? dir->cap : 64;
+
+		while (cap < want)
+			cap *= 2;
+		if ((e = realloc(dir->entries, cap * sizeof(*e))) == NULL)
+			return -1;
+		dir->entries = e;
+		dir->cap = cap;
+	}
+	if (want * 2 <= size)
+		return 0;
+	while (want * 2 > size)
+		size *= 2;
+	if ((dir->slots = calloc(size, sizeof(*dir->slots))) == NULL) {
 		dir->slots = old;
 		return -1;
 	}
-	dir->mask = old_size * 2 - 1;
-	for (i = 0; i < old_size; i++) {
-		if (old[i].hash == 0)
-			continue;
-		e = &dir->slots[(size_t)old[i].hash & dir->mask];
-		while (e->hash != 0)
-			e = (e == &dir->slots[dir->mask]) ? dir->slots : e + 1;
-		*e = old[i];
+	dir->mask = size - 1;
+	for (i = 0; i < dir->count; i++) {
+		const char *key = dir->entries[i].cust.key;
+		uint64_t h = dir_hash(key, strlen(key));
+		struct dir_slot *slot = &dir->slots[(size_t)h & dir->mask];
+
+		while (slot->index != 0)
+			slot = (slot == &dir->slots[dir->mask]) ? dir->slots : slot + 1;
+		slot->tag = (uint32_t)(h >> 32);
+		slot->index = (uint32_t)i + 1;
 	}
 	free(old);
 	return 0;
+}
+
+/* dir_partner - the one stored copy of a partner mailbox */
+static const char *
+dir_partner(struct directory *dir, const char *partner)
+{
+	size_t len = strlen(partner), i;
+	uint64_t h = dir_hash(partner, len);
+	const char **p;
+
+	if ((dir->partner_count + 1) * 2 > dir->partner_mask + 1) {
+		size_t size = (dir->partner_mask + 1) * 2;
+		const char **fresh = calloc(size, sizeof(*fresh));
+
+		if (fresh == NULL)
+			return NULL;
+		for (i = 0; i <= dir->partner_mask; i++) {
+			if (dir->partners[i] == NULL)
+				continue;
+			p = &fresh[(size_t)dir_hash(dir->partners[i], strlen(dir->partners[i])) & (size - 1)];
+			while (*p != NULL)
+				p = (p == &fresh[size - 1]) ? fresh : p + 1;
+			*p = dir->partners[i];
+		}
+		free(dir->partners);
+		dir->partners = fresh;
+		dir->partner_mask = size - 1;
+	}
+	p = &dir->partners[(size_t)h & dir->partner_mask];
+	while (*p != NULL) {
+		if (key_equal(*p, partner, len))
+			return *p;
+		p = (p == &dir->partners[dir->partner_mask]) ? dir->partners : p + 1;
+	}
+	if ((*p = dir_strdup(dir, partner, 1)) != NULL)
+		dir->partner_count++;
+	return *p;
 }
 
 /* dir_error - format an error into the directory's buffer */
@@ -193,41 +266,67 @@ valid_key(const char *s)
 	return ats <= 1 && p[-1] != '@' && p[-1] != '.';
 }
 
-/* directory_add - one entry */
+/* dir_add - one entry defined at file (line, or 0 when file names the place) */
+static int
+dir_add(struct directory *dir, const char *recipient, const char *customer_id,
+    const char *partner, int csp, int direct, const char *file, unsigned long line,
+    const char **error_r)
+{
+	size_t len = strlen(recipient);
+	uint64_t h;
+	struct dir_slot *slot;
+	struct dir_entry *e;
+	char where[32] = "";
+
+	if (line > 0)
+		snprintf(where, sizeof(where), ":%lu", line);
+	if (!valid_key(recipient))
+		return dir_error(dir, error_r, "%s%s: invalid recipient \"%s\": expected a domain or an address",
+		    file, where, recipient);
+	if (*customer_id == '\0')
+		return dir_error(dir, error_r, "%s%s: empty customer_id for \"%s\"", file, where, recipient);
+	if (csp && *partner == '\0')
+		return dir_error(dir, error_r, "%s%s: CSP customer \"%s\" has no partner mailbox to reroute to",
+		    file, where, recipient);
+	if (*partner != '\0' && (strchr(partner, '@') == NULL || !valid_key(partner)))
+		return dir_error(dir, error_r, "%s%s: invalid partner mailbox \"%s\"", file, where, partner);
+	if (dir_reserve(dir, 1) < 0)
+		return dir_error(dir, error_r, "%s%s: out of memory", file, where);
+	h = dir_hash(recipient, len);
+	slot = dir_find(dir, recipient, len, h);
+	if (slot->index != 0) {
+		const struct dir_entry *first = &dir->entries[slot->index - 1];
+
+		if (first->line > 0)
+			return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s:%lu)",
+			    file, where, recipient, first->file, first->line);
+		return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s)",
+		    file, where, recipient, first->file);
+	}
+	e = &dir->entries[dir->count];
+	if ((e->cust.key = dir_strdup(dir, recipient, 1)) == NULL ||
+	    (e->cust.customer_id = dir_strdup(dir, customer_id, 0)) == NULL ||
+	    (e->cust.partner = dir_partner(dir, partner)) == NULL)
+		return dir_error(dir, error_r, "%s%s: out of memory", file, where);
+	e->cust.csp = csp;
+	e->cust.direct = direct;
+	e->file = file;
+	e->line = line;
+	slot->tag = (uint32_t)(h >> 32);
+	slot->index = (uint32_t)++dir->count;
+	return 0;
+}
+
+/* directory_add - one inline entry; source ("FILE:LINE") names it in errors */
 int
 directory_add(struct directory *dir, const char *recipient, const char *customer_id,
     const char *partner, int csp, int direct, const char *source, const char **error_r)
 {
-	size_t len = strlen(recipient);
-	uint64_t h;
-	struct dir_entry *e;
+	const char *file = dir_strdup(dir, source, 0);
 
-	if (!valid_key(recipient))
-		return dir_error(dir, error_r, "%s: invalid recipient \"%s\": expected a domain or an address", source, recipient);
-	if (*customer_id == '\0')
-		return dir_error(dir, error_r, "%s: empty customer_id for \"%s\"", source, recipient);
-	if (csp && *partner == '\0')
-		return dir_error(dir, error_r, "%s: CSP customer \"%s\" has no partner mailbox to reroute to", source, recipient);
-	if (*partner != '\0' && (strchr(partner, '@') == NULL || !valid_key(partner)))
-		return dir_error(dir, error_r, "%s: invalid partner mailbox \"%s\"", source, partner);
-	if ((dir->count + 1) * 2 > dir->mask + 1 && dir_grow(dir) < 0)
+	if (file == NULL)
 		return dir_error(dir, error_r, "%s: out of memory", source);
-	h = dir_hash(recipient, len);
-	e = dir_find(dir, recipient, len, h);
-	if (e->hash != 0)
-		return dir_error(dir, error_r, "%s: duplicate recipient \"%s\" (first defined at %s)", source, recipient, e->source);
-	if ((e->cust.key = dir_strdup(dir, recipient, 1)) == NULL ||
-	    (e->cust.customer_id = dir_strdup(dir, customer_id, 0)) == NULL ||
-	    (e->cust.partner = dir_strdup(dir, partner, 1)) == NULL ||
-	    (e->source = dir_strdup(dir, source, 0)) == NULL) {
-		e->hash = 0;
-		return dir_error(dir, error_r, "%s: out of memory", source);
-	}
-	e->cust.csp = csp;
-	e->cust.direct = direct;
-	e->hash = h;
-	dir->count++;
-	return 0;
+	return dir_add(dir, recipient, customer_id, partner, csp, direct, file, 0, error_r);
 }
 
 /* parse_yes_no - "yes"/"no" (also true/false, 1/0); -1 otherwise */
@@ -290,20 +389,39 @@ csv_split(char *line, char **fields, int max)
 	}
 }
 
+/* count_lines - newlines in the file, to size the table once */
+static size_t
+count_lines(FILE *fp)
+{
+	char buf[65536];
+	size_t n, lines = 0;
+	const char *p, *end;
+
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		for (p = buf, end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			lines++;
+	rewind(fp);
+	return lines + 1;
+}
+
 /* directory_load_csv - load a customers file */
 int
 directory_load_csv(struct directory *dir, const char *path, const char **error_r)
 {
 	FILE *fp;
 	char *line = NULL, *fields[6];
+	const char *file;
 	size_t cap = 0;
 	ssize_t got;
 	unsigned long lineno = 0;
 	int n, csp, direct, rc = 0;
-	struct strbuf source = STRBUF_INIT;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return dir_error(dir, error_r, "%s: cannot open customers file: %s", path, strerror(errno));
+	if ((file = dir_strdup(dir, path, 0)) == NULL || dir_reserve(dir, count_lines(fp)) < 0) {
+		fclose(fp);
+		return dir_error(dir, error_r, "%s: out of memory", path);
+	}
 	while ((got = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
 		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
@@ -327,9 +445,7 @@ directory_load_csv(struct directory *dir, const char *path, const char **error_r
 			    path, lineno, fields[3], fields[4]);
 			break;
 		}
-		strbuf_reset(&source);
-		strbuf_appendf(&source, "%s:%lu", path, lineno);
-		if (directory_add(dir, fields[0], fields[1], fields[2], csp, direct, source.data, error_r) < 0) {
+		if (dir_add(dir, fields[0], fields[1], fields[2], csp, direct, file, lineno, error_r) < 0) {
 			rc = -1;
 			break;
 		}
@@ -338,7 +454,6 @@ directory_load_csv(struct directory *dir, const char *path, const char **error_r
 		rc = dir_error(dir, error_r, "%s: read error: %s", path, strerror(errno));
 	fclose(fp);
 	free(line);
-	strbuf_release(&source);
 	return rc;
 }
 
@@ -347,9 +462,9 @@ static const struct customer *
 probe(const struct directory *dir, const char *key)
 {
 	size_t len = strlen(key);
-	const struct dir_entry *e = dir_find(dir, key, len, dir_hash(key, len));
+	const struct dir_slot *slot = dir_find(dir, key, len, dir_hash(key, len));
 
-	return e->hash != 0 ? &e->cust : NULL;
+	return slot->index != 0 ? &dir->entries[slot->index - 1].cust : NULL;
 }
 
 /* directory_lookup - address, then domain, then parent domains */
