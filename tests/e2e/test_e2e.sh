@@ -146,6 +146,38 @@ case_non_vendor() {
 	    expect_audit "$t" class= action=untouched "<$ALICE>=untouched"
 }
 
+# csp-milter-audit's report of a run matches what the run sent: a fresh
+# audit file, a known mix of mail, and the report's counts per action.
+case_audit_report() {
+	local audit="$E2E_TMP/audit-report.jsonl" tool="$top_builddir/src/csp-milter-audit" t i n
+
+	[ -x "$tool" ] || { E2E_REASON="$tool not built"; return 1; }
+	with_conf -e "s|$E2E_TMP/audit.jsonl|$audit|" || return 1
+	for i in 1 2 3; do
+		t=$(e2e_token); send "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." || return 1
+	done
+	for i in 1 2; do
+		t=$(e2e_token); send "$t" "$VENDOR" "$ALICE,$BOB" "Service outage" "An outage hit the service." || return 1
+	done
+	t=$(e2e_token); send "$t" "$VENDOR" "$ALICE" "Welcome to the community" "We are glad you joined." || return 1
+	t=$(e2e_token); send "$t" news@elsewhere.example "$ALICE" "Your invoice" "Your invoice is ready." || return 1
+	e2e_wait_queue || return 1
+	for check in "total 7" "reroute 3" "deliver 2" "quarantine 1" "untouched 1"; do
+		set -- $check
+		if [ "$1" = total ]; then
+			n=$("$tool" --json "$audit" | wc -l)
+		else
+			n=$("$tool" --json --action "$1" "$audit" | grep -c "\"action\":\"$1\"")
+		fi
+		[ "$n" = "$2" ] || { E2E_REASON="audit report: $1 = $n, sent $2"; return 1; }
+	done
+	n=$("$tool" --json --class incident "$audit" | wc -l)
+	[ "$n" = 2 ] || { E2E_REASON="audit report: class incident = $n, sent 2"; return 1; }
+	"$tool" --summary "$audit" >"$E2E_TMP/audit-report.txt" &&
+	    grep -Eq "^ +3 +csp-desk@partner-a.example$" "$E2E_TMP/audit-report.txt" ||
+	    { E2E_REASON="summary lacks 3 reroutes to the partner: $(cat "$E2E_TMP/audit-report.txt")"; return 1; }
+}
+
 # Monitor mode: delivered unchanged to the original recipients, tagged.
 case_monitor() {
 	local t=$(e2e_token) v
@@ -594,7 +626,7 @@ else
 	CASES="reroute mixed_reroute mixed_reject_message mixed_reject_recipients incident
 	    non_csp_direct non_csp_csp_only other_held non_vendor monitor forged_headers sendmail
 	    bulk_smtp_source milter_killed reloads customers_replaced audit_full milter_stopped
-	    flood big_message"
+	    flood big_message audit_report"
 fi
 for c in $CASES; do
 	e2e_run "$c" "case_$c"
