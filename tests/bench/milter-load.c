@@ -552,6 +552,11 @@ main(int argc, char **argv)
 		printf("idle connections=%ld established=%ld errors=%ld "
 		    "seconds=%ld\n", load.concurrency, up,
 		    load.concurrency - up, load.idle);
+		for (n = 0; n < load.concurrency; n++)
+			mconn_free(&ws[n].conn);
+		free(ws);
+		free(given);
+		corpus_free(&load.corpus);
 		return up == load.concurrency ? 0 : 1;
 	}
 	for (n = 0; n < load.concurrency; n++)
