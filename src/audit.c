@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "utf8.h"
 
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 static int audit_fd = -1;
@@ -112,17 +113,6 @@ json_key_cstr(struct strbuf *sb, const char *key, const char *value)
 	json_key_str(sb, key, value, value != NULL ? strlen(value) : 0);
 }
 
-/* cap_utf8 - length of s cut to max bytes on a character boundary */
-static size_t
-cap_utf8(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
-
 /* append_time - RFC 3339 UTC with microseconds */
 static void
 append_time(struct strbuf *sb)
@@ -168,14 +158,14 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	json_key_cstr(out, "client", ev->client);
 	json_key_str(out, "mail_from", scan->mail_from.data, scan->mail_from.len);
 	v = header_value(scan, "From", &len);
-	json_key_str(out, "header_from", v, cap_utf8(v, len, 500));
+	json_key_str(out, "header_from", v, utf8_cap(v, len, 500));
 	v = header_value(scan, "Message-ID", &len);
-	json_key_str(out, "message_id", v, cap_utf8(v, len, 500));
+	json_key_str(out, "message_id", v, utf8_cap(v, len, 500));
 	v = header_value(scan, "Subject", &len);
 	if (c->audit_redact_subject)
 		json_key_cstr(out, "subject", len > 0 ? "[redacted]" : "");
 	else
-		json_key_str(out, "subject", v, cap_utf8(v, len, c->audit_subject_max));
+		json_key_str(out, "subject", v, utf8_cap(v, len, c->audit_subject_max));
 	strbuf_appendf(out, ",\"size\":%zu", scan->size);
 	if (scan->vendor) {
 		strbuf_appendf(out, ",\"class\":\"%s\",\"scores\":{", csp_class_name(res->class));

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "classify.h"
+#include "utf8.h"
 
 static const char *const class_names[CLASS_COUNT] = {
 	"subscription", "incident", "non_csp", "other",
@@ -54,15 +55,6 @@ struct classify_run {
 	int oom;
 };
 
-/* utf8_back - move p back to the start of a UTF-8 character */
-static size_t
-utf8_back(const char *text, size_t p)
-{
-	while (p > 0 && ((unsigned char)text[p] & 0xc0) == 0x80)
-		p--;
-	return p;
-}
-
 /* add_excerpt - context around a match, on one line, cut on character bounds */
 static void
 add_excerpt(struct classify_run *run, struct classify_match *m, const struct rule_hit *hit)
@@ -70,8 +62,8 @@ add_excerpt(struct classify_run *run, struct classify_match *m, const struct rul
 	size_t ctx = run->params->excerpt_max / 2, from, to, i;
 	struct strbuf *ex = &run->res->excerpts;
 
-	from = hit->start > ctx ? utf8_back(hit->text, hit->start - ctx) : 0;
-	to = hit->end + ctx < hit->text_len ? utf8_back(hit->text, hit->end + ctx) : hit->text_len;
+	from = hit->start > ctx ? utf8_floor(hit->text, hit->start - ctx) : 0;
+	to = hit->end + ctx < hit->text_len ? utf8_floor(hit->text, hit->end + ctx) : hit->text_len;
 	if (to < hit->end)
 		to = hit->end;
 	m->excerpt_off = ex->len;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_classify.h"
+#include "utf8.h"
 #include "mime_decoder.h"
 
 /* append_matches - the "matches" list */
@@ -164,22 +165,13 @@ struct explain_run {
 	int oom;
 };
 
-/* explain_utf8_back - move p back to the start of a UTF-8 character */
-static size_t
-explain_utf8_back(const char *text, size_t p)
-{
-	while (p > 0 && ((unsigned char)text[p] & 0xc0) == 0x80)
-		p--;
-	return p;
-}
-
 /* explain_window - [from, to) around [start, end), cut on character bounds */
 static void
 explain_window(const char *text, size_t len, size_t start, size_t end, size_t *from_r,
     size_t *to_r)
 {
-	*from_r = start > EXPLAIN_CONTEXT ? explain_utf8_back(text, start - EXPLAIN_CONTEXT) : 0;
-	*to_r = end + EXPLAIN_CONTEXT < len ? explain_utf8_back(text, end + EXPLAIN_CONTEXT) : len;
+	*from_r = start > EXPLAIN_CONTEXT ? utf8_floor(text, start - EXPLAIN_CONTEXT) : 0;
+	*to_r = end + EXPLAIN_CONTEXT < len ? utf8_floor(text, end + EXPLAIN_CONTEXT) : len;
 	if (*to_r < end)
 		*to_r = end;
 }
@@ -481,7 +473,7 @@ explain_raw(FILE *out, const char *norm, size_t norm_len, const char *raw, size_
 	if (at < 0 && explain_anchor(norm, norm_len, h, raw, raw_len, est, &at, &mlen))
 		how = "between the same neighbouring words; normalisation changed the match";
 	if (at < 0 && len > 4) {
-		mlen = explain_utf8_back(norm + h->start, 4) ? explain_utf8_back(norm + h->start, 4) : 4;
+		mlen = utf8_floor(norm + h->start, 4) ? utf8_floor(norm + h->start, 4) : 4;
 		at = explain_nearest(raw, raw_len, norm + h->start, mlen, est, &mlen);
 		how = "its first characters; the rest differs";
 	}
@@ -489,7 +481,7 @@ explain_raw(FILE *out, const char *norm, size_t norm_len, const char *raw, size_
 	if (at < 0) {
 		if (est > raw_len)
 			est = raw_len;
-		est = explain_utf8_back(raw, est);
+		est = utf8_floor(raw, est);
 		explain_window(raw, raw_len, est, est, &from, &to);
 		explain_show(out, raw + from, to - from, 0, 0);
 		fputs("\n           (not found verbatim: normalisation changed the matched text;"

@@ -8,6 +8,7 @@
 #include "msg_text.h"
 #include "strbuf.h"
 #include "text_norm.h"
+#include "utf8.h"
 
 struct msg_header {
 	size_t name_off;	/* offsets into msg_text.headers */
@@ -130,17 +131,6 @@ msg_text_body_begin(struct msg_text *mt, int hidden)
 	}
 }
 
-/* cut_utf8 - largest length <= len that does not split a UTF-8 character */
-static size_t
-cut_utf8(const char *s, size_t len)
-{
-	size_t n = len;
-
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 /* append_capped - normalise into sb, stopping at the cap */
 static void
 append_capped(struct msg_text *mt, struct strbuf *sb, struct text_norm *tn,
@@ -155,7 +145,7 @@ append_capped(struct msg_text *mt, struct strbuf *sb, struct text_norm *tn,
 	text_norm_feed(tn, sb, s, len);
 	if (text_used(mt) > mt->max_text) {
 		room = mt->max_text - (text_used(mt) - (sb->len - before));
-		strbuf_truncate(sb, before + cut_utf8(sb->data + before, room));
+		strbuf_truncate(sb, before + utf8_floor(sb->data + before, room));
 		msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
 	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 
 /* strbuf_oom - out of memory is not recoverable at this level */
 static void
@@ -137,42 +138,14 @@ strbuf_truncate(struct strbuf *sb, size_t len)
 	}
 }
 
-/* utf8_seq_len - length of the valid UTF-8 sequence at s, or 0 */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* strbuf_append_json - append a JSON string literal */
 void
 strbuf_append_json(struct strbuf *sb, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0;
+	unsigned cp;
+	int n;
 
 	strbuf_grow(sb, len + 2);
 	strbuf_append_char(sb, '"');
@@ -195,9 +168,9 @@ strbuf_append_json(struct strbuf *sb, const char *s, size_t len)
 		} else if (c < 0x20 || c == 0x7f) {
 			strbuf_appendf(sb, "\\u%04x", c);
 			i++;
-		} else if ((n = utf8_seq_len(p + i, len - i)) > 0) {
-			strbuf_append(sb, p + i, n);
-			i += n;
+		} else if ((n = utf8_decode(p + i, len - i, &cp)) > 0) {
+			strbuf_append(sb, p + i, (size_t)n);
+			i += (size_t)n;
 		} else {
 			strbuf_append(sb, "\xef\xbf\xbd", 3);
 			i++;

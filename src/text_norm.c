@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "text_norm.h"
+#include "utf8.h"
 
 static const char replacement[] = "\xef\xbf\xbd";
 
@@ -14,39 +15,6 @@ text_norm_init(struct text_norm *tn, int enabled)
 	memset(tn, 0, sizeof(*tn));
 	tn->at_start = 1;
 	tn->enabled = enabled;
-}
-
-/* decode_utf8 - decode one sequence; returns its length, 0 if incomplete, -1 if invalid */
-static int
-decode_utf8(const unsigned char *s, size_t len, unsigned *cp_r)
-{
-	int n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80) {
-		*cp_r = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return -1;
-	for (i = 1; i < n; i++) {
-		if ((size_t)i >= len)
-			return 0;
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return -1;
-	*cp_r = cp;
-	return n;
 }
 
 /* is_format_char - characters that are invisible and only split words */
@@ -120,7 +88,7 @@ carry_push(struct text_norm *tn, struct strbuf *out, unsigned char b)
 	int n;
 
 	tn->carry[tn->carry_len++] = b;
-	n = decode_utf8(tn->carry, tn->carry_len, &cp);
+	n = utf8_decode(tn->carry, tn->carry_len, &cp);
 	if (n > 0) {
 		handle(tn, out, cp, tn->carry, n);
 		tn->carry_len = 0;
@@ -157,7 +125,7 @@ text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t 
 			i = j;
 			continue;
 		}
-		n = decode_utf8(p + i, len - i, &cp);
+		n = utf8_decode(p + i, len - i, &cp);
 		if (n > 0) {
 			handle(tn, out, cp, p + i, n);
 			i += (size_t)n;
