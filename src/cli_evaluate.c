@@ -286,7 +286,7 @@ eval_load_labels(struct eval_corpus *c, const char *labels, FILE *err)
 	}
 	free(line);
 	fclose(fp);
-	if (rc == 0) {
+	if (rc == 0 && c->count > 1) {
 		qsort(c->items, c->count, sizeof(*c->items), eval_cmp_item);
 		for (i = 1; i < c->count; i++)
 			if (strcmp(c->items[i - 1].name, c->items[i].name) == 0) {
