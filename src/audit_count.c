@@ -145,6 +145,20 @@ audit_count_get(const struct audit_count *t, const char *key, size_t len)
 	return e->key == NULL ? 0 : e->count;
 }
 
+/* audit_count_merge - add every counter of src to dst */
+void
+audit_count_merge(struct audit_count *dst, const struct audit_count *src)
+{
+	const struct audit_count_entry *e;
+	size_t i;
+
+	for (i = 0; i < src->cap; i++) {
+		e = &src->slots[i];
+		if (e->key != NULL)
+			audit_count_add(dst, e->key, e->len, e->count);
+	}
+}
+
 /* audit_count_size - number of distinct keys */
 size_t
 audit_count_size(const struct audit_count *t)

@@ -27,6 +27,8 @@ void	audit_count_add(struct audit_count *t, const char *key, size_t len,
 /* audit_count_get - the counter of key, 0 when absent */
 uint64_t audit_count_get(const struct audit_count *t, const char *key,
 	    size_t len);
+/* audit_count_merge - add every counter of src to dst */
+void	audit_count_merge(struct audit_count *dst, const struct audit_count *src);
 /* audit_count_size - number of distinct keys */
 size_t	audit_count_size(const struct audit_count *t);
 

@@ -14,16 +14,19 @@
 
 #define AUDIT_MAIN_USAGE \
 	"usage: csp-milter-audit [--summary | --list | --csv | --json] " \
-	"[--html FILE] [--top N]\n" \
+	"[--html FILE] [--top N] [--jobs N]\n" \
 	"       [--since TIME] [--until TIME] [--class C] [--action A] " \
 	"[--sender S]\n" \
 	"       [--rcpt R] [--customer ID] [--partner P] [--rule ID] " \
 	"[--uncertain] [FILE ...]\n"
 
+/* Parsing threads at most; the default is one per online CPU. */
+#define AUDIT_MAIN_MAX_JOBS	256
+
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_CLASS, OPT_ACTION, OPT_SENDER,
 	OPT_RCPT, OPT_CUSTOMER, OPT_PARTNER, OPT_RULE, OPT_UNCERTAIN,
-	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP
+	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP, OPT_JOBS
 };
 
 static const struct option audit_main_options[] = {
@@ -43,6 +46,7 @@ static const struct option audit_main_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -79,13 +83,17 @@ main(int argc, char **argv)
 	const struct option *opt;
 	const char *why;
 	char *end;
-	unsigned long top;
+	unsigned long top, jobs;
+	long cpus;
 	int c, modes = 0, status;
 
 	memset(&o, 0, sizeof(o));
 	o.mode = AUDIT_REPORT_SUMMARY;
 	o.top = 10;
 	o.out = stdout;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o.jobs = cpus < 1 ? 1 : cpus > AUDIT_MAIN_MAX_JOBS ?
+	    AUDIT_MAIN_MAX_JOBS : (unsigned)cpus;
 	filter = audit_filter_new(audit_main_now());
 	strbuf_append_str(&note, "");
 	while ((c = getopt_long(argc, argv, "h", audit_main_options, NULL)) != -1) {
@@ -132,6 +140,14 @@ main(int argc, char **argv)
 				audit_main_usage("--top needs a number from 1 to "
 				    "100000", optarg);
 			o.top = top;
+			break;
+		case OPT_JOBS:
+			jobs = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+			    jobs < 1 || jobs > AUDIT_MAIN_MAX_JOBS)
+				audit_main_usage("--jobs needs a number from 1 to "
+				    "256", optarg);
+			o.jobs = jobs;
 			break;
 		case 'h':
 			fputs(AUDIT_MAIN_USAGE, stdout);

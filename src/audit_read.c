@@ -1,4 +1,4 @@
-/* audit_read - read an audit log, plain or gzip, line by line */
+/* audit_read - read an audit log, plain or gzip, in batches of whole lines */
 #include "config.h"
 
 #include <errno.h>
@@ -13,16 +13,18 @@
 #include "strbuf.h"
 #include "audit_read.h"
 
-#define AUDIT_READ_CHUNK	(1024 * 1024)
+/*
+ * zlib reads straight into the caller's buffer, without copying through
+ * its own, when a read asks for at least its buffer size.
+ */
+#define AUDIT_READ_GZBUF	(256 * 1024)
 
 struct audit_reader {
 	gzFile	gz;
 	struct strbuf name;
-	struct strbuf buf;	/* unread data is buf.data[pos..buf.len) */
-	size_t	pos;
-	size_t	scanned;	/* bytes from pos known to hold no '\n' */
+	struct strbuf carry;	/* a partial line left over from a batch */
+	struct strbuf error;	/* a read error not yet reported */
 	int	eof;
-	unsigned long lineno;
 	uint64_t bytes;
 };
 
@@ -52,10 +54,11 @@ audit_reader_new(const char *path, const char **error_r)
 		*error_r = "cannot start decompression";
 		return NULL;
 	}
-	gzbuffer(r->gz, AUDIT_READ_CHUNK);
+	gzbuffer(r->gz, AUDIT_READ_GZBUF);
 	strbuf_init(&r->name, 0);
 	strbuf_append_str(&r->name, strcmp(path, "-") == 0 ? "(stdin)" : path);
-	strbuf_init(&r->buf, 2 * AUDIT_READ_CHUNK);
+	strbuf_init(&r->carry, 0);
+	strbuf_init(&r->error, 0);
 	return r;
 }
 
@@ -69,88 +72,88 @@ audit_reader_free(struct audit_reader **rp)
 		return;
 	gzclose(r->gz);
 	strbuf_release(&r->name);
-	strbuf_release(&r->buf);
+	strbuf_release(&r->carry);
+	strbuf_release(&r->error);
 	free(r);
 	*rp = NULL;
 }
 
-/* audit_reader_take - hand out len bytes at pos as a line */
+/* audit_reader_fill - read up to len bytes into dst; -1 on error, 0 at end */
 static int
-audit_reader_take(struct audit_reader *r, size_t len, size_t skip,
-    const char **line_r, size_t *len_r)
+audit_reader_fill(struct audit_reader *r, struct strbuf *dst, size_t len)
 {
-	const char *line = r->buf.data + r->pos;
-
-	r->pos += len + skip;
-	r->scanned = 0;
-	r->lineno++;
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	*line_r = line;
-	*len_r = len;
-	return 1;
-}
-
-/* audit_reader_next - the next line */
-int
-audit_reader_next(struct audit_reader *r, const char **line_r, size_t *len_r,
-    const char **error_r)
-{
-	size_t avail;
-	const char *nl;
+	const char *why;
 	int n, errnum;
 
-	for (;;) {
-		avail = r->buf.len - r->pos;
-		nl = memchr(r->buf.data + r->pos + r->scanned, '\n',
-		    avail - r->scanned);
-		if (nl != NULL)
-			return audit_reader_take(r,
-			    (size_t)(nl - (r->buf.data + r->pos)), 1,
-			    line_r, len_r);
-		r->scanned = avail;
-		if (r->eof) {
-			if (avail == 0)
-				return 0;
-			return audit_reader_take(r, avail, 0, line_r, len_r);
-		}
-		if (r->pos > 0) {
-			memmove(r->buf.data, r->buf.data + r->pos, avail);
-			r->buf.len = avail;
-			r->pos = 0;
-		}
-		strbuf_grow(&r->buf, AUDIT_READ_CHUNK);
-		n = gzread(r->gz, r->buf.data + r->buf.len, AUDIT_READ_CHUNK);
-		if (n < 0) {
-			*error_r = gzerror(r->gz, &errnum);
-			if (errnum == Z_ERRNO)
-				*error_r = strerror(errno);
+	strbuf_grow(dst, len);
+	n = gzread(r->gz, dst->data + dst->len, (unsigned)len);
+	if (n < 0) {
+		why = gzerror(r->gz, &errnum);
+		strbuf_append_str(&r->error,
+		    errnum == Z_ERRNO ? strerror(errno) : why);
+		return -1;
+	}
+	if (n == 0) {
+		/* A truncated gzip stream reads as end of file. */
+		why = gzerror(r->gz, &errnum);
+		if (why != NULL && errnum != Z_OK && errnum != Z_BUF_ERROR) {
+			strbuf_append_str(&r->error, why);
 			return -1;
 		}
-		if (n == 0) {
-			/* A truncated gzip stream reads as end of file. */
-			if (gzerror(r->gz, &errnum) != NULL && errnum != Z_OK &&
-			    errnum != Z_BUF_ERROR) {
-				*error_r = gzerror(r->gz, &errnum);
-				return -1;
-			}
-			if (errnum == Z_BUF_ERROR) {
-				*error_r = "unexpected end of compressed data";
-				return -1;
-			}
-			r->eof = 1;
+		if (errnum == Z_BUF_ERROR) {
+			strbuf_append_str(&r->error,
+			    "unexpected end of compressed data");
+			return -1;
 		}
-		r->buf.len += (size_t)n;
-		r->buf.data[r->buf.len] = '\0';
-		r->bytes += (uint64_t)n;
+		r->eof = 1;
+		return 0;
 	}
+	dst->len += (size_t)n;
+	dst->data[dst->len] = '\0';
+	r->bytes += (uint64_t)n;
+	return n;
 }
 
-/* audit_reader_lineno - number of the line last returned */
-unsigned long
-audit_reader_lineno(const struct audit_reader *r)
+/* audit_reader_batch - the next whole lines */
+int
+audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
+    const char **error_r)
 {
-	return r->lineno;
+	size_t done = 0, from, len;	/* dst[0..done) ends in a newline */
+	const char *nl;
+	int n;
+
+	strbuf_reset(dst);
+	if (r->error.len > 0) {
+		*error_r = r->error.data;
+		return -1;
+	}
+	strbuf_append(dst, r->carry.data, r->carry.len);
+	strbuf_reset(&r->carry);
+	while (!r->eof && (done == 0 || dst->len < want)) {
+		from = dst->len;
+		len = want > dst->len ? want - dst->len : 0;
+		if (len < AUDIT_READ_GZBUF)
+			len = AUDIT_READ_GZBUF;
+		if ((n = audit_reader_fill(r, dst, len)) < 0) {
+			/* Hand out the complete lines; report the error next. */
+			strbuf_truncate(dst, done);
+			if (done > 0)
+				return 1;
+			*error_r = r->error.data;
+			return -1;
+		}
+		if ((nl = memrchr(dst->data + from, '\n', dst->len - from)) != NULL)
+			done = (size_t)(nl - dst->data) + 1;
+	}
+	if (r->eof) {
+		if (dst->len > done)
+			strbuf_append_char(dst, '\n');
+		return dst->len > 0;
+	}
+	strbuf_append(&r->carry, dst->data + done, dst->len - done);
+	strbuf_truncate(dst, done);
+	return 1;
 }
 
 /* audit_reader_bytes - bytes read so far */

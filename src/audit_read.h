@@ -1,15 +1,17 @@
-/* audit_read - read an audit log, plain or gzip, line by line */
+/* audit_read - read an audit log, plain or gzip, in batches of whole lines */
 #ifndef CSP_AUDIT_READ_H
 #define CSP_AUDIT_READ_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /*
  * A reader opens one file ("-" is standard input); gzip is recognised by
- * content, anything else is read as is.  It reads in 1 MiB blocks and
- * splits lines itself, so lines of any length work.  A reader belongs to
- * one thread.
+ * content, anything else is read as is.  It hands out the data in large
+ * batches of whole lines, so that lines of any length work and a batch
+ * can be parsed apart from the others.  A reader belongs to one thread.
  */
 struct audit_reader;
 
@@ -18,16 +20,17 @@ struct audit_reader *audit_reader_new(const char *path, const char **error_r);
 void	audit_reader_free(struct audit_reader **rp);
 
 /*
- * audit_reader_next - the next line, without its "\n" or "\r\n".  Returns
- * 1 with *line_r and *len_r set (valid until the next call), 0 at the end
- * of the file, -1 on a read error with a reason in *error_r.  The last
- * line may lack its newline.
+ * audit_reader_batch - replace the contents of dst with the next whole
+ * lines, at least want bytes of them unless the file ends first.  Every
+ * line in dst ends in "\n": a last line that lacks one gets one; "\r"
+ * is left in place.  Returns 1 with lines in dst, 0 at the end of the
+ * file, -1 on a read error with a reason in *error_r (valid until the
+ * reader is freed).  On a read error the complete lines before it are
+ * handed out first and a partial line after them is dropped.
  */
-int	audit_reader_next(struct audit_reader *r, const char **line_r,
-	    size_t *len_r, const char **error_r);
+int	audit_reader_batch(struct audit_reader *r, struct strbuf *dst,
+	    size_t want, const char **error_r);
 
-/* audit_reader_lineno - number of the line last returned, from 1 */
-unsigned long audit_reader_lineno(const struct audit_reader *r);
 /* audit_reader_bytes - bytes of (decompressed) data read so far */
 uint64_t audit_reader_bytes(const struct audit_reader *r);
 /* audit_reader_name - the name for diagnostics ("(stdin)" for "-") */

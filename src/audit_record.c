@@ -1,6 +1,7 @@
 /* audit_record - one decoded line of the milter's audit log */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,35 @@
 #include "audit_time.h"
 #include "audit_record.h"
 
+/*
+ * jansson allocates every object, key and string of a document apart and
+ * frees them one by one again; for a log line of twenty-odd keys that is
+ * a good part of the decoding time.  Instead a record decodes into an
+ * arena of its own, which the next decode resets as a whole.  jansson
+ * takes its allocator process-wide, so the hooks below use the arena of
+ * the calling thread while it is decoding, and malloc and free otherwise.
+ * A document in an arena is never passed to json_decref().
+ */
+#define AUDIT_RECORD_ARENA	(64 * 1024)
+#define AUDIT_RECORD_ALIGN	16
+
+struct audit_record_block {
+	struct audit_record_block *next;
+	size_t	size, used;
+	/* the memory follows, aligned */
+};
+
+struct audit_record_arena {
+	struct audit_record_block *head;	/* the block in use */
+	size_t	total;				/* of all blocks */
+};
+
+static __thread struct audit_record_arena *audit_record_arena_cur;
+static pthread_once_t audit_record_once = PTHREAD_ONCE_INIT;
+
 struct audit_record_priv {
-	json_t	*root;
+	json_t	*root;				/* in the arena */
+	struct audit_record_arena arena;
 	size_t	rules_cap;
 	size_t	rcpts_cap;
 	struct strbuf error;
@@ -43,6 +71,99 @@ audit_record_oom(void)
 	abort();
 }
 
+#define AUDIT_RECORD_HDR \
+	((sizeof(struct audit_record_block) + AUDIT_RECORD_ALIGN - 1) & \
+	~(size_t)(AUDIT_RECORD_ALIGN - 1))
+
+/* audit_record_block_new - a block with room for at least size bytes */
+static struct audit_record_block *
+audit_record_block_new(size_t size, struct audit_record_block *next)
+{
+	struct audit_record_block *b;
+
+	if (size < AUDIT_RECORD_ARENA)
+		size = AUDIT_RECORD_ARENA;
+	if ((b = malloc(AUDIT_RECORD_HDR + size)) == NULL)
+		audit_record_oom();
+	b->next = next;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+/* audit_record_arena_alloc - n bytes from the arena */
+static void *
+audit_record_arena_alloc(struct audit_record_arena *a, size_t n)
+{
+	struct audit_record_block *b = a->head;
+	void *p;
+
+	n = (n + AUDIT_RECORD_ALIGN - 1) & ~(size_t)(AUDIT_RECORD_ALIGN - 1);
+	if (b == NULL || b->size - b->used < n) {
+		b = a->head = audit_record_block_new(n, b);
+		a->total += b->size;
+	}
+	p = (char *)b + AUDIT_RECORD_HDR + b->used;
+	b->used += n;
+	return p;
+}
+
+/* audit_record_arena_release - free every block */
+static void
+audit_record_arena_release(struct audit_record_arena *a)
+{
+	struct audit_record_block *b, *next;
+
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+/* audit_record_arena_reset - drop all; keep one block as big as all were */
+static void
+audit_record_arena_reset(struct audit_record_arena *a)
+{
+	size_t total = a->total;
+
+	if (a->head != NULL && a->head->next == NULL) {
+		a->head->used = 0;
+		return;
+	}
+	audit_record_arena_release(a);
+	if (total > 0) {
+		a->head = audit_record_block_new(total, NULL);
+		a->total = a->head->size;
+	}
+}
+
+/* audit_record_malloc - jansson's allocator: the arena while decoding */
+static void *
+audit_record_malloc(size_t n)
+{
+	if (audit_record_arena_cur != NULL)
+		return audit_record_arena_alloc(audit_record_arena_cur, n);
+	return malloc(n);
+}
+
+/* audit_record_mfree - jansson's free: the arena is dropped as a whole */
+static void
+audit_record_mfree(void *p)
+{
+	if (audit_record_arena_cur == NULL)
+		free(p);
+}
+
+/* audit_record_init - install the allocator, seed the hash; once */
+static void
+audit_record_init(void)
+{
+	json_set_alloc_funcs(audit_record_malloc, audit_record_mfree);
+	json_object_seed(0);
+}
+
 /* audit_record_new - create an empty record */
 struct audit_record *
 audit_record_new(void)
@@ -50,6 +171,7 @@ audit_record_new(void)
 	struct audit_record *rec;
 	struct audit_record_priv *p;
 
+	pthread_once(&audit_record_once, audit_record_init);
 	if ((rec = calloc(1, sizeof(*rec))) == NULL ||
 	    (p = calloc(1, sizeof(*p))) == NULL)
 		audit_record_oom();
@@ -68,8 +190,7 @@ audit_record_free(struct audit_record **recp)
 	if (rec == NULL)
 		return;
 	p = rec->priv;
-	if (p->root != NULL)
-		json_decref(p->root);
+	audit_record_arena_release(&p->arena);
 	strbuf_release(&p->error);
 	free(p);
 	free(rec->rules);
@@ -190,14 +311,15 @@ audit_record_parse(struct audit_record *rec, const char *line, size_t len,
 	json_t *root, *v;
 	size_t i;
 
-	if (p->root != NULL) {
-		json_decref(p->root);
-		p->root = NULL;
-	}
+	p->root = NULL;
+	audit_record_arena_reset(&p->arena);
 	rec->nrules = rec->nrcpts = 0;
 	rec->uncertain = 0;
 	rec->size = 0;
-	if ((root = json_loadb(line, len, 0, &jerr)) == NULL) {
+	audit_record_arena_cur = &p->arena;
+	root = json_loadb(line, len, 0, &jerr);
+	audit_record_arena_cur = NULL;
+	if (root == NULL) {
 		strbuf_reset(&p->error);
 		strbuf_appendf(&p->error, "invalid JSON at column %d: %s",
 		    jerr.column, jerr.text);

@@ -15,7 +15,11 @@
  *
  * Every string pointer below points into the JSON document that the record
  * owns; it stays valid until the next audit_record_parse() on the same
- * record or audit_record_free().  A record belongs to one thread.
+ * record or audit_record_free().  A record belongs to one thread; records
+ * in different threads may parse at the same time.  A record decodes into
+ * an arena of its own: the first audit_record_new() installs jansson's
+ * allocator for the whole process, which other jansson documents still
+ * get from malloc (see audit_record.c).
  */
 struct audit_rcpt {
 	const char *rcpt;
@@ -58,7 +62,7 @@ void	audit_record_free(struct audit_record **recp);
 int	audit_record_parse(struct audit_record *rec, const char *line,
 	    size_t len, const char **error_r);
 
-/* audit_record_json - the decoded document, a json_t * (borrowed) */
+/* audit_record_json - the decoded json_t * (borrowed; no json_decref) */
 void   *audit_record_json(const struct audit_record *rec);
 
 #endif

@@ -26,6 +26,7 @@ struct audit_report_opts {
 	const char *note;		/* selection shown on the HTML page */
 	FILE	*out;			/* standard output */
 	int	progress;		/* show progress on stderr */
+	unsigned jobs;			/* parsing threads; 0 and 1: none */
 };
 
 /*
@@ -33,6 +34,11 @@ struct audit_report_opts {
  * as FILE:LINE: reason) malformed lines, and write the report.  Returns
  * 0, or 1 when a file could not be read or an output not written; the
  * report is still made from whatever could be read.
+ *
+ * With jobs > 1 the calling thread reads the files in batches of whole
+ * lines and that many threads parse, select and count them; each batch's
+ * output and diagnostics are written in input order, so stdout and
+ * stderr are the same bytes whatever the number of jobs.
  */
 int	audit_report_run(const struct audit_report_opts *o);
 

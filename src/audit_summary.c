@@ -79,14 +79,17 @@ audit_summary_add(struct audit_summary *s, const struct audit_record *rec,
 	audit_summary_count(s, AUDIT_SUMMARY_CLASS, class);
 	audit_summary_count(s, AUDIT_SUMMARY_ACTION, rec->action);
 	strbuf_reset(&s->key);
-	strbuf_appendf(&s->key, "%s\t%s", class, rec->action);
+	strbuf_append_str(&s->key, class);
+	strbuf_append_char(&s->key, '\t');
+	strbuf_append_str(&s->key, rec->action);
 	audit_count_add(s->tables[AUDIT_SUMMARY_CLASS_ACTION], s->key.data,
 	    s->key.len, 1);
 	strbuf_reset(&s->key);
 	audit_time_day(&s->key, rec->time_us);
 	audit_count_add(s->tables[AUDIT_SUMMARY_DAY], s->key.data,
 	    s->key.len, 1);
-	strbuf_appendf(&s->key, "\t%s", rec->action);
+	strbuf_append_char(&s->key, '\t');
+	strbuf_append_str(&s->key, rec->action);
 	audit_count_add(s->tables[AUDIT_SUMMARY_DAILY], s->key.data,
 	    s->key.len, 1);
 	audit_summary_count(s, AUDIT_SUMMARY_SENDER,
@@ -106,6 +109,17 @@ audit_summary_add(struct audit_summary *s, const struct audit_record *rec,
 		    *rec->rcpts[i].partner != '\0' ? rec->rcpts[i].partner :
 		    "(none)");
 	}
+}
+
+/* audit_summary_merge - add the counts of src to dst */
+void
+audit_summary_merge(struct audit_summary *dst, const struct audit_summary *src)
+{
+	int i;
+
+	for (i = 0; i < AUDIT_SUMMARY_NTABLES; i++)
+		audit_count_merge(dst->tables[i], src->tables[i]);
+	dst->matched += src->matched;
 }
 
 /* audit_summary_set_input - record how many lines were read and malformed */

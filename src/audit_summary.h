@@ -23,7 +23,9 @@
  *   AUDIT_SUMMARY_DAILY         records by "YYYY-MM-DD\taction" (UTC)
  *   AUDIT_SUMMARY_DAY           records by "YYYY-MM-DD" (UTC)
  * An empty class counts as "(none)".  The summary owns its tables; it
- * belongs to one thread.
+ * belongs to one thread.  Threads that share the work keep a summary
+ * each and merge them at the end: the result does not depend on how
+ * the records were shared out.
  */
 enum audit_summary_table {
 	AUDIT_SUMMARY_CLASS_ACTION,
@@ -51,6 +53,9 @@ void	audit_summary_free(struct audit_summary **sp);
 /* audit_summary_add - count one matching record */
 void	audit_summary_add(struct audit_summary *s,
 	    const struct audit_record *rec, const struct audit_filter *f);
+/* audit_summary_merge - add the counts of src to dst */
+void	audit_summary_merge(struct audit_summary *dst,
+	    const struct audit_summary *src);
 /* audit_summary_set_input - record how many lines were read and malformed */
 void	audit_summary_set_input(struct audit_summary *s, uint64_t read,
 	    uint64_t malformed);

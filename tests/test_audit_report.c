@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include <zlib.h>
 
 #include "strbuf.h"
 #include "audit_count.h"
 #include "audit_filter.h"
 #include "audit_output.h"
+#include "audit_read.h"
 #include "audit_record.h"
 #include "audit_summary.h"
 #include "audit_time.h"
@@ -524,24 +528,25 @@ summary_get(struct audit_summary *s, enum audit_summary_table t,
 	return audit_count_get(audit_summary_table(s, t), key, strlen(key));
 }
 
+static const char *const summary_lines[] = {
+	"{\"time\":\"2026-11-23T10:00:00Z\",\"action\":\"reroute\","
+	"\"class\":\"subscription\",\"mail_from\":\"a@v\","
+	"\"rules\":[{\"id\":\"r1\"},{\"id\":\"r1\"},{\"id\":\"r2\"}],"
+	"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"},"
+	"{\"partner\":\"p2\",\"decision\":\"reroute\"},"
+	"{\"partner\":\"\",\"decision\":\"deliver\"}]}",
+	"{\"time\":\"2026-11-24T10:00:00Z\",\"action\":\"reroute\","
+	"\"class\":\"subscription\",\"mail_from\":\"a@v\","
+	"\"rules\":[{\"id\":\"r1\"}],"
+	"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"}]}",
+	"{\"time\":\"2026-11-24T11:00:00Z\",\"action\":\"untouched\","
+	"\"class\":\"\",\"mail_from\":\"\"}",
+};
+
 /* audit_summary_add_counts - aggregation by class, action, rule, partner */
 static void
 audit_summary_add_counts(void **state)
 {
-	static const char *const lines[] = {
-		"{\"time\":\"2026-11-23T10:00:00Z\",\"action\":\"reroute\","
-		"\"class\":\"subscription\",\"mail_from\":\"a@v\","
-		"\"rules\":[{\"id\":\"r1\"},{\"id\":\"r1\"},{\"id\":\"r2\"}],"
-		"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"},"
-		"{\"partner\":\"p2\",\"decision\":\"reroute\"},"
-		"{\"partner\":\"\",\"decision\":\"deliver\"}]}",
-		"{\"time\":\"2026-11-24T10:00:00Z\",\"action\":\"reroute\","
-		"\"class\":\"subscription\",\"mail_from\":\"a@v\","
-		"\"rules\":[{\"id\":\"r1\"}],"
-		"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"}]}",
-		"{\"time\":\"2026-11-24T11:00:00Z\",\"action\":\"untouched\","
-		"\"class\":\"\",\"mail_from\":\"\"}",
-	};
 	struct audit_summary *s = audit_summary_new();
 	struct audit_record *rec = audit_record_new();
 	const char **days;
@@ -549,9 +554,9 @@ audit_summary_add_counts(void **state)
 	uint64_t read, matched, malformed;
 	size_t i, n;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		assert_int_equal(audit_record_parse(rec, lines[i],
-		    strlen(lines[i]), &error), 0);
+	for (i = 0; i < sizeof(summary_lines) / sizeof(summary_lines[0]); i++) {
+		assert_int_equal(audit_record_parse(rec, summary_lines[i],
+		    strlen(summary_lines[i]), &error), 0);
 		audit_summary_add(s, rec, NULL);
 	}
 	audit_summary_set_input(s, 4, 1);
@@ -584,6 +589,148 @@ audit_summary_add_counts(void **state)
 	assert_null(s);
 }
 
+/* summary_text - the text report of s as a string, to be freed */
+static char *
+summary_text(const struct audit_summary *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(audit_summary_write_text(s, fp, 10), 0);
+	assert_int_equal(fclose(fp), 0);
+	return text;
+}
+
+/* audit_summary_merge_split - counts shared out and merged equal counts kept in one */
+static void
+audit_summary_merge_split(void **state)
+{
+	struct audit_summary *whole = audit_summary_new();
+	struct audit_summary *part[2] = { audit_summary_new(),
+	    audit_summary_new() };
+	struct audit_record *rec = audit_record_new();
+	const char *error;
+	char *want, *got;
+	size_t i;
+
+	for (i = 0; i < sizeof(summary_lines) / sizeof(summary_lines[0]); i++) {
+		assert_int_equal(audit_record_parse(rec, summary_lines[i],
+		    strlen(summary_lines[i]), &error), 0);
+		audit_summary_add(whole, rec, NULL);
+		audit_summary_add(part[i % 2], rec, NULL);
+	}
+	audit_summary_merge(part[0], part[1]);
+	audit_summary_set_input(whole, 4, 1);
+	audit_summary_set_input(part[0], 4, 1);
+	want = summary_text(whole);
+	got = summary_text(part[0]);
+	assert_string_equal(got, want);
+	assert_int_equal(summary_get(part[0], AUDIT_SUMMARY_RULE, "r1"), 2);
+	free(want);
+	free(got);
+	audit_record_free(&rec);
+	audit_summary_free(&whole);
+	audit_summary_free(&part[0]);
+	audit_summary_free(&part[1]);
+}
+
+/* audit_record_parse_long_line - a document larger than one arena block decodes, and so does the next */
+static void
+audit_record_parse_long_line(void **state)
+{
+	static const char small[] = "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"tag\",\"subject\":\"short\"}";
+	struct audit_record *rec = audit_record_new();
+	struct strbuf line = STRBUF_INIT;
+	const char *error;
+	size_t i;
+
+	strbuf_append_str(&line, "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"tag\",\"rules\":[");
+	for (i = 0; i < 20000; i++)
+		strbuf_appendf(&line, "%s{\"id\":\"rule%zu\"}", i ? "," : "", i);
+	strbuf_append_str(&line, "],\"subject\":\"");
+	for (i = 0; i < 300000; i++)
+		strbuf_append_char(&line, 'a' + i % 26);
+	strbuf_append_str(&line, "\"}");
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(audit_record_parse(rec, line.data, line.len,
+		    &error), 0);
+		assert_int_equal(rec->nrules, 20000);
+		assert_string_equal(rec->rules[19999], "rule19999");
+		assert_int_equal(strlen(rec->subject), 300000);
+		assert_int_equal(audit_record_parse(rec, small,
+		    sizeof(small) - 1, &error), 0);
+		assert_string_equal(rec->subject, "short");
+		assert_int_equal(rec->nrules, 0);
+	}
+	strbuf_release(&line);
+	audit_record_free(&rec);
+}
+
+/* reader_all - every batch of path read with want, joined; checks each ends a line */
+static void
+reader_all(const char *path, size_t want, struct strbuf *all)
+{
+	struct audit_reader *r;
+	struct strbuf batch = STRBUF_INIT;
+	const char *error;
+	int ret;
+
+	assert_non_null(r = audit_reader_new(path, &error));
+	while ((ret = audit_reader_batch(r, &batch, want, &error)) == 1) {
+		assert_true(batch.len > 0);
+		assert_int_equal(batch.data[batch.len - 1], '\n');
+		strbuf_append(all, batch.data, batch.len);
+	}
+	assert_int_equal(ret, 0);
+	assert_true(audit_reader_bytes(r) > 0);
+	audit_reader_free(&r);
+	assert_null(r);
+	strbuf_release(&batch);
+}
+
+/* audit_reader_batch_lines - batches hold whole lines, plain and gzip, whatever their size */
+static void
+audit_reader_batch_lines(void **state)
+{
+	static const size_t wants[] = { 1, 5, 4096, 1 << 20 };
+	char path[] = "/tmp/test_audit_read.XXXXXX";
+	struct strbuf data = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+	gzFile gz;
+	size_t i, gzip;
+	int fd;
+
+	strbuf_append_str(&data, "a\r\nbb\n\nccc\n");
+	for (i = 0; i < 700000; i++)
+		strbuf_append_char(&data, 'x');
+	strbuf_append_str(&data, "\nlast");
+	strbuf_append(&want, data.data, data.len);
+	strbuf_append_char(&want, '\n');
+	assert_true((fd = mkstemp(path)) >= 0);
+	for (gzip = 0; gzip < 2; gzip++) {
+		assert_non_null(gz = gzdopen(dup(fd), gzip ? "wb" : "wbT"));
+		assert_int_equal(gzwrite(gz, data.data, (unsigned)data.len),
+		    (int)data.len);
+		assert_int_equal(gzclose(gz), Z_OK);
+		for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+			strbuf_reset(&got);
+			reader_all(path, wants[i], &got);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+		}
+		assert_int_equal(ftruncate(fd, 0), 0);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	}
+	close(fd);
+	unlink(path);
+	strbuf_release(&data);
+	strbuf_release(&want);
+	strbuf_release(&got);
+}
+
 int
 main(void)
 {
@@ -606,6 +753,9 @@ main(void)
 		cmocka_unit_test(audit_output_csv_rows),
 		cmocka_unit_test(audit_count_add_many),
 		cmocka_unit_test(audit_summary_add_counts),
+		cmocka_unit_test(audit_summary_merge_split),
+		cmocka_unit_test(audit_record_parse_long_line),
+		cmocka_unit_test(audit_reader_batch_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
