@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rule_prefilter.h"
+#include "strbuf.h"
 
 struct rule_prefilter {
 	int refcount;		/* shared by snapshots with the same rules */
@@ -22,6 +23,74 @@ struct rule_prefilter_scratch {
 
 static unsigned rule_prefilter_generation;
 
+/* Every character outside ASCII: what ASCII \w, \d and \s must also accept. */
+#define WIDEN_NON_ASCII "\\x{80}-\\x{10FFFF}"
+
+/* rule_prefilter_widen - a superset of pattern that compiles fast without UCP */
+int
+rule_prefilter_widen(const char *pattern, struct strbuf *out)
+{
+	const char *p = pattern;
+	int in_class = 0, negated = 0;
+	const char *class_body = NULL;
+
+	strbuf_reset(out);
+	strbuf_grow(out, strlen(pattern));	/* never NULL, even for "" */
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			char n = p[1];
+
+			if (n == '\0') {
+				strbuf_append_char(out, '\\');
+				break;
+			}
+			p++;
+			if (n == 'w' || n == 'd' || n == 's') {
+				if (in_class && negated)
+					return -1;	/* [^\w] would narrow, not widen */
+				strbuf_appendf(out, in_class ? "\\%c" WIDEN_NON_ASCII :
+				    "[\\%c" WIDEN_NON_ASCII "]", n);
+			} else if ((n == 'b' || n == 'B') && !in_class) {
+				continue;	/* dropping an assertion only widens */
+			} else if (strchr("WDSbxtnrfea0123456789", n) != NULL ||
+			    !((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z'))) {
+				strbuf_append_char(out, '\\');
+				strbuf_append_char(out, n);
+			} else
+				return -1;	/* \p, \h, \X, \Q...: keep the Unicode reading */
+			continue;
+		}
+		if (in_class) {
+			if (*p == '[' && p[1] == ':')
+				return -1;	/* POSIX class */
+			if (*p == ']' && p > class_body)
+				in_class = 0;
+			strbuf_append_char(out, *p);
+			continue;
+		}
+		strbuf_append_char(out, *p);
+		if (*p == '[') {
+			in_class = 1;
+			negated = p[1] == '^';
+			if (negated)
+				strbuf_append_char(out, *++p);
+			class_body = p + 1;	/* a ']' right here is a literal */
+		}
+	}
+	return in_class ? -1 : 0;
+}
+
+/* release_widened - the rewritten patterns */
+static void
+release_widened(struct strbuf *widened, size_t count)
+{
+	size_t i;
+
+	for (i = 0; widened != NULL && i < count; i++)
+		strbuf_release(&widened[i]);
+	free(widened);
+}
+
 /* rule_prefilter_new - compile, dropping what Vectorscan cannot take */
 struct rule_prefilter *
 rule_prefilter_new(const char *const *patterns, const int *caseless, const unsigned *ids,
@@ -31,18 +100,26 @@ rule_prefilter_new(const char *const *patterns, const int *caseless, const unsig
 	const char **pats = calloc(count + 1, sizeof(*pats));
 	unsigned *flags = calloc(count + 1, sizeof(*flags));
 	unsigned *pids = calloc(count + 1, sizeof(*pids));
+	struct strbuf *widened = calloc(count + 1, sizeof(*widened));
 	hs_compile_error_t *err = NULL;
 	size_t i, n = count;
 
-	if (pf == NULL || pats == NULL || flags == NULL || pids == NULL) {
+	if (pf == NULL || pats == NULL || flags == NULL || pids == NULL || widened == NULL) {
 		*error_r = "out of memory building the rule prefilter";
 		goto fail;
 	}
+	/*
+	 * Unicode properties (UCP) make Vectorscan take seconds per
+	 * multilingual pattern; a widened pattern without them is a superset
+	 * and compiles in milliseconds.  Unicode case folding works either way.
+	 */
 	for (i = 0; i < count; i++) {
-		pats[i] = patterns[i];
+		int wide = rule_prefilter_widen(patterns[i], &widened[i]) == 0;
+
+		pats[i] = wide ? widened[i].data : patterns[i];
 		pids[i] = ids[i];
-		flags[i] = HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_PREFILTER |
-		    HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (caseless[i] ? HS_FLAG_CASELESS : 0);
+		flags[i] = HS_FLAG_UTF8 | HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH |
+		    HS_FLAG_ALLOWEMPTY | (wide ? 0 : HS_FLAG_UCP) | (caseless[i] ? HS_FLAG_CASELESS : 0);
 	}
 	/* Each failure names one expression: drop it and try again. */
 	while (n > 0 && hs_compile_multi(pats, flags, pids, (unsigned)n, HS_MODE_BLOCK,
@@ -64,11 +141,13 @@ rule_prefilter_new(const char *const *patterns, const int *caseless, const unsig
 	}
 	pf->refcount = 1;
 	pf->generation = __atomic_add_fetch(&rule_prefilter_generation, 1, __ATOMIC_RELAXED);
+	release_widened(widened, count);
 	free(pats);
 	free(flags);
 	free(pids);
 	return pf;
 fail:
+	release_widened(widened, count);
 	free(pats);
 	free(flags);
 	free(pids);

@@ -3,6 +3,7 @@
 #define CSP_RULE_PREFILTER_H
 
 #include <stddef.h>
+#include "strbuf.h"
 
 /*
  * Scanning every rule's PCRE2 pattern over every message costs one pass
@@ -26,6 +27,17 @@ struct rule_prefilter_scratch;
  */
 struct rule_prefilter *rule_prefilter_new(const char *const *patterns, const int *caseless,
     const unsigned *ids, size_t count, unsigned char *always, const char **error_r);
+/*
+ * rule_prefilter_widen - rewrite pattern into out so that Vectorscan can
+ * compile it without Unicode properties (which costs seconds for large
+ * multilingual patterns) and still match everything PCRE2's UCP reading
+ * matches: \b and \B are dropped (removing an assertion only widens), and
+ * \w, \d, \s also accept every non-ASCII character (\W, \D, \S already
+ * do in ASCII mode).  Returns 0, or -1 when the pattern holds something
+ * this cannot widen safely (POSIX classes, \p, \h, \Q, a negated class
+ * holding \w, \d or \s): it is then compiled with Unicode properties.
+ */
+int rule_prefilter_widen(const char *pattern, struct strbuf *out);
 struct rule_prefilter *rule_prefilter_ref(struct rule_prefilter *pf);
 /* rule_prefilter_free - drop one reference (thread-safe) */
 void rule_prefilter_free(struct rule_prefilter **pf);

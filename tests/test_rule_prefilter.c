@@ -1,0 +1,97 @@
+/* test_rule_prefilter - widening rewrites and the one-pass candidate scan */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rule_prefilter.h"
+#include "strbuf.h"
+
+#define NA "\\x{80}-\\x{10FFFF}"
+
+/* rule_prefilter_widen_table - each rewrite, and what must keep Unicode properties */
+static void
+rule_prefilter_widen_table(void **state)
+{
+	static const struct {
+		const char *in, *out;	/* out NULL: -1 expected */
+	} rows[] = {
+		{ "invoice", "invoice" },
+		{ "\\binvoice\\b", "invoice" },
+		{ "\\Binvoice", "invoice" },
+		{ "zahlung\\w*", "zahlung[\\w" NA "]*" },
+		{ "\\d+ EUR", "[\\d" NA "]+ EUR" },
+		{ "a\\sb", "a[\\s" NA "]b" },
+		{ "[\\w.-]+@", "[\\w" NA ".-]+@" },
+		{ "[\\b]", "[\\b]" },			/* backspace inside a class stays */
+		{ "[]\\b]x", "[]\\b]x" },		/* ']' first is a literal */
+		{ "\\W\\D\\S", "\\W\\D\\S" },		/* already wide in ASCII mode */
+		{ "\\x{8acb}\\.\\(", "\\x{8acb}\\.\\(" },
+		{ "請求書|帳單", "請求書|帳單" },
+		{ "[^\\w]", NULL },			/* would narrow */
+		{ "[[:alpha:]]", NULL },
+		{ "\\p{Han}", NULL },
+		{ "\\Qa.b\\E", NULL },
+		{ "\\h", NULL },
+		{ "[abc", NULL },			/* unterminated class */
+	};
+	struct strbuf out = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc = rule_prefilter_widen(rows[i].in, &out);
+
+		if (rows[i].out == NULL)
+			assert_int_equal(rc, -1);
+		else {
+			assert_int_equal(rc, 0);
+			assert_string_equal(out.data, rows[i].out);
+		}
+	}
+	strbuf_release(&out);
+}
+
+/* rule_prefilter_scan_candidates - widened patterns still find Unicode words and cases */
+static void
+rule_prefilter_scan_candidates(void **state)
+{
+	static const char *const patterns[] = {
+		"\\bzahlung\\w*\\s+überfällig\\b",
+		"\\b請求書",
+		"\\binvoice\\b",
+		"[^\\w]outage",
+	};
+	static const int caseless[] = { 1, 1, 1, 1 };
+	static const unsigned ids[] = { 0, 1, 2, 3 };
+	static const char text[] = "Die ZAHLUNGSÄNDERUNG  ÜBERFÄLLIG; 您的請求書; -outage";
+	unsigned char always[4] = { 0 }, cand[4] = { 0 };
+	struct rule_prefilter_scratch *ps = rule_prefilter_scratch_new();
+	struct rule_prefilter *pf;
+	const char *error = NULL;
+
+	(void)state;
+	pf = rule_prefilter_new(patterns, caseless, ids, 4, always, &error);
+	assert_non_null(pf);
+	assert_int_equal(rule_prefilter_scan(pf, ps, text, strlen(text), cand), 0);
+	assert_int_equal(cand[0], 1);	/* \w over Ä, caseless over Ü */
+	assert_int_equal(cand[1], 1);
+	assert_int_equal(cand[2], 0);	/* a real "no": not in the text */
+	assert_int_equal(cand[3] | always[3], 1);	/* UCP or always-run, never missed */
+	rule_prefilter_free(&pf);
+	rule_prefilter_scratch_free(&ps);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rule_prefilter_widen_table),
+		cmocka_unit_test(rule_prefilter_scan_candidates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
