@@ -266,6 +266,16 @@ valid_key(const char *s)
 	return ats <= 1 && p[-1] != '@' && p[-1] != '.';
 }
 
+/* where_of - ":LINE" for errors about a file row, "" for inline entries */
+static const char *
+where_of(char *buf, size_t size, unsigned long line)
+{
+	if (line == 0)
+		return "";
+	snprintf(buf, size, ":%lu", line);
+	return buf;
+}
+
 /* dir_add - one entry defined at file (line, or 0 when file names the place) */
 static int
 dir_add(struct directory *dir, const char *recipient, const char *customer_id,
@@ -276,38 +286,38 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
 	uint64_t h;
 	struct dir_slot *slot;
 	struct dir_entry *e;
-	char where[32] = "";
+	char w[32];
 
-	if (line > 0)
-		snprintf(where, sizeof(where), ":%lu", line);
+	/* The place is formatted only for an error: most rows never need it. */
 	if (!valid_key(recipient))
 		return dir_error(dir, error_r, "%s%s: invalid recipient \"%s\": expected a domain or an address",
-		    file, where, recipient);
+		    file, where_of(w, sizeof(w), line), recipient);
 	if (*customer_id == '\0')
-		return dir_error(dir, error_r, "%s%s: empty customer_id for \"%s\"", file, where, recipient);
+		return dir_error(dir, error_r, "%s%s: empty customer_id for \"%s\"", file,
+		    where_of(w, sizeof(w), line), recipient);
 	if (csp && *partner == '\0')
 		return dir_error(dir, error_r, "%s%s: CSP customer \"%s\" has no partner mailbox to reroute to",
-		    file, where, recipient);
+		    file, where_of(w, sizeof(w), line), recipient);
 	if (*partner != '\0' && (strchr(partner, '@') == NULL || !valid_key(partner)))
-		return dir_error(dir, error_r, "%s%s: invalid partner mailbox \"%s\"", file, where, partner);
+		return dir_error(dir, error_r, "%s%s: invalid partner mailbox \"%s\"", file,
+		    where_of(w, sizeof(w), line), partner);
 	if (dir_reserve(dir, 1) < 0)
-		return dir_error(dir, error_r, "%s%s: out of memory", file, where);
+		return dir_error(dir, error_r, "%s%s: out of memory", file, where_of(w, sizeof(w), line));
 	h = dir_hash(recipient, len);
 	slot = dir_find(dir, recipient, len, h);
 	if (slot->index != 0) {
 		const struct dir_entry *first = &dir->entries[slot->index - 1];
+		char fw[32];
 
-		if (first->line > 0)
-			return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s:%lu)",
-			    file, where, recipient, first->file, first->line);
-		return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s)",
-		    file, where, recipient, first->file);
+		return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s%s)",
+		    file, where_of(w, sizeof(w), line), recipient, first->file,
+		    where_of(fw, sizeof(fw), first->line));
 	}
 	e = &dir->entries[dir->count];
 	if ((e->cust.key = dir_strdup(dir, recipient, 1)) == NULL ||
 	    (e->cust.customer_id = dir_strdup(dir, customer_id, 0)) == NULL ||
 	    (e->cust.partner = dir_partner(dir, partner)) == NULL)
-		return dir_error(dir, error_r, "%s%s: out of memory", file, where);
+		return dir_error(dir, error_r, "%s%s: out of memory", file, where_of(w, sizeof(w), line));
 	e->cust.csp = csp;
 	e->cust.direct = direct;
 	e->file = file;

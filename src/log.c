@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "strbuf.h"
@@ -20,9 +21,18 @@ void
 log_open(const char *ident, int facility, int to_stderr)
 {
 	log_ident = ident;
+	log_stderr_on = to_stderr;
+	/*
+	 * Without a syslog socket every syslog() call would try to connect
+	 * again (three system calls per line): say so once and use stderr.
+	 */
+	if (access(_PATH_LOG, F_OK) != 0) {
+		log_stderr_on = 1;
+		log_warnx(NULL, "no syslog socket %s: logging to stderr only", _PATH_LOG);
+		return;
+	}
 	openlog(ident, LOG_PID | LOG_NDELAY, facility);
 	log_syslog_on = 1;
-	log_stderr_on = to_stderr;
 }
 
 /* log_close - stop syslog */
