@@ -37,9 +37,6 @@ static struct conf *milter_conf;
 static const char *milter_conf_path;
 static struct conf_overrides milter_overrides;
 static time_t milter_last_check;
-static int milter_inet;		/* listening on TCP: see milter_negotiate */
-/* What a step that cannot change the verdict answers: nothing, unless over TCP. */
-static sfsistat milter_quiet = SMFIS_NOREPLY;
 /* Set when the live snapshot still needs its rule prefilters built. */
 static pthread_cond_t milter_build_cond = PTHREAD_COND_INITIALIZER;
 static int milter_build_wanted;
@@ -211,14 +208,6 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	    SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA | SMFIP_SKIP;
 	struct conf *c;
 
-	/*
-	 * Over TCP, answer every step: the MTA writes no-reply steps back to
-	 * back in small segments, and with Nagle on its side and delayed ACKs
-	 * on ours each one would wait 40 ms.  A reply carries the ACK at once.
-	 */
-	if (milter_inet)
-		want_proto &= ~(SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
-		    SMFIP_NR_EOH | SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA);
 	if ((f0 & (want_actions & ~SMFIF_SETSYMLIST)) != (want_actions & ~SMFIF_SETSYMLIST))
 		log_warnx(NULL, "the MTA does not offer every action needed (offered 0x%lx)", f0);
 	*pf0 = want_actions & f0;
@@ -245,7 +234,7 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	char buf[INET6_ADDRSTRLEN] = "";
 
 	if (mc == NULL)
-		return milter_quiet;	/* end of message answers on_error */
+		return SMFIS_NOREPLY;	/* end of message answers on_error */
 	if (sa != NULL && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
 	else if (sa != NULL && sa->sa_family == AF_INET6)
@@ -255,7 +244,7 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	mc->client = strdup(buf);
 	action_plan_init(&mc->plan);
 	smfi_setpriv(ctx, mc);
-	return milter_quiet;
+	return SMFIS_NOREPLY;
 }
 
 /* milter_envfrom - a new message under the current snapshot */
@@ -266,7 +255,7 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	struct conf *c;
 
 	if (mc == NULL)
-		return milter_quiet;
+		return SMFIS_NOREPLY;
 	conn_clear_message(mc);
 	clock_gettime(CLOCK_MONOTONIC, &mc->start);
 	c = milter_conf_get();
@@ -278,7 +267,7 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	else
 		scan_set_sender(mc->scan, argv[0]);
 	conf_unref(&c);
-	return milter_quiet;
+	return SMFIS_NOREPLY;
 }
 
 /* milter_envrcpt - collect the recipient exactly as the MTA spelled it */
@@ -289,7 +278,7 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (mc != NULL && !mc->failed && scan_add_rcpt(mc->scan, argv[0]) < 0)
 		mc->failed = 1;
-	return milter_quiet;
+	return SMFIS_NOREPLY;
 }
 
 /* header_index - 1-based position of this header among those of its name */
@@ -312,7 +301,7 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 	struct milter_conn *mc = conn_get(ctx);
 
 	if (mc == NULL || mc->failed)
-		return milter_quiet;
+		return SMFIS_NOREPLY;
 	if (strncasecmp(name, "X-CSP-", 6) == 0) {
 		if (mc->forged_count == mc->forged_cap) {
 			size_t cap = mc->forged_cap ? mc->forged_cap * 2 : 4;
@@ -320,7 +309,7 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 
 			if (p == NULL) {
 				mc->failed = 1;
-				return milter_quiet;
+				return SMFIS_NOREPLY;
 			}
 			mc->forged = p;
 			mc->forged_cap = cap;
@@ -328,14 +317,14 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 		mc->forged[mc->forged_count].index = header_index(mc, name);
 		if ((mc->forged[mc->forged_count].name = strdup(name)) == NULL) {
 			mc->failed = 1;
-			return milter_quiet;
+			return SMFIS_NOREPLY;
 		}
 		mc->forged_count++;
 		strbuf_append(&mc->hdr_names, name, strlen(name) + 1);
 	}
 	if (scan_header(mc->scan, name, value) < 0)
 		mc->failed = 1;
-	return milter_quiet;
+	return SMFIS_NOREPLY;
 }
 
 /* milter_eoh - the sender is known now: non-vendor mail needs no body */
@@ -345,12 +334,12 @@ milter_eoh(SMFICTX *ctx)
 	struct milter_conn *mc = conn_get(ctx);
 
 	if (mc == NULL || mc->failed)
-		return milter_quiet;
+		return SMFIS_NOREPLY;
 	if (scan_end_headers(mc->scan) < 0)
 		mc->failed = 1;
 	else
 		mc->vendor = scan_sender_is_vendor(mc->scan, 0);
-	return milter_quiet;
+	return SMFIS_NOREPLY;
 }
 
 /* milter_body - stream into the decoder; skip what cannot change the verdict */
@@ -733,9 +722,6 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 		}
 		log_warnx(NULL, "socket %s listens beyond loopback (allow_remote is set)", c->socket);
 	}
-	milter_inet = strncmp(c->socket, "inet", 4) == 0;
-	if (milter_inet)
-		milter_quiet = SMFIS_CONTINUE;
 	if (smfi_setconn(c->socket) != MI_SUCCESS || smfi_register(milter_desc) != MI_SUCCESS ||
 	    smfi_settimeout(c->timeout) != MI_SUCCESS) {
 		log_err(NULL, "cannot set up the milter on %s", c->socket);
