@@ -19,6 +19,7 @@ set -u
 : "${top_builddir:=.}"
 SRC=$(cd "$top_srcdir" && pwd)
 BLD=$(cd "$top_builddir" && pwd)
+. "$SRC/tests/postfix_instance.sh"
 RUNS=${BENCH_RUNS:-3}
 SECTIONS=${BENCH_SECTIONS:-decoder classify milter customers idle postfix}
 WRITE=0
@@ -300,39 +301,10 @@ else
 	SMTP_PORT=$(free_port)
 	SINK_PORT=$(free_port)
 	PORT_RSPAMD=$(free_port)
-	# As tests/e2e/lib.sh: smtp on our port, nothing chrooted.
-	awk -v port="$SMTP_PORT" '
-		/^#/ || /^[ \t]/ || NF < 8 { print; next }
-		$1 == "smtp" && $2 == "inet" { $1 = "127.0.0.1:" port }
-		{ $5 = "n"; print }' /etc/postfix/master.cf >"$PF/master.cf"
-	cat >"$PF/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file_prefixes = $PF/log
-maillog_file = $PF/log/maillog
-syslog_name = postfix-bench
-myhostname = mx.bench-postfix.test
-mydomain = bench-postfix.test
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:$SINK_PORT
-smtpd_relay_restrictions = permit_mynetworks, reject
-alias_maps =
-alias_database =
-local_recipient_maps =
-append_dot_mydomain = no
-biff = no
-default_process_limit = 150
-smtp_connection_cache_on_demand = yes
+	postfix_instance_conf "$PF" "$SMTP_PORT" "$SINK_PORT" bench
+	cat >>"$PF/main.cf" <<EOF
 milter_protocol = 6
 milter_default_action = tempfail
-milter_connect_timeout = 10s
-milter_command_timeout = 20s
-milter_content_timeout = 60s
 smtpd_milters =
 EOF
 	smtp-sink -u postfix "127.0.0.1:$SINK_PORT" 256 >"$TMP/sink.log" 2>&1 &

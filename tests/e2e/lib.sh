@@ -14,6 +14,7 @@
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 E2E_DIR="$top_srcdir/tests/e2e"
+. "$top_srcdir/tests/postfix_instance.sh"
 E2E_MILTER_BIN="$top_builddir/src/csp-milter"
 E2E_TIMEOUT="${E2E_TIMEOUT:-60}"
 E2E_TMP=
@@ -110,38 +111,9 @@ e2e_init() {
 
 # e2e_write_postfix_conf - main.cf and master.cf of the private instance
 e2e_write_postfix_conf() {
-	# The smtp inet service moves to our port; nothing is chrooted.
-	awk -v port="$E2E_SMTP_PORT" '
-		/^#/ || /^[ \t]/ || NF < 8 { print; next }
-		$1 == "smtp" && $2 == "inet" { $1 = "127.0.0.1:" port }
-		{ $5 = "n"; print }' /etc/postfix/master.cf >"$E2E_PF/master.cf"
-	cat >"$E2E_PF/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $E2E_PF/queue
-data_directory = $E2E_PF/data
-maillog_file_prefixes = $E2E_PF/log
-maillog_file = $E2E_PF/log/maillog
-syslog_name = postfix-e2e
-myhostname = mx.e2e-postfix.test
-mydomain = e2e-postfix.test
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:$E2E_SINK_PORT
-smtpd_relay_restrictions = permit_mynetworks, reject
-alias_maps =
-alias_database =
-local_recipient_maps =
-append_dot_mydomain = no
-biff = no
+	postfix_instance_conf "$E2E_PF" "$E2E_SMTP_PORT" "$E2E_SINK_PORT" e2e
+	cat >>"$E2E_PF/main.cf" <<EOF
 message_size_limit = 50000000
-default_process_limit = 150
-smtp_connection_cache_on_demand = yes
-milter_connect_timeout = 10s
-milter_command_timeout = 20s
-milter_content_timeout = 60s
 queue_run_delay = 5s
 minimal_backoff_time = 5s
 maximal_backoff_time = 10s
