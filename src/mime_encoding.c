@@ -37,9 +37,9 @@ static const unsigned char b64[256] = {
 #undef X
 };
 
-/* hexval - value of a hex digit, or -1 */
-static int
-hexval(unsigned char c)
+/* mime_encoding_hexval - value of a hex digit, or -1 */
+int
+mime_encoding_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -158,7 +158,7 @@ qp_feed(struct mime_encoding *me, struct strbuf *out, const unsigned char *p, si
 			i = j;
 			continue;
 		case QP_EQ:
-			if (hexval(c) >= 0) {
+			if (mime_encoding_hexval(c) >= 0) {
 				me->qp_hex = c;
 				me->qp_state = QP_EQ_HEX;
 			} else if (c == '\n') {
@@ -175,9 +175,9 @@ qp_feed(struct mime_encoding *me, struct strbuf *out, const unsigned char *p, si
 			i++;
 			continue;
 		case QP_EQ_HEX:
-			if ((h = hexval(c)) >= 0) {
+			if ((h = mime_encoding_hexval(c)) >= 0) {
 				strbuf_append_char(out,
-				    (char)(hexval(me->qp_hex) << 4 | h));
+				    (char)(mime_encoding_hexval(me->qp_hex) << 4 | h));
 				i++;
 			} else {
 				strbuf_append_char(out, '=');

@@ -37,6 +37,9 @@ void mime_encoding_feed(struct mime_encoding *me, struct strbuf *out, const char
 /* mime_encoding_finish - end of data: emit what a partial state still means */
 void mime_encoding_finish(struct mime_encoding *me, struct strbuf *out);
 
+/* mime_encoding_hexval - value of a hex digit, or -1 (for %XX and =XX escapes) */
+int mime_encoding_hexval(unsigned char c);
+
 /* One-shot helpers for RFC 2047 encoded words. */
 void mime_encoding_base64(struct strbuf *out, const char *in, size_t len);
 /* mime_encoding_q - RFC 2047 "Q": quoted-printable with '_' for space */

@@ -18,19 +18,6 @@ struct param_seg {
 	size_t len;
 };
 
-/* hexval - value of a hex digit, or -1 */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* is_wsp - header white space */
 static int
 is_wsp(char c)
@@ -236,8 +223,8 @@ percent_decode(struct strbuf *out, const char *v, size_t len)
 		strbuf_append(out, v + i, j - i);
 		if (j >= len)
 			break;
-		if (j + 2 < len && (h1 = hexval(v[j + 1])) >= 0 &&
-		    (h2 = hexval(v[j + 2])) >= 0) {
+		if (j + 2 < len && (h1 = mime_encoding_hexval((unsigned char)v[j + 1])) >= 0 &&
+		    (h2 = mime_encoding_hexval((unsigned char)v[j + 2])) >= 0) {
 			strbuf_append_char(out, (char)(h1 << 4 | h2));
 			j += 3;
 		} else {
