@@ -6,25 +6,8 @@
 # compared with the answers gen_audit_log.py computed on its own.
 set -u
 
-srcdir=${top_srcdir:-.}
-builddir=${top_builddir:-.}
-BIN=$builddir/src/csp-milter-audit
-GEN="python3 $srcdir/tests/audit/gen_audit_log.py"
-
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/audit-cli.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-# check NAME GOT WANT - compare two strings
-check() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: got '$2', want '$3'"
-	fi
-}
+NAME=audit-cli
+. "${top_srcdir:-.}/tests/audit/lib.sh"
 
 # lines FILE - number of lines in FILE
 lines() {

@@ -8,24 +8,8 @@
 # it is skipped (exit 77).
 set -u
 
-srcdir=${top_srcdir:-.}
-builddir=${top_builddir:-.}
-BIN=$builddir/src/csp-milter-audit
-GEN="python3 $srcdir/tests/audit/gen_audit_log.py"
-
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/audit-html.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-check() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: got '$2', want '$3'"
-	fi
-}
+NAME=audit-html
+. "${top_srcdir:-.}/tests/audit/lib.sh"
 
 CHROMIUM=${CHROMIUM:-}
 for c in chromium chromium-browser google-chrome; do
