@@ -11,6 +11,7 @@ echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-
 $SUDO apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config make \
 	libmilter-dev libpcre2-dev libconfig-dev libcmocka-dev zlib1g-dev libjansson-dev libvectorscan-dev \
+	libidn2-dev libicu-dev liblinear-dev libstemmer-dev \
 	postfix swaks python3 ca-certificates \
 	libgmime-3.0-dev clang libclang-rt-14-dev valgrind \
 	chromium
