@@ -1,11 +1,13 @@
 /* classify - score a decoded message and pick its class */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "classify.h"
+#include "model.h"
 #include "utf8.h"
 
 static const char *const class_names[CLASS_COUNT] = {
@@ -46,6 +48,7 @@ classify_result_release(struct classify_result *res)
 	free(res->matches);
 	strbuf_release(&res->reason);
 	strbuf_release(&res->excerpts);
+	msg_features_scratch_free(&res->features);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -137,6 +140,15 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 	}
 	if (run.oom)
 		return -1;
+	res->model_scored = 0;
+	if (params->model != NULL) {
+		if ((res->features == NULL && (res->features = msg_features_scratch_new()) == NULL) ||
+		    model_score(params->model, mt, res->model_p, res->features) < 0)
+			return -1;
+		res->model_scored = 1;
+		for (i = 0; i < CLASS_RULED; i++)
+			res->score[i] += lround(params->model_weight * res->model_p[i]);
+	}
 	/* Precedence order decides ties: the first class to reach a score keeps it. */
 	for (i = 0; i < CLASS_RULED; i++) {
 		enum csp_class c = params->precedence[i];

@@ -29,11 +29,16 @@ const char *csp_class_name(enum csp_class c);
 /* csp_class_parse - class name to enum; -1 if unknown (other only if allow_other) */
 int csp_class_parse(const char *name, int allow_other);
 
+struct model;
+struct msg_features_scratch;
+
 struct classify_params {
 	const struct rule_set *rules;
 	int threshold[CLASS_RULED];
 	enum csp_class precedence[CLASS_RULED];	/* first wins a tie */
 	size_t excerpt_max;	/* bytes of context kept around a match */
+	const struct model *model;	/* NULL: rules only */
+	int model_weight;	/* score[c] += lround(model_weight * p[c]) */
 };
 
 /* One rule that matched, with where and an excerpt of the decoded text. */
@@ -54,6 +59,9 @@ struct classify_result {
 	struct classify_match *matches;
 	size_t match_count, match_cap;
 	struct strbuf excerpts;	/* excerpt text, referenced by offset */
+	int model_scored;	/* model_p holds the model's probabilities */
+	double model_p[CLASS_COUNT];
+	struct msg_features_scratch *features;	/* the model's scratch, made on first use */
 };
 
 void classify_result_init(struct classify_result *res);

@@ -23,6 +23,7 @@ struct cli_evaluate_opts {
 	int json;		/* one JSON object instead of the report */
 	long margin;		/* near-miss distance, in score points */
 	int jobs;		/* worker threads; 0: one per online CPU */
+	int folds;		/* cross-validation folds by topic (labels with "topic") */
 	FILE *err;		/* diagnostics and progress; NULL: stderr */
 };
 

@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "log.h"
+#include "model.h"
 #include "strbuf.h"
 
 /* Parsing state: the file being read and the first error. */
@@ -562,6 +563,39 @@ parse_directory(struct conf_parse *cp, const config_setting_t *g, const struct c
 	}
 }
 
+/* parse_model - the learned model: its file (relative to the config) and weight */
+static void
+parse_model(struct conf_parse *cp, const config_setting_t *g, const struct conf_overrides *ov)
+{
+	static const char *const keys[] = { "file", "weight", NULL };
+	struct conf *c = cp->conf;
+	const char *error;
+	char *file;
+	long long weight;
+
+	if (g == NULL)
+		return;
+	check_keys(cp, g, "model", keys);
+	file = get_string(cp, g, "file", NULL);
+	weight = get_long(cp, g, "weight", 10, 0, 1000);
+	if (file == NULL && !cp->failed)
+		conf_fail(cp, g, "model needs file = \"...\"");
+	if (cp->failed) {
+		free(file);
+		return;
+	}
+	c->model_file = resolve_path(cp->path, file);
+	free(file);
+	c->classify.model_weight = (int)weight;
+	if (ov != NULL && ov->no_model)
+		return;
+	if ((c->model = model_load(c->model_file, &error)) == NULL) {
+		cp->failed = 1;
+		strbuf_append_str(&cp->error, error);
+	}
+	c->classify.model = c->model;
+}
+
 /* parse_audit - where and how decisions are recorded */
 static void
 parse_audit(struct conf_parse *cp, const config_setting_t *root)
@@ -641,13 +675,15 @@ conf_free(struct conf *c)
 	rule_set_free(&c->rules);
 	free(c->customers_file);
 	directory_free(&c->directory);
+	free(c->model_file);
+	model_free(&c->model);
 	free(c->audit_file);
 	free(c);
 }
 
 static const char *const top_keys[] = { "milter", "mode", "on_error", "reject", "limits",
 	"normalise", "vendor", "classes", "precedence", "policy", "directory",
-	"audit_file", "on_audit_error", "audit", NULL };
+	"audit_file", "on_audit_error", "audit", "model", NULL };
 
 /* conf_load - parse, check and compile */
 struct conf *
@@ -709,10 +745,13 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	parse_audit(&cp, root);
 	if (!cp.failed)
 		parse_directory(&cp, member(&cp, root, "directory", CONFIG_TYPE_GROUP), ov);
+	if (!cp.failed)
+		parse_model(&cp, member(&cp, root, "model", CONFIG_TYPE_GROUP), ov);
 	if (!cp.failed) {
 		/* Hash the parsed tree, so that @include files count too. */
 		if (hash_config(&cfg, &h) < 0 ||
-		    (c->customers_file != NULL && hash_file(c->customers_file, &h) < 0))
+		    (c->customers_file != NULL && hash_file(c->customers_file, &h) < 0) ||
+		    (c->model != NULL && hash_file(c->model_file, &h) < 0))
 			conf_fail(&cp, NULL, "cannot read back for hashing: %s", strerror(errno));
 		snprintf(c->version, sizeof(c->version), "%016llx", (unsigned long long)h);
 		if (c->customers_file != NULL && stat(c->customers_file, &st) == 0) {

@@ -69,6 +69,10 @@ struct conf {
 	struct classify_params classify;
 	struct policy_table policy;
 
+	/* the learned model (model = { file; weight; }) */
+	char *model_file;	/* NULL: no model block */
+	struct model *model;	/* NULL: no model (or not loaded, conf_overrides.no_model) */
+
 	/* customers */
 	char *customers_file;	/* NULL when only inline entries */
 	struct directory *directory;
@@ -89,6 +93,7 @@ struct conf {
 struct conf_overrides {
 	const char *customers_file;
 	const char *socket;
+	int no_model;		/* do not load the model file (--train makes it) */
 };
 
 /* conf_load - parse, check and compile; NULL with *error_r on failure */

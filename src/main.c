@@ -9,6 +9,7 @@
 
 #include "cli_classify.h"
 #include "cli_evaluate.h"
+#include "cli_train.h"
 #include "conf.h"
 #include "milter.h"
 
@@ -24,7 +25,8 @@ usage(void)
 	    "                  [--customers FILE] [--json | --explain] FILE...\n"
 	    "                                                          classify messages offline\n"
 	    "       csp-milter [-c CONF] --evaluate DIR [--compare CONF2] [--json]\n"
-	    "                  [--margin N] [--jobs N]                 measure the rules on a corpus\n"
+	    "                  [--margin N] [--jobs N] [--folds N]     measure the rules on a corpus\n"
+	    "       csp-milter [-c CONF] --train CORPUS -o FILE         train the learned model\n"
 	    "see csp-milter(8) and csp-milter.conf(5)\n");
 }
 
@@ -50,7 +52,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
-		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS };
+		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_TRAIN, OPT_FOLDS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -66,14 +68,18 @@ main(int argc, char **argv)
 		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "margin", required_argument, NULL, OPT_MARGIN },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "folds", required_argument, NULL, OPT_FOLDS },
+		{ "train", required_argument, NULL, OPT_TRAIN },
+		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf_path = CSP_CONFDIR "/csp-milter.conf";
-	struct conf_overrides ov = { NULL, NULL };
+	struct conf_overrides ov = { NULL, NULL, 0 };
 	struct cli_classify_opts copts;
 	struct cli_evaluate_opts eopts;
+	struct cli_train_opts topts;
 	struct conf *conf, *conf2 = NULL;
 	const char *error, *compare = NULL;
 	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, status;
@@ -81,15 +87,19 @@ main(int argc, char **argv)
 
 	memset(&copts, 0, sizeof(copts));
 	memset(&eopts, 0, sizeof(eopts));
+	memset(&topts, 0, sizeof(topts));
 	eopts.margin = 2;
+	eopts.folds = 5;
 	if ((copts.rcpts = calloc((size_t)argc, sizeof(*copts.rcpts))) == NULL)
 		return 1;
-	while ((ch = getopt_long(argc, argv, "c:nfp:Vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:nfp:o:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf_path = optarg; break;
 		case 'n': check = 1; break;
 		case 'f': foreground = 1; break;
 		case 'p': ov.socket = optarg; break;
+		case 'o': topts.output = optarg; break;
+		case OPT_TRAIN: topts.corpus = optarg; break;
 		case OPT_CLASSIFY: classify = 1; break;
 		case OPT_FROM: copts.from = optarg; break;
 		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
@@ -109,6 +119,12 @@ main(int argc, char **argv)
 			eopts.jobs = (int)n;
 			eval_only = 1;
 			break;
+		case OPT_FOLDS:
+			if (parse_count(optarg, "--folds", 2, &n) < 0)
+				return 2;
+			eopts.folds = (int)n;
+			eval_only = 1;
+			break;
 		case 'V':
 			printf("csp-milter %s\n", PACKAGE_VERSION);
 			return 0;
@@ -121,8 +137,30 @@ main(int argc, char **argv)
 		}
 	}
 	eopts.json = copts.json;
+	if ((topts.corpus != NULL) != (topts.output != NULL)) {
+		fprintf(stderr, "csp-milter: --train CORPUS and -o FILE go together\n");
+		return 2;
+	}
+	if (topts.corpus != NULL && (classify || check || eopts.corpus != NULL || compare ||
+	    eval_only || copts.from || copts.rcpt_count || copts.json || copts.explain ||
+	    optind != argc)) {
+		fprintf(stderr, "csp-milter: --train takes a corpus directory, -o FILE and -c CONF only\n");
+		return 2;
+	}
+	if (topts.corpus != NULL) {
+		/* The model is what is being made: the config's limits apply, not its model. */
+		ov.no_model = 1;
+		if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
+			fprintf(stderr, "csp-milter: %s\n", error);
+			return 1;
+		}
+		status = cli_train_run(conf, &topts, stdout);
+		conf_unref(&conf);
+		free(copts.rcpts);
+		return status;
+	}
 	if (eopts.corpus == NULL && (compare != NULL || eval_only)) {
-		fprintf(stderr, "csp-milter: --compare, --margin and --jobs go with --evaluate\n");
+		fprintf(stderr, "csp-milter: --compare, --margin, --jobs and --folds go with --evaluate\n");
 		return 2;
 	}
 	if (eopts.corpus != NULL && (classify || check || copts.from || copts.rcpt_count ||

@@ -1,0 +1,492 @@
+/* cli_train - train the learned model on a labelled corpus */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_train.h"
+#include "msg_features.h"
+#include "model.h"
+#include "model_train.h"
+#include "scan.h"
+
+enum split { SPLIT_NONE, SPLIT_TRAIN, SPLIT_VALID };
+
+/* One labelled message. */
+struct train_item {
+	char *file;
+	char *topic;		/* NULL: none given */
+	enum csp_class label;
+	enum split split;
+};
+
+struct train_corpus {
+	struct train_item *items;
+	size_t count, cap;
+	int have_split, have_topic;
+	struct model_train_set set;	/* features of items[i] in row i */
+};
+
+/* corpus_release - free everything */
+static void
+corpus_release(struct train_corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++) {
+		free(c->items[i].file);
+		free(c->items[i].topic);
+	}
+	free(c->items);
+	model_train_set_release(&c->set);
+	memset(c, 0, sizeof(*c));
+}
+
+/* json_str - a string member, or NULL */
+static const char *
+json_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* corpus_labels - read labels.jsonl; errors are "FILE:LINE: what" */
+static int
+corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_error_t jerr;
+	json_t *obj;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = 0, ci;
+	const char *file, *class, *split, *topic;
+	FILE *fp;
+
+	strbuf_appendf(&path, "%s/labels.jsonl", dir);
+	if ((fp = fopen(path.data, "r")) == NULL) {
+		fprintf(err, "csp-milter: %s: %s\n", path.data, strerror(errno));
+		strbuf_release(&path);
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if (strspn(line, " \t\r\n") == (size_t)n)
+			continue;
+		if ((obj = json_loadb(line, (size_t)n, 0, &jerr)) == NULL || !json_is_object(obj)) {
+			fprintf(err, "csp-milter: %s:%d: %s\n", path.data, lineno,
+			    obj == NULL ? jerr.text : "not a JSON object");
+			json_decref(obj);
+			rc = -1;
+			continue;
+		}
+		file = json_str(obj, "file");
+		class = json_str(obj, "class");
+		split = json_str(obj, "split");
+		topic = json_str(obj, "topic");
+		if (file == NULL || class == NULL || (ci = csp_class_parse(class, 1)) < 0) {
+			fprintf(err, "csp-milter: %s:%d: needs \"file\" and a known \"class\"\n",
+			    path.data, lineno);
+			rc = -1;
+		} else if (split != NULL && strcmp(split, "train") != 0 && strcmp(split, "valid") != 0) {
+			fprintf(err, "csp-milter: %s:%d: \"split\" must be \"train\" or \"valid\"\n",
+			    path.data, lineno);
+			rc = -1;
+		} else {
+			struct train_item *it;
+
+			if (c->count == c->cap) {
+				size_t ncap = c->cap ? c->cap * 2 : 256;
+				struct train_item *p = realloc(c->items, ncap * sizeof(*p));
+
+				if (p == NULL) {
+					json_decref(obj);
+					rc = -1;
+					break;
+				}
+				c->items = p;
+				c->cap = ncap;
+			}
+			it = &c->items[c->count++];
+			memset(it, 0, sizeof(*it));
+			strbuf_reset(&path);
+			strbuf_appendf(&path, "%s%s%s", file[0] == '/' ? "" : dir,
+			    file[0] == '/' ? "" : "/", file);
+			it->file = strbuf_detach(&path, NULL);
+			strbuf_appendf(&path, "%s/labels.jsonl", dir);
+			it->topic = topic != NULL ? strdup(topic) : NULL;
+			it->label = (enum csp_class)ci;
+			it->split = split == NULL ? SPLIT_NONE :
+			    strcmp(split, "train") == 0 ? SPLIT_TRAIN : SPLIT_VALID;
+			c->have_split |= split != NULL;
+			c->have_topic |= topic != NULL;
+		}
+		json_decref(obj);
+	}
+	free(line);
+	fclose(fp);
+	strbuf_release(&path);
+	if (rc == 0 && c->count == 0) {
+		fprintf(err, "csp-milter: %s: no messages\n", dir);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* corpus_features - decode every message as the milter does and keep its features */
+static int
+corpus_features(struct train_corpus *c, struct conf *conf, FILE *err)
+{
+	struct scan *scan = scan_new();
+	struct msg_features_scratch *fs = msg_features_scratch_new();
+	const struct feature *f;
+	size_t i, n;
+	int fd, rc = 0, tty = isatty(fileno(err));
+
+	if (scan == NULL || fs == NULL) {
+		fprintf(err, "csp-milter: out of memory\n");
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < c->count; i++) {
+		const struct train_item *it = &c->items[i];
+
+		if (tty && (i % 16 == 0 || i + 1 == c->count)) {
+			fprintf(err, "\rcsp-milter: decoding %zu/%zu messages", i + 1, c->count);
+			fflush(err);
+		}
+		if ((fd = open(it->file, O_RDONLY)) < 0) {
+			fprintf(err, "%scsp-milter: %s: %s\n", tty ? "\n" : "", it->file, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (scan_begin(scan, conf) < 0 || scan_raw_fd(scan, fd) < 0) {
+			fprintf(err, "%scsp-milter: %s: read error: %s\n", tty ? "\n" : "", it->file,
+			    strerror(errno));
+			rc = -1;
+		}
+		close(fd);
+		/* An undecodable part only marks the text uncertain: its features still count. */
+		(void)mime_decoder_finish(scan->decoder);
+		if (rc == 0 && (msg_features_extract(fs, scan->text, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
+		    &f, &n) < 0 || model_train_set_add(&c->set, f, n, it->label) < 0)) {
+			fprintf(err, "csp-milter: out of memory\n");
+			rc = -1;
+		}
+	}
+	if (tty)
+		fprintf(err, "\r\033[K");
+	msg_features_scratch_free(&fs);
+	scan_free(&scan);
+	return rc;
+}
+
+/* ratio - "0.9500 (19/20)", or "-" */
+static const char *
+ratio(char *buf, size_t size, size_t num, size_t den)
+{
+	if (den == 0)
+		snprintf(buf, size, "- (0/0)");
+	else
+		snprintf(buf, size, "%.4f (%zu/%zu)", (double)num / (double)den, num, den);
+	return buf;
+}
+
+/* The three figures of issue 13 from a confusion matrix. */
+struct figures {
+	size_t total, correct, nonincident, nonincident_as_incident, incident, incident_held;
+};
+
+static void
+figures_of(size_t confusion[4][4], struct figures *fg)
+{
+	int t, p;
+
+	memset(fg, 0, sizeof(*fg));
+	for (t = 0; t < CLASS_COUNT; t++)
+		for (p = 0; p < CLASS_COUNT; p++) {
+			size_t n = confusion[t][p];
+
+			fg->total += n;
+			fg->correct += t == p ? n : 0;
+			if (t == CLASS_INCIDENT) {
+				fg->incident += n;
+				fg->incident_held += p != CLASS_INCIDENT ? n : 0;
+			} else {
+				fg->nonincident += n;
+				fg->nonincident_as_incident += p == CLASS_INCIDENT ? n : 0;
+			}
+		}
+}
+
+/* cli_train_figures - the report block */
+void
+cli_train_figures(FILE *out, const char *title, size_t confusion[4][4])
+{
+	struct figures fg;
+	char b[64];
+	int t, p;
+
+	figures_of(confusion, &fg);
+	fprintf(out, "%s\n", title);
+	fprintf(out, "  accuracy:                         %s\n", ratio(b, sizeof(b), fg.correct,
+	    fg.total));
+	fprintf(out, "  non-incident classified incident: %s\n", ratio(b, sizeof(b),
+	    fg.nonincident_as_incident, fg.nonincident));
+	fprintf(out, "  incident held or rerouted:        %s\n", ratio(b, sizeof(b),
+	    fg.incident_held, fg.incident));
+	fprintf(out, "  confusion (rows: true class, columns: predicted)\n  %-14s", "");
+	for (p = 0; p < CLASS_COUNT; p++)
+		fprintf(out, " %12s", csp_class_name((enum csp_class)p));
+	fputc('\n', out);
+	for (t = 0; t < CLASS_COUNT; t++) {
+		fprintf(out, "  %-14s", csp_class_name((enum csp_class)t));
+		for (p = 0; p < CLASS_COUNT; p++)
+			fprintf(out, " %12zu", confusion[t][p]);
+		fputc('\n', out);
+	}
+}
+
+/* json_ratio - a number or null */
+static void
+json_ratio(struct strbuf *sb, size_t num, size_t den)
+{
+	if (den == 0)
+		strbuf_append_str(sb, "null");
+	else
+		strbuf_appendf(sb, "%.6g", (double)num / (double)den);
+}
+
+/* cli_train_figures_json - {"total":..,"accuracy":..,...,"confusion":{...}} */
+void
+cli_train_figures_json(struct strbuf *sb, size_t confusion[4][4])
+{
+	struct figures fg;
+	int t, p;
+
+	figures_of(confusion, &fg);
+	strbuf_appendf(sb, "{\"total\":%zu,\"accuracy\":", fg.total);
+	json_ratio(sb, fg.correct, fg.total);
+	strbuf_append_str(sb, ",\"nonincident_as_incident\":");
+	json_ratio(sb, fg.nonincident_as_incident, fg.nonincident);
+	strbuf_append_str(sb, ",\"incident_held\":");
+	json_ratio(sb, fg.incident_held, fg.incident);
+	strbuf_append_str(sb, ",\"confusion\":{");
+	for (t = 0; t < CLASS_COUNT; t++) {
+		strbuf_appendf(sb, "%s\"%s\":{", t ? "," : "", csp_class_name((enum csp_class)t));
+		for (p = 0; p < CLASS_COUNT; p++)
+			strbuf_appendf(sb, "%s\"%s\":%zu", p ? "," : "",
+			    csp_class_name((enum csp_class)p), confusion[t][p]);
+		strbuf_append_char(sb, '}');
+	}
+	strbuf_append_str(sb, "}}");
+}
+
+/* cli_train_run - --train */
+int
+cli_train_run(struct conf *conf, const struct cli_train_opts *opts, FILE *out)
+{
+	FILE *err = opts->err != NULL ? opts->err : stderr;
+	struct train_corpus c;
+	struct model *m = NULL;
+	unsigned char *use = NULL;
+	size_t confusion[4][4], i, ntrain = 0, nvalid = 0;
+	double p[CLASS_COUNT];
+	const char *error;
+	int rc = 1;
+
+	memset(&c, 0, sizeof(c));
+	memset(confusion, 0, sizeof(confusion));
+	if (corpus_labels(&c, opts->corpus, err) < 0 || corpus_features(&c, conf, err) < 0)
+		goto out;
+	if ((use = calloc(c.count, 1)) == NULL)
+		goto out;
+	for (i = 0; i < c.count; i++) {
+		use[i] = c.items[i].split != SPLIT_VALID;
+		ntrain += use[i];
+		nvalid += !use[i];
+	}
+	if (!c.have_split)
+		fprintf(out, "no \"split\" in the labels: training on all %zu messages, "
+		    "no validation\n", c.count);
+	else
+		fprintf(out, "training on %zu messages (split \"train\"), validating on %zu "
+		    "(split \"valid\")\n", ntrain, nvalid);
+	if (isatty(fileno(err))) {
+		fprintf(err, "csp-milter: training (liblinear L2R_LR, C=%g, 2^%d features)...",
+		    MODEL_TRAIN_C, MODEL_TRAIN_BITS);
+		fflush(err);
+	}
+	m = model_train(&c.set, use, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED, MODEL_TRAIN_C, &error);
+	if (isatty(fileno(err)))
+		fprintf(err, "\r\033[K");
+	if (m == NULL) {
+		fprintf(err, "csp-milter: %s: %s\n", opts->corpus, error);
+		goto out;
+	}
+	if (nvalid > 0) {
+		for (i = 0; i < c.count; i++) {
+			if (use[i])
+				continue;
+			model_predict(m, c.set.rows[i].f, c.set.rows[i].n, p);
+			confusion[c.items[i].label][model_argmax(p)]++;
+		}
+		cli_train_figures(out, "validation (model only):", confusion);
+	}
+	if (model_save(m, opts->output, &error) < 0) {
+		fprintf(err, "csp-milter: %s\n", error);
+		rc = 2;
+		goto out;
+	}
+	fprintf(out, "model written to %s\n", opts->output);
+	rc = 0;
+out:
+	model_free(&m);
+	free(use);
+	corpus_release(&c);
+	return rc;
+}
+
+/* Topics and their sizes, for dealing them to folds. */
+struct topic {
+	const char *name;
+	size_t size;
+	int fold;
+};
+
+static int
+cmp_topic_name(const void *a, const void *b)
+{
+	return strcmp(((const struct topic *)a)->name, ((const struct topic *)b)->name);
+}
+
+/* cmp_topic_size - largest first, then by name */
+static int
+cmp_topic_size(const void *a, const void *b)
+{
+	const struct topic *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* topic_fold - the fold of a topic name */
+static int
+topic_fold(const struct topic *t, size_t n, const char *name)
+{
+	struct topic key = { name, 0, 0 };
+	const struct topic *hit = bsearch(&key, t, n, sizeof(*t), cmp_topic_name);
+
+	return hit != NULL ? hit->fold : 0;
+}
+
+/* cli_train_crossval - k folds by topic */
+int
+cli_train_crossval(struct conf *conf, const char *corpus, int folds, FILE *out,
+    struct strbuf *json_out, FILE *err)
+{
+	struct train_corpus c;
+	struct topic *topics = NULL;
+	size_t ntopics = 0, i, j, *fold_size = NULL, confusion[4][4];
+	unsigned char *use = NULL;
+	int *fold_of = NULL, k, rc = 1, tty = isatty(fileno(err));
+	double p[CLASS_COUNT];
+	const char *error;
+	struct model *m;
+
+	memset(&c, 0, sizeof(c));
+	memset(confusion, 0, sizeof(confusion));
+	if (corpus_labels(&c, corpus, err) < 0)
+		goto out;
+	if (!c.have_topic) {
+		if (json_out != NULL)
+			strbuf_append_str(json_out, "null");
+		else
+			fprintf(out, "\ncross-validation by topic: skipped (no \"topic\" in the labels)\n");
+		rc = 77;
+		goto out;
+	}
+	if (corpus_features(&c, conf, err) < 0)
+		goto out;
+	topics = calloc(c.count, sizeof(*topics));
+	fold_size = calloc((size_t)folds, sizeof(*fold_size));
+	fold_of = calloc(c.count, sizeof(*fold_of));
+	use = calloc(c.count, 1);
+	if (topics == NULL || fold_size == NULL || fold_of == NULL || use == NULL)
+		goto out;
+	/* Distinct topics (a message without one is a topic of its own: its file). */
+	for (i = 0; i < c.count; i++)
+		topics[i].name = c.items[i].topic != NULL ? c.items[i].topic : c.items[i].file;
+	qsort(topics, c.count, sizeof(*topics), cmp_topic_name);
+	for (i = 0; i < c.count; i++) {
+		if (ntopics > 0 && strcmp(topics[ntopics - 1].name, topics[i].name) == 0) {
+			topics[ntopics - 1].size++;
+			continue;
+		}
+		topics[ntopics] = topics[i];
+		topics[ntopics++].size = 1;
+	}
+	if ((size_t)folds > ntopics)
+		folds = (int)ntopics;
+	qsort(topics, ntopics, sizeof(*topics), cmp_topic_size);
+	for (i = 0; i < ntopics; i++) {
+		int best = 0;
+
+		for (k = 1; k < folds; k++)
+			if (fold_size[k] < fold_size[best])
+				best = k;
+		topics[i].fold = best;
+		fold_size[best] += topics[i].size;
+	}
+	qsort(topics, ntopics, sizeof(*topics), cmp_topic_name);
+	for (i = 0; i < c.count; i++)
+		fold_of[i] = topic_fold(topics, ntopics, c.items[i].topic != NULL ?
+		    c.items[i].topic : c.items[i].file);
+	for (k = 0; k < folds; k++) {
+		if (tty) {
+			fprintf(err, "\rcsp-milter: cross-validation fold %d/%d", k + 1, folds);
+			fflush(err);
+		}
+		for (j = 0; j < c.count; j++)
+			use[j] = fold_of[j] != k;
+		if ((m = model_train(&c.set, use, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
+		    MODEL_TRAIN_C, &error)) == NULL) {
+			fprintf(err, "csp-milter: %s: fold %d: %s\n", corpus, k + 1, error);
+			goto out;
+		}
+		for (j = 0; j < c.count; j++) {
+			if (use[j])
+				continue;
+			model_predict(m, c.set.rows[j].f, c.set.rows[j].n, p);
+			confusion[c.items[j].label][model_argmax(p)]++;
+		}
+		model_free(&m);
+	}
+	if (tty)
+		fprintf(err, "\r\033[K");
+	if (json_out != NULL) {
+		strbuf_appendf(json_out, "{\"folds\":%d,\"topics\":%zu,\"model_only\":", folds, ntopics);
+		cli_train_figures_json(json_out, confusion);
+		strbuf_append_char(json_out, '}');
+	} else {
+		fprintf(out, "\ncross-validation by topic: %d folds over %zu topics, every row "
+		    "whatever its split\n", folds, ntopics);
+		cli_train_figures(out, "model only, each fold scored by a model trained on the others:",
+		    confusion);
+	}
+	rc = 0;
+out:
+	free(topics);
+	free(fold_size);
+	free(fold_of);
+	free(use);
+	corpus_release(&c);
+	return rc;
+}
