@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_classify.h"
+#include "cli_train.h"
 #include "utf8.h"
 #include "mime_decoder.h"
 
@@ -587,6 +588,7 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 	for (c = 0; c < CLASS_RULED; c++)
 		fprintf(out, "%s%s", c ? ", " : "", csp_class_name(conf->classify.precedence[c]));
 	fprintf(out, "); none: other\n");
+	rc = cli_train_explain(conf, scan->text, scan->result.class, out);
 out:
 	mime_decoder_free(&md);
 	msg_text_free(&raw_mt);

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "cli_evaluate.h"
+#include "cli_train.h"
+#include "model.h"
 #include "scan.h"
 #include "strbuf.h"
 
@@ -46,6 +48,9 @@ struct eval_outcome {
 	long score[CLASS_RULED];
 	int *hits;		/* counted matches per rule of the config */
 	enum decision *decision;	/* per recipient, when vendor */
+	int model_scored;	/* the conf has a model: the figures below are set */
+	double model_p[CLASS_COUNT];
+	enum csp_class class_rules;	/* the class by the rules alone */
 };
 
 /* One config over the whole corpus. */
@@ -425,6 +430,23 @@ eval_fail(struct eval_outcome *o, const char *what, int errnum)
 	o->error = strbuf_detach(&sb, NULL);
 }
 
+/* eval_rules_only - the model's probabilities, and the class the rules alone give */
+static int
+eval_rules_only(struct scan *scan, const struct conf *conf, struct eval_outcome *o)
+{
+	struct classify_params params = conf->classify;
+	struct classify_result res;
+	int rc;
+
+	memcpy(o->model_p, scan->result.model_p, sizeof(o->model_p));
+	params.model = NULL;
+	classify_result_init(&res);
+	rc = classify_message(&params, scan->text, scan->scratch, &res);
+	o->class_rules = res.class;
+	classify_result_release(&res);
+	return rc;
+}
+
 /*
  * eval_scan - one message under one config, as the milter would see it:
  * the labels' envelope when given, otherwise vendor mail without
@@ -475,6 +497,8 @@ eval_scan(struct scan *scan, struct conf *conf, const struct eval_item *it,
 		o->hits[res->matches[i].rule] += res->matches[i].hits;
 	for (i = 0; i < it->rcpt_count; i++)
 		o->decision[i] = scan->rcpts[i].decision;
+	if ((o->model_scored = res->model_scored) && eval_rules_only(scan, conf, o) < 0)
+		eval_fail(o, "out of memory", 0);
 }
 
 /* eval_worker - take messages until none is left, each under every config */
@@ -1044,6 +1068,27 @@ eval_class_label(char *buf, size_t size, const struct eval_outcome *o)
 	return buf;
 }
 
+/* eval_model_change - the model's probabilities before and after, for --compare */
+static void
+eval_model_change(const struct eval_outcome *o, const struct eval_outcome *n, FILE *out)
+{
+	int c;
+
+	fprintf(out, "    model:");
+	for (c = 0; c < CLASS_COUNT; c++) {
+		fprintf(out, " %s ", csp_class_name((enum csp_class)c));
+		if (o->model_scored)
+			fprintf(out, "%.2f", o->model_p[c]);
+		else
+			fprintf(out, "-");
+		if (n->model_scored)
+			fprintf(out, " -> %.2f", n->model_p[c]);
+		else
+			fprintf(out, " -> -");
+	}
+	fprintf(out, "\n");
+}
+
 /* eval_compare_report - both accuracies and every change, as text or JSON */
 static void
 eval_compare_report(const struct eval_corpus *corpus, const struct eval_run *old,
@@ -1090,6 +1135,8 @@ eval_compare_report(const struct eval_corpus *corpus, const struct eval_run *old
 			for (k = 0; k < it->rcpt_count; k++)
 				fprintf(out, "    %s: %s -> %s\n", it->rcpt[k], eval_decision(o, k),
 				    eval_decision(n, k));
+			if (o->model_scored || n->model_scored)
+				eval_model_change(o, n, out);
 			for (k = 0; k < nb; k++) {
 				const struct rule_spec *os = b[k].old_rule >= 0 ?
 				    rule_set_spec(old->conf->rules, (size_t)b[k].old_rule) : NULL;
@@ -1163,6 +1210,51 @@ eval_compare_report(const struct eval_corpus *corpus, const struct eval_run *old
 	free(b);
 }
 
+/*
+ * eval_model_report - with a model: rules only, model only (its most
+ * probable class) and combined, then k-fold cross-validation by topic.
+ */
+static int
+eval_model_report(const struct eval_corpus *corpus, const struct eval_run *run,
+    const struct cli_evaluate_opts *opts, FILE *out, struct strbuf *json)
+{
+	size_t conf_m[3][4][4], i;
+	static const char *const titles[3] = { "rules only:", "model only:", "combined (the milter's decision):" };
+	static const char *const keys[3] = { "rules_only", "model_only", "combined" };
+	int k, rc;
+
+	memset(conf_m, 0, sizeof(conf_m));
+	for (i = 0; i < corpus->count; i++) {
+		const struct eval_outcome *o = &run->out[i];
+		enum csp_class t = corpus->items[i].label;
+
+		if (o->error != NULL || !o->model_scored)
+			continue;
+		conf_m[0][t][o->class_rules]++;
+		conf_m[1][t][model_argmax(o->model_p)]++;
+		conf_m[2][t][o->class]++;
+	}
+	if (json != NULL)
+		strbuf_append_str(json, ",\"model\":{");
+	else
+		fprintf(out, "\nmodel %s, weight %d\n", run->conf->model_file,
+		    run->conf->classify.model_weight);
+	for (k = 0; k < 3; k++) {
+		if (json != NULL) {
+			strbuf_appendf(json, "%s\"%s\":", k ? "," : "", keys[k]);
+			cli_train_figures_json(json, conf_m[k]);
+		} else
+			cli_train_figures(out, titles[k], conf_m[k]);
+	}
+	if (json != NULL)
+		strbuf_append_str(json, ",\"cross_validation\":");
+	rc = cli_train_crossval(run->conf, corpus->dir, opts->folds > 1 ? opts->folds : 5, out,
+	    json, eval_err(opts));
+	if (json != NULL)
+		strbuf_append_char(json, '}');
+	return rc == 1 ? -1 : 0;
+}
+
 /* eval_tally - count what each run scanned and got right; report failures once */
 static int
 eval_tally(const struct eval_corpus *corpus, struct eval_run *runs, size_t nruns, FILE *err)
@@ -1220,9 +1312,19 @@ cli_evaluate_run(struct conf *conf, struct conf *conf2, const struct cli_evaluat
 			eval_stats_build(&st, &corpus, &runs[0]);
 			if (opts->json) {
 				eval_report_json(&corpus, &runs[0], &st, opts->margin, &sb);
+				if (conf->model != NULL) {
+					strbuf_truncate(&sb, sb.len - 1);	/* reopen the object */
+					if (eval_model_report(&corpus, &runs[0], opts, out, &sb) < 0)
+						status = 1;
+					strbuf_append_char(&sb, '}');
+				}
 				fprintf(out, "%s\n", sb.data);
-			} else
+			} else {
 				eval_report_text(&corpus, &runs[0], &st, opts->margin, out);
+				if (conf->model != NULL &&
+				    eval_model_report(&corpus, &runs[0], opts, out, NULL) < 0)
+					status = 1;
+			}
 			free(st.rule_hits);
 		}
 	}

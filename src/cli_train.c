@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,4 +491,78 @@ out:
 	free(use);
 	corpus_release(&c);
 	return rc;
+}
+
+/* One feature's pull on a class, for --explain. */
+struct pull {
+	uint32_t index;
+	double contribution;
+	const char *name;
+};
+
+static int
+cmp_pull(const void *a, const void *b)
+{
+	const struct pull *x = a, *y = b;
+
+	if (x->contribution != y->contribution)
+		return x->contribution > y->contribution ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* cli_train_explain - the model's probabilities, points and strongest features */
+int
+cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_class winner,
+    FILE *out)
+{
+	const struct model *m = conf->classify.model;
+	struct msg_features_scratch *fs;
+	const struct feature *f;
+	struct pull *pulls = NULL;
+	double p[CLASS_COUNT];
+	size_t i, n, shown;
+	int c;
+
+	if (m == NULL)
+		return 0;
+	if ((fs = msg_features_scratch_new()) == NULL)
+		return -1;
+	msg_features_keep_names(fs, 1);
+	if (msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n) < 0 ||
+	    (pulls = calloc(n ? n : 1, sizeof(*pulls))) == NULL) {
+		msg_features_scratch_free(&fs);
+		return -1;
+	}
+	model_predict(m, f, n, p);
+	fprintf(out, "  model (%s, weight %d; %zu features, Latin words stemmed as %s):\n",
+	    conf->model_file, conf->classify.model_weight, n, msg_features_language(fs));
+	for (c = 0; c < CLASS_COUNT; c++) {
+		fprintf(out, "    %-12s p=%.3f", csp_class_name((enum csp_class)c), p[c]);
+		if (c < CLASS_RULED)
+			fprintf(out, "  points +%ld\n", lround(conf->classify.model_weight * p[c]));
+		else
+			fprintf(out, "  (no points: other has no score)\n");
+	}
+	/* For "other", show what pushed the model's own choice. */
+	if (winner == CLASS_OTHER)
+		winner = model_argmax(p);
+	for (i = 0; i < n; i++) {
+		pulls[i].index = f[i].index;
+		pulls[i].contribution = f[i].value * model_weight(m, f[i].index, winner);
+		pulls[i].name = msg_features_name(fs, f[i].index);
+	}
+	qsort(pulls, n, sizeof(*pulls), cmp_pull);
+	fprintf(out, "    features that moved %s most (value x weight):\n", csp_class_name(winner));
+	for (i = 0, shown = 0; i < n && shown < 10 && pulls[i].contribution > 0; i++, shown++)
+		fprintf(out, "      %+.4f %s\n", pulls[i].contribution,
+		    pulls[i].name != NULL ? pulls[i].name : "?");
+	if (shown == 0)
+		fprintf(out, "      none for it\n");
+	fprintf(out, "    and most against it:\n");
+	for (i = n, shown = 0; i > 0 && shown < 5 && pulls[i - 1].contribution < 0; i--, shown++)
+		fprintf(out, "      %+.4f %s\n", pulls[i - 1].contribution,
+		    pulls[i - 1].name != NULL ? pulls[i - 1].name : "?");
+	free(pulls);
+	msg_features_scratch_free(&fs);
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "conf.h"
+#include "msg_text.h"
 #include "strbuf.h"
 
 /*
@@ -46,5 +47,14 @@ int cli_train_crossval(struct conf *conf, const char *corpus, int folds, FILE *o
  */
 void cli_train_figures(FILE *out, const char *title, size_t confusion[4][4]);
 void cli_train_figures_json(struct strbuf *sb, size_t confusion[4][4]);
+
+/*
+ * cli_train_explain - for --explain: the model's probability and points
+ * per class, and the features that pulled hardest for and against winner
+ * (for "other", the model's own first choice), by name.  Nothing without a
+ * model.  Returns 0, or -1 out of memory.
+ */
+int cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_class winner,
+    FILE *out);
 
 #endif

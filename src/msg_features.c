@@ -460,7 +460,9 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 		if ((tok->stop & (1u << s->lang)) || (tok->flags & (TOK_SHORT | TOK_NUM)) == TOK_SHORT)
 			continue;
 		term = term_of(s, tok, &len);
-		count_feature(s, prefix, term, len, NULL, 0);
+		/* Nearly every message has numbers: "#" only counts next to a word. */
+		if (!(tok->flags & TOK_NUM))
+			count_feature(s, prefix, term, len, NULL, 0);
 		if (have_prev)
 			count_feature(s, prefix, s->prev.data, s->prev.len, term, len);
 		strbuf_reset(&s->prev);

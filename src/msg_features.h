@@ -21,7 +21,7 @@
  *   "fd:LABEL", "fd:n=N"      the From domain's leftmost label when it has
  *                             three or more, and its label count.
  * Words are ICU case-folded; a word holding a digit becomes "#" (amounts,
- * dates and IDs vary, their presence does not); words of one letter are
+ * dates and IDs vary) and counts only in bigrams; words of one letter are
  * dropped.  Stop words are dropped too, after they have decided the
  * language: every Latin-script word is looked up in small stop-word lists of
  * English, German, French, Spanish and Portuguese, and the language with
