@@ -24,9 +24,10 @@
  *   bias B1 B2 ...        one weight per class, in the header's class order
  *   INDEX W1 W2 ...       N rows, indices ascending, only rows with a non-zero weight
  *   end
- * Weights are printed with %.6g.  A file that is truncated, has the wrong
- * magic or version, an index out of range or out of order, or the wrong
- * number of weights on a line is refused: "FILE:LINE: what".
+ * Weights are floats printed with %.9g, which reads back exactly.  A file
+ * that is truncated, has the wrong magic or version, an index out of range
+ * or out of order, or the wrong number of weights on a line is refused:
+ * "FILE:LINE: what" or "FILE: what".
  */
 struct model;
 
