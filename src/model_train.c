@@ -35,7 +35,16 @@ model_train_set_release(struct model_train_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* model_train_set_add - append a copy */
+/* cmp_feature - by index: liblinear's rows ascend */
+static int
+cmp_feature(const void *a, const void *b)
+{
+	const struct feature *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* model_train_set_add - append a sorted copy */
 int
 model_train_set_add(struct model_train_set *set, const struct feature *f, size_t n,
     enum csp_class label)
@@ -55,6 +64,7 @@ model_train_set_add(struct model_train_set *set, const struct feature *f, size_t
 	if ((r->f = malloc((n ? n : 1) * sizeof(*f))) == NULL)
 		return -1;
 	memcpy(r->f, f, n * sizeof(*f));
+	qsort(r->f, n, sizeof(*r->f), cmp_feature);
 	r->n = n;
 	r->label = label;
 	set->count++;

@@ -19,6 +19,7 @@
 #define EMPTY UINT32_MAX
 #define WORD_MAX 64			/* longer "words" are URLs, tokens, base64: skipped */
 #define BODY_MAX 65536			/* body bytes looked at */
+#define SUBJECT_TOKENS 256		/* subject words looked at */
 
 /* The Latin-script languages told apart by their stop words, in tie order. */
 enum lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_PT, LANG_COUNT };
@@ -60,9 +61,19 @@ static const char *const *const stop_lists[LANG_COUNT] = {
 #define STOP_SLOTS 512
 static struct {
 	const char *word;
+	size_t len;
 	unsigned mask;		/* 1 << enum lang */
 } stop_table[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+/* A cached stem: the word and its stem live in stem_arena. */
+struct stem_entry {
+	uint64_t hash;		/* of the word and language; 0: empty */
+	uint32_t word, stem;	/* offsets into stem_arena */
+	uint16_t word_len, stem_len;
+};
+#define STEM_SLOTS 2048		/* power of two */
+#define STEM_MAX (STEM_SLOTS / 2)	/* entries before the cache starts afresh */
 
 /* One word of the body or subject, folded, in scratch->words. */
 struct token {
@@ -84,9 +95,12 @@ struct msg_features_scratch {
 	struct token *tokens;
 	size_t ntokens;
 	struct strbuf words;	/* folded words, back to back */
-	struct strbuf name;	/* the feature string being hashed */
 	struct strbuf prev;	/* the previous term, for bigrams */
 	struct strbuf addr;
+	/* Stems of words seen before, per language: most words recur. */
+	struct stem_entry *stem_cache;
+	struct strbuf stem_arena;	/* "word\0stem\0" pairs */
+	size_t stem_count;
 	unsigned bits;
 	uint64_t seed;
 	/* Counts: open addressing on the feature index. */
@@ -101,21 +115,41 @@ struct msg_features_scratch {
 	struct strbuf names;
 };
 
-/* hash_bytes - FNV-1a from the seed, then a 64-bit finaliser (splitmix64) */
-static uint64_t
-hash_bytes(const char *p, size_t len, uint64_t seed)
+/* hash_start - FNV-1a offset basis, moved by the seed */
+static inline uint64_t
+hash_start(uint64_t seed)
 {
-	uint64_t h = 1469598103934665603ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+	return 1469598103934665603ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+}
+
+/* hash_feed - FNV-1a over more bytes */
+static inline uint64_t
+hash_feed(uint64_t h, const char *p, size_t len)
+{
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* hash_end - a 64-bit finaliser (splitmix64), so that the top bits mix well */
+static inline uint64_t
+hash_end(uint64_t h)
+{
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
 	return h;
+}
+
+/* hash_bytes - FNV-1a from the seed, then the finaliser */
+static uint64_t
+hash_bytes(const char *p, size_t len, uint64_t seed)
+{
+	return hash_end(hash_feed(hash_start(seed), p, len));
 }
 
 /* msg_features_hash - index of a feature string in a 2^bits space */
@@ -140,6 +174,7 @@ stop_build(void)
 			while (stop_table[slot].word != NULL && strcmp(stop_table[slot].word, w) != 0)
 				slot = (slot + 1) & (STOP_SLOTS - 1);
 			stop_table[slot].word = w;
+			stop_table[slot].len = strlen(w);
 			stop_table[slot].mask |= 1u << l;
 		}
 }
@@ -151,7 +186,7 @@ stop_lookup(const char *w, size_t len)
 	size_t slot = hash_bytes(w, len, 0) & (STOP_SLOTS - 1);
 
 	while (stop_table[slot].word != NULL) {
-		if (strlen(stop_table[slot].word) == len && memcmp(stop_table[slot].word, w, len) == 0)
+		if (stop_table[slot].len == len && memcmp(stop_table[slot].word, w, len) == 0)
 			return stop_table[slot].mask;
 		slot = (slot + 1) & (STOP_SLOTS - 1);
 	}
@@ -167,13 +202,14 @@ msg_features_scratch_new(void)
 	pthread_once(&stop_once, stop_build);
 	if (s == NULL)
 		return NULL;
-	s->tokens = malloc(MSG_FEATURES_MAX_TOKENS * 2 * sizeof(*s->tokens));
+	s->tokens = malloc((MSG_FEATURES_MAX_TOKENS + SUBJECT_TOKENS) * sizeof(*s->tokens));
 	s->slot_index = malloc(SLOTS * sizeof(*s->slot_index));
 	s->slot_count = malloc(SLOTS * sizeof(*s->slot_count));
 	s->used = malloc(MSG_FEATURES_MAX * sizeof(*s->used));
 	s->out = malloc(MSG_FEATURES_MAX * sizeof(*s->out));
+	s->stem_cache = calloc(STEM_SLOTS, sizeof(*s->stem_cache));
 	if (s->tokens == NULL || s->slot_index == NULL || s->slot_count == NULL ||
-	    s->used == NULL || s->out == NULL) {
+	    s->used == NULL || s->out == NULL || s->stem_cache == NULL) {
 		msg_features_scratch_free(&s);
 		return NULL;
 	}
@@ -199,8 +235,9 @@ msg_features_scratch_free(struct msg_features_scratch **sp)
 	free(s->used);
 	free(s->out);
 	free(s->slot_name);
+	free(s->stem_cache);
+	strbuf_release(&s->stem_arena);
 	strbuf_release(&s->words);
-	strbuf_release(&s->name);
 	strbuf_release(&s->prev);
 	strbuf_release(&s->addr);
 	strbuf_release(&s->names);
@@ -249,11 +286,11 @@ msg_features_language(const struct msg_features_scratch *s)
 	return lang_stemmer[s->lang];
 }
 
-/* count_name - hash s->name and count it once */
+/* count_index - count a feature once; name builds its string, in explain mode only */
 static void
-count_name(struct msg_features_scratch *s)
+count_index(struct msg_features_scratch *s, uint32_t index, const char *prefix, const char *a,
+    size_t alen, const char *b, size_t blen)
 {
-	uint32_t index = msg_features_hash(s->name.data, s->name.len, s->bits, s->seed);
 	size_t slot = slot_of(s, index);
 
 	if (s->slot_index[slot] == EMPTY) {
@@ -264,7 +301,13 @@ count_name(struct msg_features_scratch *s)
 		s->used[s->nused++] = (uint32_t)slot;
 		if (s->keep_names) {
 			s->slot_name[slot] = s->names.len;
-			strbuf_append(&s->names, s->name.data, s->name.len + 1);
+			strbuf_append_str(&s->names, prefix);
+			strbuf_append(&s->names, a, alen);
+			if (b != NULL) {
+				strbuf_append_char(&s->names, ' ');
+				strbuf_append(&s->names, b, blen);
+			}
+			strbuf_append_char(&s->names, '\0');
 		}
 	}
 	s->slot_count[slot] += 1;
@@ -275,14 +318,13 @@ static void
 count_feature(struct msg_features_scratch *s, const char *prefix, const char *a, size_t alen,
     const char *b, size_t blen)
 {
-	strbuf_reset(&s->name);
-	strbuf_append_str(&s->name, prefix);
-	strbuf_append(&s->name, a, alen);
-	if (b != NULL) {
-		strbuf_append_char(&s->name, ' ');
-		strbuf_append(&s->name, b, blen);
-	}
-	count_name(s);
+	/* The hash of the string prefix + a [+ " " + b], without building it. */
+	uint64_t h = hash_feed(hash_start(s->seed), prefix, strlen(prefix));
+
+	h = hash_feed(h, a, alen);
+	if (b != NULL)
+		h = hash_feed(hash_feed(h, " ", 1), b, blen);
+	count_index(s, (uint32_t)(hash_end(h) >> (64 - s->bits)), prefix, a, alen, b, blen);
 }
 
 /* is_cjk - Han, Hiragana, Katakana or Hangul: counted by characters, not words */
@@ -343,6 +385,22 @@ tok_end(struct tokenizer *t)
 	s->ntokens++;
 }
 
+/* tok_begin - start a word; 0 when the token list is full */
+static int
+tok_begin(struct tokenizer *t)
+{
+	struct msg_features_scratch *s = t->s;
+
+	if (s->ntokens >= t->max_tokens)
+		return 0;
+	t->tok = &s->tokens[s->ntokens];
+	t->tok->off = (uint32_t)s->words.len;
+	t->tok->flags = TOK_LATIN | (t->pending_break ? TOK_BREAK : 0);
+	t->pending_break = 0;
+	t->chars = 0;
+	return 1;
+}
+
 /* tokenize - one text into words (and CJK features) */
 static void
 tokenize(struct tokenizer *t, const char *text, size_t len)
@@ -380,15 +438,18 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 			tok_end(t);
 			continue;
 		}
-		if (t->tok == NULL) {
-			if (s->ntokens >= t->max_tokens)
+		if (c < 0x80) {
+			/* The common case without ICU: ASCII letters and digits. */
+			if (t->tok == NULL && !tok_begin(t))
 				continue;
-			t->tok = &s->tokens[s->ntokens];
-			t->tok->off = (uint32_t)s->words.len;
-			t->tok->flags = TOK_LATIN | (t->pending_break ? TOK_BREAK : 0);
-			t->pending_break = 0;
-			t->chars = 0;
+			t->chars++;
+			if (c <= '9')
+				t->tok->flags |= TOK_NUM;
+			strbuf_append_char(&s->words, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			continue;
 		}
+		if (t->tok == NULL && !tok_begin(t))
+			continue;
 		t->chars++;
 		if (u_isdigit(c))
 			t->tok->flags |= TOK_NUM;
@@ -429,19 +490,49 @@ term_of(struct msg_features_scratch *s, const struct token *tok, size_t *len_r)
 {
 	const char *w = s->words.data + tok->off;
 	const sb_symbol *stem;
+	struct stem_entry *e;
+	uint64_t h;
+	size_t slot;
 
 	if (tok->flags & TOK_NUM) {
 		*len_r = 1;
 		return "#";
 	}
-	if ((tok->flags & TOK_LATIN) && s->stemmer[s->lang] != NULL &&
-	    (stem = sb_stemmer_stem(s->stemmer[s->lang], (const sb_symbol *)w,
-	    (int)tok->len)) != NULL) {
-		*len_r = (size_t)sb_stemmer_length(s->stemmer[s->lang]);
-		return (const char *)stem;
+	if (!(tok->flags & TOK_LATIN) || s->stemmer[s->lang] == NULL) {
+		*len_r = tok->len;
+		return w;
 	}
-	*len_r = tok->len;
-	return w;
+	h = hash_bytes(w, tok->len, s->lang) | 1;
+	slot = h & (STEM_SLOTS - 1);
+	for (; (e = &s->stem_cache[slot])->hash != 0; slot = (slot + 1) & (STEM_SLOTS - 1))
+		if (e->hash == h && e->word_len == tok->len &&
+		    memcmp(s->stem_arena.data + e->word, w, tok->len) == 0) {
+			*len_r = e->stem_len;
+			return s->stem_arena.data + e->stem;
+		}
+	if ((stem = sb_stemmer_stem(s->stemmer[s->lang], (const sb_symbol *)w,
+	    (int)tok->len)) == NULL) {
+		*len_r = tok->len;
+		return w;
+	}
+	*len_r = (size_t)sb_stemmer_length(s->stemmer[s->lang]);
+	if (s->stem_count == STEM_MAX) {
+		/* Full: start afresh rather than grow; memory stays bounded. */
+		memset(s->stem_cache, 0, STEM_SLOTS * sizeof(*s->stem_cache));
+		strbuf_reset(&s->stem_arena);
+		s->stem_count = 0;
+		slot = h & (STEM_SLOTS - 1);
+		e = &s->stem_cache[slot];
+	}
+	e->hash = h;
+	e->word = (uint32_t)s->stem_arena.len;
+	e->word_len = (uint16_t)tok->len;
+	strbuf_append(&s->stem_arena, w, tok->len);
+	e->stem = (uint32_t)s->stem_arena.len;
+	e->stem_len = (uint16_t)*len_r;
+	strbuf_append(&s->stem_arena, stem, *len_r);
+	s->stem_count++;
+	return s->stem_arena.data + e->stem;
 }
 
 /* count_words - unigrams and bigrams of tokens [from, to) */
@@ -507,15 +598,6 @@ count_sender(struct msg_features_scratch *s, const struct msg_text *mt)
 	count_feature(s, "fd:", num, strlen(num), NULL, 0);
 }
 
-/* cmp_feature - by index */
-static int
-cmp_feature(const void *a, const void *b)
-{
-	const struct feature *x = a, *y = b;
-
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 /* msg_features_extract - the message's feature vector */
 int
 msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,
@@ -546,7 +628,7 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 	memset(&t, 0, sizeof(t));
 	t.s = s;
 	t.prefix = "s:";
-	t.max_tokens = 2 * MSG_FEATURES_MAX_TOKENS;
+	t.max_tokens = s->ntokens + SUBJECT_TOKENS;
 	if ((text = msg_text_header_find(mt, "Subject", &len)) != NULL)
 		tokenize(&t, text, len > 4096 ? 4096 : len);
 
@@ -567,7 +649,6 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 	for (i = 0; i < s->nused; i++)
 		s->out[i].value = (float)(s->out[i].value * norm);
-	qsort(s->out, s->nused, sizeof(*s->out), cmp_feature);
 	*f_r = s->out;
 	*n_r = s->nused;
 	return 0;

@@ -36,10 +36,11 @@
  * time per message are bounded; the rules still see everything.
  *
  * A msg_features_scratch is one thread's reusable state (Snowball stemmers,
- * token and count tables); it is not thread-safe.
+ * a cache of recent stems, token and count tables: about 200 KB); it is not
+ * thread-safe.
  */
-#define MSG_FEATURES_MAX_TOKENS 4096
-#define MSG_FEATURES_MAX 8192
+#define MSG_FEATURES_MAX_TOKENS 2048
+#define MSG_FEATURES_MAX 4096
 
 struct feature {
 	uint32_t index;
@@ -52,8 +53,9 @@ struct msg_features_scratch *msg_features_scratch_new(void);
 void msg_features_scratch_free(struct msg_features_scratch **s);
 
 /*
- * msg_features_extract - the feature vector of mt in [0, 2^bits), sorted by
- * index.  *f_r stays valid until the next call on s.  Returns 0, or -1 out
+ * msg_features_extract - the feature vector of mt in [0, 2^bits), each
+ * index once, in the order first seen (scoring needs no order; the trainer
+ * sorts its copies).  *f_r stays valid until the next call on s.  Returns 0, or -1 out
  * of memory.
  */
 int msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,

@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "conf.h"
+#include "model.h"
 #include "scan.h"
 
 struct corpus {
@@ -77,7 +78,10 @@ main(int argc, char **argv)
 	struct classify_result res;
 	const char *error;
 	size_t i, n, bytes, rounds, mismatches = 0;
-	double t0, t_decode, t_pf, t_plain;
+	double t0, t_decode, t_pf, t_plain, t_rules = 0, t_model = 0;
+	struct classify_params rules_only;
+	struct msg_features_scratch *fs = msg_features_scratch_new();
+	double p[CLASS_COUNT];
 
 	if ((conf = conf_load(conf_path, NULL, &error)) == NULL) {
 		fprintf(stderr, "bench_classify: %s\n", error);
@@ -100,6 +104,8 @@ main(int argc, char **argv)
 		if (rule_set_add(plain, rule_set_spec(conf->rules, i), &error) < 0)
 			return 1;
 	params = conf->classify;
+	rules_only = conf->classify;
+	rules_only.model = NULL;
 	classify_result_init(&res);
 	scan = scan_new();
 
@@ -138,6 +144,16 @@ main(int argc, char **argv)
 				classify_message(&params, scan->text, scan->scratch, &res);
 			t_plain += now() - a;
 			params.rules = conf->rules;
+			if (conf->model != NULL) {
+				a = now();
+				for (k = 0; k < 20; k++)
+					classify_message(&rules_only, scan->text, scan->scratch, &res);
+				t_rules += now() - a;
+				a = now();
+				for (k = 0; k < 20; k++)
+					model_score(conf->model, scan->text, p, fs);
+				t_model += now() - a;
+			}
 			if (rounds == 0) {
 				struct classify_result check;
 
@@ -153,9 +169,14 @@ main(int argc, char **argv)
 	n = rounds * corpus.count * 20;
 	printf("classify with prefilter: %.0f msgs/s (%.1f us/msg); without: %.0f msgs/s (%.1f us/msg); %zu rules\n",
 	    n / t_pf, t_pf / n * 1e6, n / t_plain, t_plain / n * 1e6, rule_set_count(conf->rules));
+	if (conf->model != NULL)
+		printf("classify with prefilter and the model: %.1f us/msg; rules only: %.1f us/msg; "
+		    "model alone (features + scoring): %.1f us/msg\n", t_pf / n * 1e6, t_rules / n * 1e6,
+		    t_model / n * 1e6);
 	printf("prefilter and plain results differ on %zu of %zu messages\n", mismatches, corpus.count);
 	printf("command: tests/bench/bench_classify %s %s\n", conf_path, dir);
 	classify_result_release(&res);
+	msg_features_scratch_free(&fs);
 	scan_free(&scan);
 	rule_set_free(&plain);
 	conf_unref(&conf);
