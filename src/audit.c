@@ -183,8 +183,9 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 
 		strbuf_append_str(out, i ? ",{\"id\":" : "{\"id\":");
 		strbuf_append_json(out, spec->id, strlen(spec->id));
-		strbuf_appendf(out, ",\"class\":\"%s\",\"target\":\"%s\"",
-		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target));
+		strbuf_appendf(out, ",\"class\":\"%s\",\"target\":\"%s\",\"view\":\"%s\",\"counted\":%s",
+		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target),
+		    rule_view_name(m->view), m->counted ? "true" : "false");
 		ex = classify_excerpt(res, m, &len);
 		json_key_str(out, "excerpt", ex, len);
 		strbuf_append_char(out, '}');

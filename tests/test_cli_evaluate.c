@@ -532,11 +532,11 @@ static void
 cli_classify_run_explain(void **state)
 {
 	static const char *const want[] = {
-		"    sub.invoice (subscription +5) target all, in body at 9-16\n"
+		"    sub.invoice (subscription +5) target all, in body at 9-16, visible view\n"
 		"      decoded: Your new [[invoice]] is here; the payment is due.\n"
 		"      raw: Your  new [[inv<U+200B>oice]] is here; the payment is due.\\n\n"
 		"           (at 10, between the same neighbouring words; normalisation changed the match)\n",
-		"    sub.payment (subscription +4) target all, in body at 30-37\n"
+		"    sub.payment (subscription +4) target all, in body at 30-37, visible view\n"
 		"      decoded: Your new invoice is here; the [[payment]] is due.\n"
 		"      raw: Your  new inv<U+200B>oice is here; the [[payment]] is due.\\n\n"
 		"           (at 34, the same text)\n",
