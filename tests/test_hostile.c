@@ -342,6 +342,47 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "invalid_utf8", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "\xef\xbf\xbd" },
 
+	/*
+	 * Score contests: billing evidence at its threshold is never outvoted,
+	 * whatever else the message says or hides.
+	 */
+	{ .name = "contest_invoice_footer", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_invoice_outage_flood", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_hidden_outage_css", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "contest_nested_alt_hidden", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage outage" },
+
+	/*
+	 * Text the reader does not see may make a decision stricter, never
+	 * looser: hidden outage words never make an incident.
+	 */
+	{ .name = "hidden_outage_only_css", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .hidden_has = "outage" },
+	{ .name = "hidden_outage_attr", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_opacity", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_title", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_template", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_comment", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_plain_twin", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_amp_part", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_invoice_plain_twin", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
+	{ .name = "hidden_invoice_beside_outage", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "outage", .hidden_has = "invoice" },
+	/* The control: an incident the reader sees is still delivered. */
+	{ .name = "visible_outage_twin_html", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER, .body_has = "outage" },
+
 	/* HTML. */
 	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE, .body_has = "invoice" },
