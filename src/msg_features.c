@@ -22,9 +22,9 @@
 #define SUBJECT_TOKENS 256		/* subject words looked at */
 
 /* The Latin-script languages told apart by their stop words, in tie order. */
-enum lang { LANG_EN, LANG_DE, LANG_FR, LANG_ES, LANG_PT, LANG_COUNT };
+enum stem_lang { STEM_EN, STEM_DE, STEM_FR, STEM_ES, STEM_PT, STEM_COUNT };
 
-static const char *const lang_stemmer[LANG_COUNT] = {
+static const char *const lang_stemmer[STEM_COUNT] = {
 	"english", "german", "french", "spanish", "portuguese",
 };
 
@@ -53,7 +53,7 @@ static const char *const stop_pt[] = { "o", "os", "as", "da", "do", "das", "dos"
 	"um", "uma", "seu", "sua", "seus", "suas", "para", "por", "com", "não", "em", "na",
 	"no", "nos", "que", "foi", "ao", "você", "está", "este", "esta", "nossa", "de", "se",
 	"ou", "mais", "pelo", "pela", NULL };
-static const char *const *const stop_lists[LANG_COUNT] = {
+static const char *const *const stop_lists[STEM_COUNT] = {
 	stop_en, stop_de, stop_fr, stop_es, stop_pt,
 };
 
@@ -62,7 +62,7 @@ static const char *const *const stop_lists[LANG_COUNT] = {
 static struct {
 	const char *word;
 	size_t len;
-	unsigned mask;		/* 1 << enum lang */
+	unsigned mask;		/* 1 << enum stem_lang */
 } stop_table[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
@@ -79,7 +79,7 @@ struct stem_entry {
 struct token {
 	uint32_t off, len;
 	uint8_t flags;
-	uint8_t stop;		/* stop-word languages, 1 << enum lang */
+	uint8_t stop;		/* stop-word languages, 1 << enum stem_lang */
 };
 
 enum {
@@ -90,8 +90,8 @@ enum {
 };
 
 struct msg_features_scratch {
-	struct sb_stemmer *stemmer[LANG_COUNT];	/* made on first use */
-	enum lang lang;
+	struct sb_stemmer *stemmer[STEM_COUNT];	/* made on first use */
+	enum stem_lang lang;
 	struct token *tokens;
 	size_t ntokens;
 	struct strbuf words;	/* folded words, back to back */
@@ -166,7 +166,7 @@ stop_build(void)
 	size_t slot;
 	int l, i;
 
-	for (l = 0; l < LANG_COUNT; l++)
+	for (l = 0; l < STEM_COUNT; l++)
 		for (i = 0; stop_lists[l][i] != NULL; i++) {
 			const char *w = stop_lists[l][i];
 
@@ -226,7 +226,7 @@ msg_features_scratch_free(struct msg_features_scratch **sp)
 
 	if (s == NULL)
 		return;
-	for (l = 0; l < LANG_COUNT; l++)
+	for (l = 0; l < STEM_COUNT; l++)
 		if (s->stemmer[l] != NULL)
 			sb_stemmer_delete(s->stemmer[l]);
 	free(s->tokens);
@@ -468,20 +468,20 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 }
 
 /* pick_language - the language whose stop words the message uses most */
-static enum lang
+static enum stem_lang
 pick_language(const struct msg_features_scratch *s)
 {
-	size_t hits[LANG_COUNT] = { 0 }, i;
-	int l, best = LANG_EN;
+	size_t hits[STEM_COUNT] = { 0 }, i;
+	int l, best = STEM_EN;
 
 	for (i = 0; i < s->ntokens; i++)
-		for (l = 0; l < LANG_COUNT; l++)
+		for (l = 0; l < STEM_COUNT; l++)
 			if (s->tokens[i].stop & (1u << l))
 				hits[l]++;
-	for (l = 1; l < LANG_COUNT; l++)
+	for (l = 1; l < STEM_COUNT; l++)
 		if (hits[l] > hits[best])
 			best = l;
-	return (enum lang)best;
+	return (enum stem_lang)best;
 }
 
 /* term_of - the term a word counts as: "#", its stem, or itself */
