@@ -163,13 +163,9 @@ eval_path(const char *dir, const char *name)
 	return strbuf_detach(&sb, NULL);
 }
 
-/*
- * eval_label_file - the message a label names, which must be a regular
- * file inside the corpus folder: a labels file from elsewhere must not make
- * the evaluation read /dev/zero or ../../etc/shadow.  NULL with *why_r.
- */
-static char *
-eval_label_file(const char *dir, const char *name, const char **why_r)
+/* cli_evaluate_label_file - the path of a label's message, checked (cli_evaluate.h) */
+char *
+cli_evaluate_label_file(const char *dir, const char *name, const char **why_r)
 {
 	char *path = NULL, *real_dir = NULL, *real = NULL;
 	const char *p;
@@ -320,7 +316,7 @@ eval_load_labels(struct eval_corpus *c, const char *labels, FILE *err)
 			const char *why;
 
 			it.label = (enum csp_class)ci;
-			if ((it.path = eval_label_file(c->dir, it.name, &why)) == NULL) {
+			if ((it.path = cli_evaluate_label_file(c->dir, it.name, &why)) == NULL) {
 				fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", labels, lineno,
 				    it.name, why);
 				rc = -1;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_evaluate.h"
 #include "cli_train.h"
 #include "msg_features.h"
 #include "model.h"
@@ -69,7 +70,8 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 	size_t cap = 0;
 	ssize_t n;
 	int lineno = 0, rc = 0, ci;
-	const char *file, *class, *split, *topic;
+	const char *file, *class, *split, *topic, *why;
+	char *file_path;
 	FILE *fp;
 
 	strbuf_appendf(&path, "%s/labels.jsonl", dir);
@@ -101,6 +103,10 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 			fprintf(err, "csp-milter: %s:%d: \"split\" must be \"train\" or \"valid\"\n",
 			    path.data, lineno);
 			rc = -1;
+		} else if ((file_path = cli_evaluate_label_file(dir, file, &why)) == NULL) {
+			fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", path.data, lineno, file,
+			    why);
+			rc = -1;
 		} else {
 			struct train_item *it;
 
@@ -109,6 +115,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 				struct train_item *p = realloc(c->items, ncap * sizeof(*p));
 
 				if (p == NULL) {
+					free(file_path);
 					json_decref(obj);
 					rc = -1;
 					break;
@@ -118,11 +125,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 			}
 			it = &c->items[c->count++];
 			memset(it, 0, sizeof(*it));
-			strbuf_reset(&path);
-			strbuf_appendf(&path, "%s%s%s", file[0] == '/' ? "" : dir,
-			    file[0] == '/' ? "" : "/", file);
-			it->file = strbuf_detach(&path, NULL);
-			strbuf_appendf(&path, "%s/labels.jsonl", dir);
+			it->file = file_path;
 			it->topic = topic != NULL ? strdup(topic) : NULL;
 			it->label = (enum csp_class)ci;
 			it->split = split == NULL ? SPLIT_NONE :

@@ -20,7 +20,7 @@
  * msg_features_scratch per thread.
  *
  * The file (text, one record a line):
- *   csp-milter-model 1 bits=18 seed=0x5eedc5b0 classes=subscription,incident,non_csp,other rows=N C=4
+ *   csp-milter-model 1 bits=18 seed=0x5eedc5b0 classes=subscription,incident,non_csp,other rows=N C=32
  *   bias B1 B2 ...        one weight per class, in the header's class order
  *   INDEX W1 W2 ...       N rows, indices ascending, only rows with a non-zero weight
  *   end

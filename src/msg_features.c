@@ -97,6 +97,7 @@ struct msg_features_scratch {
 	struct strbuf words;	/* folded words, back to back */
 	struct strbuf prev;	/* the previous term, for bigrams */
 	struct strbuf addr;
+	int words_pair;		/* count_feature is counting a word pair */
 	/* Stems of words seen before, per language: most words recur. */
 	struct stem_entry *stem_cache;
 	struct strbuf stem_arena;	/* "word\0stem\0" pairs */
@@ -106,6 +107,7 @@ struct msg_features_scratch {
 	/* Counts: open addressing on the feature index. */
 	uint32_t *slot_index;
 	float *slot_count;
+	float *slot_scale;	/* MSG_FEATURES_BIGRAM_SCALE for word pairs, else 1 */
 	uint32_t *used;		/* slots in use, in insertion order */
 	size_t nused;
 	struct feature *out;
@@ -205,10 +207,12 @@ msg_features_scratch_new(void)
 	s->tokens = malloc((MSG_FEATURES_MAX_TOKENS + SUBJECT_TOKENS) * sizeof(*s->tokens));
 	s->slot_index = malloc(SLOTS * sizeof(*s->slot_index));
 	s->slot_count = malloc(SLOTS * sizeof(*s->slot_count));
+	s->slot_scale = malloc(SLOTS * sizeof(*s->slot_scale));
 	s->used = malloc(MSG_FEATURES_MAX * sizeof(*s->used));
 	s->out = malloc(MSG_FEATURES_MAX * sizeof(*s->out));
 	s->stem_cache = calloc(STEM_SLOTS, sizeof(*s->stem_cache));
 	if (s->tokens == NULL || s->slot_index == NULL || s->slot_count == NULL ||
+	    s->slot_scale == NULL ||
 	    s->used == NULL || s->out == NULL || s->stem_cache == NULL) {
 		msg_features_scratch_free(&s);
 		return NULL;
@@ -232,6 +236,7 @@ msg_features_scratch_free(struct msg_features_scratch **sp)
 	free(s->tokens);
 	free(s->slot_index);
 	free(s->slot_count);
+	free(s->slot_scale);
 	free(s->used);
 	free(s->out);
 	free(s->slot_name);
@@ -298,6 +303,7 @@ count_index(struct msg_features_scratch *s, uint32_t index, const char *prefix, 
 			return;	/* bounded: later new features are not counted */
 		s->slot_index[slot] = index;
 		s->slot_count[slot] = 0;
+		s->slot_scale[slot] = b != NULL && s->words_pair ? MSG_FEATURES_BIGRAM_SCALE : 1;
 		s->used[s->nused++] = (uint32_t)slot;
 		if (s->keep_names) {
 			s->slot_name[slot] = s->names.len;
@@ -554,8 +560,11 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 		/* Nearly every message has numbers: "#" only counts next to a word. */
 		if (!(tok->flags & TOK_NUM))
 			count_feature(s, prefix, term, len, NULL, 0);
-		if (have_prev)
+		if (have_prev) {
+			s->words_pair = 1;
 			count_feature(s, prefix, s->prev.data, s->prev.len, term, len);
+			s->words_pair = 0;
+		}
 		strbuf_reset(&s->prev);
 		strbuf_append(&s->prev, term, len);
 		have_prev = 1;
@@ -640,7 +649,7 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 	count_sender(s, mt);
 
 	for (i = 0; i < s->nused; i++) {
-		double v = 1.0 + log(s->slot_count[s->used[i]]);
+		double v = s->slot_scale[s->used[i]] * (1.0 + log(s->slot_count[s->used[i]]));
 
 		s->out[i].index = s->slot_index[s->used[i]];
 		s->out[i].value = (float)v;

@@ -35,7 +35,7 @@ expect "--train" "$tmp/out" '^  accuracy: +1\.0000 \(4/4\)$'
 expect "--train" "$tmp/out" '^  non-incident classified incident: +0\.0000 \(0/3\)$'
 expect "--train" "$tmp/out" '^  incident held or rerouted: +0\.0000 \(0/1\)$'
 expect "--train" "$tmp/out" "^model written to $tmp/csp-milter.model\$"
-head -1 "$tmp/csp-milter.model" | grep -Eq '^csp-milter-model 1 bits=18 seed=0x5eedc5b0 classes=[a-z_,]+ rows=[0-9]+ C=4$' ||
+head -1 "$tmp/csp-milter.model" | grep -Eq '^csp-milter-model 1 bits=18 seed=0x5eedc5b0 classes=[a-z_,]+ rows=[0-9]+ C=32$' ||
     fail "model header: $(head -1 "$tmp/csp-milter.model")"
 tail -1 "$tmp/csp-milter.model" | grep -qx end || fail "model file does not end with \"end\""
 
@@ -58,6 +58,10 @@ mkdir "$tmp/badcorpus" && mv "$tmp/labels.jsonl" "$tmp/badcorpus/"
 "$bin" -c "$conf" --train "$tmp/badcorpus" -o "$tmp/x.model" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] || fail "a bad label did not exit 1"
 expect "bad label" "$tmp/err" "badcorpus/labels.jsonl:1: needs \"file\" and a known \"class\""
+printf '{"file": "../sub-1.eml", "class": "subscription"}\n' >"$tmp/badcorpus/labels.jsonl"
+"$bin" -c "$conf" --train "$tmp/badcorpus" -o "$tmp/x.model" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "a label outside the corpus did not exit 1"
+expect "label outside" "$tmp/err" 'labels.jsonl:1: "file": ../sub-1.eml: must name a file inside the corpus folder'
 "$bin" -c "$conf" --train "$corpus" -o "$tmp/no/such/dir/m" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] || fail "an unwritable output did not exit 2"
 
