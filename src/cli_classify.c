@@ -79,6 +79,13 @@ cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb)
 		append_langs(sb, res->langs, "\"", "\"");
 		strbuf_append_str(sb, "],\"matches\":");
 		append_matches(scan, sb);
+		if (res->model_scored) {
+			strbuf_append_str(sb, ",\"model\":{");
+			for (c = 0; c < CLASS_COUNT; c++)
+				strbuf_appendf(sb, "%s\"%s\":%.4f", c ? "," : "",
+				    csp_class_name((enum csp_class)c), res->model_p[c]);
+			strbuf_append_char(sb, '}');
+		}
 	}
 	strbuf_append_str(sb, ",\"recipients\":[");
 	for (i = 0; i < scan->rcpt_count; i++) {

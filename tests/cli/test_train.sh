@@ -73,6 +73,14 @@ expect "--explain" "$tmp/out" '^  model \(.*csp-milter.model, weight [0-9]+; [0-
 expect "--explain" "$tmp/out" '^    incident +p=0\.[0-9]{3}  points \+[0-9]+$'
 expect "--explain" "$tmp/out" '^    features that moved incident most \(value x weight\):$'
 expect "--explain" "$tmp/out" '^      \+0\.[0-9]{4} (w|s):'
+"$bin" -c "$conf" --classify --json "$corpus/sub-4.eml" >"$tmp/out" 2>&1 ||
+    fail "--classify --json failed: $(cat "$tmp/out")"
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+p = r["model"]
+assert set(p) == {"subscription", "incident", "non_csp", "other"}, p
+assert abs(sum(p.values()) - 1) < 0.01 and max(p, key=p.get) == "subscription", p
+' "$tmp/out" || fail "--classify --json: bad \"model\" object: $(cat "$tmp/out")"
 "$bin" -c "$conf" --evaluate "$corpus" --folds 4 >"$tmp/out" 2>"$tmp/err" ||
     fail "--evaluate with a model failed: $(cat "$tmp/err")"
 expect "--evaluate" "$tmp/out" '^rules only:$'
