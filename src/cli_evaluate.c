@@ -1118,7 +1118,7 @@ eval_model_change(const struct eval_outcome *o, const struct eval_outcome *n, FI
 
 	fprintf(out, "    model:");
 	for (c = 0; c < CLASS_COUNT; c++) {
-		fprintf(out, " %s ", csp_class_name((enum csp_class)c));
+		fprintf(out, "%s %s ", c ? "," : "", csp_class_name((enum csp_class)c));
 		if (o->model_scored)
 			fprintf(out, "%.2f", o->model_p[c]);
 		else
