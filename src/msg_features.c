@@ -72,7 +72,7 @@ struct stem_entry {
 	uint32_t word, stem;	/* offsets into stem_arena */
 	uint16_t word_len, stem_len;
 };
-#define STEM_SLOTS 2048		/* power of two */
+#define STEM_SLOTS 1024		/* power of two */
 #define STEM_MAX (STEM_SLOTS / 2)	/* entries before the cache starts afresh */
 
 /* One word of the body or subject, folded, in scratch->words. */
@@ -107,7 +107,7 @@ struct msg_features_scratch {
 	/* Counts: open addressing on the feature index. */
 	uint32_t *slot_index;
 	float *slot_count;
-	float *slot_scale;	/* MSG_FEATURES_BIGRAM_SCALE for word pairs, else 1 */
+	uint8_t *slot_pair;	/* a word pair: its value is scaled by MSG_FEATURES_BIGRAM_SCALE */
 	uint32_t *used;		/* slots in use, in insertion order */
 	size_t nused;
 	struct feature *out;
@@ -207,12 +207,12 @@ msg_features_scratch_new(void)
 	s->tokens = malloc((MSG_FEATURES_MAX_TOKENS + SUBJECT_TOKENS) * sizeof(*s->tokens));
 	s->slot_index = malloc(SLOTS * sizeof(*s->slot_index));
 	s->slot_count = malloc(SLOTS * sizeof(*s->slot_count));
-	s->slot_scale = malloc(SLOTS * sizeof(*s->slot_scale));
+	s->slot_pair = malloc(SLOTS * sizeof(*s->slot_pair));
 	s->used = malloc(MSG_FEATURES_MAX * sizeof(*s->used));
 	s->out = malloc(MSG_FEATURES_MAX * sizeof(*s->out));
 	s->stem_cache = calloc(STEM_SLOTS, sizeof(*s->stem_cache));
 	if (s->tokens == NULL || s->slot_index == NULL || s->slot_count == NULL ||
-	    s->slot_scale == NULL ||
+	    s->slot_pair == NULL ||
 	    s->used == NULL || s->out == NULL || s->stem_cache == NULL) {
 		msg_features_scratch_free(&s);
 		return NULL;
@@ -236,7 +236,7 @@ msg_features_scratch_free(struct msg_features_scratch **sp)
 	free(s->tokens);
 	free(s->slot_index);
 	free(s->slot_count);
-	free(s->slot_scale);
+	free(s->slot_pair);
 	free(s->used);
 	free(s->out);
 	free(s->slot_name);
@@ -303,7 +303,7 @@ count_index(struct msg_features_scratch *s, uint32_t index, const char *prefix, 
 			return;	/* bounded: later new features are not counted */
 		s->slot_index[slot] = index;
 		s->slot_count[slot] = 0;
-		s->slot_scale[slot] = b != NULL && s->words_pair ? MSG_FEATURES_BIGRAM_SCALE : 1;
+		s->slot_pair[slot] = b != NULL && s->words_pair;
 		s->used[s->nused++] = (uint32_t)slot;
 		if (s->keep_names) {
 			s->slot_name[slot] = s->names.len;
@@ -649,7 +649,10 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 	count_sender(s, mt);
 
 	for (i = 0; i < s->nused; i++) {
-		double v = s->slot_scale[s->used[i]] * (1.0 + log(s->slot_count[s->used[i]]));
+		double v = 1.0 + log(s->slot_count[s->used[i]]);
+
+		if (s->slot_pair[s->used[i]])
+			v *= MSG_FEATURES_BIGRAM_SCALE;
 
 		s->out[i].index = s->slot_index[s->used[i]];
 		s->out[i].value = (float)v;
