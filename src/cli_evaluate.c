@@ -21,6 +21,9 @@
 
 #define EVAL_JSON_DEPTH 64	/* nesting accepted in ignored label values */
 #define EVAL_TOP_RULES 3	/* rules shown per message in the report */
+#define EVAL_WEIGHTS 10		/* model weights tried by the report */
+
+static const int eval_weights[EVAL_WEIGHTS] = { 1, 2, 3, 4, 5, 6, 8, 10, 15, 20 };
 
 /* One labelled message of the corpus. */
 struct eval_item {
@@ -51,6 +54,7 @@ struct eval_outcome {
 	int model_scored;	/* the conf has a model: the figures below are set */
 	double model_p[CLASS_COUNT];
 	enum csp_class class_rules;	/* the class by the rules alone */
+	enum csp_class class_w[EVAL_WEIGHTS];	/* the class under each of eval_weights */
 };
 
 /* One config over the whole corpus. */
@@ -472,19 +476,25 @@ eval_fail(struct eval_outcome *o, const char *what, int errnum)
 	o->error = strbuf_detach(&sb, NULL);
 }
 
-/* eval_rules_only - the model's probabilities, and the class the rules alone give */
+/* eval_rules_only - the model's probabilities, the class of the rules alone, and under other weights */
 static int
 eval_rules_only(struct scan *scan, const struct conf *conf, struct eval_outcome *o)
 {
 	struct classify_params params = conf->classify;
 	struct classify_result res;
-	int rc;
+	int rc, k;
 
 	memcpy(o->model_p, scan->result.model_p, sizeof(o->model_p));
 	params.model = NULL;
 	classify_result_init(&res);
 	rc = classify_message(&params, scan->text, scan->scratch, &res);
 	o->class_rules = res.class;
+	params.model = conf->classify.model;
+	for (k = 0; k < EVAL_WEIGHTS && rc == 0; k++) {
+		params.model_weight = eval_weights[k];
+		rc = classify_message(&params, scan->text, scan->scratch, &res);
+		o->class_w[k] = res.class;
+	}
 	classify_result_release(&res);
 	return rc;
 }
@@ -1252,6 +1262,34 @@ eval_compare_report(const struct eval_corpus *corpus, const struct eval_run *old
 	free(b);
 }
 
+/* eval_weight_sweep - the combined figures under other model weights, to choose one */
+static void
+eval_weight_sweep(const struct eval_corpus *corpus, const struct eval_run *run, FILE *out,
+    struct strbuf *json)
+{
+	size_t cm[4][4], i;
+	int k;
+
+	if (json != NULL)
+		strbuf_append_str(json, ",\"weights\":{");
+	else
+		fprintf(out, "combined under other weights (accuracy, non-incident classified incident, "
+		    "incident held or rerouted):\n");
+	for (k = 0; k < EVAL_WEIGHTS; k++) {
+		memset(cm, 0, sizeof(cm));
+		for (i = 0; i < corpus->count; i++)
+			if (run->out[i].error == NULL && run->out[i].model_scored)
+				cm[corpus->items[i].label][run->out[i].class_w[k]]++;
+		if (json != NULL) {
+			strbuf_appendf(json, "%s\"%d\":", k ? "," : "", eval_weights[k]);
+			cli_train_figures_json(json, cm);
+		} else
+			cli_train_figures_line(out, eval_weights[k], cm);
+	}
+	if (json != NULL)
+		strbuf_append_char(json, '}');
+}
+
 /*
  * eval_model_report - with a model: rules only, model only (its most
  * probable class) and combined, then k-fold cross-validation by topic.
@@ -1288,6 +1326,7 @@ eval_model_report(const struct eval_corpus *corpus, const struct eval_run *run,
 		} else
 			cli_train_figures(out, titles[k], conf_m[k]);
 	}
+	eval_weight_sweep(corpus, run, out, json);
 	if (json != NULL)
 		strbuf_append_str(json, ",\"cross_validation\":");
 	rc = cli_train_crossval(run->conf, corpus->dir, opts->folds > 1 ? opts->folds : 5, out,

@@ -258,6 +258,19 @@ cli_train_figures(FILE *out, const char *title, size_t confusion[4][4])
 	}
 }
 
+/* cli_train_figures_line - the three figures on one line, for a weight */
+void
+cli_train_figures_line(FILE *out, int weight, size_t confusion[4][4])
+{
+	struct figures fg;
+	char a[64], b[64], c[64];
+
+	figures_of(confusion, &fg);
+	fprintf(out, "  weight %3d: %-20s %-20s %s\n", weight, ratio(a, sizeof(a), fg.correct,
+	    fg.total), ratio(b, sizeof(b), fg.nonincident_as_incident, fg.nonincident),
+	    ratio(c, sizeof(c), fg.incident_held, fg.incident));
+}
+
 /* json_ratio - a number or null */
 static void
 json_ratio(struct strbuf *sb, size_t num, size_t den)

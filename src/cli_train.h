@@ -47,6 +47,8 @@ int cli_train_crossval(struct conf *conf, const char *corpus, int folds, FILE *o
  */
 void cli_train_figures(FILE *out, const char *title, size_t confusion[4][4]);
 void cli_train_figures_json(struct strbuf *sb, size_t confusion[4][4]);
+/* cli_train_figures_line - the same three figures on one line, for a model weight */
+void cli_train_figures_line(FILE *out, int weight, size_t confusion[4][4]);
 
 /*
  * cli_train_explain - for --explain: the model's probability and points

@@ -86,13 +86,15 @@ assert abs(sum(p.values()) - 1) < 0.01 and max(p, key=p.get) == "subscription", 
 expect "--evaluate" "$tmp/out" '^rules only:$'
 expect "--evaluate" "$tmp/out" '^model only:$'
 expect "--evaluate" "$tmp/out" '^combined \(the milter.s decision\):$'
+expect "--evaluate" "$tmp/out" '^  weight  10: [01]\.[0-9]{4} \([0-9]+/16\) '
 expect "--evaluate" "$tmp/out" '^cross-validation by topic: 4 folds over 16 topics'
 "$bin" -c "$conf" --evaluate "$corpus" --json >"$tmp/out" 2>"$tmp/err" ||
     fail "--evaluate --json with a model failed: $(cat "$tmp/err")"
 python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 m = r["model"]
-assert set(m) == {"rules_only", "model_only", "combined", "cross_validation"}, m.keys()
+assert set(m) == {"rules_only", "model_only", "combined", "weights", "cross_validation"}, m.keys()
+assert sorted(m["weights"], key=int) == ["1", "2", "3", "4", "5", "6", "8", "10", "15", "20"]
 assert m["model_only"]["total"] == 16 and m["cross_validation"]["folds"] == 5
 ' "$tmp/out" || fail "--evaluate --json: bad \"model\" object"
 echo "not a model" >"$tmp/csp-milter.model"
