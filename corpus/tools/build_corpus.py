@@ -82,8 +82,11 @@ CUSTOMERS = [
     ("tw.trey-research.example", "Trey Research Taiwan", ("zh-TW",)),
     ("fabrikam.example", "Fabrikam, Inc.", ("en", "de", "fr", "zh-TW")),
     ("jp.fabrikam.example", "Fabrikam Japan", ("ja",)),
-    ("wideworldimporters.example", "Wide World Importers", ("en", "de", "es", "ko", "zh-CN")),
+    ("wideworldimporters.example", "Wide World Importers", ("en", "de", "es", "pt-BR", "ko", "zh-CN")),
 ]
+# CSP customers that also buy directly from the vendor (direct=yes): the
+# plausible readers of direct-agreement (non_csp) mail.
+DIRECT_CUSTOMERS = ("fabrikam.example", "jp.fabrikam.example", "wideworldimporters.example")
 RCPT_LOCAL = ("admin", "it", "billing", "ops", "finance", "cloud-admin", "licensing", "sysadmin",
               "accounts-payable", "platform-team", "noc", "security")
 SENDER_SUBDOMAINS = ("", "", "", "mail.", "billing.", "notifications.", "email.", "alerts.", "news.")
@@ -209,6 +212,10 @@ def wrap_text(body, width=72):
 
 # ---------------------------------------------------------------- HTML
 
+def esc(text):
+    return html.escape(text, quote=False)
+
+
 def linkify(escaped):
     return URL_RE.sub(lambda m: '<a href="%s" style="color:#0a64c8">%s</a>' % (m.group(0), m.group(0)),
                       escaped)
@@ -246,13 +253,13 @@ def render_html(item, rng, brand, preheader):
            "<head>",
            '<meta charset="@CHARSET@">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           "<title>%s</title>" % html.escape(item["subject"]),
+           "<title>%s</title>" % esc(item["subject"]),
            "<style>body{margin:0;padding:0} td{font-family:%s}</style>" % font,
            "</head>",
            '<body style="margin:0;padding:0;background:#f3f3f3">']
     if preheader:
         first = paras[0].split("\n")[0][:90]
-        out.append('<div style="display:none;max-height:0;overflow:hidden">%s</div>' % html.escape(first))
+        out.append('<div style="display:none;max-height:0;overflow:hidden">%s</div>' % esc(first))
     out.append('<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
                'style="background:#f3f3f3">')
     out.append('<tr><td align="center">')
@@ -260,13 +267,13 @@ def render_html(item, rng, brand, preheader):
                'style="background:#ffffff">')
     if style == 0:
         out.append('<tr><td style="background:#243a5e;color:#ffffff;padding:16px 24px;font-size:20px">'
-                   '%s</td></tr>' % html.escape(brand))
+                   '%s</td></tr>' % esc(brand))
     elif style == 1:
         out.append('<tr><td style="padding:20px 24px"><img src="@LOGO@" width="120" height="28" '
-                   'alt="%s"></td></tr>' % html.escape(brand))
+                   'alt="%s"></td></tr>' % esc(brand))
     else:
         out.append('<tr><td style="padding:20px 24px;font-size:18px;font-weight:600;'
-                   'border-bottom:3px solid #0a64c8">%s</td></tr>' % html.escape(brand))
+                   'border-bottom:3px solid #0a64c8">%s</td></tr>' % esc(brand))
     out.append('<tr><td style="padding:24px;font-size:14px;line-height:20px;color:#222222">')
     for p in paras:
         lines = [l for l in p.split("\n") if l.strip()]
@@ -279,25 +286,25 @@ def render_html(item, rng, brand, preheader):
                 cells = table_cells(l)
                 out.append("<tr>" + "".join(
                     '<td style="border-bottom:1px solid #dddddd;padding:4px 12px 4px 0">%s</td>'
-                    % linkify(html.escape(c)) for c in cells) + "</tr>")
+                    % linkify(esc(c)) for c in cells) + "</tr>")
             out.append("</table>")
         elif all(re.match(r"^\s*([-*•・]|\d+[.)])\s+", l) for l in lines):
             tag = "ol" if re.match(r"^\s*\d", lines[0]) else "ul"
             out.append("<%s>" % tag)
             for l in lines:
-                out.append("<li>%s</li>" % linkify(html.escape(re.sub(r"^\s*([-*•・]|\d+[.)])\s+", "", l))))
+                out.append("<li>%s</li>" % linkify(esc(re.sub(r"^\s*([-*•・]|\d+[.)])\s+", "", l))))
             out.append("</%s>" % tag)
         else:
             out.append('<p style="margin:0 0 14px 0">%s</p>' %
-                       "<br>\n".join(linkify(html.escape(l)) for l in lines))
+                       "<br>\n".join(linkify(esc(l)) for l in lines))
     out.append("</td></tr>")
     out.append('<tr><td style="padding:16px 24px;font-size:11px;color:#666666;'
                'border-top:1px solid #e5e5e5">')
     out.append('<a href="https://privacy.vendor.example/" style="color:#666666">%s</a> | '
                '<a href="https://www.vendor.example/legal/terms" style="color:#666666">%s</a> | '
                '<a href="https://account.vendor.example/notifications" style="color:#666666">%s</a>'
-               % (html.escape(privacy), html.escape(terms), html.escape(prefs)))
-    out.append("<br>&copy; %d %s" % (2023 + rng.randrange(3), html.escape(company)))
+               % (esc(privacy), esc(terms), esc(prefs)))
+    out.append("<br>&copy; %d %s" % (2023 + rng.randrange(3), esc(company)))
     out.append("</td></tr>")
     out.append("</table>")
     out.append("</td></tr></table>")
@@ -446,12 +453,29 @@ def make_attachment(item, rng):
                          "Generated %04d-%02d-%02d" % (2024 + rng.randrange(2), 1 + rng.randrange(12),
                                                        1 + rng.randrange(28))])
         return name, "application/pdf", data
-    rows = ["date,resource,region,quantity,amount"]
     regions = ("eu-west", "us-east", "ap-northeast", "ap-southeast", "sa-east", "eu-central")
+    rows = []
     for _ in range(3 + rng.randrange(6)):
-        rows.append("2024-%02d-%02d,res-%05d,%s,%d,%d.%02d" % (
-            1 + rng.randrange(12), 1 + rng.randrange(28), rng.randrange(100000),
-            rng.choice(regions), 1 + rng.randrange(500), rng.randrange(2000), rng.randrange(100)))
+        day = "2024-%02d-%02d" % (1 + rng.randrange(12), 1 + rng.randrange(28))
+        if cls == "subscription":
+            rows.append("%s,res-%05d,%s,%d,%d.%02d" % (day, rng.randrange(100000), rng.choice(regions),
+                                                      1 + rng.randrange(500), rng.randrange(2000),
+                                                      rng.randrange(100)))
+        elif cls == "incident":
+            rows.append("res-%05d,%s,%s,%s" % (rng.randrange(100000),
+                                               rng.choice(("vm", "database", "storage", "gateway")),
+                                               rng.choice(regions), rng.choice(("affected", "mitigated"))))
+        elif cls == "non_csp":
+            rows.append("SKU-%04d,%d,%d.%02d" % (rng.randrange(10000), 1 + rng.randrange(200),
+                                                 rng.randrange(500), rng.randrange(100)))
+        else:
+            rows.append("user%03d@example.invalid,%s,%s" % (rng.randrange(1000),
+                                                            rng.choice(("reader", "contributor", "owner")), day))
+    header = {"subscription": "date,resource,region,quantity,amount",
+              "incident": "resource,type,region,status",
+              "non_csp": "sku,quantity,unit_price",
+              "other": "user,role,last_activity"}[cls]
+    rows.insert(0, header)
     return name, "text/csv", ("\n".join(rows) + "\n").encode("ascii")
 
 
@@ -507,7 +531,7 @@ def build_message(item, rng):
         html_text = render_html(item, rng, brand, preheader=rng.randrange(10) < 3)
         if not logo:
             html_text = html_text.replace('<img src="@LOGO@" width="120" height="28" alt="%s">'
-                                          % html.escape(brand), html.escape(brand))
+                                          % esc(brand), esc(brand))
     charset = pick_charset(rng, lang, [item["subject"], plain] + ([html_text] if html_text else []))
     if html_text:
         html_text = html_text.replace("@CHARSET@", charset)
@@ -569,7 +593,7 @@ def build_message(item, rng):
         root.preamble = "This is a multi-part message in MIME format."
 
     # Envelope and headers.
-    domain, cust_name, _ = pick_customer(rng, lang)
+    domain, cust_name, _ = pick_customer(rng, lang, cls)
     rcpt = "%s@%s" % (rng.choice(RCPT_LOCAL), domain)
     sub = rng.choice(SENDER_SUBDOMAINS)
     local = item["from"]
@@ -640,8 +664,10 @@ def build_message(item, rng):
     return eml, label
 
 
-def pick_customer(rng, lang):
+def pick_customer(rng, lang, cls):
     fits = [c for c in CUSTOMERS if lang in c[2]]
+    if cls == "non_csp":
+        fits = [c for c in fits if c[0] in DIRECT_CUSTOMERS] or fits
     return rng.choice(fits or CUSTOMERS)
 
 
