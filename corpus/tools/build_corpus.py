@@ -151,17 +151,28 @@ def char_width(ch):
 NO_LINE_START = set("、。，．・：；？！）」』】〕〉》”’,.:;?!)]}%ー々〜")
 
 
+def is_hangul(ch):
+    o = ord(ch)
+    return 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
+
+
+def breaks_anywhere(ch):
+    """Chinese and Japanese text may be broken between any two wide
+    characters; Korean, like Latin text, is broken at spaces."""
+    return char_width(ch) == 2 and not is_hangul(ch)
+
+
 def tokens(line):
-    """Split a line into wrap units: runs of non-space non-wide characters
-    (words), single wide characters, and spaces."""
+    """Split a line into wrap units: words (runs of characters that are
+    not broken inside), single Chinese/Japanese characters, and spaces."""
     out = []
     for m in re.finditer(r"\s+|[^\s]", line):
         t = m.group(0)
         if t.isspace():
             out.append(" ")
-        elif char_width(t) == 2 or t in NO_LINE_START:
+        elif breaks_anywhere(t):
             out.append(t)
-        elif out and out[-1] != " " and not (char_width(out[-1][-1]) == 2):
+        elif out and out[-1] != " " and not breaks_anywhere(out[-1][-1]):
             out[-1] += t
         else:
             out.append(t)
