@@ -75,6 +75,19 @@ add_excerpt(struct classify_run *run, struct classify_match *m, const struct rul
 	m->excerpt_len = ex->len - m->excerpt_off;
 }
 
+/*
+ * classify_counts - text the reader does not see may only make the decision
+ * stricter: a hidden match counts only when it adds to subscription, the
+ * most restrictive class.
+ */
+int
+classify_counts(const struct rule_spec *spec, enum rule_view view)
+{
+	if (view != RULE_VIEW_HIDDEN)
+		return 1;
+	return spec->class_index == CLASS_SUBSCRIPTION && spec->weight > 0;
+}
+
 /* on_hit - account one counted match */
 static void
 on_hit(const struct rule_hit *hit, void *ctx)
@@ -83,10 +96,13 @@ on_hit(const struct rule_hit *hit, void *ctx)
 	struct classify_result *res = run->res;
 	const struct rule_spec *spec = rule_set_spec(run->params->rules, hit->rule);
 	struct classify_match *m;
+	int counted = classify_counts(spec, hit->view);
 
-	res->score[spec->class_index] += spec->weight;
-	/* Hits of one rule arrive together: extend its entry. */
-	if (res->match_count > 0 && res->matches[res->match_count - 1].rule == hit->rule) {
+	if (counted)
+		res->score[spec->class_index] += spec->weight;
+	/* Hits of one rule in one view arrive together: extend its entry. */
+	if (res->match_count > 0 && res->matches[res->match_count - 1].rule == hit->rule &&
+	    res->matches[res->match_count - 1].view == hit->view) {
 		res->matches[res->match_count - 1].hits++;
 		return;
 	}
@@ -105,6 +121,8 @@ on_hit(const struct rule_hit *hit, void *ctx)
 	m->rule = hit->rule;
 	m->hits = 1;
 	m->target = hit->target;
+	m->view = hit->view;
+	m->counted = counted;
 	m->offset = hit->start;
 	add_excerpt(run, m, hit);
 }
@@ -137,13 +155,16 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 	}
 	if (run.oom)
 		return -1;
-	/* Precedence order decides ties: the first class to reach a score keeps it. */
-	for (i = 0; i < CLASS_RULED; i++) {
+	/*
+	 * Compliance precedence: the first class in precedence order (the most
+	 * restrictive first) that reaches its threshold wins, whatever the
+	 * others score.  A permissive class cannot outvote a restrictive one
+	 * by volume: an invoice with an outage footer stays an invoice.
+	 */
+	for (i = 0; i < CLASS_RULED && best < 0; i++) {
 		enum csp_class c = params->precedence[i];
 
-		if (res->score[c] < params->threshold[c])
-			continue;
-		if (best < 0 || res->score[c] > res->score[best])
+		if (res->score[c] >= params->threshold[c])
 			best = (int)c;
 	}
 	res->class = best < 0 ? CLASS_OTHER : (enum csp_class)best;

@@ -424,7 +424,7 @@ parse_classes(struct conf_parse *cp, const config_setting_t *g)
 	}
 }
 
-/* parse_precedence - tie-break order, every class exactly once */
+/* parse_precedence - the order classes claim a message in, subscription first */
 static void
 parse_precedence(struct conf_parse *cp, const config_setting_t *root)
 {
@@ -452,6 +452,9 @@ parse_precedence(struct conf_parse *cp, const config_setting_t *root)
 		seen |= 1 << k;
 		c->classify.precedence[i] = (enum csp_class)k;
 	}
+	/* Billing evidence is never outvoted: that is the product's promise. */
+	if (c->classify.precedence[0] != CLASS_SUBSCRIPTION)
+		conf_fail(cp, s, "\"precedence\" must start with subscription: billing evidence may not be outranked");
 }
 
 /* parse_policy - the decision table */

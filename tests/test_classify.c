@@ -88,7 +88,7 @@ fill_text(struct msg_text *mt, const char *subject, const char *body)
 	msg_text_body_end(mt);
 }
 
-/* classify_message_scores - scores are weight x counted hits; the best class at or above threshold wins */
+/* classify_message_scores - scores are weight x counted hits; the first class in precedence at its threshold wins */
 static void
 classify_message_scores(void **state)
 {
@@ -106,9 +106,15 @@ classify_message_scores(void **state)
 		{ "subject capped", "billing billing", "x", 3, 0, 0, CLASS_SUBSCRIPTION },
 		{ "weights sum", "Billing", "invoice invoice invoice", 9, 0, 0, CLASS_SUBSCRIPTION },
 		{ "incident", NULL, "outage", 0, 3, 0, CLASS_INCIDENT },
-		{ "highest wins", NULL, "invoice invoice outage outage", 4, 6, 0, CLASS_INCIDENT },
-		{ "highest wins over precedence", NULL, "invoice invoice invoice outage", 6, 3, 0,
+		/* Compliance precedence: volume of outage words never outvotes billing. */
+		{ "restrictive wins over volume", NULL, "invoice invoice outage outage", 4, 6, 0,
 		  CLASS_SUBSCRIPTION },
+		{ "restrictive wins when higher too", NULL, "invoice invoice invoice outage", 6, 3, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "incident when billing is below threshold", NULL, "invoice outage outage", 2, 6, 0,
+		  CLASS_INCIDENT },
+		{ "non_csp before incident", NULL, "outage outage enterprise agreement", 0, 6, 4,
+		  CLASS_NON_CSP },
 		{ "negative weight", NULL, "invoice invoice newsletter", -1, 0, 0, CLASS_OTHER },
 		{ "negative weight capped", NULL, "invoice invoice invoice invoice newsletter newsletter", 3,
 		  0, 0, CLASS_SUBSCRIPTION },
@@ -148,7 +154,7 @@ classify_message_scores(void **state)
 	rule_set_free(&rs);
 }
 
-/* classify_message_ties - equal scores go to the class listed first in precedence */
+/* classify_message_ties - the class listed first in precedence that reaches its threshold wins */
 static void
 classify_message_ties(void **state)
 {
@@ -171,12 +177,14 @@ classify_message_ties(void **state)
 		  "invoice invoice outage maintenance", CLASS_INCIDENT },
 		{ { CLASS_NON_CSP, CLASS_SUBSCRIPTION, CLASS_INCIDENT },
 		  "invoice invoice outage maintenance", CLASS_SUBSCRIPTION },
-		/* a tie below threshold is no tie: subscription 2, incident 3 */
+		/* a class below its threshold claims nothing: subscription 2, incident 3 */
 		{ { CLASS_SUBSCRIPTION, CLASS_NON_CSP, CLASS_INCIDENT },
 		  "invoice outage", CLASS_INCIDENT },
-		/* precedence never beats a higher score: subscription 6, incident 4 */
+		/* precedence, not the score, decides: subscription 6, incident 4 */
 		{ { CLASS_INCIDENT, CLASS_NON_CSP, CLASS_SUBSCRIPTION },
-		  "invoice invoice invoice outage maintenance", CLASS_SUBSCRIPTION },
+		  "invoice invoice invoice outage maintenance", CLASS_INCIDENT },
+		{ { CLASS_SUBSCRIPTION, CLASS_NON_CSP, CLASS_INCIDENT },
+		  "invoice invoice outage outage outage maintenance", CLASS_SUBSCRIPTION },
 	};
 	struct rule_set *rs = build_rules(score_rules, UNIT_NELEM(score_rules), 1000000);
 	struct rule_scratch *scratch = rule_scratch_new();
@@ -198,6 +206,62 @@ classify_message_ties(void **state)
 		if (res.class != cases[i].want)
 			fail_msg("%s: class %s, want %s", row, csp_class_name(res.class),
 			    csp_class_name(cases[i].want));
+	}
+	classify_result_release(&res);
+	msg_text_free(&mt);
+	rule_scratch_free(&scratch);
+	rule_set_free(&rs);
+}
+
+/* classify_message_hidden - hidden text adds to subscription only, never to incident */
+static void
+classify_message_hidden(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *visible, *hidden;
+		long sub, inc;
+		enum csp_class want;
+	} cases[] = {
+		{ "hidden outage words do not make an incident", "hello", "outage outage outage", 0, 0,
+		  CLASS_OTHER },
+		{ "hidden outage words do not outvote a visible invoice", "invoice invoice",
+		  "outage outage", 4, 0, CLASS_SUBSCRIPTION },
+		{ "hidden billing words make it stricter", "outage outage", "invoice invoice", 4, 6,
+		  CLASS_SUBSCRIPTION },
+		{ "hidden negative weights are not counted", "invoice invoice", "newsletter", 4, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "hidden incident words add nothing to visible ones", "outage", "outage outage", 0, 3,
+		  CLASS_INCIDENT },
+	};
+	struct rule_set *rs = build_rules(score_rules, UNIT_NELEM(score_rules), 1000000);
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct classify_params params;
+	struct classify_result res;
+	size_t i, j;
+
+	init_params(&params, rs);
+	classify_result_init(&res);
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		int hidden_listed = 0;
+
+		fill_text(mt, NULL, cases[i].visible);
+		msg_text_body_begin(mt, 1);
+		msg_text_body_append(mt, cases[i].hidden, strlen(cases[i].hidden));
+		msg_text_body_end(mt);
+		unit_expect_int(cases[i].name, classify_message(&params, mt, scratch, &res), 0);
+		unit_expect_int(cases[i].name, res.score[CLASS_SUBSCRIPTION], cases[i].sub);
+		unit_expect_int(cases[i].name, res.score[CLASS_INCIDENT], cases[i].inc);
+		if (res.class != cases[i].want)
+			fail_msg("%s: class %s, want %s", cases[i].name, csp_class_name(res.class),
+			    csp_class_name(cases[i].want));
+		/* Hidden matches are listed with their view, counted or not. */
+		for (j = 0; j < res.match_count; j++)
+			if (res.matches[j].view == RULE_VIEW_HIDDEN)
+				hidden_listed = 1;
+		if (!hidden_listed)
+			fail_msg("%s: no match listed from the hidden view", cases[i].name);
 	}
 	classify_result_release(&res);
 	msg_text_free(&mt);
@@ -446,6 +510,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classify_message_scores),
 		cmocka_unit_test(classify_message_ties),
+		cmocka_unit_test(classify_message_hidden),
 		cmocka_unit_test(classify_message_matches),
 		cmocka_unit_test(classify_message_excerpts),
 		cmocka_unit_test(classify_message_uncertain_decode),
