@@ -193,6 +193,7 @@ struct html_text {
 	struct strbuf out;	/* visible text not yet handed to mt */
 	struct strbuf hout;	/* hidden text not yet handed to mt */
 	char hlast;		/* last byte written to the hidden stream */
+	int hsep;		/* separate the next hidden text from the last */
 
 	/* the tag being read */
 	int is_end, self_closing;
@@ -266,6 +267,7 @@ html_text_begin_part(struct html_text *ht, struct msg_text *mt, int hidden)
 	strbuf_reset(&ht->hout);
 	strbuf_reset(&ht->alt);
 	ht->hlast = 0;
+	ht->hsep = 0;
 	ht->depth = 0;
 	ht->foreign = 0;
 	ht->raw_closing = 0;
@@ -329,7 +331,11 @@ flush(struct html_text *ht)
 	strbuf_reset(&ht->hout);
 }
 
-/* put - text into the visible or the hidden stream */
+/*
+ * put - text into the visible or the hidden stream.  The other stream's
+ * pending text goes out first, so that the msg_text sees the two streams
+ * interleaved as in the input, however the input was cut into chunks.
+ */
 static void
 put(struct html_text *ht, int hidden, const char *s, size_t n)
 {
@@ -337,19 +343,25 @@ put(struct html_text *ht, int hidden, const char *s, size_t n)
 
 	if (n == 0)
 		return;
-	strbuf_append(sb, s, n);
-	if (hidden)
+	if (hidden) {
+		if (ht->out.len > 0)
+			flush(ht);
+		if (ht->hsep && ht->hlast != 0 && ht->hlast != '\n' && s[0] != '\n')
+			strbuf_append(sb, "\n", 1);
+		ht->hsep = 0;
 		ht->hlast = s[n - 1];
+	} else if (ht->hout.len > 0)
+		flush(ht);
+	strbuf_append(sb, s, n);
 	if (sb->len >= OUT_FLUSH)
 		flush(ht);
 }
 
-/* hidden_sep - keep one piece of hidden text from joining the last one */
+/* hidden_sep - keep the next piece of hidden text from joining the last one */
 static void
 hidden_sep(struct html_text *ht)
 {
-	if (ht->hlast != 0 && ht->hlast != '\n')
-		put(ht, 1, "\n", 1);
+	ht->hsep = 1;
 }
 
 /* want_hidden - is text at this point hidden from the reader */
