@@ -9,8 +9,11 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "html_text.h"
 #include "strbuf.h"
+#include "unit.h"
 
 struct html_case {
 	const char *in;
@@ -255,6 +258,54 @@ html_text_feed_every_split(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/*
+ * html_text_every_named_reference - each of the 2,231 names of WHATWG's
+ * entities.json, in text and in an alt attribute, reads as its characters
+ */
+static void
+html_text_every_named_reference(void **state)
+{
+	struct msg_text *mt = msg_text_new(65536, 0);
+	struct html_text *ht = html_text_new();
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	char *path = unit_strf("%s/data/entities.json", unit_srcdir());
+	json_error_t err;
+	json_t *all = json_load_file(path, 0, &err), *v;
+	const char *key, *b;
+	size_t n = 0, bl;
+	int attr;
+
+	if (all == NULL)
+		fail_msg("%s:%d: %s", path, err.line, err.text);
+	json_object_foreach(all, key, v) {
+		const char *chars = json_string_value(json_object_get(v, "characters"));
+
+		assert_non_null(chars);
+		for (attr = 0; attr < 2; attr++) {
+			strbuf_reset(&in);
+			strbuf_reset(&want);
+			/* ' ' after a legacy name: in an attribute it must not be '=' or alnum */
+			strbuf_appendf(&in, attr ? "<img alt=\"[%s ]\">" : "[%s ]", key);
+			strbuf_appendf(&want, attr ? " [%s ] " : "[%s ]", chars);
+			msg_text_reset(mt);
+			html_text_begin(ht, mt);
+			html_text_feed(ht, in.data, in.len);
+			html_text_end(ht);
+			b = msg_text_body(mt, &bl);
+			if (bl != want.len || memcmp(b, want.data, bl) != 0)
+				fail_msg("%s: \"%s\" read \"%s\"", key, in.data, b);
+		}
+		n++;
+	}
+	assert_int_equal(n, 2231);
+	json_decref(all);
+	free(path);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	html_text_free(&ht);
+	msg_text_free(&mt);
+}
+
 /* html_text_feed_deep_nesting - nesting past the stack cap reads flat, no crash */
 static void
 html_text_feed_deep_nesting(void **state)
@@ -337,6 +388,7 @@ main(void)
 		cmocka_unit_test(html_text_feed_whole),
 		cmocka_unit_test(html_text_feed_bytewise),
 		cmocka_unit_test(html_text_feed_every_split),
+		cmocka_unit_test(html_text_every_named_reference),
 		cmocka_unit_test(html_text_feed_deep_nesting),
 		cmocka_unit_test(html_text_feed_huge_tag),
 		cmocka_unit_test(html_text_feed_tag_soup),
