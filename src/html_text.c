@@ -17,6 +17,9 @@
 #define CLOSE_SEARCH_MAX 64	/* open elements an end or start tag may close at once */
 #define CSS_PROP_MAX	32
 #define CSS_VALUE_MAX	64
+#define SHEET_CLASSES	64	/* hiding classes remembered from <style> blocks */
+#define CLASS_MAX	48	/* bytes of a class name */
+#define SELECTOR_MAX	512	/* bytes of a selector list kept */
 
 /*
  * The states of the WHATWG tokenizer ("Tokenization", HTML Living
@@ -81,7 +84,7 @@ enum tag_kind {
 	K_OTHER, K_A, K_ALT, K_BODY, K_BR, K_CELL, K_DDDT, K_FOREIGN, K_HEAD,
 	K_HEADING, K_HTML, K_LI, K_OPTGROUP, K_OPTION, K_P, K_PLAINTEXT,
 	K_RAW_DROP, K_RAW_HIDDEN, K_RAW_TEXT, K_RCDATA_HIDDEN, K_RCDATA_TEXT,
-	K_SCRIPT, K_TEMPLATE, K_TR,
+	K_SCRIPT, K_TEMPLATE, K_TR, K_DETAILS, K_SUMMARY,
 };
 
 #define F_BLOCK		0x01	/* a line break before and after */
@@ -108,7 +111,7 @@ static const struct {
 	{ "br", K_BR, F_BLOCK | F_VOID | F_SPECIAL }, { "button", K_OTHER, F_SPECIAL },
 	{ "caption", K_OTHER, F_BLOCK | F_SPECIAL | F_SCOPE }, { "center", K_OTHER, BSP },
 	{ "code", K_OTHER, F_FORMAT }, { "col", K_OTHER, F_VOID | F_SPECIAL },
-	{ "colgroup", K_OTHER, F_SPECIAL }, { "dd", K_DDDT, BSP }, { "details", K_OTHER, BSP },
+	{ "colgroup", K_OTHER, F_SPECIAL }, { "dd", K_DDDT, BSP }, { "details", K_DETAILS, BSP },
 	{ "dialog", K_OTHER, F_BLOCK | F_CLOSE_P }, { "dir", K_OTHER, BSP },
 	{ "div", K_OTHER, BSP }, { "dl", K_OTHER, BSP }, { "dt", K_DDDT, BSP },
 	{ "em", K_OTHER, F_FORMAT }, { "embed", K_OTHER, F_VOID | F_SPECIAL },
@@ -137,7 +140,7 @@ static const struct {
 	{ "section", K_OTHER, BSP }, { "select", K_OTHER, F_SPECIAL },
 	{ "small", K_OTHER, F_FORMAT }, { "source", K_OTHER, F_VOID | F_SPECIAL },
 	{ "strike", K_OTHER, F_FORMAT }, { "strong", K_OTHER, F_FORMAT },
-	{ "style", K_RAW_DROP, F_SPECIAL }, { "summary", K_OTHER, BSP },
+	{ "style", K_RAW_DROP, F_SPECIAL }, { "summary", K_SUMMARY, BSP },
 	{ "svg", K_FOREIGN, 0 }, { "table", K_OTHER, F_BLOCK | F_SPECIAL | F_SCOPE },
 	{ "tbody", K_OTHER, F_BLOCK | F_SPECIAL },
 	{ "td", K_CELL, F_BLOCK | F_SPECIAL | F_SCOPE },
@@ -159,7 +162,7 @@ static const unsigned short c1_table[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 };
 
-enum attr_kind { A_NONE, A_OTHER, A_STYLE, A_ALT };
+enum attr_kind { A_NONE, A_OTHER, A_STYLE, A_ALT, A_CLASS };
 
 enum display { D_UNSET, D_INLINE, D_BLOCK };
 
@@ -183,6 +186,18 @@ struct html_elem {
 	unsigned char flags;
 	unsigned char hidden;	/* its content is hidden from the reader */
 	unsigned char block;	/* breaks lines (its CSS display included) */
+	unsigned char closed;	/* a closed details element: only its summary shows */
+	unsigned char outer;	/* hidden outside it (for that summary) */
+};
+
+/* A <style> block, scanned for rules that hide a class. */
+struct sheet {
+	char sel[SELECTOR_MAX];
+	size_t sel_len;
+	int in_block;
+	int at_depth;		/* inside @media and the like: conditional, not counted */
+	int comment;		/* as in struct css, for the selector */
+	struct css css;
 };
 
 struct html_text {
@@ -207,6 +222,15 @@ struct html_text {
 	enum display tag_display;
 	struct strbuf alt;
 	struct css css;
+	int tag_open;		/* the open attribute (details) */
+	char cls[CLASS_MAX + 1];	/* the class name being read */
+	size_t cls_len;
+
+	/* classes hidden by the part's <style> blocks */
+	struct sheet sheet;
+	int raw_sheet;		/* the raw text is a style sheet */
+	char classes[SHEET_CLASSES][CLASS_MAX + 1];
+	size_t nclasses;
 
 	/* raw text elements */
 	const char *raw_name;	/* the appropriate end tag */
@@ -271,6 +295,8 @@ html_text_begin_part(struct html_text *ht, struct msg_text *mt, int hidden)
 	ht->depth = 0;
 	ht->foreign = 0;
 	ht->raw_closing = 0;
+	ht->raw_sheet = 0;
+	ht->nclasses = 0;
 	memset(ht->open, 0, sizeof(ht->open));
 	msg_text_body_begin(mt, hidden);
 }
@@ -379,9 +405,13 @@ emit(struct html_text *ht, const char *s, size_t n)
 }
 
 /* emit_raw - text of a raw text element: dropped, shown or hidden */
+static void sheet_feed(struct html_text *, const char *, size_t);
+
 static void
 emit_raw(struct html_text *ht, const char *s, size_t n)
 {
+	if (ht->raw_sheet)
+		sheet_feed(ht, s, n);
 	if (ht->raw_out != 0)
 		put(ht, ht->raw_out == 2, s, n);
 }
@@ -731,21 +761,159 @@ css_char(struct css *c, int ch)
 	}
 }
 
-/* css_end - the end of the style attribute */
-static void
-css_end(struct html_text *ht)
+/* css_finish - the end of a declaration block: 1 when it hides */
+static int
+css_finish(struct css *c)
 {
-	struct css *c = &ht->css;
-
 	if (c->esc > 0)
 		css_esc_end(c);
 	if (c->comment == 1)
 		css_put(c, '/');
 	css_decl(c);
-	if (c->hide || (c->zero_box && c->overflow_hidden))
+	return c->hide || (c->zero_box && c->overflow_hidden);
+}
+
+/* css_end - the end of the style attribute */
+static void
+css_end(struct html_text *ht)
+{
+	if (css_finish(&ht->css))
 		ht->tag_hidden = 1;
-	if (c->display != D_UNSET)
-		ht->tag_display = c->display;
+	if (ht->css.display != D_UNSET)
+		ht->tag_display = ht->css.display;
+}
+
+/* ---- <style> blocks: ".name { display: none }" and the like ---- */
+
+static int
+is_class_char(int c)
+{
+	return is_alnum(c) || c == '-' || c == '_' || c >= 0x80;
+}
+
+/*
+ * sheet_register - remember the classes of a selector list whose block
+ * hides.  Only simple selectors count (".x" or "tag.x"); a class is
+ * compared without case, as in quirks mode.
+ */
+static void
+sheet_register(struct html_text *ht)
+{
+	const char *s = ht->sheet.sel;
+	size_t n = ht->sheet.sel_len, i = 0, b, e, k, j;
+
+	while (i < n) {
+		for (b = i; i < n && s[i] != ','; i++)
+			;
+		e = i++;
+		while (b < e && is_space(s[b]))
+			b++;
+		while (e > b && is_space(s[e - 1]))
+			e--;
+		for (k = b; k < e && is_alnum(s[k]); k++)
+			;
+		if (k >= e || s[k] != '.' || e - k - 1 == 0 || e - k - 1 > CLASS_MAX)
+			continue;
+		for (j = k + 1; j < e && is_class_char(s[j]); j++)
+			;
+		if (j != e || ht->nclasses == SHEET_CLASSES)
+			continue;
+		for (j = 0; j < e - k - 1; j++)
+			ht->classes[ht->nclasses][j] = (char)lower(s[k + 1 + j]);
+		ht->classes[ht->nclasses++][j] = '\0';
+	}
+}
+
+/* sheet_char - one character of a style sheet */
+static void
+sheet_char(struct html_text *ht, int c)
+{
+	struct sheet *sh = &ht->sheet;
+
+	if (sh->in_block) {
+		if (c == '}' && sh->css.comment < 2 && sh->css.quote == 0) {
+			if (css_finish(&sh->css) && sh->at_depth == 0)
+				sheet_register(ht);
+			sh->in_block = 0;
+			sh->sel_len = 0;
+			return;
+		}
+		css_char(&sh->css, c);
+		return;
+	}
+	if (sh->comment >= 2) {
+		sh->comment = c == '/' && sh->comment == 3 ? 0 : c == '*' ? 3 : 2;
+		return;
+	}
+	if (sh->comment == 1) {
+		sh->comment = 0;
+		if (c == '*') {
+			sh->comment = 2;
+			return;
+		}
+		if (sh->sel_len < SELECTOR_MAX)
+			sh->sel[sh->sel_len++] = '/';
+	}
+	switch (c) {
+	case '/':
+		sh->comment = 1;
+		break;
+	case '{': {
+		size_t b = 0;
+
+		while (b < sh->sel_len && is_space(sh->sel[b]))
+			b++;
+		if (b < sh->sel_len && sh->sel[b] == '@' && sh->sel_len - b > 1 &&
+		    (strncmp(sh->sel + b, "@font-face", 10) != 0 &&
+		    strncmp(sh->sel + b, "@page", 5) != 0)) {
+			sh->at_depth++;	/* @media, @supports...: rules inside */
+			sh->sel_len = 0;
+			break;
+		}
+		memset(&sh->css, 0, sizeof(sh->css));
+		sh->in_block = 1;
+		break;
+	}
+	case '}':
+		if (sh->at_depth > 0)
+			sh->at_depth--;
+		sh->sel_len = 0;
+		break;
+	case ';':
+		sh->sel_len = 0;	/* @import, @charset */
+		break;
+	default:
+		if (sh->sel_len < SELECTOR_MAX)
+			sh->sel[sh->sel_len++] = (char)c;
+		else
+			sh->sel[0] = '#';	/* too long to read: counts for nothing */
+		break;
+	}
+}
+
+/* sheet_feed - style sheet text */
+static void
+sheet_feed(struct html_text *ht, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sheet_char(ht, (unsigned char)s[i]);
+}
+
+/* class_end - a class name of the tag is complete: does a style block hide it */
+static void
+class_end(struct html_text *ht)
+{
+	size_t i;
+
+	if (ht->cls_len > 0 && ht->cls_len <= CLASS_MAX) {
+		ht->cls[ht->cls_len] = '\0';
+		for (i = 0; i < ht->nclasses; i++)
+			if (strcmp(ht->cls, ht->classes[i]) == 0)
+				ht->tag_hidden = 1;
+	}
+	ht->cls_len = 0;
 }
 
 /* ---- open elements ---- */
@@ -838,6 +1006,8 @@ push(struct html_text *ht, int t, int hidden, int block)
 	e->flags = t >= 0 ? tags[t].flags : 0;
 	e->hidden = (unsigned char)hidden;
 	e->block = (unsigned char)block;
+	e->closed = 0;
+	e->outer = (unsigned char)hidden;
 	ht->open[e->name % OPEN_BUCKETS]++;
 	if (e->kind == K_FOREIGN)
 		ht->foreign++;
@@ -875,6 +1045,13 @@ start_raw(struct html_text *ht, int t, int hidden, int block)
 	}
 	ht->content = ht->state;
 	ht->raw_name = tags[t].name;
+	ht->raw_sheet = tags[t].kind == K_RAW_DROP && !hidden;
+	if (ht->raw_sheet) {
+		ht->sheet.sel_len = 0;
+		ht->sheet.in_block = 0;
+		ht->sheet.at_depth = 0;
+		ht->sheet.comment = 0;
+	}
 	ht->raw_block = block;
 	if (ht->raw_out == 2)
 		hidden_sep(ht);
@@ -935,6 +1112,8 @@ start_tag(struct html_text *ht)
 	}
 
 	parent_hidden = want_hidden(ht);
+	if (kind == K_SUMMARY && ht->depth > 0 && ht->stack[ht->depth - 1].closed)
+		parent_hidden = ht->stack[ht->depth - 1].outer;	/* shown when closed */
 	hidden = parent_hidden || ht->tag_hidden || kind == K_TEMPLATE;
 	block = (flags & F_BLOCK) != 0;
 	if (ht->tag_display == D_INLINE)
@@ -977,6 +1156,15 @@ start_tag(struct html_text *ht)
 		break;
 	}
 	/* "/>" on an HTML element is ignored: <div/> stays open */
+	if (kind == K_DETAILS && !ht->tag_open && !hidden) {
+		/* closed: the reader sees the summary, the rest only when opened */
+		if (block)
+			put(ht, 0, "\n", 1);
+		push(ht, t, 1, block);
+		ht->stack[ht->depth - 1].closed = 1;
+		ht->stack[ht->depth - 1].outer = 0;
+		return;
+	}
 	push(ht, t, hidden, block);
 	if (block)
 		put(ht, hidden, "\n", 1);
@@ -993,6 +1181,7 @@ end_tag(struct html_text *ht)
 
 	if (ht->raw_closing) {
 		ht->raw_closing = 0;
+		ht->raw_sheet = 0;
 		if (ht->raw_block && ht->raw_out != 0)
 			put(ht, ht->raw_out == 2, "\n", 1);
 		return;
@@ -1028,6 +1217,8 @@ attr_finish(struct html_text *ht)
 {
 	if (ht->attr_kind == A_STYLE)
 		css_end(ht);
+	else if (ht->attr_kind == A_CLASS)
+		class_end(ht);
 	ht->attr_kind = A_NONE;
 }
 
@@ -1045,6 +1236,11 @@ attr_name_end(struct html_text *ht)
 		ht->attr_kind = A_STYLE;
 	} else if (n == 6 && memcmp(a, "hidden", 6) == 0) {
 		ht->tag_hidden = 1;
+	} else if (n == 4 && memcmp(a, "open", 4) == 0) {
+		ht->tag_open = 1;
+	} else if (n == 5 && memcmp(a, "class", 5) == 0 && ht->nclasses > 0) {
+		ht->cls_len = 0;
+		ht->attr_kind = A_CLASS;
 	} else if (n == 3 && memcmp(a, "alt", 3) == 0 && !ht->is_end && !ht->has_alt &&
 	    (t = tag_lookup(ht->name, ht->name_len)) >= 0 && tags[t].kind == K_ALT) {
 		ht->has_alt = 1;
@@ -1063,6 +1259,14 @@ attr_value(struct html_text *ht, const char *s, size_t n)
 	case A_STYLE:
 		for (i = 0; i < n; i++)
 			css_char(&ht->css, (unsigned char)s[i]);
+		break;
+	case A_CLASS:
+		for (i = 0; i < n; i++) {
+			if (is_space(s[i]))
+				class_end(ht);
+			else if (ht->cls_len++ < CLASS_MAX)
+				ht->cls[ht->cls_len - 1] = (char)lower((unsigned char)s[i]);
+		}
 		break;
 	case A_ALT:
 		if (ht->alt.len + n > ALT_MAX) {
@@ -1089,6 +1293,8 @@ tag_begin(struct html_text *ht, int is_end)
 	ht->tag_hidden = 0;
 	ht->tag_display = D_UNSET;
 	ht->has_alt = 0;
+	ht->tag_open = 0;
+	ht->cls_len = 0;
 }
 
 /* tag_name_char - one byte of the tag name */

@@ -39,12 +39,16 @@
  * shorthand too), max-height:0, a zero height/width/max-width with
  * overflow hidden, color:transparent, mso-hide:all, text-indent/left/top/
  * margin-left/margin-top at -999 or beyond, clip:rect(0...) and
- * transform:scale(0).  A style hides when any of its declarations does
- * (comments and backslash escapes read as CSS reads them): reading too
- * much as hidden only makes a decision stricter.  Not covered: class
- * rules in <style> blocks, colours equal to the background, closed
- * <details>.  aria-hidden does not hide.  Script and style content is
- * dropped.  Text in <head> is text: HTML5 moves it into the body.
+ * transform:scale(0); also elements whose class a <style> block hides
+ * with a simple rule (".x" or "tag.x", outside @media, seen before the
+ * element), and a closed <details> but for its summary.  A style hides
+ * when any of its declarations does (comments and backslash escapes read
+ * as CSS reads them): reading too much as hidden only makes a decision
+ * stricter.  Not covered: other selectors, rules after the element,
+ * colours equal to the background, formatting elements that browsers
+ * reopen after a block closes them.  aria-hidden does not hide.  Script
+ * and style content is dropped.  Text in <head> is text: HTML5 moves it
+ * into the body.
  *
  * Tree building is a bounded approximation of the spec's: "/>" does not
  * close HTML elements; p, li, dd/dt, td/th, tr, option, headings and a

@@ -161,6 +161,18 @@ static const struct html_case cases[] = {
 	{ "<img alt=\"x\" style=\"display:none\">ok", "ok", "x" },
 	{ "<span hidden><img alt=x></span>ok", "ok", "x" },
 	{ "<input alt=\"x\" value=\"y\"><div alt=z>ok</div>", "ok", "" },
+	/* a closed details element shows its summary only */
+	{ "<details><summary>Notice</summary>Your invoice</details>ok", "Notice\nok", "Your invoice" },
+	{ "<details open><summary>S</summary>T</details>", "S\nT", "" },
+	{ "<details hidden><summary>S</summary>T</details>", "", "S\nT" },
+	/* classes hidden by simple rules of <style> blocks */
+	{ "<style>.h{display:none}</style><span class=\"a h\">x</span>y", "y", "x" },
+	{ "<style>/* c */ p.hide , .Pre { font-size:0 !important; }</style>"
+	  "<p class=pre>x</p><p class=hide>z</p>ok", "ok", "x\nz" },
+	{ "<style>@media (max-width:600px){.m{display:none}}</style><span class=m>x</span>", "x", "" },
+	{ "<style>.a .b{display:none}</style><span class=b>x</span>", "x", "" },
+	{ "<span class=h>x</span><style>.h{display:none}</style>", "x", "" },
+	{ "<style>.h{color:red}.g{visibility:hidden}</style><b class=h>x</b><b class=g>y</b>", "x", "y" },
 	/* attribute syntax */
 	{ "<a b=\"c>d\"e=f>x</a>", "x", "" },
 	{ "<div =x>y</div>", "y", "" },
