@@ -318,6 +318,53 @@ html_text_every_named_reference(void **state)
 	msg_text_free(&mt);
 }
 
+/*
+ * html_text_html5lib_tokenizer - the html5lib tokenizer tests whose tokens
+ * are only text, comments and DOCTYPEs (tests/fixtures/html5lib): the
+ * visible body is exactly their character tokens, fed whole and byte by
+ * byte
+ */
+static void
+html_text_html5lib_tokenizer(void **state)
+{
+	struct msg_text *mt = msg_text_new(65536, 0);
+	struct html_text *ht = html_text_new();
+	char *path = unit_strf("%s/tests/fixtures/html5lib/tokenizer_text.json", unit_srcdir());
+	json_error_t err;
+	json_t *all = json_load_file(path, 0, &err), *t;
+	size_t i, k, len, bl;
+	const char *in, *want, *b;
+	int failed = 0, piece;
+
+	if (all == NULL)
+		fail_msg("%s:%d: %s", path, err.line, err.text);
+	json_array_foreach(all, i, t) {
+		in = json_string_value(json_array_get(t, 2));
+		want = json_string_value(json_array_get(t, 3));
+		assert_non_null(in);
+		assert_non_null(want);
+		len = strlen(in);
+		for (piece = 0; piece < 2; piece++) {
+			msg_text_reset(mt);
+			html_text_begin(ht, mt);
+			for (k = 0; k < len; k += piece ? 1 : len)
+				html_text_feed(ht, in + k, piece ? 1 : len);
+			html_text_end(ht);
+			b = msg_text_body(mt, &bl);
+			if (strcmp(b, want) != 0 && failed++ < 20)
+				print_message("%s \"%s\": \"%s\" read \"%s\", want \"%s\"\n",
+				    json_string_value(json_array_get(t, 0)),
+				    json_string_value(json_array_get(t, 1)), in, b, want);
+		}
+	}
+	assert_true(json_array_size(all) > 6000);
+	json_decref(all);
+	free(path);
+	html_text_free(&ht);
+	msg_text_free(&mt);
+	assert_int_equal(failed, 0);
+}
+
 /* html_text_feed_deep_nesting - nesting past the stack cap reads flat, no crash */
 static void
 html_text_feed_deep_nesting(void **state)
@@ -401,6 +448,7 @@ main(void)
 		cmocka_unit_test(html_text_feed_bytewise),
 		cmocka_unit_test(html_text_feed_every_split),
 		cmocka_unit_test(html_text_every_named_reference),
+		cmocka_unit_test(html_text_html5lib_tokenizer),
 		cmocka_unit_test(html_text_feed_deep_nesting),
 		cmocka_unit_test(html_text_feed_huge_tag),
 		cmocka_unit_test(html_text_feed_tag_soup),
