@@ -93,6 +93,7 @@ enum tag_kind {
 #define F_FORMAT	0x08	/* a formatting element */
 #define F_SCOPE		0x10	/* bounds the "in scope" searches */
 #define F_CLOSE_P	0x20	/* its start tag closes an open p */
+#define F_MARKER	0x40	/* puts a marker in the active formatting list */
 
 #define BSP		(F_BLOCK | F_SPECIAL | F_CLOSE_P)
 
@@ -103,13 +104,13 @@ static const struct {
 	unsigned char flags;
 } tags[] = {
 	{ "a", K_A, F_FORMAT }, { "address", K_OTHER, BSP },
-	{ "applet", K_OTHER, F_SPECIAL | F_SCOPE }, { "area", K_ALT, F_VOID | F_SPECIAL },
+	{ "applet", K_OTHER, F_SPECIAL | F_SCOPE | F_MARKER }, { "area", K_ALT, F_VOID | F_SPECIAL },
 	{ "article", K_OTHER, BSP }, { "aside", K_OTHER, BSP }, { "b", K_OTHER, F_FORMAT },
 	{ "base", K_OTHER, F_VOID | F_SPECIAL }, { "basefont", K_OTHER, F_VOID | F_SPECIAL },
 	{ "bgsound", K_OTHER, F_VOID | F_SPECIAL }, { "big", K_OTHER, F_FORMAT },
 	{ "blockquote", K_OTHER, BSP }, { "body", K_BODY, F_BLOCK | F_SPECIAL },
 	{ "br", K_BR, F_BLOCK | F_VOID | F_SPECIAL }, { "button", K_OTHER, F_SPECIAL },
-	{ "caption", K_OTHER, F_BLOCK | F_SPECIAL | F_SCOPE }, { "center", K_OTHER, BSP },
+	{ "caption", K_OTHER, F_BLOCK | F_SPECIAL | F_SCOPE | F_MARKER }, { "center", K_OTHER, BSP },
 	{ "code", K_OTHER, F_FORMAT }, { "col", K_OTHER, F_VOID | F_SPECIAL },
 	{ "colgroup", K_OTHER, F_SPECIAL }, { "dd", K_DDDT, BSP }, { "details", K_DETAILS, BSP },
 	{ "dialog", K_OTHER, F_BLOCK | F_CLOSE_P }, { "dir", K_OTHER, BSP },
@@ -127,12 +128,12 @@ static const struct {
 	{ "input", K_OTHER, F_VOID | F_SPECIAL }, { "keygen", K_OTHER, F_VOID | F_SPECIAL },
 	{ "legend", K_OTHER, F_BLOCK }, { "li", K_LI, BSP },
 	{ "link", K_OTHER, F_VOID | F_SPECIAL }, { "listing", K_OTHER, BSP },
-	{ "main", K_OTHER, BSP }, { "marquee", K_OTHER, F_SPECIAL | F_SCOPE },
+	{ "main", K_OTHER, BSP }, { "marquee", K_OTHER, F_SPECIAL | F_SCOPE | F_MARKER },
 	{ "math", K_FOREIGN, 0 }, { "menu", K_OTHER, BSP },
 	{ "meta", K_OTHER, F_VOID | F_SPECIAL }, { "nav", K_OTHER, BSP },
 	{ "nobr", K_OTHER, F_FORMAT }, { "noembed", K_RAW_HIDDEN, F_SPECIAL },
 	{ "noframes", K_RAW_HIDDEN, F_SPECIAL }, { "noscript", K_OTHER, F_SPECIAL },
-	{ "object", K_OTHER, F_SPECIAL | F_SCOPE }, { "ol", K_OTHER, BSP },
+	{ "object", K_OTHER, F_SPECIAL | F_SCOPE | F_MARKER }, { "ol", K_OTHER, BSP },
 	{ "optgroup", K_OPTGROUP, F_BLOCK }, { "option", K_OPTION, F_BLOCK },
 	{ "p", K_P, BSP }, { "param", K_OTHER, F_VOID | F_SPECIAL },
 	{ "plaintext", K_PLAINTEXT, BSP }, { "pre", K_OTHER, BSP }, { "s", K_OTHER, F_FORMAT },
@@ -143,11 +144,11 @@ static const struct {
 	{ "style", K_RAW_DROP, F_SPECIAL }, { "summary", K_SUMMARY, BSP },
 	{ "svg", K_FOREIGN, 0 }, { "table", K_OTHER, F_BLOCK | F_SPECIAL | F_SCOPE },
 	{ "tbody", K_OTHER, F_BLOCK | F_SPECIAL },
-	{ "td", K_CELL, F_BLOCK | F_SPECIAL | F_SCOPE },
-	{ "template", K_TEMPLATE, F_SPECIAL | F_SCOPE },
+	{ "td", K_CELL, F_BLOCK | F_SPECIAL | F_SCOPE | F_MARKER },
+	{ "template", K_TEMPLATE, F_SPECIAL | F_SCOPE | F_MARKER },
 	{ "textarea", K_RCDATA_TEXT, F_BLOCK | F_SPECIAL },
 	{ "tfoot", K_OTHER, F_BLOCK | F_SPECIAL },
-	{ "th", K_CELL, F_BLOCK | F_SPECIAL | F_SCOPE },
+	{ "th", K_CELL, F_BLOCK | F_SPECIAL | F_SCOPE | F_MARKER },
 	{ "thead", K_OTHER, F_BLOCK | F_SPECIAL }, { "title", K_RCDATA_HIDDEN, F_SPECIAL },
 	{ "tr", K_TR, F_BLOCK | F_SPECIAL }, { "track", K_OTHER, F_VOID | F_SPECIAL },
 	{ "tt", K_OTHER, F_FORMAT }, { "u", K_OTHER, F_FORMAT }, { "ul", K_OTHER, BSP },
@@ -188,6 +189,21 @@ struct html_elem {
 	unsigned char block;	/* breaks lines (its CSS display included) */
 	unsigned char closed;	/* a closed details element: only its summary shows */
 	unsigned char outer;	/* hidden outside it (for that summary) */
+	uint32_t afe;		/* id of its active formatting entry, 0: none */
+};
+
+/*
+ * The list of active formatting elements: a formatting element closed by
+ * a block end tag is reopened, with its attributes, for the text that
+ * follows ("<p><b hidden>x</p><p>y" hides y too).  Bounded: the oldest
+ * entry goes when the list is full.
+ */
+#define AFE_MAX		12
+
+struct afe {
+	uint32_t id;		/* 0: a marker (cell, caption, template, object) */
+	uint32_t name;
+	unsigned char kind, flags, hidden, on_stack;
 };
 
 /* A <style> block, scanned for rules that hide a class. */
@@ -256,6 +272,10 @@ struct html_text {
 	struct html_elem stack[HTML_TEXT_DEPTH_MAX];
 	size_t depth;
 	size_t foreign;		/* open svg and math elements */
+	struct afe afe[AFE_MAX];
+	size_t nafe;
+	uint32_t afe_next;	/* the next entry id */
+	int afe_dirty;		/* an entry is off the stack: reopen before text */
 	unsigned short open[OPEN_BUCKETS];	/* open elements per name-hash bucket */
 };
 
@@ -294,6 +314,8 @@ html_text_begin_part(struct html_text *ht, struct msg_text *mt, int hidden)
 	ht->hsep = 0;
 	ht->depth = 0;
 	ht->foreign = 0;
+	ht->nafe = 0;
+	ht->afe_dirty = 0;
 	ht->raw_closing = 0;
 	ht->raw_sheet = 0;
 	ht->nclasses = 0;
@@ -918,6 +940,69 @@ class_end(struct html_text *ht)
 
 /* ---- open elements ---- */
 
+/* afe_add - a new entry (0: a marker) at the end of the list */
+static uint32_t
+afe_add(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, int marker)
+{
+	struct afe *a;
+
+	if (ht->nafe == AFE_MAX) {
+		memmove(ht->afe, ht->afe + 1, (AFE_MAX - 1) * sizeof(ht->afe[0]));
+		ht->nafe--;
+	}
+	a = &ht->afe[ht->nafe++];
+	if (++ht->afe_next == 0)
+		ht->afe_next = 1;
+	a->id = marker ? 0 : ht->afe_next;
+	a->name = name;
+	a->kind = (unsigned char)kind;
+	a->flags = (unsigned char)flags;
+	a->hidden = (unsigned char)hidden;
+	a->on_stack = !marker;
+	return a->id;
+}
+
+/* afe_remove - drop entry i */
+static void
+afe_remove(struct html_text *ht, size_t i)
+{
+	memmove(ht->afe + i, ht->afe + i + 1, (ht->nafe - i - 1) * sizeof(ht->afe[0]));
+	ht->nafe--;
+}
+
+/* afe_find - the last entry named name after the last marker, or -1 */
+static long
+afe_find(const struct html_text *ht, uint32_t name)
+{
+	size_t i;
+
+	for (i = ht->nafe; i > 0 && ht->afe[i - 1].id != 0; i--)
+		if (ht->afe[i - 1].name == name)
+			return (long)i - 1;
+	return -1;
+}
+
+/* afe_off_stack - the element of entry id was popped */
+static void
+afe_off_stack(struct html_text *ht, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ht->nafe; i++)
+		if (ht->afe[i].id == id) {
+			ht->afe[i].on_stack = 0;
+			ht->afe_dirty = 1;
+		}
+}
+
+/* afe_clear_to_marker - a cell, caption, template or object closed */
+static void
+afe_clear_to_marker(struct html_text *ht)
+{
+	while (ht->nafe > 0 && ht->afe[--ht->nafe].id != 0)
+		;
+}
+
 /* pop_to - close the open elements from the top down to depth */
 static void
 pop_to(struct html_text *ht, size_t depth)
@@ -930,6 +1015,10 @@ pop_to(struct html_text *ht, size_t depth)
 		ht->open[e->name % OPEN_BUCKETS]--;
 		if (e->kind == K_FOREIGN)
 			ht->foreign--;
+		if (e->afe != 0)
+			afe_off_stack(ht, e->afe);
+		if (e->flags & F_MARKER)
+			afe_clear_to_marker(ht);
 	}
 }
 
@@ -992,25 +1081,61 @@ close_list_item(struct html_text *ht, const char *name, const char *name2)
 	}
 }
 
-/* push - open an element; past the depth cap the new element replaces the top */
-static void
-push(struct html_text *ht, int t, int hidden, int block)
+/* push_elem - open an element; past the depth cap it replaces the top one */
+static struct html_elem *
+push_elem(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, int block)
 {
 	struct html_elem *e;
 
 	if (ht->depth >= HTML_TEXT_DEPTH_MAX)
 		pop_to(ht, ht->depth - 1);	/* as browsers do: a sibling */
 	e = &ht->stack[ht->depth++];
-	e->name = ht->name_hash;
-	e->kind = t >= 0 ? tags[t].kind : K_OTHER;
-	e->flags = t >= 0 ? tags[t].flags : 0;
+	e->name = name;
+	e->kind = (unsigned char)kind;
+	e->flags = (unsigned char)flags;
 	e->hidden = (unsigned char)hidden;
 	e->block = (unsigned char)block;
 	e->closed = 0;
 	e->outer = (unsigned char)hidden;
-	ht->open[e->name % OPEN_BUCKETS]++;
-	if (e->kind == K_FOREIGN)
+	e->afe = 0;
+	ht->open[name % OPEN_BUCKETS]++;
+	if (kind == K_FOREIGN)
 		ht->foreign++;
+	if (flags & F_MARKER)
+		afe_add(ht, name, kind, flags, hidden, 1);
+	return e;
+}
+
+/* push - open the element of the tag being read */
+static void
+push(struct html_text *ht, int t, int hidden, int block)
+{
+	int kind = t >= 0 ? tags[t].kind : K_OTHER, flags = t >= 0 ? tags[t].flags : 0;
+	struct html_elem *e = push_elem(ht, ht->name_hash, kind, flags, hidden, block);
+
+	if (flags & F_FORMAT)
+		e->afe = afe_add(ht, ht->name_hash, kind, flags, ht->tag_hidden, 0);
+}
+
+/* reconstruct - reopen the formatting elements a block closed, before text */
+static void
+reconstruct(struct html_text *ht)
+{
+	size_t i;
+
+	if (!ht->afe_dirty)
+		return;
+	ht->afe_dirty = 0;
+	for (i = ht->nafe; i > 0 && ht->afe[i - 1].id != 0 && !ht->afe[i - 1].on_stack; i--)
+		;
+	for (; i < ht->nafe; i++) {
+		struct afe *a = &ht->afe[i];
+		struct html_elem *e = push_elem(ht, a->name, a->kind, a->flags,
+		    want_hidden(ht) || a->hidden, 0);
+
+		e->afe = a->id;
+		a->on_stack = 1;
+	}
 }
 
 /* start_raw - switch the tokenizer for a raw text or RCDATA element */
@@ -1097,9 +1222,14 @@ start_tag(struct html_text *ht)
 		    ht->stack[ht->depth - 1].kind == K_OPTGROUP)
 			pop_to(ht, ht->depth - 1);
 		break;
-	case K_A:
+	case K_A: {
+		long a = afe_find(ht, ht->name_hash);
+
 		close_named(ht, "a", NULL, F_SCOPE);
+		if (a >= 0)
+			afe_remove(ht, (size_t)a);
 		break;
+	}
 	case K_HEAD:
 		return;		/* text in head is moved to the body: nothing to do */
 	case K_BODY:
@@ -1111,6 +1241,9 @@ start_tag(struct html_text *ht)
 		break;
 	}
 
+	/* phrasing content reopens the formatting elements a block closed */
+	if (t < 0 || !(flags & F_SPECIAL) || kind == K_ALT || kind == K_BR)
+		reconstruct(ht);
 	parent_hidden = want_hidden(ht);
 	if (kind == K_SUMMARY && ht->depth > 0 && ht->stack[ht->depth - 1].closed)
 		parent_hidden = ht->stack[ht->depth - 1].outer;	/* shown when closed */
@@ -1201,8 +1334,23 @@ end_tag(struct html_text *ht)
 	 * Formatting and special elements close when in scope; any other
 	 * element only when no special element is open above it.
 	 */
-	k = find_open(ht, ht->name_hash, 0, (flags & (F_FORMAT | F_SPECIAL)) ? F_SCOPE :
-	    F_SPECIAL | F_SCOPE);
+	if (flags & F_FORMAT) {
+		/* the adoption agency, roughly: close it if open, forget it */
+		long a = afe_find(ht, ht->name_hash);
+
+		if (a >= 0 && !ht->afe[a].on_stack) {
+			afe_remove(ht, (size_t)a);
+			return;
+		}
+		k = find_open(ht, ht->name_hash, 0, F_SCOPE);
+		if (k == 0)
+			return;	/* not in scope: ignored */
+		pop_to(ht, k - 1);
+		if (a >= 0 && (a = afe_find(ht, ht->name_hash)) >= 0)
+			afe_remove(ht, (size_t)a);
+		return;
+	}
+	k = find_open(ht, ht->name_hash, 0, (flags & F_SPECIAL) ? F_SCOPE : F_SPECIAL | F_SCOPE);
 	if (k > 0)
 		pop_to(ht, k - 1);
 	else if (kind == K_P)
@@ -1328,6 +1476,7 @@ charref_out(struct html_text *ht, const char *s, size_t n)
 {
 	switch (ht->ret) {
 	case S_DATA:
+		reconstruct(ht);
 		emit(ht, s, n);
 		break;
 	case S_RCDATA:
@@ -1542,6 +1691,8 @@ html_text_feed(struct html_text *ht, const char *in, size_t len)
 		case S_DATA:
 			for (j = i; j < len && in[j] != '<' && in[j] != '&' && in[j] != '\0'; j++)
 				;
+			if (j > i)
+				reconstruct(ht);
 			emit(ht, in + i, j - i);
 			i = j;
 			if (i < len) {

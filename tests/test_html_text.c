@@ -150,6 +150,13 @@ static const struct html_case cases[] = {
 	{ "<table><tr><td style=display:none>a<td>b</table>", "b", "a" },
 	{ "<a href=x style=display:none>x<a href=y>y</a>", "y", "x" },
 	{ "<body style=display:none>x</body>y", "", "xy" },
+	/* formatting elements a block closed are reopened for the text after it */
+	{ "<p><b style=display:none>x</p><p>y</p>z", "", "x\ny\nz" },
+	{ "<p><b>x</p>y</b>z", "x\nyz", "" },
+	{ "<p><b hidden>x</b></p>y", "y", "x" },
+	{ "<p><i hidden>x</i></p>y</i>z", "yz", "x" },
+	{ "<table><tr><td><b hidden>x</td><td>y</td></tr></table>", "y", "x" },
+	{ "<b hidden><p>x</b>y</p>", "y", "x" },
 	/* CSS display changes what breaks lines */
 	{ "in<div style=\"display:inline\">vo</div>ice", "invoice", "" },
 	{ "in<span style=\"display:block\">vo</span>ice", "in\nvo\nice", "" },
