@@ -45,8 +45,7 @@
  * when any of its declarations does (comments and backslash escapes read
  * as CSS reads them): reading too much as hidden only makes a decision
  * stricter.  Not covered: other selectors, rules after the element,
- * colours equal to the background, formatting elements that browsers
- * reopen after a block closes them.  aria-hidden does not hide.  Script
+ * colours equal to the background.  aria-hidden does not hide.  Script
  * and style content is dropped.  Text in <head> is text: HTML5 moves it
  * into the body.
  *
@@ -54,7 +53,10 @@
  * close HTML elements; p, li, dd/dt, td/th, tr, option, headings and a
  * close as implied end tags do; an end tag closes its element only when it
  * is in scope (and, for elements neither special nor formatting, when no
- * special element is open above it); </body> and </html> close nothing.
+ * special element is open above it); </body> and </html> close nothing; a
+ * formatting element (b, i, font, a...) that a block closed is reopened
+ * for the text after it, hidden if it was (a list of at most 12, cleared
+ * at cells, captions, templates and objects, as the spec's markers do).
  * Open elements are tracked on a stack of HTML_TEXT_DEPTH_MAX; past it a
  * new element replaces the top one, as browsers do; searches look at most
  * 64 elements down, so tag soup costs linear time.  Memory is bounded
