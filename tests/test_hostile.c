@@ -496,6 +496,10 @@ static const struct hostile_case hostile_cases[] = {
 	TWIN_HIDDEN_OUTAGE("html5_bogus_comment"),
 	TWIN_HIDDEN_OUTAGE("html5_pi"),
 	TWIN_HIDDEN_OUTAGE("html5_cdata_in_html_hidden"),
+	TWIN_HIDDEN_OUTAGE("html5_style_block_class"),
+	TWIN_HIDDEN_OUTAGE("html5_details_closed"),
+	TWIN_HIDDEN_OUTAGE("html5_reopened_formatting"),
+	TWIN_INVOICE("html5_details_summary"),
 	TWIN_HIDDEN_OUTAGE("html5_title_rcdata"),
 };
 
