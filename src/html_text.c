@@ -842,7 +842,12 @@ sheet_register(struct html_text *ht)
 			continue;
 		for (j = 0; j < e - k - 1; j++)
 			ht->classes[ht->nclasses][j] = (char)lower(s[k + 1 + j]);
-		ht->classes[ht->nclasses++][j] = '\0';
+		ht->classes[ht->nclasses][j] = '\0';
+		for (j = 0; j < ht->nclasses; j++)
+			if (strcmp(ht->classes[j], ht->classes[ht->nclasses]) == 0)
+				break;
+		if (j == ht->nclasses)
+			ht->nclasses++;	/* a new one */
 	}
 }
 
