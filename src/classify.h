@@ -44,7 +44,7 @@ struct classify_match {
 	int hits;		/* counted matches */
 	enum rule_target target;
 	enum rule_view view;	/* which reading of the text matched */
-	int counted;		/* 0: a hidden match that may not add to its class */
+	int counted;		/* 0: a match that may not add to its class (classify_counts) */
 	size_t offset;		/* of the first match in its target text */
 	size_t excerpt_off;	/* into classify_result.excerpts */
 	size_t excerpt_len;
@@ -54,6 +54,7 @@ struct classify_result {
 	enum csp_class class;
 	long score[CLASS_RULED];
 	int uncertain;
+	unsigned langs;		/* lang bits of the visible text (lang_detect) */
 	struct strbuf reason;	/* why uncertain, "" otherwise */
 	struct classify_match *matches;
 	size_t match_count, match_cap;
@@ -67,8 +68,8 @@ void classify_result_release(struct classify_result *res);
 int classify_message(const struct classify_params *params, const struct msg_text *mt,
     struct rule_scratch *scratch, struct classify_result *res);
 
-/* classify_counts - 1 if a match of this rule in this view adds to its class's score */
-int classify_counts(const struct rule_spec *spec, enum rule_view view);
+/* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
+int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
 
 /* classify_excerpt - the excerpt of match m (not NUL-terminated) */
 const char *classify_excerpt(const struct classify_result *res,

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "lang.h"
 #include "msg_text.h"
 #include "rule.h"
 #include "strbuf.h"
@@ -269,6 +270,70 @@ classify_message_hidden(void **state)
 	rule_set_free(&rs);
 }
 
+/* classify_message_lang - a rule for one language counts only in text of that language */
+static void
+classify_message_lang(void **state)
+{
+	static const struct {
+		const char *name, *body;
+		long sub, inc;
+		enum csp_class want;
+	} cases[] = {
+		{ "french word in english text", "Planned maintenance notices for your services are "
+		  "on the health page, and we will post them there.", 0, 0, CLASS_OTHER },
+		{ "french word in french text", "Une maintenance est prévue pour vos services et "
+		  "nous publierons les détails sur la page.", 0, 3, CLASS_INCIDENT },
+		{ "no language told: only the stricter class counts", "maintenance facture", 3, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "french billing word in english text", "Please find the facture for the services "
+		  "you have with us and pay it on time.", 0, 0, CLASS_OTHER },
+	};
+	static const struct rule_def lang_rules[] = {
+		{ "inc.ops.fr", CLASS_INCIDENT, "body", "\\bmaintenance\\b", 3, 1 },
+		{ "sub.billing.fr", CLASS_SUBSCRIPTION, "body", "\\bfacture\\b", 3, 1 },
+	};
+	struct rule_set *rs = rule_set_new(1000000, 10000);
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct classify_params params;
+	struct classify_result res;
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(lang_rules); i++) {
+		struct rule_spec spec;
+		const char *error = NULL;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.id = lang_rules[i].id;
+		spec.class_index = lang_rules[i].class;
+		spec.target = RULE_TARGET_BODY;
+		spec.pattern = lang_rules[i].pattern;
+		spec.weight = lang_rules[i].weight;
+		spec.max_hits = lang_rules[i].max_hits;
+		spec.caseless = 1;
+		spec.lang = LANG_FR;
+		spec.file = "test.conf";
+		spec.line = (int)i + 1;
+		if (rule_set_add(rs, &spec, &error) < 0)
+			fail_msg("%s: %s", spec.id, error);
+	}
+	init_params(&params, rs);
+	classify_result_init(&res);
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		fill_text(mt, NULL, cases[i].body);
+		unit_expect_int(cases[i].name, classify_message(&params, mt, scratch, &res), 0);
+		unit_expect_int(cases[i].name, res.score[CLASS_SUBSCRIPTION], cases[i].sub);
+		unit_expect_int(cases[i].name, res.score[CLASS_INCIDENT], cases[i].inc);
+		if (res.class != cases[i].want)
+			fail_msg("%s: class %s, want %s", cases[i].name, csp_class_name(res.class),
+			    csp_class_name(cases[i].want));
+	}
+	classify_result_release(&res);
+	msg_text_free(&mt);
+	rule_scratch_free(&scratch);
+	rule_set_free(&rs);
+}
+
 /* classify_message_matches - one entry per matching rule, with hits, target and first offset */
 static void
 classify_message_matches(void **state)
@@ -511,6 +576,7 @@ main(void)
 		cmocka_unit_test(classify_message_scores),
 		cmocka_unit_test(classify_message_ties),
 		cmocka_unit_test(classify_message_hidden),
+		cmocka_unit_test(classify_message_lang),
 		cmocka_unit_test(classify_message_matches),
 		cmocka_unit_test(classify_message_excerpts),
 		cmocka_unit_test(classify_message_uncertain_decode),

@@ -213,6 +213,10 @@ static const struct error_case error_cases[] = {
 	  "classes = {\n\tsubscription = {\n\t\trules = (\n"
 	  "\t\t\t{ id = \"t1\"; target = \"bodyy\"; pattern = \"a\"; } #!\n\t\t);\n\t};\n};\n", NULL,
 	  "rule t1: unknown target \"bodyy\"" },
+	{ "unknown lang", NULL,
+	  "classes = {\n\tsubscription = {\n\t\trules = (\n"
+	  "\t\t\t{ id = \"l1\"; lang = \"klingon\"; pattern = \"a\"; } #!\n\t\t);\n\t};\n};\n", NULL,
+	  "rule l1: unknown lang \"klingon\"" },
 	{ "unknown decision", NULL, NULL, "policy = {\n\tother = {\n\t\tcsp = \"drop\"; #!\n\t};\n};\n",
 	  "unknown decision \"drop\"" },
 	{ "reroute none", NULL, NULL, "policy = {\n\tincident = {\n\t\tnone = \"reroute\"; #!\n\t};\n};\n",
