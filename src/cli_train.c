@@ -348,6 +348,18 @@ cli_train_run(struct conf *conf, const struct cli_train_opts *opts, FILE *out)
 		fprintf(err, "csp-milter: %s: %s\n", opts->corpus, error);
 		goto out;
 	}
+	if (model_save(m, opts->output, &error) < 0) {
+		fprintf(err, "csp-milter: %s\n", error);
+		rc = 2;
+		goto out;
+	}
+	/* Measure the model as written, rounded weights and all. */
+	model_free(&m);
+	if ((m = model_load(opts->output, &error)) == NULL) {
+		fprintf(err, "csp-milter: %s\n", error);
+		rc = 2;
+		goto out;
+	}
 	if (nvalid > 0) {
 		for (i = 0; i < c.count; i++) {
 			if (use[i])
@@ -355,12 +367,7 @@ cli_train_run(struct conf *conf, const struct cli_train_opts *opts, FILE *out)
 			model_predict(m, c.set.rows[i].f, c.set.rows[i].n, p);
 			confusion[c.items[i].label][model_argmax(p)]++;
 		}
-		cli_train_figures(out, "validation (model only):", confusion);
-	}
-	if (model_save(m, opts->output, &error) < 0) {
-		fprintf(err, "csp-milter: %s\n", error);
-		rc = 2;
-		goto out;
+		cli_train_figures(out, "validation (model only, as written):", confusion);
 	}
 	fprintf(out, "model written to %s\n", opts->output);
 	rc = 0;

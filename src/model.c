@@ -204,14 +204,14 @@ model_save(const struct model *m, const char *path, const char **error_r)
 		fprintf(fp, "%s%s", k ? "," : "", csp_class_name(m->classes[k]));
 	fprintf(fp, " rows=%zu C=%g\nbias", rows, m->c);
 	for (k = 0; k < m->nclass; k++)
-		fprintf(fp, " %.9g", (double)m->bias[k]);
+		fprintf(fp, " %.6g", (double)m->bias[k]);
 	fputc('\n', fp);
 	for (i = 0; i < dim; i++) {
 		if (row_zero(m, i))
 			continue;
 		fprintf(fp, "%zu", i);
 		for (k = 0; k < m->nclass; k++)
-			fprintf(fp, " %.9g", (double)m->w[i * (size_t)m->nclass + (size_t)k]);
+			fprintf(fp, " %.6g", (double)m->w[i * (size_t)m->nclass + (size_t)k]);
 		fputc('\n', fp);
 	}
 	fputs("end\n", fp);

@@ -24,7 +24,9 @@
  *   bias B1 B2 ...        one weight per class, in the header's class order
  *   INDEX W1 W2 ...       N rows, indices ascending, only rows with a non-zero weight
  *   end
- * Weights are floats printed with %.9g, which reads back exactly.  A file
+ * Weights are printed with six significant digits (%.6g): what is loaded
+ * differs from what was trained by less than 1e-6 of each weight, and
+ * saving a loaded model again writes the same bytes.  A file
  * that is truncated, has the wrong magic or version, an index out of range
  * or out of order, or the wrong number of weights on a line is refused:
  * "FILE:LINE: what" or "FILE: what".

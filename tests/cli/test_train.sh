@@ -30,7 +30,7 @@ rc=$?
 [ "$rc" -eq 0 ] || fail "--train exited $rc: $(cat "$tmp/err")"
 [ -s "$tmp/err" ] && fail "--train wrote to stderr: $(cat "$tmp/err")"
 expect "--train" "$tmp/out" '^training on 12 messages \(split "train"\), validating on 4 \(split "valid"\)$'
-expect "--train" "$tmp/out" '^validation \(model only\):$'
+expect "--train" "$tmp/out" '^validation \(model only, as written\):$'
 expect "--train" "$tmp/out" '^  accuracy: +1\.0000 \(4/4\)$'
 expect "--train" "$tmp/out" '^  non-incident classified incident: +0\.0000 \(0/3\)$'
 expect "--train" "$tmp/out" '^  incident held or rerouted: +0\.0000 \(0/1\)$'
