@@ -10,7 +10,10 @@
 /*
  * A pure function of (rules, thresholds, precedence, decoded message): no
  * libmilter, no globals.  The per-class score is the sum of the weights of
- * the counted matches of the class's rules.  The class is the first class
+ * the counted matches of the class's rules, plus, with a learned model,
+ * lround(model_weight * p) for the model's probability p of the class (the
+ * model reads the visible body, the subject and the sender; its scratch
+ * lives in the result, made on first use).  The class is the first class
  * in precedence order (most restrictive first) whose score reaches its
  * threshold; otherwise "other".  Matches in text the reader does not see
  * (the hidden view) count only towards subscription.
