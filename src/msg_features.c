@@ -423,14 +423,14 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 		start = i;
 		U8_NEXT(p, i, n, c);
 		if (c >= 0 && is_cjk(c)) {
+			/* CJK has no spaces: count each pair of neighbouring characters. */
 			tok_end(t);
 			t->pending_break = 1;
 			if (prev_start >= 0) {
-				count_feature(s, t->prefix, text + prev_start,
-				    (size_t)(start - prev_start + (i - start)), NULL, 0);
+				count_feature(s, t->prefix, text + prev_start, (size_t)(i - prev_start),
+				    NULL, 0);
 				run++;
 			}
-			(void)prev_len;
 			prev_start = start;
 			prev_len = i - start;
 			continue;
