@@ -200,17 +200,28 @@ charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
 	return 0;
 }
 
-/* run - convert as much as possible; stops on an incomplete tail (EINVAL) */
+/*
+ * run - convert as much as possible; stops on an incomplete tail (EINVAL).
+ * An invalid sequence becomes one U+FFFD.  iconv normally stops at the bad
+ * sequence, and one byte is skipped; but some glibc converters (CP949 on
+ * A2 E8) consume the bad sequence before reporting it, and a blind skip
+ * would then eat the next good character (or wrap the count below zero at
+ * the end of the input).  So a byte is skipped only when iconv, called
+ * again right after the replacement, is stuck at the same place.
+ */
 static void
 run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 {
+	const char *before;
 	char *op;
 	size_t oleft, r;
+	int replaced = 0;
 
 	while (*leftp > 0) {
 		strbuf_grow(out, *leftp * 3 + 16);
 		op = out->data + out->len;
 		oleft = out->cap - out->len - 1;
+		before = *inp;
 		r = iconv(cd, (char **)inp, leftp, &op, &oleft);
 		out->len = (size_t)(op - out->data);
 		out->data[out->len] = '\0';
@@ -220,10 +231,15 @@ run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 			continue;
 		if (errno == EINVAL)
 			return;
-		/* EILSEQ, or anything else: replace one byte and go on. */
+		/* EILSEQ, or anything else. */
+		if (*inp == before && replaced) {
+			(*inp)++;
+			(*leftp)--;
+			replaced = 0;
+			continue;
+		}
 		strbuf_append(out, replacement, 3);
-		(*inp)++;
-		(*leftp)--;
+		replaced = 1;
 	}
 }
 

@@ -45,6 +45,14 @@ static const struct cs_case cases[] = {
 	{ "us-ascii", "plain", 0, "plain", 1 },
 	/* an invalid byte becomes U+FFFD and decoding goes on */
 	{ "shift_jis", "a\x80" "b", 0, "a\xef\xbf\xbd" "b", 1 },
+	/*
+	 * glibc's CP949 consumes the invalid pair A2 E8 before reporting it:
+	 * one U+FFFD, and the next character is kept (at the end of the input
+	 * the byte count used to wrap below zero: fuzz_mime_decoder crash).
+	 */
+	{ "euc-kr", "A\xa2\xe8" "BC", 0, "A\xef\xbf\xbd" "BC", 1 },
+	{ "euc-kr", "ok\xa2\xe8", 0, "ok\xef\xbf\xbd", 1 },
+	{ "euc-kr", "\xa2\xe8\xa2\xe8\xc3\xbb", 0, "\xef\xbf\xbd\xef\xbf\xbd청", 1 },
 	/* a truncated character at the end becomes U+FFFD */
 	{ "big5", "ok\xb5", 0, "ok\xef\xbf\xbd", 1 },
 	/* unknown charsets pass bytes through as UTF-8 */
