@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "charset.h"
+#include "enriched.h"
+#include "flowed.h"
 #include "html_text.h"
 #include "mime_decoder.h"
 #include "mime_encoding.h"
@@ -43,6 +45,14 @@ enum md_action {
 	MD_CHILD,		/* an encoded message/rfc822: decoded, then parsed by child */
 };
 
+/* What a text part goes through between the charset converter and msg_text. */
+enum md_filter {
+	MD_FILTER_NONE,
+	MD_FILTER_FLOWED,	/* RFC 3676 format=flowed */
+	MD_FILTER_ENRICHED,	/* text/enriched */
+	MD_FILTER_RICHTEXT,	/* text/richtext */
+};
+
 enum md_frame_kind {
 	MD_MULTIPART,
 	MD_MESSAGE,
@@ -65,6 +75,9 @@ struct md_part {
 	int have_type;
 	int have_cte;
 	int have_charset;
+	int flowed;		/* format=flowed */
+	int delsp;		/* delsp=yes */
+	int attachment;		/* Content-Disposition: attachment */
 	size_t nheaders;
 	int top;		/* the message's own header block */
 	int nested;		/* the header block of a message/rfc822 part */
@@ -99,7 +112,7 @@ struct mime_decoder {
 	struct strbuf lbuf;
 
 	enum md_action action;
-	int plain;		/* identity encoding and UTF-8: no copies */
+	int plain;		/* identity encoding: UTF-8 runs need no copies */
 	struct mime_encoding enc;
 	struct charset_conv conv;
 	struct strbuf dbuf;
@@ -107,10 +120,16 @@ struct mime_decoder {
 	struct strbuf tmp;
 	struct strbuf tmp2;
 	struct strbuf reason;	/* scratch for a flag's reason */
+	enum md_filter filter;
+	struct flowed flowed;
+	struct enriched enriched;
+	struct strbuf fbuf;	/* a filter's output */
+	struct strbuf hraw;	/* a header value with raw 8-bit bytes, as UTF-8 */
 	struct mime_decoder *child;	/* parses base64 or QP message/rfc822 parts */
 };
 
 static void feed(struct mime_decoder *, const char *, size_t);
+static void add_part(struct mime_decoder *, const char *);
 
 /* mime_decoder_new - a decoder with its converters and buffers */
 struct mime_decoder *
@@ -169,6 +188,8 @@ mime_decoder_free(struct mime_decoder **mdp)
 	strbuf_release(&md->tmp);
 	strbuf_release(&md->tmp2);
 	strbuf_release(&md->reason);
+	strbuf_release(&md->fbuf);
+	strbuf_release(&md->hraw);
 	free(md);
 	*mdp = NULL;
 }
@@ -184,6 +205,7 @@ part_reset(struct md_part *p, int top, int nested, int in_digest)
 	strbuf_reset(&p->name);
 	p->cte = MIME_CTE_IDENTITY;
 	p->have_type = p->have_cte = p->have_charset = 0;
+	p->flowed = p->delsp = p->attachment = 0;
 	p->nheaders = 0;
 	p->top = top;
 	p->nested = nested;
@@ -300,6 +322,37 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 	return f;
 }
 
+/* text_out - decoded UTF-8 of a text part, through its filter, to msg_text */
+static void
+text_out(struct mime_decoder *md, const char *p, size_t n)
+{
+	if (md->filter == MD_FILTER_NONE) {
+		msg_text_body_append(md->out, p, n);
+		return;
+	}
+	strbuf_reset(&md->fbuf);
+	if (md->filter == MD_FILTER_FLOWED)
+		flowed_feed(&md->flowed, &md->fbuf, p, n);
+	else
+		enriched_feed(&md->enriched, &md->fbuf, p, n);
+	if (md->fbuf.len > 0)
+		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
+}
+
+/* text_end - end of a text part: flush its filter */
+static void
+text_end(struct mime_decoder *md)
+{
+	strbuf_reset(&md->fbuf);
+	if (md->filter == MD_FILTER_FLOWED)
+		flowed_end(&md->flowed, &md->fbuf);
+	else if (md->filter != MD_FILTER_NONE)
+		enriched_end(&md->enriched, &md->fbuf);
+	if (md->fbuf.len > 0)
+		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
+	md->filter = MD_FILTER_NONE;
+}
+
 /* content - decode a span of the current leaf's body */
 static void
 content(struct mime_decoder *md, const char *data, size_t len)
@@ -321,11 +374,14 @@ content(struct mime_decoder *md, const char *data, size_t len)
 		return;
 	}
 	if (md->plain) {
-		if (md->action == MD_HTML)
+		/* Identity encoding: what needs no conversion is used in place. */
+		n = charset_conv_direct(&md->conv, data, len);
+		if (n > 0 && md->action == MD_HTML)
 			html_text_feed(md->html, p, n);
-		else
-			msg_text_body_append(md->out, p, n);
-		return;
+		else if (n > 0)
+			text_out(md, p, n);
+		data += n;
+		len -= n;
 	}
 	/* Slices keep the intermediate buffers small whatever the caller feeds. */
 	while (len > 0 && !msg_text_full(md->out)) {
@@ -342,7 +398,7 @@ content(struct mime_decoder *md, const char *data, size_t len)
 		if (md->action == MD_HTML)
 			html_text_feed(md->html, p, md->cbuf.len);
 		else
-			msg_text_body_append(md->out, p, md->cbuf.len);
+			text_out(md, p, md->cbuf.len);
 	}
 }
 
@@ -369,30 +425,65 @@ leaf_close(struct mime_decoder *md)
 		html_text_end(md->html);
 	} else {
 		if (md->cbuf.len > 0)
-			msg_text_body_append(md->out, md->cbuf.data, md->cbuf.len);
+			text_out(md, md->cbuf.data, md->cbuf.len);
+		text_end(md);
 		msg_text_body_end(md->out);
 	}
+	if (charset_conv_doubt(&md->conv) != NULL)
+		uncertain(md, charset_conv_doubt(&md->conv));
 	md->action = MD_SKIP;
 }
 
-/* leaf_open - start decoding a text/plain or text/html part */
+/*
+ * leaf_open - start decoding a text part.  filter is what turns it into
+ * what the reader sees (flowed, enriched); hidden: a run the reader does
+ * not see without opening it (an attachment).
+ */
 static void
-leaf_open(struct mime_decoder *md, int html)
+leaf_open(struct mime_decoder *md, int html, enum md_filter filter, int hidden)
 {
 	struct md_part *p = &md->part;
-	const char *cs = p->charset.len > 0 ? p->charset.data : "us-ascii";
-	size_t cslen = p->charset.len > 0 ? p->charset.len : 8;
 
-	if (charset_conv_open(md->cc, &md->conv, cs, cslen) < 0)
-		unknown_charset(md, cs, cslen);
+	if (p->charset.len == 0)
+		charset_conv_open_unlabelled(md->cc, &md->conv);
+	else if (charset_conv_open(md->cc, &md->conv, p->charset.data, p->charset.len) < 0)
+		unknown_charset(md, p->charset.data, p->charset.len);
 	mime_encoding_init(&md->enc, p->cte);
-	md->plain = p->cte == MIME_CTE_IDENTITY && md->conv.entry == NULL &&
-	    !md->conv.utf16_detect;
+	md->plain = p->cte == MIME_CTE_IDENTITY;
 	md->action = html ? MD_HTML : MD_TEXT;
+	md->filter = filter;
+	if (filter == MD_FILTER_FLOWED)
+		flowed_begin(&md->flowed, p->delsp);
+	else if (filter != MD_FILTER_NONE)
+		enriched_begin(&md->enriched, filter == MD_FILTER_RICHTEXT);
 	if (html)
 		html_text_begin(md->html, md->out);
 	else
-		msg_text_body_begin(md->out, 0);
+		msg_text_body_begin(md->out, hidden);
+}
+
+/*
+ * text_leaf - a text part that is not HTML.  RFC 2046 s4.1.4: an unknown
+ * subtype is read as text/plain.  text/enriched and text/richtext lose
+ * their formatting commands; format=flowed is unflowed (text/plain only,
+ * RFC 3676).  A text part sent as an attachment (an invoice as CSV, a
+ * calendar file) is text the reader sees only by opening it: it goes to
+ * the hidden text, where it can make a decision stricter but not looser.
+ */
+static void
+text_leaf(struct mime_decoder *md, const char *type)
+{
+	struct md_part *p = &md->part;
+	enum md_filter filter = MD_FILTER_NONE;
+
+	if (strcmp(type, "text/enriched") == 0)
+		filter = MD_FILTER_ENRICHED;
+	else if (strcmp(type, "text/richtext") == 0)
+		filter = MD_FILTER_RICHTEXT;
+	else if (strcmp(type, "text/plain") == 0 && p->flowed)
+		filter = MD_FILTER_FLOWED;
+	add_part(md, type);
+	leaf_open(md, 0, filter, p->attachment);
 }
 
 /* begin_part - a boundary opened a new part inside frame k */
@@ -488,11 +579,12 @@ end_headers(struct mime_decoder *md)
 	}
 	if (strcmp(type, "text/html") == 0) {
 		add_part(md, type);
-		leaf_open(md, 1);
-	} else if (strcmp(type, "text/plain") == 0 || strncmp(type, "multipart/", 10) == 0) {
+		leaf_open(md, 1, MD_FILTER_NONE, 0);
+	} else if (strncmp(type, "text/", 5) == 0) {
+		text_leaf(md, type);
+	} else if (strncmp(type, "multipart/", 10) == 0) {
 		/* A multipart without a boundary is read as plain text. */
-		add_part(md, "text/plain");
-		leaf_open(md, 0);
+		text_leaf(md, "text/plain");
 	} else
 		add_part(md, type);
 }
@@ -548,11 +640,44 @@ content_type(struct mime_decoder *md, const char *v, size_t len)
 			strbuf_append(&p->charset, t->data != NULL ? t->data : "", t->len);
 		}
 	}
+	strbuf_reset(t);
+	if (mime_header_param(NULL, t, v, len, "format") >= 0 && t->len == 6 &&
+	    strncasecmp(t->data, "flowed", 6) == 0)
+		p->flowed = 1;
+	strbuf_reset(t);
+	if (mime_header_param(NULL, t, v, len, "delsp") >= 0 && t->len == 3 &&
+	    strncasecmp(t->data, "yes", 3) == 0)
+		p->delsp = 1;
 	if (p->name.len == 0) {
 		r = mime_header_param(md->cc, &p->name, v, len, "name");
 		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
 			uncertain(md, "unknown charset in file name");
 	}
+}
+
+/*
+ * raw_8bit - a header value with raw 8-bit bytes (RFC 6532 allows UTF-8;
+ * older agents send their local charset) gets the unlabelled-text rule:
+ * UTF-8 if it validates, else windows-1252, uncertain when undecidable.
+ */
+static void
+raw_8bit(struct mime_decoder *md, const char **vp, size_t *vlp)
+{
+	struct charset_conv cv;
+	size_t i;
+
+	for (i = 0; i < *vlp && (unsigned char)(*vp)[i] < 0x80; i++)
+		;
+	if (i == *vlp)
+		return;
+	strbuf_reset(&md->hraw);
+	charset_conv_open_unlabelled(md->cc, &cv);
+	charset_conv_feed(&cv, &md->hraw, *vp, *vlp);
+	charset_conv_finish(&cv, &md->hraw);
+	if (charset_conv_doubt(&cv) != NULL)
+		uncertain(md, "raw 8-bit header in no single charset");
+	*vp = md->hraw.data;
+	*vlp = md->hraw.len;
 }
 
 /* field - act on one complete header field */
@@ -588,6 +713,7 @@ field(struct mime_decoder *md, char *f, size_t len)
 		vl--;
 	}
 	if (p->top || (p->nested && (header_is(f, nl, "subject") || header_is(f, nl, "from")))) {
+		raw_8bit(md, &v, &vl);
 		strbuf_reset(&md->tmp);
 		strbuf_reset(&md->tmp2);
 		r = mime_header_decode(md->cc, &md->tmp, v, vl, &md->tmp2);
@@ -623,7 +749,12 @@ field(struct mime_decoder *md, char *f, size_t len)
 			p->have_cte = 1;
 			p->cte = cte;
 		}
-	} else if (header_is(f, nl, "content-disposition") && p->filename.len == 0) {
+	} else if (header_is(f, nl, "content-disposition")) {
+		if (vl >= 10 && strncasecmp(v, "attachment", 10) == 0 &&
+		    (vl == 10 || v[10] == ';' || v[10] == ' ' || v[10] == '\t'))
+			p->attachment = 1;
+		if (p->filename.len > 0)
+			return;
 		r = mime_header_param(md->cc, &p->filename, v, vl, "filename");
 		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
 			uncertain(md, "unknown charset in file name");
