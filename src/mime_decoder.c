@@ -465,8 +465,8 @@ leaf_open(struct mime_decoder *md, int html, enum md_filter filter, int hidden)
 /*
  * text_leaf - a text part that is not HTML.  RFC 2046 s4.1.4: an unknown
  * subtype is read as text/plain.  text/enriched and text/richtext lose
- * their formatting commands; format=flowed is unflowed (text/plain only,
- * RFC 3676).  A text part sent as an attachment (an invoice as CSV, a
+ * their formatting commands; format=flowed (RFC 3676) is unflowed, in
+ * text/plain and in the subtypes read as text/plain.  A text part sent as an attachment (an invoice as CSV, a
  * calendar file) is text the reader sees only by opening it: it goes to
  * the hidden text, where it can make a decision stricter but not looser.
  */
@@ -480,8 +480,8 @@ text_leaf(struct mime_decoder *md, const char *type)
 		filter = MD_FILTER_ENRICHED;
 	else if (strcmp(type, "text/richtext") == 0)
 		filter = MD_FILTER_RICHTEXT;
-	else if (strcmp(type, "text/plain") == 0 && p->flowed)
-		filter = MD_FILTER_FLOWED;
+	else if (p->flowed)
+		filter = MD_FILTER_FLOWED;	/* read as text/plain, with its parameters */
 	add_part(md, type);
 	leaf_open(md, 0, filter, p->attachment);
 }
