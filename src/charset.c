@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -287,6 +288,44 @@ fall_back(struct charset_conv *cv)
 	watch(cv, cv->carry, cv->carry_len);
 }
 
+/* ascii_run - the length of the 7-bit run at the start of s, eight bytes at a time */
+static size_t
+ascii_run(const unsigned char *s, size_t len)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	while (i + 8 <= len) {
+		memcpy(&w, s + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+/*
+ * valid_prefix - the length of the valid UTF-8 at the start of s; stops
+ * before an invalid sequence or one cut by the end.
+ */
+static size_t
+valid_prefix(struct charset_conv *cv, const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	unsigned cp;
+	int r;
+
+	for (;;) {
+		i += ascii_run(s + i, len - i);
+		if (i == len || (r = utf8_decode(s + i, len - i, &cp)) <= 0)
+			return i;
+		cv->saw_multibyte = 1;
+		i += (size_t)r;
+	}
+}
+
 /*
  * auto_feed - unlabelled text still read as UTF-8: pass the valid prefix
  * through.  Returns the bytes of in used; fewer than len when an invalid
@@ -322,28 +361,17 @@ auto_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t le
 	}
 	s = (const unsigned char *)in + used;
 	n = len - used;
-	for (i = 0; i < n;) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		r = utf8_decode(s + i, n - i, &cp);
-		if (r > 0) {
-			cv->saw_multibyte = 1;
-			i += (size_t)r;
-			continue;
-		}
-		strbuf_append(out, (const char *)s, i);
-		if (r == 0) {
-			memcpy(cv->carry, s + i, n - i);
-			cv->carry_len = n - i;
-			return len;
-		}
-		fall_back(cv);
-		return used + i;
+	i = valid_prefix(cv, s, n);
+	strbuf_append(out, (const char *)s, i);
+	if (i == n)
+		return len;
+	if (utf8_decode(s + i, n - i, &cp) == 0) {
+		memcpy(cv->carry, s + i, n - i);	/* cut by the end: at most 3 bytes */
+		cv->carry_len = n - i;
+		return len;
 	}
-	strbuf_append(out, (const char *)s, n);
-	return len;
+	fall_back(cv);
+	return used + i;
 }
 
 /*
@@ -413,26 +441,11 @@ utf16_pick(struct charset_conv *cv, const unsigned char *p)
 size_t
 charset_conv_direct(struct charset_conv *cv, const char *in, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	size_t i;
-	unsigned cp;
-	int r;
-
 	if (cv->entry == NULL && !cv->utf16_detect && !cv->auto_utf8 && !cv->replace_all)
 		return len;
 	if (!cv->auto_utf8 || cv->carry_len > 0)
 		return 0;
-	for (i = 0; i < len;) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((r = utf8_decode(s + i, len - i, &cp)) <= 0)
-			break;
-		cv->saw_multibyte = 1;
-		i += (size_t)r;
-	}
-	return i;
+	return valid_prefix(cv, (const unsigned char *)in, len);
 }
 
 /* charset_conv_feed - convert a chunk, carrying a cut character */

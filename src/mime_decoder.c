@@ -1,6 +1,7 @@
 /* mime_decoder - push-style streaming decoder from wire bytes to msg_text */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -596,6 +597,18 @@ header_is(const char *field, size_t len, const char *name)
 	return strlen(name) == len && strncasecmp(field, name, len) == 0;
 }
 
+/* contains_ci - s holds the lower-case ASCII word w, in any case */
+static int
+contains_ci(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	for (i = 0; i + n <= len; i++)
+		if ((s[i] | 0x20) == w[0] && strncasecmp(s + i, w, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* content_type - record a Content-Type field, noting a disagreeing second one */
 static void
 content_type(struct mime_decoder *md, const char *v, size_t len)
@@ -640,14 +653,17 @@ content_type(struct mime_decoder *md, const char *v, size_t len)
 			strbuf_append(&p->charset, t->data != NULL ? t->data : "", t->len);
 		}
 	}
-	strbuf_reset(t);
-	if (mime_header_param(NULL, t, v, len, "format") >= 0 && t->len == 6 &&
-	    strncasecmp(t->data, "flowed", 6) == 0)
-		p->flowed = 1;
-	strbuf_reset(t);
-	if (mime_header_param(NULL, t, v, len, "delsp") >= 0 && t->len == 3 &&
-	    strncasecmp(t->data, "yes", 3) == 0)
-		p->delsp = 1;
+	/* Parameter names are never encoded: no "format", no flowed text. */
+	if (contains_ci(v, len, "format")) {
+		strbuf_reset(t);
+		if (mime_header_param(NULL, t, v, len, "format") >= 0 && t->len == 6 &&
+		    strncasecmp(t->data, "flowed", 6) == 0)
+			p->flowed = 1;
+		strbuf_reset(t);
+		if (mime_header_param(NULL, t, v, len, "delsp") >= 0 && t->len == 3 &&
+		    strncasecmp(t->data, "yes", 3) == 0)
+			p->delsp = 1;
+	}
 	if (p->name.len == 0) {
 		r = mime_header_param(md->cc, &p->name, v, len, "name");
 		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
@@ -664,10 +680,17 @@ static void
 raw_8bit(struct mime_decoder *md, const char **vp, size_t *vlp)
 {
 	struct charset_conv cv;
-	size_t i;
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i < *vlp && (unsigned char)(*vp)[i] < 0x80; i++)
-		;
+	while (i + 8 <= *vlp) {
+		memcpy(&w, *vp + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < *vlp && (unsigned char)(*vp)[i] < 0x80)
+		i++;
 	if (i == *vlp)
 		return;
 	strbuf_reset(&md->hraw);
