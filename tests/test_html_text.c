@@ -43,20 +43,20 @@ static const struct html_case cases[] = {
 	{ "1 < 2 and 3 > 2", "1 < 2 and 3 > 2", "" },
 	/* quoted '>' inside attributes does not end the tag */
 	{ "<a title=\"a>b\" href='x>y'>link</a>", "link", "" },
-	/* hidden text is in both the body and the hidden stream */
-	{ "Pay <span style=\"display:none\">secret</span>now", "Pay\nsecret\nnow", "secret" },
-	{ "<div style='Display : None'>x</div>y", "x\ny", "x" },
-	{ "<p style=\"font-size:0px\">tiny</p>big", "tiny\nbig", "tiny" },
-	{ "<p style=\"color:red;font-size: 0.0em\">tiny</p>", "tiny", "tiny" },
+	/* hidden text is in the hidden stream only, never in the body */
+	{ "Pay <span style=\"display:none\">secret</span>now", "Pay\nnow", "secret" },
+	{ "<div style='Display : None'>x</div>y", "y", "x" },
+	{ "<p style=\"font-size:0px\">tiny</p>big", "big", "tiny" },
+	{ "<p style=\"color:red;font-size: 0.0em\">tiny</p>", "", "tiny" },
 	{ "<p style=\"font-size:10px\">big</p>", "big", "" },
-	{ "<p style=\"visibility:hidden\">v</p>", "v", "v" },
-	{ "<p style=\"max-height:0;overflow:hidden\">m</p>", "m", "m" },
-	{ "<div hidden>h</div>", "h", "h" },
+	{ "<p style=\"visibility:hidden\">v</p>", "", "v" },
+	{ "<p style=\"max-height:0;overflow:hidden\">m</p>", "", "m" },
+	{ "<div hidden>h</div>", "", "h" },
 	/* an end tag of an element that is not open changes nothing */
-	{ "<div style=display:none>x</span>y</div>z", "xy\nz", "xy" },
+	{ "<div style=display:none>x</span>y</div>z", "z", "xy" },
 	/* nested hidden content stays hidden until its element closes */
-	{ "<div style=display:none><b>x</b>y</div>z", "xy\nz", "xy" },
-	{ "<div style=display:none><p>x<p>y</div>z", "x\ny\nz", "x\ny" },
+	{ "<div style=display:none><b>x</b>y</div>z", "z", "xy" },
+	{ "<div style=display:none><p>x<p>y</div>z", "z", "x\ny" },
 	/* unclosed trailing constructs */
 	{ "abc<", "abc<", "" },
 	{ "abc&amp", "abc&", "" },
