@@ -441,6 +441,9 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "csv_attachment", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "Please see the attached file.",
 	  .hidden_has = "invoice,amount" },
+	/* ...and attached text cannot make a message look harmless: the log's outage counts for nothing. */
+	{ .name = "attached_outage_log", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage detected" },
 	{ .name = "unlabelled_latin1", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "Votre facturé est disponible." },
 	{ .name = "us_ascii_latin1", .class = "subscription", .contoso = D_REROUTE,
@@ -454,12 +457,12 @@ static const struct hostile_case hostile_cases[] = {
 	/* Text no single charset reads: the strictest decision, never a harmless one. */
 	{ .name = "unlabelled_cyrillic", .class = "other", .uncertain = 1, .flags = U,
 	  .reason = "neither UTF-8 nor windows-1252", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "unlabelled_shift_jis", .class = "other", .uncertain = 1, .flags = U,
 	  .reason = "neither UTF-8 nor windows-1252", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "whatwg_replacement", .class = "other", .uncertain = 1, .flags = U,
-	  .reason = "WHATWG replacement", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE,
+	  .reason = "WHATWG replacement", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
 	  .body_has = "청구서 notice" },
 };
 

@@ -237,13 +237,13 @@ static const struct dec_case cases[] = {
 	  "--b\nContent-Type: text/csv; name=\"invoice.csv\"\n"
 	  "Content-Disposition: attachment; filename=\"invoice.csv\"\n\n"
 	  "item,amount\nsubscription renewal,120.00\n--b--\n",
-	  { "See attached." }, { NULL }, "subscription renewal,120.00",
+	  { "See attached." }, { "subscription renewal" }, "subscription renewal,120.00",
 	  "text/plain\ntext/csv invoice.csv\n", 0, NULL },
 	{ "text_plain_attachment_is_hidden_text",
 	  "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nHi\n"
 	  "--b\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: ATTACHMENT\n\n"
 	  "Payment overdue\n--b--\n",
-	  { "Hi" }, { NULL }, "Payment overdue", NULL, 0, NULL },
+	  { "Hi" }, { "Payment overdue" }, "Payment overdue", NULL, 0, NULL },
 	/* unlabelled 8-bit text */
 	{ "unlabelled_utf8",
 	  "Content-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\nRechnung f\xc3\xbcr Sie\n",
