@@ -3,7 +3,8 @@
 
 Usage: oracle.py CHROMIUM HTML_VISIBLE WORKDIR FILE...
 
-Each FILE (an HTML body) is loaded in an iframe of a runner page, in batches,
+Each FILE is an HTML body, or a message (*.eml) whose text/html parts are
+taken out as UTF-8 bodies.  Each body is loaded in an iframe of a runner page, in batches,
 by headless Chromium, which writes two texts per body into the page:
   - "eye": document.body.innerText after hiding what renders but no eye can
     see (opacity 0, font-size 0, a zero-size box that clips its content,
@@ -21,6 +22,8 @@ digit or mark.  Checks:
 Prints one line per failing body naming the file and the missing words, a
 summary, and exits 1 if any body fails.
 """
+import email
+import email.policy
 import html
 import json
 import os
@@ -99,9 +102,32 @@ def render(chromium, workdir, files):
     return json.loads(html.unescape(m.group(1)))
 
 
+def html_parts(eml, outdir):
+    """Write each text/html part of a message as a UTF-8 file; their paths."""
+    with open(eml, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    paths = []
+    for i, part in enumerate(msg.walk()):
+        if part.get_content_type() != "text/html":
+            continue
+        try:
+            text = part.get_content()
+        except (LookupError, UnicodeError):
+            continue
+        path = os.path.join(outdir, "%s-%d.html" % (os.path.basename(eml)[:-4], i))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("<meta charset=\"utf-8\">" + text)
+        paths.append(path)
+    return paths
+
+
 def main():
     chromium, html_visible, workdir = sys.argv[1:4]
-    files = sys.argv[4:]
+    files = []
+    emldir = os.path.join(workdir, "eml")
+    os.makedirs(emldir, exist_ok=True)
+    for a in sys.argv[4:]:
+        files.extend(html_parts(a, emldir) if a.endswith(".eml") else [a])
     if len(files) < 200:
         print("FAIL: only %d HTML bodies; the oracle wants at least 200" % len(files))
         return 1
