@@ -538,7 +538,8 @@ void
 charset_conv_finish(struct charset_conv *cv, struct strbuf *out)
 {
 	const char *p;
-	size_t left;
+	char *op;
+	size_t left, oleft;
 
 	if (cv->auto_utf8 && cv->carry_len > 0) {
 		/* A UTF-8 sequence cut by the end is not UTF-8: "caf\xe9". */
@@ -557,8 +558,19 @@ charset_conv_finish(struct charset_conv *cv, struct strbuf *out)
 			strbuf_append(out, replacement, 3);
 	}
 	cv->carry_len = 0;
-	if (cv->entry != NULL)
+	if (cv->entry != NULL) {
+		/*
+		 * Write what the converter still holds: CP1255 and CP1258 keep
+		 * a base letter back in case a combining mark follows.
+		 */
+		strbuf_grow(out, 64);
+		op = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		iconv(cv->entry->cd, NULL, NULL, &op, &oleft);
+		out->len = (size_t)(op - out->data);
+		out->data[out->len] = '\0';
 		iconv(cv->entry->cd, NULL, NULL, NULL, NULL);
+	}
 }
 
 /* charset_convert - one-shot conversion */

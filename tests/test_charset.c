@@ -86,6 +86,22 @@ static const struct cs_case cases[] = {
 	{ "sun_eu_greek", "\xe1", 0, "α", 1 },
 	{ "csibm866", "\x91\xe7\xa5\xe2", 0, "Счет", 1 },
 	{ "x-user-defined", "invoice", 0, "invoice", 1 },
+	{ "iso-8859-15", "\xa4", 0, "€", 1 },
+	{ "windows-1250", "\xb3", 0, "ł", 1 },
+	{ "cp1255", "\xf9", 0, "ש", 1 },
+	{ "iso-8859-5", "\xc1\xe7\xd5\xe2", 0, "Счет", 1 },
+	{ "l6", "\xbf", 0, "ŋ", 1 },
+	{ "iso885913", "\xf8", 0, "ų", 1 },
+	{ "iso-8859-14", "\xf0", 0, "ŵ", 1 },
+	{ "cp1254", "\xfe", 0, "ş", 1 },
+	{ "cp1256", "\xd4", 0, "ش", 1 },
+	{ "x-cp1257", "\xf8", 0, "ų", 1 },
+	{ "cp1258", "\xf0", 0, "đ", 1 },
+	{ "iso-8859-4", "\xbc", 0, "ŧ", 1 },
+	{ "iso-8859-3", "\xb6", 0, "ĥ", 1 },
+	{ "iso-8859-6", "\xd4", 0, "ش", 1 },
+	{ "koi8-u", "\xa7", 0, "ї", 1 },
+	{ "gb18030", "\x81\x30\x81\x30", 0, "\xc2\x80", 1 },
 	{ "utf-16be", "\x00i\x00n", 4, "in", 1 },
 	{ "utf-16le", "i\x00n\x00", 4, "in", 1 },
 	{ "unicodefffe", "\x00i\x00n", 4, "in", 1 },
@@ -118,6 +134,7 @@ convert_split(struct charset_cache *cc, const struct cs_case *c, long cut, struc
 	size_t len = in_len(c), i;
 	int r;
 
+	charset_cache_begin(cc);	/* each case is a message of its own: a fresh open budget */
 	r = charset_conv_open(cc, &cv, c->charset, strlen(c->charset));
 	if (cut < 0) {
 		for (i = 0; i < len; i++)
