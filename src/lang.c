@@ -18,7 +18,9 @@ static const char *const stop_en[] = {
 	"the", "and", "your", "you", "we", "will", "this", "that", "with", "for", "are",
 	"have", "has", "our", "please", "from", "been", "be", "of", "to", "is", "it", "if",
 	"can", "any", "or", "at", "by", "an", "was", "were", "which", "about", "these",
-	"their", "not", "on", NULL,
+	"their", "not", "on", "in", "as", "all", "after", "before", "when", "what", "how",
+	"into", "than", "then", "there", "they", "them", "its", "would", "should", "could",
+	"may", "must", "here", "out", "only", "other", "some", "such", NULL,
 };
 static const char *const stop_de[] = {
 	"der", "die", "das", "und", "ist", "nicht", "sie", "wir", "ihr", "ihre", "ihren",
@@ -54,8 +56,9 @@ static const struct {
 
 #define LATIN 5			/* the first five have function words */
 #define WORD_MAX 8		/* bytes; longer words are no function words */
-#define MIN_HITS 3		/* a language needs this many hits ... */
-#define MIN_SHARE 5		/* ... and 1/MIN_SHARE of the strongest language's */
+#define MIN_HITS 2		/* a language needs this many function words ... */
+#define MIN_SHARE 5		/* ... and 1/MIN_SHARE of the strongest of its script's */
+#define MIN_CHARS 3		/* a CJK language needs this many characters of its script */
 #define SAMPLE_MAX 65536	/* bytes read: enough to tell, bounded per message */
 #define TABLE_SIZE 512		/* open addressing, a power of two over 2x the words */
 
@@ -178,16 +181,24 @@ lang_detect(const char *utf8, size_t len)
 		}
 		i += (size_t)n;
 	}
-	/* Japanese writes with han and kana; Chinese with han alone. */
-	hits[6] = kana >= MIN_HITS ? kana : 0;
-	hits[7] = hangul;
-	hits[5] = han > 4 * kana ? han : 0;
-	for (l = 0; l < LANG_COUNT; l++)
+	/*
+	 * Function words and CJK characters are not comparable counts, so
+	 * each script competes only with its own: a Latin language needs a
+	 * share of the strongest Latin one, and a bilingual notice keeps both.
+	 * Japanese writes with han and kana; Chinese with han alone.
+	 */
+	for (l = 0; l < LATIN; l++)
 		if (hits[l] > best)
 			best = hits[l];
-	for (l = 0; l < LANG_COUNT; l++)
-		if (hits[l] >= MIN_HITS && hits[l] * MIN_SHARE >= best / (l >= LATIN ? 4 : 1))
+	for (l = 0; l < LATIN; l++)
+		if (hits[l] >= MIN_HITS && hits[l] * MIN_SHARE >= best)
 			set |= langs[l].bit;
+	if (kana >= MIN_CHARS)
+		set |= LANG_JA;
+	if (hangul >= MIN_CHARS)
+		set |= LANG_KO;
+	if (han >= MIN_CHARS + 1 && han > 4 * kana)
+		set |= LANG_ZH;
 	return set;
 }
 
