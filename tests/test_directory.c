@@ -115,7 +115,10 @@ directory_add_errors(void **state)
 		{ { "a b.example", "N", "", 0, 1 }, { "invalid recipient", "a b.example" } },
 		{ { "@new.example", "N", "", 0, 1 }, { "invalid recipient", "@new.example" } },
 		{ { "a@b@new.example", "N", "", 0, 1 }, { "invalid recipient", "a@b@new.example" } },
-		{ { "new.example.", "N", "", 0, 1 }, { "invalid recipient", "new.example." } },
+		{ { ".new.example", "N", "", 0, 1 }, { "invalid recipient", ".new.example" } },
+		{ { "*.new.example", "N", "", 0, 1 }, { "wildcard recipient", "(\"new.example\")" } },
+		{ { "a@*.new.example", "N", "", 0, 1 }, { "wildcard recipient", "covers every subdomain" } },
+		{ { "EU.Contoso.Example.", "N", "", 0, 1 }, { "duplicate recipient", "first.csv:8" } },
 		{ { "user@", "N", "", 0, 1 }, { "invalid recipient", "user@" } },
 		{ { "<a@new.example>", "N", "", 0, 1 }, { "invalid recipient", "<a@new.example>" } },
 		{ { "new.example", "", "", 0, 1 }, { "empty customer_id", "new.example" } },
@@ -158,7 +161,7 @@ directory_load_csv_ok(void **state)
 	    "\"eu.contoso.example\",\"C-2, \"\"EU\"\"\",eu@csp.example,YES,yes\n"
 	    " fabrikam.example , F-1 , , no , yes \n"
 	    "boss@tailspin.example,T-1,,false,true\n"
-	    "tailspin.example,T-2,p@csp.example,1,0";
+	    "tailspin.example,T-2,p@csp.example,1,0\n";
 	char *dir_path = unit_tmpdir_new();
 	char *path = unit_write_str(dir_path, "customers.csv", csv);
 	struct directory *dir = directory_new();
