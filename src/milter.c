@@ -251,7 +251,8 @@ milter_check_customers(const struct conf *c)
 	}
 	pthread_mutex_unlock(&milter_watch_lock);
 	if (reload) {
-		log_info(NULL, "customers file %s changed and is stable: reloading", c->customers_file);
+		log_info(NULL, "customers file %s changed: reloading (unchanged for %d s)",
+		    c->customers_file, c->customers_settle);
 		kill(getpid(), SIGUSR1);
 	}
 }
