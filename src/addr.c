@@ -140,10 +140,11 @@ lex(struct lexer *lx, struct tok *t)
 	s = lx->p;
 	if (*s == '"' || *s == '[') {
 		close = *s == '"' ? '"' : ']';
-		for (lx->p++; lx->p < lx->end && *lx->p != close; lx->p++)
-			if (*lx->p == '\\' && lx->p + 1 < lx->end)
+		/* A NUL would cut the lookup form short: never part of an address. */
+		for (lx->p++; lx->p < lx->end && *lx->p != close && *lx->p != '\0'; lx->p++)
+			if (*lx->p == '\\' && lx->p + 1 < lx->end && lx->p[1] != '\0')
 				lx->p++;
-		if (lx->p == lx->end) {
+		if (lx->p == lx->end || *lx->p == '\0') {
 			t->kind = TOK_ERROR;
 			return;
 		}
@@ -528,8 +529,8 @@ add_reading(struct readings *rd, const char *local, size_t llen, const struct st
 	append_lower(&rd->tmp, local, llen);
 	strbuf_append_char(&rd->tmp, '@');
 	strbuf_append(&rd->tmp, dom->data, dom->len);
-	for (p = rd->out->data + rd->start, end = rd->out->data + rd->out->len; p < end;
-	    p += strlen(p) + 1)
+	for (p = rd->out->data, end = p != NULL ? p + rd->out->len : NULL,
+	    p = p != NULL ? p + rd->start : NULL; p != NULL && p < end; p += strlen(p) + 1)
 		if (strcmp(p, rd->tmp.data) == 0)
 			return;
 	if (rd->count == ADDR_READINGS_MAX) {

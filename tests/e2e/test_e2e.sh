@@ -152,6 +152,7 @@ case_audit_report() {
 	local audit="$E2E_TMP/audit-report.jsonl" tool="$top_builddir/src/csp-milter-audit" t i n
 
 	[ -x "$tool" ] || { E2E_REASON="$tool not built"; return 1; }
+	E2E_CONF=audit-report
 	with_conf -e "s|$E2E_TMP/audit.jsonl|$audit|" || return 1
 	for i in 1 2 3; do
 		t=$(e2e_token); send "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." || return 1
