@@ -271,6 +271,18 @@ valid_key(const char *s)
 	return ats <= 1 && p[-1] != '@' && p[-1] != '.';
 }
 
+/* plain_key - ASCII and no trailing dot: already in lookup form but for case */
+static int
+plain_key(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return 0;
+	return p == (const unsigned char *)s || p[-1] != '.';
+}
+
 /* where_of - ":LINE" for errors about a file row, "" for inline entries */
 static const char *
 where_of(char *buf, size_t size, unsigned long line)
@@ -302,7 +314,10 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
 		    strncmp(recipient, "*.", 2) == 0 ? recipient + 2 : "the domain");
 	/* The lookup form: one spelling per domain (case, trailing dot, IDN labels). */
 	strbuf_reset(&dir->key);
-	if (at != NULL) {
+	if (plain_key(recipient)) {
+		/* ASCII without a trailing dot: dir_strdup lower-cases it, nothing else to do. */
+		strbuf_append_str(&dir->key, recipient);
+	} else if (at != NULL) {
 		strbuf_append(&dir->key, recipient, (size_t)(at - recipient + 1));
 		if (addr_domain_canon(at + 1, strlen(at + 1), 0, &dir->error) == 0)
 			strbuf_append(&dir->key, dir->error.data, dir->error.len);
@@ -439,11 +454,18 @@ scan_file(FILE *fp, struct csv_scan *cs, uint64_t *hash)
 	cs->size = 0;
 	cs->last = -1;
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		for (i = 0; i < n; i++) {
-			if (buf[i] == '\n')
-				cs->lines++;
-			if (hash != NULL)
-				*hash = (*hash ^ buf[i]) * 1099511628211ULL;
+		const unsigned char *p = buf, *end = buf + n;
+
+		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			cs->lines++;
+			p++;
+		}
+		if (hash != NULL) {
+			uint64_t h = *hash;
+
+			for (i = 0; i < n; i++)
+				h = (h ^ buf[i]) * 1099511628211ULL;
+			*hash = h;
 		}
 		cs->size += (off_t)n;
 		cs->last = buf[n - 1];
