@@ -58,6 +58,7 @@ struct milter_conn {
 	struct strbuf record;
 	struct timespec start;
 	int failed;		/* internal error in this message */
+	int local_submission;	/* Postfix's emulated connect for sendmail(1): port 0 */
 	int vendor;		/* known at end of headers */
 };
 
@@ -319,11 +320,17 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 
 	if (mc == NULL)
 		return SMFIS_NOREPLY;	/* end of message answers on_error */
-	if (sa != NULL && sa->sa_family == AF_INET)
+	/*
+	 * Postfix's cleanup(8) pretends a local submission comes from
+	 * localhost port 0; no SMTP client has port 0.
+	 */
+	if (sa != NULL && sa->sa_family == AF_INET) {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
-	else if (sa != NULL && sa->sa_family == AF_INET6)
+		mc->local_submission = ((struct sockaddr_in *)sa)->sin_port == 0;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
-	else
+		mc->local_submission = ((struct sockaddr_in6 *)sa)->sin6_port == 0;
+	} else
 		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
 	mc->client = strdup(buf);
 	action_plan_init(&mc->plan);
@@ -556,6 +563,9 @@ milter_eom(SMFICTX *ctx)
 		record(mc, qid, error_action_name(c->on_error));
 		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
 	}
+	/* A local submission's recipients arrive rewritten: a removal could miss. */
+	if (mc->local_submission)
+		scan_hold_removals(mc->scan);
 	action_plan_build(&mc->plan, mc->scan);
 	if (record(mc, qid, mc->plan.action) < 0 && c->on_audit_error != ON_ERROR_ACCEPT) {
 		/* Never decide without a record, unless told to. */

@@ -331,6 +331,21 @@ scan_decide(struct scan *s, int assume_vendor)
 	return 0;
 }
 
+/* scan_hold_removals - decisions that need a recipient removed become quarantine */
+void
+scan_hold_removals(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; s->vendor && i < s->rcpt_count; i++) {
+		struct scan_rcpt *r = &s->rcpts[i];
+
+		if (r->decision == DECISION_REROUTE ||
+		    (r->decision == DECISION_REJECT && s->conf->reject_scope == REJECT_RECIPIENTS))
+			r->decision = DECISION_QUARANTINE;
+	}
+}
+
 /* scan_action - most restrictive recipient decision */
 enum decision
 scan_action(const struct scan *s)

@@ -82,6 +82,17 @@ int scan_sender_is_vendor(const struct scan *scan, int assume_vendor);
  */
 int scan_decide(struct scan *scan, int assume_vendor);
 
+/*
+ * scan_hold_removals - the MTA cannot be trusted to remove a recipient:
+ * every decision that needs one (reroute; reject when only the refused
+ * recipients are dropped) becomes quarantine.  Postfix hands a milter the
+ * recipients of a local submission (sendmail(1)) already rewritten
+ * (trailing dot, bang path, percent hack, canonical maps) but removes a
+ * recipient only by its original spelling: a removal could silently fail
+ * and the customer would get the mail.
+ */
+void scan_hold_removals(struct scan *scan);
+
 /* scan_action - the overall decision: the most restrictive recipient decision */
 enum decision scan_action(const struct scan *scan);
 

@@ -66,6 +66,7 @@ struct hostile_case {
 	const char *mail_from;	/* NULL: VENDOR */
 	int untouched;		/* the sender must not be taken as vendor-side */
 	int odd;		/* 1 + the decision for a recipient that names no customer */
+	int local;		/* a local submission: scan_hold_removals, as milter_eom does */
 	const char *class;	/* expected class, or "any" */
 	int uncertain;
 	int flags;		/* exact msg_text flags */
@@ -585,6 +586,11 @@ static const struct hostile_case hostile_cases[] = {
 	/* Both readings name a customer: the most restrictive one decides. */
 	{ .name = "rcpt_two_customers", .file = "plain_ea", .envelope = env_two_customers,
 	  .class = "non_csp", .contoso = D_REROUTE, .fabrikam = D_DELIVER },
+	/* A local submission: no recipient removal is trusted, so a reroute is held. */
+	{ .name = "local_submission_invoice", .file = "plain_invoice", .envelope = env_trailing_dot,
+	  .local = 1, .class = "subscription", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "local_submission_outage", .file = "plain_outage", .envelope = env_trailing_dot,
+	  .local = 1, .class = "incident", .contoso = D_DELIVER, .fabrikam = D_DELIVER },
 	/* Unreadable: held, even for an incident that a customer would get directly. */
 	{ .name = "rcpt_unreadable_local", .file = "plain_outage", .envelope = env_unreadable_local,
 	  .class = "incident", .contoso = D_DELIVER, .fabrikam = D_DELIVER,
@@ -763,6 +769,8 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 	else
 		raw_feed(s, m->data, m->len);
 	assert_int_equal(scan_decide(s, 0), 0);
+	if (hc->local)
+		scan_hold_removals(s);
 	strbuf_reset(&o->decisions);
 	strbuf_reset(&o->addrcpt);
 	strbuf_reset(&o->reason);
