@@ -540,8 +540,13 @@ load_customers(struct conf_parse *cp)
 	if (directory_load_csv_fd(c->directory, fd, c->customers_file, &c->customers_hash, &error) < 0) {
 		cp->failed = 1;
 		strbuf_append_str(&cp->error, error);
-	} else if (fstat(fd, &st) == 0 && (file_id_of(&st, &after),
-	    !conf_file_id_equal(&after, &c->customers_id))) {
+		close(fd);
+		return;
+	}
+	memset(&after, 0, sizeof(after));
+	if (fstat(fd, &st) == 0)
+		file_id_of(&st, &after);
+	if (!conf_file_id_equal(&after, &c->customers_id)) {
 		cp->failed = 1;
 		strbuf_appendf(&cp->error, "%s: the customers file changed while it was read; "
 		    "it is read again once it is stable", c->customers_file);
