@@ -313,7 +313,8 @@ parse_angle(struct hparse *hp)
 	int phrase;
 
 	lex(&hp->lx, &hp->t);
-	if (hp->t.kind == TOK_SPECIAL && hp->t.c == '@' && parse_route(&hp->lx, &hp->t, &hp->scratch) < 0)
+	if (hp->t.kind == TOK_SPECIAL && hp->t.c == '@' &&
+	    parse_route(&hp->lx, &hp->t, &hp->scratch) < 0)
 		return -1;
 	if (parse_local(&hp->lx, &hp->t, &hp->sp.local, &phrase) <= 0 || phrase)
 		return -1;
@@ -357,7 +358,8 @@ parse_mailbox(struct hparse *hp, int in_group)
 				return -1;
 			if (hp->t.kind == TOK_SPECIAL && hp->t.c == ',')
 				lex(&hp->lx, &hp->t);
-			else if (hp->t.kind != TOK_END && !(hp->t.kind == TOK_SPECIAL && hp->t.c == ';'))
+			else if (hp->t.kind != TOK_END &&
+			    !(hp->t.kind == TOK_SPECIAL && hp->t.c == ';'))
 				return -1;
 		}
 	}
@@ -433,7 +435,8 @@ envelope_inner(const char *in, const char **start_r, const char **end_r)
 	while (*start == ' ' || *start == '\t')
 		start++;
 	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+	    end[-1] == '\n'))
 		end--;
 	if (end > start && *start == '<') {
 		start++;
@@ -505,7 +508,7 @@ addr_canon(const char *in, struct strbuf *out)
 		return 0;	/* null sender */
 	n = addr_readings(in, &readings);
 	if (n > 0)
-		strbuf_append_str(out, readings.data);	/* the first: the address as written */
+		strbuf_append_str(out, readings.data);	/* the first: as written */
 	strbuf_release(&readings);
 	return n > 0 ? 0 : -1;
 }

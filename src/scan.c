@@ -270,7 +270,8 @@ const char *
 scan_header_from(const struct scan *s, struct strbuf *tmp)
 {
 	strbuf_reset(tmp);
-	strbuf_append(tmp, s->header_from.data != NULL ? s->header_from.data : "", s->header_from.len);
+	if (s->header_from.len > 0)
+		strbuf_append(tmp, s->header_from.data, s->header_from.len);
 	return tmp->data != NULL ? tmp->data : "";
 }
 
