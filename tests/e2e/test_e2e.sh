@@ -776,6 +776,15 @@ case_from_after_10000_headers() {
 	for i in $(seq 1 10001); do h+=("X-Filler-$i: v"); done
 	sender_held "${h[@]}" "From: Billing <$VENDOR>"
 }
+case_from_after_1mib_headers() {
+	local h=() i line
+
+	# 20 fields of 60 KB, folded at 70 columns: 1.2 MB of header before the From.
+	line=$(head -c 45000 /dev/zero | base64 -w 68 | sed '2,$s/^/ /' | sed 's/$/\r/')
+	line=${line%$'\r'}
+	for i in $(seq 1 20); do h+=("X-Filler-$i: $line"); done
+	sender_held "${h[@]}" "From: Billing <$VENDOR>"
+}
 case_from_70kb_display_name() {
 	local name="" i
 
@@ -955,7 +964,7 @@ else
 	    rcpt_idn_alabel_upper rcpt_idn_ulabel rcpt_idn_ulabel_upper rcpt_bang_at_relay rcpt_unreadable
 	    sendmail_trailing_dot sendmail_bang_path sendmail_incident from_ew_lt from_ew_quote from_two_headers
 	    from_second_mailbox from_sender_header from_trailing_dot from_empty_angle from_unclosed_comment
-	    from_after_10000_headers from_70kb_display_name from_vendor_in_comment mail_from_quoted
+	    from_after_10000_headers from_after_1mib_headers from_70kb_display_name from_vendor_in_comment mail_from_quoted
 	    customers_truncated customers_header_only customers_cut_midrow customers_wildcard
 	    customers_shrink customers_shrink_accepted customers_bom customers_settle"
 fi
