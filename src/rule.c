@@ -55,6 +55,14 @@ static const char *const target_names[] = {
 	"subject", "from", "header", "headers", "body", "hidden", "parts", "all",
 };
 
+/* rule_view_name - spelling of a view in listings */
+const char *
+rule_view_name(enum rule_view view)
+{
+	return view == RULE_VIEW_HIDDEN ? "hidden" :
+	    view == RULE_VIEW_COLLAPSED ? "collapsed" : "visible";
+}
+
 /* rule_target_name - config spelling of a target */
 const char *
 rule_target_name(enum rule_target target)
@@ -352,6 +360,7 @@ struct match_run {
 	struct rule_scratch *scratch;
 	rule_hit_fn fn;
 	void *ctx;
+	enum rule_view view;	/* of the text being matched */
 	int limited;		/* a PCRE2 error stopped a rule */
 };
 
@@ -392,6 +401,7 @@ match_text(struct match_run *run, size_t i, enum rule_target target,
 		ov = pcre2_get_ovector_pointer(run->scratch->md);
 		hit.rule = i;
 		hit.target = target;
+		hit.view = run->view;
 		hit.text = text;
 		hit.text_len = len;
 		hit.start = ov[0];
@@ -408,6 +418,27 @@ match_text(struct match_run *run, size_t i, enum rule_target target,
 		}
 	}
 	return hits;
+}
+
+/*
+ * match_body - the body as the reader sees it, then the hidden text as the
+ * hidden view: classify decides what a hidden match may count for.
+ */
+static void
+match_body(struct match_run *run, size_t i, enum rule_target target,
+    const struct msg_text *mt, int hits)
+{
+	const char *text;
+	size_t len;
+
+	text = msg_text_body(mt, &len);
+	hits = match_text(run, i, target, text, len, hits);
+	text = msg_text_hidden(mt, &len);
+	if (len > 0) {
+		run->view = RULE_VIEW_HIDDEN;
+		match_text(run, i, target, text, len, hits);
+		run->view = RULE_VIEW_VISIBLE;
+	}
 }
 
 /* build_headers - every header as "Name: value" lines, once per call */
@@ -477,7 +508,10 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 		if (rs->prefilter[t] == NULL)
 			continue;
 		if (rule_prefilter_scan(rs->prefilter[t], s->prefilter, text[t], len[t],
-		    s->candidates) < 0) {
+		    s->candidates) < 0 ||
+		    /* Body rules read the hidden text too. */
+		    (t == RULE_TEXT_BODY && rule_prefilter_scan(rs->prefilter[t], s->prefilter,
+		    text[RULE_TEXT_HIDDEN], len[RULE_TEXT_HIDDEN], s->candidates) < 0)) {
 			memset(s->candidates, 1, rs->count);
 			return 0;
 		}
@@ -490,7 +524,7 @@ int
 rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
 {
-	struct match_run run = { rs, scratch, fn, ctx, 0 };
+	struct match_run run = { rs, scratch, fn, ctx, RULE_VIEW_VISIBLE, 0 };
 	const char *text;
 	size_t i, len;
 	int hits, have_headers, prefiltered;
@@ -524,14 +558,11 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 			}
 			hits = match_text(&run, i, spec->target, scratch->headers.data,
 			    scratch->headers.len, 0);
-			if (spec->target == RULE_TARGET_ALL) {
-				text = msg_text_body(mt, &len);
-				match_text(&run, i, spec->target, text, len, hits);
-			}
+			if (spec->target == RULE_TARGET_ALL)
+				match_body(&run, i, spec->target, mt, hits);
 			break;
 		case RULE_TARGET_BODY:
-			text = msg_text_body(mt, &len);
-			match_text(&run, i, spec->target, text, len, 0);
+			match_body(&run, i, spec->target, mt, 0);
 			break;
 		case RULE_TARGET_HIDDEN:
 			text = msg_text_hidden(mt, &len);

@@ -24,6 +24,13 @@ enum rule_target {
 	RULE_TARGET_ALL,	/* every header, then the body */
 };
 
+/* Which reading of a target text a match came from. */
+enum rule_view {
+	RULE_VIEW_VISIBLE,	/* what the reader sees */
+	RULE_VIEW_COLLAPSED,	/* letter-spaced runs joined into words */
+	RULE_VIEW_HIDDEN,	/* body rules on the text the reader does not see */
+};
+
 struct rule_spec {
 	const char *id;
 	int class_index;	/* which class the weight counts for */
@@ -33,6 +40,7 @@ struct rule_spec {
 	int weight;
 	int max_hits;		/* matches that count; 0 means no cap */
 	int caseless;
+	unsigned lang;		/* lang bits the rule is written for; 0: any (see classify) */
 	const char *file;	/* where the rule was defined, for errors */
 	int line;
 };
@@ -44,6 +52,7 @@ struct rule_scratch;
 struct rule_hit {
 	size_t rule;		/* index in the set */
 	enum rule_target target;
+	enum rule_view view;
 	const char *text;	/* the text that matched (points into msg_text) */
 	size_t text_len;
 	size_t start, end;	/* byte offsets of the match in text */
@@ -84,6 +93,8 @@ int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
 
 const char *rule_target_name(enum rule_target target);
+/* rule_view_name - "visible", "collapsed" or "hidden" */
+const char *rule_view_name(enum rule_view view);
 /* rule_target_parse - "subject", "from", "header:NAME", "headers", "body", "hidden", "parts", "all" */
 int rule_target_parse(const char *s, enum rule_target *target_r, const char **header_r);
 

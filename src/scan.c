@@ -59,6 +59,7 @@ scan_free(struct scan **sp)
 	classify_result_release(&s->result);
 	strbuf_release(&s->mail_from);
 	strbuf_release(&s->header_from);
+	strbuf_release(&s->mail_from_raw);
 	free(s);
 	*sp = NULL;
 }
@@ -89,6 +90,7 @@ scan_begin(struct scan *s, struct conf *conf)
 	strbuf_reset(&s->header_from);
 	s->sender_vendor = 0;
 	s->sender_unreadable = 0;
+	strbuf_reset(&s->mail_from_raw);
 	s->vendor = 0;
 	s->size = 0;
 	return 0;
@@ -110,6 +112,8 @@ scan_set_sender(struct scan *s, const char *mail_from)
 	const char *p;
 	int n;
 
+	strbuf_reset(&s->mail_from_raw);
+	strbuf_append_str(&s->mail_from_raw, mail_from);
 	if (addr_canon(mail_from, &s->mail_from) == 0 && s->mail_from.len == 0)
 		return;		/* the null sender */
 	if ((n = addr_readings(mail_from, &readings)) < 0) {

@@ -36,6 +36,7 @@ struct scan {
 	struct strbuf header_from;	/* first From mailbox, lookup form */
 	int sender_vendor;	/* an envelope, From or Sender address is vendor-side */
 	int sender_unreadable;	/* a sender address could not be read */
+	struct strbuf mail_from_raw;	/* the envelope sender exactly as the MTA gave it */
 	struct scan_rcpt *rcpts;
 	size_t rcpt_count, rcpt_cap;
 	int vendor;		/* the sender is vendor-side */

@@ -27,7 +27,7 @@
  * and why, the exact msg_text flags, and the decision for a CSP-only
  * customer (<admin@contoso.example>) and a CSP + direct customer
  * (<it@fabrikam.example>).  With the default policy an uncertain message
- * gets quarantine for the first and reroute for the second.
+ * gets quarantine for both (class other is held for every CSP customer).
  *
  * The decoded-text cap (max_text, 1 MiB here) means: text beyond it is
  * not seen by any rule and the message is flagged MSG_TEXT_TRUNCATED; a
@@ -390,6 +390,19 @@ ENV_RCPT(env_unreadable_route, "<@relay.vendor.example:>")
 ENV_RCPT(env_unreadable_overflow, "<a!b%c@d!e%f@g!h%i@j!k%l@m>")
 ENV_RCPT(env_two_customers, "<it%fabrikam.example@contoso.example>")
 
+/*
+ * HTML5 twins (tests/hostile/msgs/html5_*.eml): each hides, splits or
+ * spells its words the way an HTML5 browser reads them, and must classify
+ * exactly like its plain original: plain_invoice, plain_outage, or (for an
+ * outage word the reader does not see) a message with no visible keyword.
+ */
+#define TWIN_INVOICE(n)	{ .name = n, .class = "subscription", .contoso = D_REROUTE, \
+	.fabrikam = D_REROUTE, .body_has = "invoice" }
+#define TWIN_OUTAGE(n)	{ .name = n, .class = "incident", .contoso = D_DELIVER, \
+	.fabrikam = D_DELIVER, .body_has = "outage" }
+#define TWIN_HIDDEN_OUTAGE(n) { .name = n, .class = "other", .contoso = D_QUARANTINE, \
+	.fabrikam = D_QUARANTINE, .body_lacks = "outage" }
+
 static const struct hostile_case hostile_cases[] = {
 	/* Baselines: one per class. */
 	{ .name = "plain_invoice", .class = "subscription", .contoso = D_REROUTE,
@@ -398,34 +411,34 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_DELIVER },
 	{ .name = "plain_ea", .class = "non_csp", .contoso = D_REROUTE, .fabrikam = D_DELIVER },
 	{ .name = "plain_other", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_DELIVER },
+	  .fabrikam = D_QUARANTINE },
 
 	/* MIME structure. */
 	{ .name = "nested_multipart_1000", .gen = gen_nested_multipart_1000, .class = "any",
 	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "nested_multipart_30", .gen = gen_nested_multipart_30,
 	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE,
 	  .body_has = "invoice" },
 	{ .name = "nested_rfc822_1000", .gen = gen_nested_rfc822, .class = "any",
 	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "tiny_parts_100000", .gen = gen_tiny_parts, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
 	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "second outer part", .body_lacks = "XX-inner" },
 	{ .name = "boundary_duplicate_param", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting boundary parameters", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "content_type_conflict", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting Content-Type", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "cte_conflict", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting Content-Transfer-Encoding", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "rfc2231_out_of_order", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice", .body_lacks = "decoy" },
 
@@ -433,17 +446,17 @@ static const struct hostile_case hostile_cases[] = {
 	/* Text past the cap was never looked at: uncertain, the strictest decision. */
 	{ .name = "line_20mb_keyword_late", .gen = gen_long_line_late, .class = "other",
 	  .uncertain = 1, .flags = T, .reason = "cap", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE, .body_has = "lorem ipsum", .body_lacks = "invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "lorem ipsum", .body_lacks = "invoice" },
 	{ .name = "line_20mb_keyword_early", .gen = gen_long_line_early,
 	  .class = "subscription", .uncertain = 1, .flags = T, .reason = "cap",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "headers_50000", .gen = gen_many_headers, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many header fields",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "nul_bytes", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "bare_cr_header", .class = "any", .uncertain = 1, .flags = U,
-	  .reason = "bare CR", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .reason = "bare CR", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 
 	/* Encodings. */
 	{ .name = "base64_junk", .class = "subscription", .contoso = D_REROUTE,
@@ -458,27 +471,68 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
 	{ .name = "charset_10k", .gen = gen_charset_10k, .class = "any", .uncertain = 1,
 	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "ew_bomb_100000", .gen = gen_ew_bomb, .class = "any", .uncertain = 1,
 	  .flags = L, .reason = "header line too long", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "ew_charsets_4000", .gen = gen_ew_charsets, .class = "any", .uncertain = 1,
 	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "invalid_utf8", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "\xef\xbf\xbd" },
+
+	/*
+	 * Score contests: billing evidence at its threshold is never outvoted,
+	 * whatever else the message says or hides.
+	 */
+	{ .name = "contest_invoice_footer", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_invoice_outage_flood", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_hidden_outage_css", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "contest_nested_alt_hidden", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage outage" },
+
+	/*
+	 * Text the reader does not see may make a decision stricter, never
+	 * looser: hidden outage words never make an incident.
+	 */
+	{ .name = "hidden_outage_only_css", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .hidden_has = "outage" },
+	{ .name = "hidden_outage_attr", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_opacity", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_title", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_template", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_comment", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_plain_twin", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_amp_part", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_invoice_plain_twin", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
+	{ .name = "hidden_invoice_beside_outage", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "outage", .hidden_has = "invoice" },
+	/* The control: an incident the reader sees is still delivered. */
+	{ .name = "visible_outage_twin_html", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER, .body_has = "outage" },
 
 	/* HTML. */
 	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "html_double_entity", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_DELIVER, .body_has = "&#105;nvoice", .body_lacks = "Your invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "&#105;nvoice", .body_lacks = "Your invoice" },
 	{ .name = "html_zero_font", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "invoice", .hidden_has = "invoice" },
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
 
 	/* Patterns. */
 	{ .name = "backtrack_match_limit", .gen = gen_backtrack, .class = "any", .uncertain = 1,
-	  .reason = "inc.backtrack", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .reason = "inc.backtrack", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 
 	/* Envelope. */
 	{ .name = "rcpt_10000", .file = "plain_invoice", .envelope = env_10000,
@@ -487,7 +541,7 @@ static const struct hostile_case hostile_cases[] = {
 	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE },
 
 	/* Sizes. */
-	{ .name = "empty", .class = "other", .contoso = D_QUARANTINE, .fabrikam = D_DELIVER },
+	{ .name = "empty", .class = "other", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	{ .name = "headers_only", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE },
 	{ .name = "body_only", .class = "subscription", .contoso = D_REROUTE,
@@ -512,7 +566,7 @@ static const struct hostile_case hostile_cases[] = {
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE }
 #define SENDER_UNREADABLE(n, g) \
 	{ .name = n, .gen = g, .mail_from = ESP, .class = "any", .uncertain = 1, .flags = U, \
-	  .reason = "sender", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE }
+	  .reason = "sender", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE }
 #define SENDER_NOT_VENDOR(n, g) \
 	{ .name = n, .gen = g, .mail_from = ESP, .untouched = 1, .class = "any", \
 	  .contoso = D_DELIVER, .fabrikam = D_DELIVER }
@@ -532,20 +586,20 @@ static const struct hostile_case hostile_cases[] = {
 	SENDER_OK("from_folded", gen_from_folded),
 	{ .name = "from_after_10000_headers", .gen = gen_from_after_headers, .mail_from = ESP,
 	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "too many header fields",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	{ .name = "from_after_1mib_headers", .gen = gen_from_after_1mib, .mail_from = ESP,
 	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "header block too large",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	{ .name = "from_70kb_display_name", .gen = gen_from_70kb_name, .mail_from = ESP,
 	  .class = "any", .uncertain = 1, .flags = U | L, .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	SENDER_UNREADABLE("from_no_address", gen_from_no_address),
 	SENDER_UNREADABLE("from_unterminated_quote", gen_from_unterminated_quote),
 	SENDER_UNREADABLE("from_unterminated_angle", gen_from_unterminated_angle),
 	SENDER_UNREADABLE("from_empty_group", gen_from_empty_group),
 	{ .name = "mail_from_unreadable", .gen = gen_from_esp_only, .mail_from = "<\"x@>",
 	  .class = "any", .uncertain = 1, .flags = U, .reason = "sender",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	{ .name = "mail_from_quoted_vendor", .gen = gen_from_esp_only,
 	  .mail_from = "<\"a>b\"@vendor.example>", .class = "subscription",
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE },
@@ -601,6 +655,72 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "rcpt_unreadable_overflow", .file = "plain_invoice",
 	  .envelope = env_unreadable_overflow, .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .odd = 1 + D_QUARANTINE },
+	/* HTML5 twins: the tokenizer and hidden text as a browser has them. */
+	TWIN_INVOICE("html5_comment_short"),
+	TWIN_INVOICE("html5_comment_short_dash"),
+	TWIN_INVOICE("html5_comment_bang_close"),
+	TWIN_INVOICE("html5_comment_bang_dash"),
+	TWIN_INVOICE("html5_comment_nested_open"),
+	TWIN_INVOICE("html5_cdata_in_html"),
+	TWIN_INVOICE("html5_cdata_in_svg"),
+	TWIN_INVOICE("html5_pi_bogus"),
+	TWIN_INVOICE("html5_end_tag_digit"),
+	TWIN_INVOICE("html5_numeric_no_semicolon"),
+	TWIN_INVOICE("html5_numeric_leading_zeros"),
+	TWIN_INVOICE("html5_numeric_many_zeros"),
+	TWIN_INVOICE("html5_hex_no_semicolon"),
+	TWIN_INVOICE("html5_named_invisible_times"),
+	TWIN_INVOICE("html5_named_invisible_comma"),
+	TWIN_INVOICE("html5_named_apply_function"),
+	TWIN_INVOICE("html5_named_invisible_separator"),
+	TWIN_INVOICE("html5_legacy_nbsp"),
+	TWIN_INVOICE("html5_legacy_amp"),
+	TWIN_INVOICE("html5_hidden_span_in_word"),
+	TWIN_INVOICE("html5_hidden_div_in_word"),
+	TWIN_INVOICE("html5_hidden_attr_in_word"),
+	TWIN_INVOICE("html5_zero_font_in_word"),
+	TWIN_INVOICE("html5_comment_in_word"),
+	TWIN_INVOICE("html5_inline_div_in_word"),
+	TWIN_INVOICE("html5_stray_end_tag_in_word"),
+	TWIN_INVOICE("html5_stray_end_tags_in_word"),
+	TWIN_INVOICE("html5_empty_alt_in_word"),
+	TWIN_INVOICE("html5_img_alt"),
+	TWIN_INVOICE("html5_area_alt"),
+	TWIN_INVOICE("html5_alt_entity"),
+	TWIN_INVOICE("html5_textarea"),
+	TWIN_INVOICE("html5_xmp"),
+	TWIN_INVOICE("html5_noscript"),
+	TWIN_INVOICE("html5_head_text"),
+	TWIN_INVOICE("html5_plaintext"),
+	TWIN_INVOICE("html5_aria_hidden"),
+	TWIN_INVOICE("html5_p_closed_by_div"),
+	TWIN_INVOICE("html5_script_double_escape"),
+	TWIN_OUTAGE("html5_outage_hidden_in_word"),
+	TWIN_OUTAGE("html5_outage_stray_end_tag"),
+	TWIN_OUTAGE("html5_outage_numeric"),
+	TWIN_OUTAGE("html5_outage_alt"),
+	TWIN_OUTAGE("html5_outage_comment_short"),
+	TWIN_HIDDEN_OUTAGE("html5_selfclosed_span"),
+	TWIN_HIDDEN_OUTAGE("html5_end_tag_past_div"),
+	TWIN_HIDDEN_OUTAGE("html5_script_escaped"),
+	TWIN_HIDDEN_OUTAGE("html5_iframe"),
+	TWIN_HIDDEN_OUTAGE("html5_noembed"),
+	TWIN_HIDDEN_OUTAGE("html5_noframes"),
+	TWIN_HIDDEN_OUTAGE("html5_css_escape"),
+	TWIN_HIDDEN_OUTAGE("html5_css_comment"),
+	TWIN_HIDDEN_OUTAGE("html5_entity_in_style"),
+	TWIN_HIDDEN_OUTAGE("html5_body_after_end"),
+	TWIN_HIDDEN_OUTAGE("html5_mso_hide"),
+	TWIN_HIDDEN_OUTAGE("html5_font_shorthand"),
+	TWIN_HIDDEN_OUTAGE("html5_text_indent"),
+	TWIN_HIDDEN_OUTAGE("html5_bogus_comment"),
+	TWIN_HIDDEN_OUTAGE("html5_pi"),
+	TWIN_HIDDEN_OUTAGE("html5_cdata_in_html_hidden"),
+	TWIN_HIDDEN_OUTAGE("html5_style_block_class"),
+	TWIN_HIDDEN_OUTAGE("html5_details_closed"),
+	TWIN_HIDDEN_OUTAGE("html5_reopened_formatting"),
+	TWIN_INVOICE("html5_details_summary"),
+	TWIN_HIDDEN_OUTAGE("html5_title_rcdata"),
 };
 
 /* load_message - the case's message, from its file or its generator */
