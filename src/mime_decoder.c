@@ -107,6 +107,10 @@ struct mime_decoder {
 
 	struct strbuf hline;	/* header mode: the current physical line */
 	struct strbuf hfield;	/* header mode: the current unfolded field */
+	int hline_cut;		/* the current physical line was cut at the cap */
+	int hfield_cut;		/* the current field was cut at the cap */
+	mime_header_fn *top_header_fn;	/* sees every top-level field raw */
+	void *top_header_arg;
 	struct md_part part;
 
 	int line_start;		/* body mode: at the start of a line */
@@ -231,6 +235,7 @@ mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 	md->first_line = 1;
 	strbuf_reset(&md->hline);
 	strbuf_reset(&md->hfield);
+	md->hline_cut = md->hfield_cut = 0;
 	part_reset(&md->part, 1, 0, 0);
 	md->line_start = 1;
 	md->in_lbuf = 0;
@@ -272,6 +277,10 @@ bounded_append(struct mime_decoder *md, struct strbuf *sb, const char *s, size_t
 		n = sb->len < md->limits.max_header_len ?
 		    md->limits.max_header_len - sb->len : 0;
 		limit(md, "header line too long");
+		if (sb == &md->hline)
+			md->hline_cut = 1;
+		else if (sb == &md->hfield)
+			md->hfield_cut = 1;
 	}
 	if (n > 0)
 		strbuf_append(sb, s, n);
@@ -729,6 +738,12 @@ field(struct mime_decoder *md, char *f, size_t len)
 			return;
 	if (nl == 0)
 		return;
+	if (p->top && md->top_header_fn != NULL) {
+		/* Every field, kept or not: a sender header must never go unseen. */
+		v = colon + 1;
+		vl = len - (size_t)(v - f);
+		md->top_header_fn(md->top_header_arg, f, nl, v, vl, md->hfield_cut);
+	}
 	if (++p->nheaders > md->limits.max_headers) {
 		if (p->nheaders == md->limits.max_headers + 1)
 			limit(md, "too many header fields");
@@ -796,6 +811,7 @@ flush_field(struct mime_decoder *md)
 	if (md->hfield.len > 0)
 		field(md, md->hfield.data, md->hfield.len);
 	strbuf_reset(&md->hfield);
+	md->hfield_cut = 0;
 }
 
 /* match_boundary - which active boundary the line is; -1 if none */
@@ -896,11 +912,13 @@ header_line_one(struct mime_decoder *md, char *s, size_t n)
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && md->hfield.len > 0) {
 		bounded_append(md, &md->hfield, s, n);
+		md->hfield_cut |= md->hline_cut;
 		return;
 	}
 	flush_field(md);
 	if (memchr(s, ':', n) != NULL) {
 		bounded_append(md, &md->hfield, s, n);
+		md->hfield_cut |= md->hline_cut;
 		return;
 	}
 	/* Not a header: the header block ended without its empty line. */
@@ -950,6 +968,7 @@ header_bytes(struct mime_decoder *md, const char *data, size_t len)
 	if (line.len > 0 && line.data[line.len - 1] == '\r')
 		line.len--;
 	header_line(md, line.data != NULL ? line.data : (char *)"", line.len);
+	md->hline_cut = 0;
 	if (md->hline.data == NULL) {
 		md->hline = line;
 		strbuf_reset(&md->hline);
@@ -1076,6 +1095,7 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 	size_t vlen = strlen(value);
 
 	strbuf_reset(&md->hfield);
+	md->hfield_cut = 0;
 	bounded_append(md, &md->hfield, name, strlen(name));
 	bounded_append(md, &md->hfield, ":", 1);
 	strbuf_reset(&md->tmp);
@@ -1084,6 +1104,14 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 	bounded_append(md, &md->hfield, md->tmp.data != NULL ? md->tmp.data : "", md->tmp.len);
 	flush_field(md);
 	return 0;
+}
+
+/* mime_decoder_on_top_header - a reader of the raw top-level fields */
+void
+mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *arg)
+{
+	md->top_header_fn = fn;
+	md->top_header_arg = arg;
 }
 
 /* mime_decoder_end_headers - the top-level header block is complete */
