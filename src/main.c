@@ -21,6 +21,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: csp-milter [-f] [-c CONF] [-p SOCKET]            run the milter\n"
 	    "       csp-milter -n [-c CONF]                            check the config and exit\n"
+	    "       csp-milter [-c CONF] --accept-shrink               let the running milter load a\n"
+	    "                                                          much smaller customers file once\n"
 	    "       csp-milter [-c CONF] --classify [--from ADDR] [--rcpt ADDR]...\n"
 	    "                  [--customers FILE] [--json | --explain] FILE...\n"
 	    "                                                          classify messages offline\n"
@@ -52,7 +54,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
-		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_TRAIN, OPT_FOLDS };
+		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -68,6 +70,7 @@ main(int argc, char **argv)
 		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "margin", required_argument, NULL, OPT_MARGIN },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "accept-shrink", no_argument, NULL, OPT_ACCEPT_SHRINK },
 		{ "folds", required_argument, NULL, OPT_FOLDS },
 		{ "train", required_argument, NULL, OPT_TRAIN },
 		{ "output", required_argument, NULL, 'o' },
@@ -82,7 +85,7 @@ main(int argc, char **argv)
 	struct cli_train_opts topts;
 	struct conf *conf, *conf2 = NULL;
 	const char *error, *compare = NULL;
-	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, status;
+	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, accept_shrink = 0, status;
 	long n;
 
 	memset(&copts, 0, sizeof(copts));
@@ -101,6 +104,7 @@ main(int argc, char **argv)
 		case 'o': topts.output = optarg; break;
 		case OPT_TRAIN: topts.corpus = optarg; break;
 		case OPT_CLASSIFY: classify = 1; break;
+		case OPT_ACCEPT_SHRINK: accept_shrink = 1; break;
 		case OPT_FROM: copts.from = optarg; break;
 		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
 		case OPT_CUSTOMERS: ov.customers_file = optarg; break;
@@ -142,7 +146,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (topts.corpus != NULL && (classify || check || eopts.corpus != NULL || compare ||
-	    eval_only || copts.from || copts.rcpt_count || copts.json || copts.explain ||
+	    eval_only || accept_shrink || copts.from || copts.rcpt_count || copts.json || copts.explain ||
 	    optind != argc)) {
 		fprintf(stderr, "csp-milter: --train takes a corpus directory, -o FILE and -c CONF only\n");
 		return 2;
@@ -158,6 +162,14 @@ main(int argc, char **argv)
 		conf_unref(&conf);
 		free(copts.rcpts);
 		return status;
+	}
+	if (accept_shrink) {
+		free(copts.rcpts);
+		if (classify || check || eopts.corpus != NULL || optind != argc) {
+			fprintf(stderr, "csp-milter: --accept-shrink goes alone (with -c CONF)\n");
+			return 2;
+		}
+		return milter_accept_shrink(conf_path, &ov);
 	}
 	if (eopts.corpus == NULL && (compare != NULL || eval_only)) {
 		fprintf(stderr, "csp-milter: --compare, --margin, --jobs and --folds go with --evaluate\n");

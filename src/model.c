@@ -27,6 +27,7 @@ struct model {
 	int column[CLASS_COUNT];	/* column of each class, -1: none */
 	float bias[CLASS_COUNT];
 	float *w;			/* [index * nclass + column], dense */
+	uint64_t file_hash;		/* of the bytes read by model_load */
 };
 
 static __thread struct strbuf model_error_buf;
@@ -93,6 +94,12 @@ void
 model_set_bias(struct model *m, int k, double w)
 {
 	m->bias[k] = (float)w;
+}
+
+uint64_t
+model_file_hash(const struct model *m)
+{
+	return m->file_hash;
 }
 
 unsigned
@@ -306,6 +313,17 @@ parse_weights(const char *p, int nclass, double *w)
 	return *p == '\0' ? NULL : "more weights than classes";
 }
 
+/* read_line - getline, folding the bytes into an FNV-1a hash */
+static ssize_t
+read_line(char **line, size_t *cap, FILE *fp, uint64_t *h)
+{
+	ssize_t n = getline(line, cap, fp), i;
+
+	for (i = 0; i < n; i++)
+		*h = (*h ^ (unsigned char)(*line)[i]) * 1099511628211ULL;
+	return n;
+}
+
 /* model_load - read and check a model file */
 struct model *
 model_load(const char *path, const char **error_r)
@@ -321,6 +339,7 @@ model_load(const char *path, const char **error_r)
 	size_t cap = 0;
 	ssize_t n;
 	int nclass = 0, k, lineno = 1, ended = 0;
+	uint64_t h = 1469598103934665603ULL;
 	const char *what;
 	FILE *fp;
 
@@ -328,7 +347,7 @@ model_load(const char *path, const char **error_r)
 		*error_r = model_error("%s: cannot open model file: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((n = getline(&line, &cap, fp)) < 0) {
+	if ((n = read_line(&line, &cap, fp, &h)) < 0) {
 		*error_r = model_error("%s: empty model file", path);
 		goto fail;
 	}
@@ -341,7 +360,7 @@ model_load(const char *path, const char **error_r)
 		goto fail;
 	}
 	lineno++;
-	if ((n = getline(&line, &cap, fp)) < 0 || strncmp(line, "bias ", 5) != 0) {
+	if ((n = read_line(&line, &cap, fp, &h)) < 0 || strncmp(line, "bias ", 5) != 0) {
 		*error_r = model_error("%s:%d: expected the \"bias\" line", path, lineno);
 		goto fail;
 	}
@@ -351,7 +370,7 @@ model_load(const char *path, const char **error_r)
 	}
 	for (k = 0; k < nclass; k++)
 		model_set_bias(m, k, w[k]);
-	while ((n = getline(&line, &cap, fp)) >= 0) {
+	while ((n = read_line(&line, &cap, fp, &h)) >= 0) {
 		lineno++;
 		if (strcmp(line, "end\n") == 0 || strcmp(line, "end") == 0) {
 			ended = 1;
@@ -386,12 +405,13 @@ model_load(const char *path, const char **error_r)
 		    ended ? "" : ", no \"end\" line");
 		goto fail;
 	}
-	if (getline(&line, &cap, fp) >= 0) {
+	if (read_line(&line, &cap, fp, &h) >= 0) {
 		*error_r = model_error("%s:%d: text after \"end\"", path, lineno + 1);
 		goto fail;
 	}
 	free(line);
 	fclose(fp);
+	m->file_hash = h;
 	return m;
 fail:
 	free(line);

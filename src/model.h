@@ -49,6 +49,8 @@ struct model *model_new(unsigned bits, uint64_t seed, const enum csp_class *clas
 void model_set_weight(struct model *m, uint32_t index, int k, double w);
 void model_set_bias(struct model *m, int k, double w);
 
+/* model_file_hash - FNV-1a of the file's bytes as model_load read them (0 for a trained model) */
+uint64_t model_file_hash(const struct model *m);
 unsigned model_bits(const struct model *m);
 uint64_t model_seed(const struct model *m);
 /* model_weight - the weight of feature index for class c (0 if the model lacks c) */

@@ -369,7 +369,7 @@ conf_load_model(void **state)
 	struct fixture *f = *state;
 	struct conf *conf;
 	const char *error;
-	char *text, *bad = unit_strf("%s/bad", f->dir);
+	char *text, *bad = unit_strf("%s/bad", f->dir), version[17];
 	size_t i;
 
 	train_fixture(f);
@@ -387,7 +387,16 @@ conf_load_model(void **state)
 			assert_int_equal(conf->classify.model_weight, 7);
 			assert_true(conf->classify.model == conf->model);
 			assert_string_equal(conf->model_file, f->model_path);
+			/* Another model file is another config version. */
+			strcpy(version, conf->version);
 			conf_unref(&conf);
+			write_file(f->model_path, HEADER "bias 0.5 0.5\n3 1 2\n4 1 2\nend\n",
+			    strlen(HEADER "bias 0.5 0.5\n3 1 2\n4 1 2\nend\n"));
+			if ((conf = conf_load(f->conf_path, NULL, &error)) == NULL)
+				fail_msg("%s", error);
+			assert_string_not_equal(conf->version, version);
+			conf_unref(&conf);
+			train_fixture(f);
 			continue;
 		}
 		if (conf != NULL)
