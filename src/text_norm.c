@@ -612,3 +612,105 @@ text_norm_fold(struct strbuf *out, const char *in, size_t len)
 	text_norm_feed(&tn, out, in, len);
 	text_norm_flush(&tn, out);
 }
+
+/* is_alnum_at - is the character at s[i] a letter or digit?  Sets its length. */
+static int
+is_alnum_at(const char *s, size_t len, size_t i, size_t *n_r)
+{
+	unsigned char c = (unsigned char)s[i];
+	unsigned cp;
+	int n;
+
+	if (c < 0x80) {
+		*n_r = 1;
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	}
+	n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	if (n <= 0) {
+		*n_r = 1;
+		return 0;
+	}
+	*n_r = (size_t)n;
+	return u_isalnum((UChar32)cp);
+}
+
+/* The collapse in progress: lone letters of the current run, and what is written. */
+struct collapse {
+	const char *in;
+	struct strbuf *out, *runs;
+	struct strbuf lones;	/* [start, end) size_t pairs of the current run */
+	size_t count;		/* lone letters in it */
+	size_t copied;		/* in[0..copied) is written to out */
+	size_t nruns;
+};
+
+/* collapse_close - end the current run: three or more letters are written joined */
+static void
+collapse_close(struct collapse *c)
+{
+	const size_t *l = (const size_t *)c->lones.data;
+	size_t k, at;
+
+	if (c->count >= 3) {
+		strbuf_append(c->out, c->in + c->copied, l[0] - c->copied);
+		at = c->out->len;
+		for (k = 0; k < c->count; k++)
+			strbuf_append(c->out, c->in + l[2 * k], l[2 * k + 1] - l[2 * k]);
+		strbuf_append(c->runs, &at, sizeof(at));
+		strbuf_append(c->runs, &c->out->len, sizeof(c->out->len));
+		c->copied = l[2 * (c->count - 1) + 1];
+		c->nruns++;
+	}
+	c->count = 0;
+	strbuf_reset(&c->lones);
+}
+
+/* text_norm_collapse - the collapsed view of letter-spaced runs */
+size_t
+text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs)
+{
+	struct collapse c = { in, out, runs, STRBUF_INIT, 0, 0, 0 };
+	size_t i = 0, n, word_start = 0, word_chars = 0, gap = 0;
+	int a;
+
+	strbuf_reset(out);
+	strbuf_reset(runs);
+	/* Each word ends where a non-alphanumeric character (or the end) comes. */
+	while (i < len) {
+		a = is_alnum_at(in, len, i, &n);
+		if (a) {
+			if (word_chars == 0)
+				word_start = i;
+			word_chars++;
+			i += n;
+			if (i < len && is_alnum_at(in, len, i, &n))
+				continue;
+			/* The word [word_start, i) ends here. */
+			if (word_chars == 1 && (c.count == 0 || (gap >= 1 && gap <= 2))) {
+				strbuf_append(&c.lones, &word_start, sizeof(word_start));
+				strbuf_append(&c.lones, &i, sizeof(i));
+				c.count++;
+			} else {
+				collapse_close(&c);
+				if (word_chars == 1) {
+					strbuf_append(&c.lones, &word_start, sizeof(word_start));
+					strbuf_append(&c.lones, &i, sizeof(i));
+					c.count = 1;
+				}
+			}
+			word_chars = 0;
+			gap = 0;
+		} else {
+			gap++;
+			i += n;
+		}
+	}
+	collapse_close(&c);
+	strbuf_release(&c.lones);
+	if (c.nruns == 0) {
+		strbuf_reset(out);
+		return 0;
+	}
+	strbuf_append(out, in + c.copied, len - c.copied);
+	return c.nruns;
+}

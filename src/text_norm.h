@@ -63,5 +63,16 @@ void text_norm_string(struct strbuf *out, const char *in, size_t len, int enable
  * white-space character, nothing dropped at either end).
  */
 void text_norm_fold(struct strbuf *out, const char *in, size_t len);
+/*
+ * text_norm_collapse - the letter-spaced runs of folded text read as words.
+ * A run is three or more single letters or digits, each standing alone
+ * (no letter or digit right before or after it), separated by one or two
+ * other characters: "i n v o i c e", "i.n.v.o.i.c.e", "i - n - v" is not
+ * (three).  When in has such runs, out is in with the separators inside
+ * each run removed, and runs receives (as size_t pairs) where each
+ * collapsed run lies in out; returns the number of runs.  Without runs,
+ * returns 0 and out is left empty: the view is not needed.
+ */
+size_t text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs);
 
 #endif
