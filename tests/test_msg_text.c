@@ -353,7 +353,7 @@ msg_text_collapsed_view(void **state)
 			unit_expect_int(cases[i].name, runs[1], cases[i].run0_end);
 		}
 		/* The view follows the body when it grows. */
-		body_run(mt, 0, "x y z");
+		body_run(mt, 0, "then x y z");
 		v = msg_text_collapsed(mt, &len);
 		n = msg_text_collapsed_runs(mt, &runs);
 		unit_expect_int(cases[i].name, n, cases[i].nruns + 1);
