@@ -334,9 +334,17 @@ explain_space(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v' || c == '\0';
 }
 
+/* explain_lower - ASCII lower case: the normalised text is case-folded, the raw text is not */
+static char
+explain_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /*
  * explain_at - does needle occur in hay at i, a run of white space in the
- * needle matching any run in hay?  Returns the bytes of hay it covers, or 0.
+ * needle matching any run in hay, ASCII case ignored?  Returns the bytes
+ * of hay it covers, or 0.
  */
 static size_t
 explain_at(const char *hay, size_t hay_len, size_t i, const char *needle, size_t len)
@@ -353,7 +361,7 @@ explain_at(const char *hay, size_t hay_len, size_t i, const char *needle, size_t
 				h++;
 			continue;
 		}
-		if (h >= hay_len || hay[h] != needle[n])
+		if (h >= hay_len || explain_lower(hay[h]) != explain_lower(needle[n]))
 			return 0;
 		h++;
 		n++;
@@ -372,7 +380,8 @@ explain_nearest(const char *hay, size_t hay_len, const char *needle, size_t len,
 	if (len == 0)
 		return -1;
 	for (i = 0; i < hay_len; i++) {
-		if (hay[i] != needle[0] || (n = explain_at(hay, hay_len, i, needle, len)) == 0)
+		if (explain_lower(hay[i]) != explain_lower(needle[0]) ||
+		    (n = explain_at(hay, hay_len, i, needle, len)) == 0)
 			continue;
 		d = i > est ? i - est : est - i;
 		if (best < 0 || d < best_d) {

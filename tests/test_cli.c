@@ -187,7 +187,7 @@ static const struct expect_msg vendor_expect[] = {
 		"\"scores\":{\"subscription\":0,\"incident\":8,\"non_csp\":0}",
 		"{\"rule\":\"inc.outage\",\"class\":\"incident\",\"target\":\"body\",\"weight\":3,\"hits\":2,",
 		"{\"rule\":\"inc.maint\",\"class\":\"incident\",\"target\":\"subject\",\"weight\":2,\"hits\":1,"
-		    "\"excerpt\":\"Planned maintenance\"}",
+		    "\"excerpt\":\"planned maintenance\"}",	/* folded text */
 		"\"decision\":\"deliver\",\"partner\":\"partner@csp.example\"}",
 		"\"decision\":\"deliver\",\"partner\":\"fab@csp.example\"}",
 	} },

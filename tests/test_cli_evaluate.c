@@ -533,11 +533,11 @@ cli_classify_run_explain(void **state)
 {
 	static const char *const want[] = {
 		"    sub.invoice (subscription +5) target all, in body at 9-16\n"
-		"      decoded: Your new [[invoice]] is here; the payment is due.\n"
+		"      decoded: your new [[invoice]] is here; the payment is due.\n"
 		"      raw: Your  new [[inv<U+200B>oice]] is here; the payment is due.\\n\n"
 		"           (at 10, between the same neighbouring words; normalisation changed the match)\n",
 		"    sub.payment (subscription +4) target all, in body at 30-37\n"
-		"      decoded: Your new invoice is here; the [[payment]] is due.\n"
+		"      decoded: your new invoice is here; the [[payment]] is due.\n"
 		"      raw: Your  new inv<U+200B>oice is here; the [[payment]] is due.\\n\n"
 		"           (at 34, the same text)\n",
 		"    subscription, threshold 5:\n"
