@@ -246,6 +246,22 @@ fold_segment(const UChar *in, int32_t n, int *strip, struct strbuf *out)
 	}
 }
 
+/* nfkc_cf_ascii - does NFKC_Casefold make this ASCII? */
+static int
+nfkc_cf_ascii(const UChar *in, int32_t n)
+{
+	UChar out[32];
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t m = unorm2_normalize(fold_nfkc_cf, in, n, out, 32, &err), i;
+
+	if (U_FAILURE(err) || m == 0)
+		return 0;
+	for (i = 0; i < m; i++)
+		if (out[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* fold_entry_build - what one character folds to */
 static void
 fold_entry_build(UChar32 cp, struct fold_entry *e)
@@ -254,6 +270,8 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 	UChar in[2];
 	int32_t n = 0;
 	int strip = 1;
+	char buf[16];
+	size_t k;
 
 	memset(e, 0, sizeof(*e));
 	U16_APPEND_UNSAFE(in, n, cp);
@@ -279,7 +297,21 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 			}
 		}
 	}
-	fold_segment(in, n, &strip, &s);
+	/*
+	 * A capital look-alike folds to the Latin letter it imitates as
+	 * written, because its lower case may imitate another letter or
+	 * nothing (Greek Ν, Ε; Cyrillic В, Н, М).  The skeleton writes every
+	 * capital I look-alike as "l": a capital means "i".  Characters that
+	 * NFKC already makes ASCII (full-width digits, mathematical letters)
+	 * fold by NFKC, so that a digit stays a digit.
+	 */
+	if (e->kind == FOLD_OUT && u_isupper(cp) && !nfkc_cf_ascii(in, n) &&
+	    (k = skeleton_ascii(cp, buf, sizeof(buf))) > 0) {
+		if (k == 1 && buf[0] == 'l')
+			buf[0] = 'i';
+		strbuf_append(&s, buf, k);
+	} else
+		fold_segment(in, n, &strip, &s);
 	if (strip)
 		e->flags |= FOLD_STRIP;
 	if (s.len > sizeof(e->out))

@@ -761,6 +761,8 @@ static const struct {
 	  "\xe3\x82\xac\xe3\x82\xa4\xe3\x83\x89", 1, RULE_VIEW_VISIBLE },
 	{ "hangul jamo", "\xe1\x84\x80\xe1\x85\xa7\xe1\x86\xaf\xe1\x84\x8c\xe1\x85\xa6",
 	  "\xea\xb2\xb0\xec\xa0\x9c", 1, RULE_VIEW_VISIBLE },
+	{ "greek and cyrillic capitals", "Your \xce\x95NTERPR\xd0\x86SE \xd0\x90GREEMENT",
+	  "\\benterprise agreement\\b", 1, RULE_VIEW_VISIBLE },
 	{ "another word stays apart", "please invoke it",
 	  "\\binvoice\\b", 0, RULE_VIEW_VISIBLE },
 	{ "a split word stays apart", "inv oice",

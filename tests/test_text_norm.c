@@ -165,6 +165,12 @@ static const struct norm_case fold_cases[] = {
 	  "\xd9\x85\xd9\x8e\xd8\xb1\xd9\x92" },
 	{ "full-width digits and capitals", "\xef\xbc\xa9\xef\xbc\xae\xef\xbc\x96\xef\xbc\x90", 0,
 	  "in60" },
+	{ "greek and cyrillic capitals", "\xce\x92\xd0\x90\xce\x9d\xd0\x9a \xce\x95\xd0\x9c\xd0\xa2\xce\x97", 0,
+	  "bank emth" },
+	{ "full-width digits stay digits", "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x94", 0,
+	  "2024" },
+	{ "long s", "\xc5\xbfum", 0,
+	  "sum" },
 	{ "curly apostrophe", "d\xe2\x80\x99" "essai", 0,
 	  "d'essai" },
 };
