@@ -16,14 +16,18 @@
 /*
  * Folding one character at a time through ICU costs microseconds; text
  * repeats a few thousand characters.  So each character's folding is
- * computed once, in blocks of 256 built on first use and shared by every
- * thread (published with one atomic store; a race builds a block twice
- * and keeps one).  ASCII never reaches the tables.  Only a base followed
+ * computed once, on first use, into a table shared by every thread: blocks
+ * of 256 entries, each block published with one atomic compare-and-swap,
+ * each entry claimed by the first thread that builds it and published by
+ * an atomic store of its kind (a thread that finds it being built folds
+ * the character for itself).  ASCII never reaches the tables.  Only a base followed
  * by characters that compose with it (kana and a voicing mark, Hangul
  * jamo, letters of scripts whose marks are kept) goes through ICU each
  * time.
  */
 enum fold_kind {
+	FOLD_UNSET,	/* not built yet */
+	FOLD_BUILDING,	/* another thread is building it */
 	FOLD_OUT,	/* emit out[0..len) */
 	FOLD_DROP,	/* Default_Ignorable: nothing */
 	FOLD_MARK,	/* a combining mark: dropped after a base that strips marks */
@@ -54,8 +58,6 @@ static struct fold_block *fold_blocks[FOLD_BLOCKS];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 static const UNormalizer2 *fold_nfkc_cf, *fold_nfd, *fold_nfc;
 static USpoofChecker *fold_spoof;
-/* A stand-in entry when a block cannot be allocated: fold through ICU. */
-static const struct fold_entry fold_slow_entry = { FOLD_SLOW, FOLD_STRIP, 0, "" };
 
 static const char replacement[] = "\xef\xbf\xbd";
 
@@ -323,27 +325,47 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 	strbuf_release(&s);
 }
 
-/* fold_lookup - the folding of one non-ASCII character */
+/*
+ * fold_lookup - the folding of one non-ASCII character: its table entry,
+ * or tmp filled in when the entry cannot be kept (out of memory, or
+ * another thread is building it).
+ */
 static const struct fold_entry *
-fold_lookup(unsigned cp)
+fold_lookup(unsigned cp, struct fold_entry *tmp)
 {
 	struct fold_block *b, *expected = NULL;
-	size_t i;
+	struct fold_entry *e;
+	uint8_t kind, unset = FOLD_UNSET;
 
 	b = __atomic_load_n(&fold_blocks[cp >> 8], __ATOMIC_ACQUIRE);
-	if (b != NULL)
-		return &b->e[cp & 0xff];
-	pthread_once(&fold_once, fold_init);
-	if ((b = malloc(sizeof(*b))) == NULL)
-		return &fold_slow_entry;
-	for (i = 0; i < 256; i++)
-		fold_entry_build((UChar32)((cp & ~0xffu) | i), &b->e[i]);
-	if (!__atomic_compare_exchange_n(&fold_blocks[cp >> 8], &expected, b, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		free(b);
-		b = expected;
+	if (b != NULL) {
+		e = &b->e[cp & 0xff];
+		if (__atomic_load_n(&e->kind, __ATOMIC_ACQUIRE) > FOLD_BUILDING)
+			return e;
 	}
-	return &b->e[cp & 0xff];
+	pthread_once(&fold_once, fold_init);
+	if (b == NULL) {
+		if ((b = calloc(1, sizeof(*b))) == NULL) {
+			fold_entry_build((UChar32)cp, tmp);
+			return tmp;
+		}
+		if (!__atomic_compare_exchange_n(&fold_blocks[cp >> 8], &expected, b, 0,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			free(b);
+			b = expected;
+		}
+	}
+	e = &b->e[cp & 0xff];
+	fold_entry_build((UChar32)cp, tmp);
+	if (!__atomic_compare_exchange_n(&e->kind, &unset, FOLD_BUILDING, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return tmp;	/* built or being built by another thread */
+	kind = tmp->kind;
+	e->flags = tmp->flags;
+	e->len = tmp->len;
+	memcpy(e->out, tmp->out, sizeof(e->out));
+	__atomic_store_n(&e->kind, kind, __ATOMIC_RELEASE);
+	return e;
 }
 
 /* text_norm_init - fresh state */
@@ -441,8 +463,10 @@ seg_flush(struct text_norm *tn, struct strbuf *out)
 		return;
 	U16_NEXT(tn->seg, i, tn->seg_len, cp);
 	if (i == tn->seg_len && !is_mark(cp)) {
+		struct fold_entry tmp;
+
 		tn->seg_len = 0;
-		emit_entry(tn, out, fold_lookup((unsigned)cp), (unsigned)cp);
+		emit_entry(tn, out, fold_lookup((unsigned)cp, &tmp), (unsigned)cp);
 		return;
 	}
 	fold_segment((const UChar *)tn->seg, (int32_t)tn->seg_len, &tn->strip_marks, &s);
@@ -469,13 +493,14 @@ static void
 handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned char *raw, int n)
 {
 	const struct fold_entry *e;
+	struct fold_entry tmp;
 	int sk;
 
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
 		return;
 	}
-	e = fold_lookup(cp);
+	e = fold_lookup(cp, &tmp);
 	switch (e->kind) {
 	case FOLD_DROP:
 		return;
