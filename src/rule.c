@@ -508,21 +508,21 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 	}
 	if (rs->fold) {
 		struct strbuf folded = STRBUF_INIT;
+		pcre2_code *code;
 
+		/*
+		 * Folding only touches literals; should a strange pattern not
+		 * compile once folded, it keeps its reading as written.
+		 */
 		rule_fold_pattern(spec->pattern, &folded);
-		pcre2_code_free(r->code);
-		r->code = pcre2_compile((PCRE2_SPTR)folded.data, PCRE2_ZERO_TERMINATED,
+		code = pcre2_compile((PCRE2_SPTR)folded.data, PCRE2_ZERO_TERMINATED,
 		    options & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
-		if (r->code == NULL) {
-			pcre2_get_error_message(errcode, msg, sizeof(msg));
-			strbuf_reset(&rs->error);
-			strbuf_appendf(&rs->error, "%s:%d: rule %s: pattern broken by folding "
-			    "(%s): %s", spec->file, spec->line, spec->id, folded.data, (char *)msg);
-			strbuf_release(&folded);
-			*error_r = rs->error.data;
-			return -1;
+		if (code != NULL) {
+			pcre2_code_free(r->code);
+			r->code = code;
+			r->folded = strbuf_detach(&folded, NULL);
 		}
-		r->folded = strbuf_detach(&folded, NULL);
+		strbuf_release(&folded);
 	}
 	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 	r->spec = *spec;

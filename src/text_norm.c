@@ -196,7 +196,8 @@ put_utf8(char *p, UChar32 cp)
 /*
  * fold_segment - fold a base and what composes with it: NFKC_Casefold,
  * NFD, marks dropped where strips_marks says (kana keep their voicing
- * marks), NFC, then look-alikes to ASCII.  White space comes out as ' '
+ * marks when they compose: が, not か + a stray mark), NFC, then
+ * look-alikes to ASCII.  White space comes out as ' '
  * or '\n'.  strip is the state before the segment (for leading marks) and
  * after it.  Appends to out.
  */
@@ -225,8 +226,11 @@ fold_segment(const UChar *in, int32_t n, int *strip, struct strbuf *out)
 				continue;
 		} else {
 			UScriptCode sc = script_of(cp);
+			char sk_buf[16];
 
-			base_strip = strips_marks(cp);
+			/* A look-alike that becomes ASCII below sheds its marks like ASCII. */
+			base_strip = strips_marks(cp) ||
+			    skeleton_ascii(cp, sk_buf, sizeof(sk_buf)) > 0;
 			base_kana = sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
 		}
 		U16_APPEND_UNSAFE(c, nc, cp);
@@ -237,8 +241,17 @@ fold_segment(const UChar *in, int32_t n, int *strip, struct strbuf *out)
 		strbuf_append(out, replacement, 3);
 		return;
 	}
+	base_kana = 0;
 	for (i = 0; i < na;) {
 		U16_NEXT(a, i, na, cp);
+		if (cp == 0x3099 || cp == 0x309a) {
+			if (base_kana)
+				continue;	/* a voicing mark that composed with nothing */
+		} else if (!is_mark(cp)) {
+			UScriptCode sc = script_of(cp);
+
+			base_kana = sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+		}
 		if ((sk = space_kind((unsigned)cp)) != 0)
 			strbuf_append_char(out, sk == 2 ? '\n' : ' ');
 		else if ((k = skeleton_ascii(cp, buf, sizeof(buf))) > 0)
