@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "action.h"
+#include "safe_text.h"
 
 /* Keep generated header lines and replies readable and under SMTP limits. */
 #define ACTION_LIST_MAX 400
@@ -47,12 +48,13 @@ action_plan_release(struct action_plan *plan)
 	strbuf_release(&plan->quarantine_reason);
 }
 
-/* add_header - queue one header to add */
+/* add_header - queue one header to add; recipients in the value cannot end its line */
 static void
 add_header(struct action_plan *plan, const char *name, const char *value)
 {
 	strbuf_append(&plan->headers, name, strlen(name) + 1);
-	strbuf_append(&plan->headers, value, strlen(value) + 1);
+	safe_text_terminal(&plan->headers, value, strlen(value));
+	strbuf_append_char(&plan->headers, '\0');
 	plan->header_count++;
 }
 

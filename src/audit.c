@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "safe_text.h"
 #include "utf8.h"
 
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -157,6 +158,8 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	json_key_cstr(out, "queue_id", ev->queue_id);
 	json_key_cstr(out, "client", ev->client);
 	json_key_str(out, "mail_from", scan->mail_from.data, scan->mail_from.len);
+	/* Exactly as the MTA gave it, for the sender the canonical form cannot show. */
+	json_key_str(out, "mail_from_raw", scan->mail_from_raw.data, scan->mail_from_raw.len);
 	v = header_value(scan, "From", &len);
 	json_key_str(out, "header_from", v, utf8_cap(v, len, 500));
 	v = header_value(scan, "Message-ID", &len);
@@ -183,8 +186,9 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 
 		strbuf_append_str(out, i ? ",{\"id\":" : "{\"id\":");
 		strbuf_append_json(out, spec->id, strlen(spec->id));
-		strbuf_appendf(out, ",\"class\":\"%s\",\"target\":\"%s\"",
-		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target));
+		strbuf_appendf(out, ",\"class\":\"%s\",\"target\":\"%s\",\"view\":\"%s\",\"counted\":%s",
+		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target),
+		    rule_view_name(m->view), m->counted ? "true" : "false");
 		ex = classify_excerpt(res, m, &len);
 		json_key_str(out, "excerpt", ex, len);
 		strbuf_append_char(out, '}');
@@ -207,22 +211,47 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	strbuf_appendf(out, ",\"elapsed_us\":%ld}\n", ev->elapsed_us);
 }
 
-/* audit_summary - one greppable line in Postfix's style */
+/* summary_addr - an address as one log field: <canonical>, or <raw> if it has none */
+static void
+summary_addr(struct strbuf *out, const char *canon, const char *raw)
+{
+	const char *a = canon != NULL && *canon != '\0' ? canon : raw != NULL ? raw : "";
+	size_t len = strlen(a);
+
+	/* The MTA's own brackets are dropped, so that one pair surrounds every address. */
+	if (a == raw && len >= 2 && a[0] == '<' && a[len - 1] == '>') {
+		a++;
+		len -= 2;
+	}
+	strbuf_append_char(out, '<');
+	safe_text_log_word(out, a, len);
+	strbuf_append_char(out, '>');
+}
+
+/*
+ * audit_summary - one greppable line in Postfix's style.  Addresses come
+ * from senders: each is written with safe_text_log_word, so that none can
+ * add a field (a local part such as "x class=incident"@...) or a line.
+ */
 void
 audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_event *ev)
 {
 	const struct classify_result *res = &scan->result;
+	const char *qid = ev->queue_id && *ev->queue_id ? ev->queue_id : "NOQUEUE";
 	size_t i;
 
 	strbuf_reset(out);
-	strbuf_appendf(out, "%s: csp-milter: class=%s action=%s%s from=<%s> rcpt=",
-	    ev->queue_id && *ev->queue_id ? ev->queue_id : "NOQUEUE",
+	safe_text_log_word(out, qid, strlen(qid));
+	strbuf_appendf(out, ": csp-milter: class=%s action=%s%s from=",
 	    scan->vendor ? csp_class_name(res->class) : "none", ev->action,
-	    scan->vendor && res->uncertain ? " uncertain=yes" : "",
-	    scan->mail_from.data ? scan->mail_from.data : "");
-	/* Canonical <addr>: Postfix hands SMTP recipients with brackets, sendmail(1) ones without. */
-	for (i = 0; i < scan->rcpt_count && i < 20; i++)
-		strbuf_appendf(out, "%s<%s>", i ? "," : "", scan->rcpts[i].canon);
+	    scan->vendor && res->uncertain ? " uncertain=yes" : "");
+	summary_addr(out, scan->mail_from.data, scan->mail_from_raw.data);
+	strbuf_append_str(out, " rcpt=");
+	for (i = 0; i < scan->rcpt_count && i < 20; i++) {
+		if (i > 0)
+			strbuf_append_char(out, ',');
+		summary_addr(out, scan->rcpts[i].canon, scan->rcpts[i].rcpt);
+	}
 	if (scan->rcpt_count > 20)
 		strbuf_appendf(out, ",...(%zu)", scan->rcpt_count);
 	strbuf_append_str(out, " rule=");

@@ -4,20 +4,13 @@
 #include <string.h>
 
 #include "audit_output.h"
+#include "safe_text.h"
 
-/* audit_output_text - append s with control characters shown as '?' */
+/* audit_output_text - append s with controls and bidi overrides shown as '?' */
 void
 audit_output_text(struct strbuf *out, const char *s)
 {
-	const char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			break;
-	strbuf_append(out, s, (size_t)(p - s));
-	for (; *p != '\0'; p++)
-		strbuf_append_char(out, ((unsigned char)*p < 0x20 || *p == 0x7f) ?
-		    '?' : *p);
+	safe_text_terminal(out, s, strlen(s));
 }
 
 /* audit_output_word - a field that must not be empty or hold spaces */
@@ -93,18 +86,25 @@ audit_output_list(struct strbuf *out, const struct audit_record *rec,
 	strbuf_append_char(out, '\n');
 }
 
-/* audit_output_csv_quote - append s as one CSV field */
+/*
+ * audit_output_csv_quote - append s as one CSV field.  A cell that starts
+ * like a formula (=, +, -, @, tab or CR) is prefixed with a quote, as OWASP
+ * recommends, so that a spreadsheet shows it instead of running it.
+ */
 void
 audit_output_csv_quote(struct strbuf *out, const char *s)
 {
+	int formula = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
 	const char *p;
 
-	if (strpbrk(s, ",\"\r\n") == NULL && *s != ' ' &&
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL && *s != ' ' &&
 	    (*s == '\0' || s[strlen(s) - 1] != ' ')) {
 		strbuf_append_str(out, s);
 		return;
 	}
 	strbuf_append_char(out, '"');
+	if (formula)
+		strbuf_append_char(out, '\'');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
 			strbuf_append_char(out, '"');

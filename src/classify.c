@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "classify.h"
+#include "lang.h"
 #include "utf8.h"
 
 static const char *const class_names[CLASS_COUNT] = {
@@ -75,6 +76,30 @@ add_excerpt(struct classify_run *run, struct classify_match *m, const struct rul
 	m->excerpt_len = ex->len - m->excerpt_off;
 }
 
+/* stricter - a match of this rule can only make the decision stricter */
+static int
+stricter(const struct rule_spec *spec)
+{
+	return spec->class_index == CLASS_SUBSCRIPTION && spec->weight > 0;
+}
+
+/*
+ * classify_counts - does a match add to its class's score?  Text the reader
+ * does not see counts only when it makes the decision stricter (adds to
+ * subscription, the most restrictive class).  A rule written for one
+ * language counts in text of that language; when no language could be
+ * told (a very short text), only where it makes the decision stricter.
+ */
+int
+classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs)
+{
+	if (view == RULE_VIEW_HIDDEN && !stricter(spec))
+		return 0;
+	if (spec->lang != 0 && (spec->lang & langs) == 0)
+		return langs == 0 && stricter(spec);
+	return 1;
+}
+
 /* on_hit - account one counted match */
 static void
 on_hit(const struct rule_hit *hit, void *ctx)
@@ -83,10 +108,13 @@ on_hit(const struct rule_hit *hit, void *ctx)
 	struct classify_result *res = run->res;
 	const struct rule_spec *spec = rule_set_spec(run->params->rules, hit->rule);
 	struct classify_match *m;
+	int counted = classify_counts(spec, hit->view, res->langs);
 
-	res->score[spec->class_index] += spec->weight;
-	/* Hits of one rule arrive together: extend its entry. */
-	if (res->match_count > 0 && res->matches[res->match_count - 1].rule == hit->rule) {
+	if (counted)
+		res->score[spec->class_index] += spec->weight;
+	/* Hits of one rule in one view arrive together: extend its entry. */
+	if (res->match_count > 0 && res->matches[res->match_count - 1].rule == hit->rule &&
+	    res->matches[res->match_count - 1].view == hit->view) {
 		res->matches[res->match_count - 1].hits++;
 		return;
 	}
@@ -105,8 +133,24 @@ on_hit(const struct rule_hit *hit, void *ctx)
 	m->rule = hit->rule;
 	m->hits = 1;
 	m->target = hit->target;
+	m->view = hit->view;
+	m->counted = counted;
 	m->offset = hit->start;
 	add_excerpt(run, m, hit);
+}
+
+/* message_langs - the languages of what the reader sees: the subject and the body */
+static unsigned
+message_langs(const struct msg_text *mt)
+{
+	const char *text;
+	size_t len;
+	unsigned langs = 0;
+
+	if ((text = msg_text_header_find(mt, "Subject", &len)) != NULL)
+		langs |= lang_detect(text, len);
+	text = msg_text_body(mt, &len);
+	return langs | lang_detect(text, len);
 }
 
 /* classify_message - score and decide */
@@ -124,6 +168,7 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 	res->class = CLASS_OTHER;
 	strbuf_reset(&res->reason);
 	strbuf_reset(&res->excerpts);
+	res->langs = message_langs(mt);
 	/* Text past the cap was never looked at: no reading can be trusted. */
 	if (msg_text_flags(mt) & (MSG_TEXT_UNCERTAIN | MSG_TEXT_LIMIT | MSG_TEXT_TRUNCATED)) {
 		res->uncertain = 1;
@@ -137,13 +182,16 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 	}
 	if (run.oom)
 		return -1;
-	/* Precedence order decides ties: the first class to reach a score keeps it. */
-	for (i = 0; i < CLASS_RULED; i++) {
+	/*
+	 * Compliance precedence: the first class in precedence order (the most
+	 * restrictive first) that reaches its threshold wins, whatever the
+	 * others score.  A permissive class cannot outvote a restrictive one
+	 * by volume: an invoice with an outage footer stays an invoice.
+	 */
+	for (i = 0; i < CLASS_RULED && best < 0; i++) {
 		enum csp_class c = params->precedence[i];
 
-		if (res->score[c] < params->threshold[c])
-			continue;
-		if (best < 0 || res->score[c] > res->score[best])
+		if (res->score[c] >= params->threshold[c])
 			best = (int)c;
 	}
 	res->class = best < 0 ? CLASS_OTHER : (enum csp_class)best;

@@ -10,8 +10,10 @@
 /*
  * A pure function of (rules, thresholds, precedence, decoded message): no
  * libmilter, no globals.  The per-class score is the sum of the weights of
- * the counted matches of the class's rules.  The class is the highest score
- * at or above its threshold, ties broken by precedence; otherwise "other".
+ * the counted matches of the class's rules.  The class is the first class
+ * in precedence order (most restrictive first) whose score reaches its
+ * threshold; otherwise "other".  Matches in text the reader does not see
+ * (the hidden view) count only towards subscription.
  * A PCRE2 error during matching, an uncertain decode, a structure limit or
  * decoded text past the cap makes the result uncertain: the policy then
  * applies its most restrictive decision.
@@ -32,7 +34,7 @@ int csp_class_parse(const char *name, int allow_other);
 struct classify_params {
 	const struct rule_set *rules;
 	int threshold[CLASS_RULED];
-	enum csp_class precedence[CLASS_RULED];	/* first wins a tie */
+	enum csp_class precedence[CLASS_RULED];	/* first to reach its threshold wins */
 	size_t excerpt_max;	/* bytes of context kept around a match */
 };
 
@@ -41,6 +43,8 @@ struct classify_match {
 	size_t rule;		/* index in the rule set */
 	int hits;		/* counted matches */
 	enum rule_target target;
+	enum rule_view view;	/* which reading of the text matched */
+	int counted;		/* 0: a match that may not add to its class (classify_counts) */
 	size_t offset;		/* of the first match in its target text */
 	size_t excerpt_off;	/* into classify_result.excerpts */
 	size_t excerpt_len;
@@ -50,6 +54,7 @@ struct classify_result {
 	enum csp_class class;
 	long score[CLASS_RULED];
 	int uncertain;
+	unsigned langs;		/* lang bits of the visible text (lang_detect) */
 	struct strbuf reason;	/* why uncertain, "" otherwise */
 	struct classify_match *matches;
 	size_t match_count, match_cap;
@@ -62,6 +67,9 @@ void classify_result_release(struct classify_result *res);
 /* classify_message - fill res (reset first); returns 0, or -1 out of memory */
 int classify_message(const struct classify_params *params, const struct msg_text *mt,
     struct rule_scratch *scratch, struct classify_result *res);
+
+/* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
+int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
 
 /* classify_excerpt - the excerpt of match m (not NUL-terminated) */
 const char *classify_excerpt(const struct classify_result *res,

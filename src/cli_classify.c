@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_classify.h"
+#include "lang.h"
 #include "utf8.h"
 #include "mime_decoder.h"
 
@@ -30,14 +31,27 @@ append_matches(const struct scan *scan, struct strbuf *sb)
 			strbuf_append_char(sb, ',');
 		strbuf_append_str(sb, "{\"rule\":");
 		strbuf_append_json(sb, spec->id, strlen(spec->id));
-		strbuf_appendf(sb, ",\"class\":\"%s\",\"target\":\"%s\",\"weight\":%d,\"hits\":%d,\"excerpt\":",
+		strbuf_appendf(sb, ",\"class\":\"%s\",\"target\":\"%s\",\"view\":\"%s\","
+		    "\"counted\":%s,\"weight\":%d,\"hits\":%d,\"excerpt\":",
 		    csp_class_name((enum csp_class)spec->class_index), rule_target_name(m->target),
-		    spec->weight, m->hits);
+		    rule_view_name(m->view), m->counted ? "true" : "false", spec->weight, m->hits);
 		ex = classify_excerpt(res, m, &len);
 		strbuf_append_json(sb, ex, len);
 		strbuf_append_char(sb, '}');
 	}
 	strbuf_append_str(sb, "]");
+}
+
+/* append_langs - the language codes of a lang set, each quoted, comma-separated */
+static void
+append_langs(struct strbuf *sb, unsigned langs, const char *open, const char *close)
+{
+	unsigned bit;
+	int n = 0;
+
+	for (bit = 1; bit != 0 && bit <= langs; bit <<= 1)
+		if (langs & bit)
+			strbuf_appendf(sb, "%s%s%s%s", n++ ? "," : "", open, lang_name(bit), close);
 }
 
 /* cli_classify_json - one message as one JSON object */
@@ -60,7 +74,9 @@ cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb)
 		for (c = 0; c < CLASS_RULED; c++)
 			strbuf_appendf(sb, "%s\"%s\":%ld", c ? "," : "",
 			    csp_class_name((enum csp_class)c), res->score[c]);
-		strbuf_append_str(sb, "},\"matches\":");
+		strbuf_append_str(sb, "},\"languages\":[");
+		append_langs(sb, res->langs, "\"", "\"");
+		strbuf_append_str(sb, "],\"matches\":");
 		append_matches(scan, sb);
 	}
 	strbuf_append_str(sb, ",\"recipients\":[");
@@ -88,6 +104,7 @@ static void
 print_human(const struct scan *scan, const char *file, FILE *out)
 {
 	const struct classify_result *res = &scan->result;
+	struct strbuf langs = STRBUF_INIT;
 	const char *ex;
 	size_t i, len;
 	int c;
@@ -105,6 +122,10 @@ print_human(const struct scan *scan, const char *file, FILE *out)
 		fprintf(out, " %s=%ld/%d", csp_class_name((enum csp_class)c), res->score[c],
 		    scan->conf->classify.threshold[c]);
 	fprintf(out, "\n");
+	strbuf_reset(&langs);
+	append_langs(&langs, res->langs, "", "");
+	fprintf(out, "  languages: %s\n", langs.len > 0 ? langs.data : "none told");
+	strbuf_release(&langs);
 	if (res->match_count == 0)
 		fprintf(out, "  matches: none\n");
 	for (i = 0; i < res->match_count; i++) {
@@ -112,9 +133,11 @@ print_human(const struct scan *scan, const char *file, FILE *out)
 		const struct rule_spec *spec = rule_set_spec(scan->conf->rules, m->rule);
 
 		ex = classify_excerpt(res, m, &len);
-		fprintf(out, "  match: %s (%s %+d x%d) in %s at %zu: \"%.*s\"\n", spec->id,
+		fprintf(out, "  match: %s (%s %+d x%d) in %s, %s view%s at %zu: \"%.*s\"\n", spec->id,
 		    csp_class_name((enum csp_class)spec->class_index), spec->weight, m->hits,
-		    rule_target_name(m->target), m->offset, (int)len, ex);
+		    rule_target_name(m->target), rule_view_name(m->view),
+		    m->counted ? "" : " (not counted)", m->offset,
+		    (int)len, ex);
 	}
 	for (i = 0; i < scan->rcpt_count; i++) {
 		const struct scan_rcpt *r = &scan->rcpts[i];
@@ -151,6 +174,7 @@ enum explain_where {
 struct explain_hit {
 	size_t rule;
 	enum rule_target target;
+	enum rule_view view;
 	enum explain_where where;
 	size_t header;		/* WHERE_HEADER: index of the header */
 	size_t start, end;	/* in that text */
@@ -199,6 +223,7 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	h = &run->hits[run->count++];
 	h->rule = hit->rule;
 	h->target = hit->target;
+	h->view = hit->view;
 	h->start = hit->start;
 	h->end = hit->end;
 	h->header = 0;
@@ -562,9 +587,12 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 		const struct explain_hit *h = &run.hits[i];
 		const struct rule_spec *spec = rule_set_spec(rules, h->rule);
 
-		fprintf(out, "    %s (%s %+d) target %s, in %s at %zu-%zu\n", spec->id,
+		fprintf(out, "    %s (%s %+d) target %s, in %s at %zu-%zu, %s view%s\n", spec->id,
 		    csp_class_name((enum csp_class)spec->class_index), spec->weight,
-		    rule_target_name(h->target), explain_where_name(scan->text, h), h->start, h->end);
+		    rule_target_name(h->target), explain_where_name(scan->text, h), h->start, h->end,
+		    rule_view_name(h->view), classify_counts(spec, h->view, scan->result.langs) ? "" :
+		    h->view == RULE_VIEW_HIDDEN ? " (not counted: hidden text may only add to subscription)" :
+		    " (not counted: the rule is for another language than the message's)");
 		fputs("      decoded: ", out);
 		explain_show(out, run.ctx.data + h->ctx_off, h->ctx_len, h->mark_off, h->mark_len);
 		fputc('\n', out);
@@ -581,7 +609,8 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 		for (i = 0; i < run.count; i++) {
 			const struct rule_spec *spec = rule_set_spec(rules, run.hits[i].rule);
 
-			if (spec->class_index != c)
+			if (spec->class_index != c ||
+			    !classify_counts(spec, run.hits[i].view, scan->result.langs))
 				continue;
 			total += spec->weight;
 			matched++;
@@ -591,8 +620,8 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 		}
 		fprintf(out, "%s\n", matched == 0 ? " nothing matched" : "");
 	}
-	fprintf(out, "    -> %s: the highest score at or above its threshold wins, ties go by"
-	    " precedence (", csp_class_name(scan->result.class));
+	fprintf(out, "    -> %s: the first class in precedence order that reaches its threshold"
+	    " wins (", csp_class_name(scan->result.class));
 	for (c = 0; c < CLASS_RULED; c++)
 		fprintf(out, "%s%s", c ? ", " : "", csp_class_name(conf->classify.precedence[c]));
 	fprintf(out, "); none: other\n");

@@ -158,6 +158,47 @@ eval_path(const char *dir, const char *name)
 	return strbuf_detach(&sb, NULL);
 }
 
+/*
+ * eval_label_file - the message a label names, which must be a regular
+ * file inside the corpus folder: a labels file from elsewhere must not make
+ * the evaluation read /dev/zero or ../../etc/shadow.  NULL with *why_r.
+ */
+static char *
+eval_label_file(const char *dir, const char *name, const char **why_r)
+{
+	char *path = NULL, *real_dir = NULL, *real = NULL;
+	const char *p;
+	size_t dl;
+	struct stat st;
+
+	*why_r = "must name a file inside the corpus folder";
+	if (name[0] == '\0' || name[0] == '/')
+		return NULL;
+	for (p = name; p != NULL; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return NULL;
+	path = eval_path(dir, name);
+	if ((real_dir = realpath(dir, NULL)) == NULL || (real = realpath(path, NULL)) == NULL) {
+		*why_r = strerror(errno);
+		goto fail;
+	}
+	dl = strlen(real_dir);
+	if (strncmp(real, real_dir, dl) != 0 || real[dl] != '/')
+		goto fail;	/* a symbolic link out of the folder */
+	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why_r = "not a regular file";
+		goto fail;
+	}
+	free(real_dir);
+	free(real);
+	return path;
+fail:
+	free(path);
+	free(real_dir);
+	free(real);
+	return NULL;
+}
+
 /* eval_json_string_member - a string member of a label object into *dst, or -1 */
 static int
 eval_json_string_member(json_t *obj, const char *key, char **dst, const char **error_r)
@@ -271,9 +312,14 @@ eval_load_labels(struct eval_corpus *c, const char *labels, FILE *err)
 			    "(subscription, incident, non_csp, other)\n", labels, lineno, class);
 			rc = -1;
 		} else {
+			const char *why;
+
 			it.label = (enum csp_class)ci;
-			it.path = eval_path(c->dir, it.name);
-			if (access(it.path, R_OK) < 0) {
+			if ((it.path = eval_label_file(c->dir, it.name, &why)) == NULL) {
+				fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", labels, lineno,
+				    it.name, why);
+				rc = -1;
+			} else if (access(it.path, R_OK) < 0) {
 				fprintf(err, "csp-milter: %s:%d: %s: %s\n", labels, lineno, it.path,
 				    strerror(errno));
 				rc = -1;

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "lang.h"
 #include "log.h"
 #include "strbuf.h"
 
@@ -344,10 +345,10 @@ static void
 parse_rule(struct conf_parse *cp, const config_setting_t *r, int class_index)
 {
 	static const char *const keys[] = { "id", "target", "pattern", "weight",
-		"max_hits", "caseless", NULL };
+		"max_hits", "caseless", "lang", NULL };
 	struct rule_spec spec;
 	config_setting_t *s;
-	char *id, *target, *pattern;
+	char *id, *target, *pattern, *lang;
 	const char *error;
 	size_t i;
 
@@ -359,6 +360,7 @@ parse_rule(struct conf_parse *cp, const config_setting_t *r, int class_index)
 	id = get_string(cp, r, "id", NULL);
 	target = get_string(cp, r, "target", "all");
 	pattern = get_string(cp, r, "pattern", NULL);
+	lang = get_string(cp, r, "lang", NULL);
 	memset(&spec, 0, sizeof(spec));
 	spec.class_index = class_index;
 	spec.file = config_setting_source_file(r) != NULL ? config_setting_source_file(r) : cp->path;
@@ -371,6 +373,9 @@ parse_rule(struct conf_parse *cp, const config_setting_t *r, int class_index)
 		conf_fail(cp, member(cp, r, "target", CONFIG_TYPE_STRING),
 		    "rule %s: unknown target \"%s\" (subject, from, header:NAME, headers, body, hidden, parts, all)",
 		    id, target);
+	else if (lang != NULL && (spec.lang = lang_parse(lang)) == 0)
+		conf_fail(cp, member(cp, r, "lang", CONFIG_TYPE_STRING),
+		    "rule %s: unknown lang \"%s\" (en, de, fr, es, pt, zh, ja, ko)", id, lang);
 	if (cp->failed)
 		goto out;
 	for (i = 0; i < rule_set_count(cp->conf->rules); i++)
@@ -394,6 +399,7 @@ out:
 	free(id);
 	free(target);
 	free(pattern);
+	free(lang);
 }
 
 /* parse_classes - rules and thresholds of each class */
@@ -424,7 +430,7 @@ parse_classes(struct conf_parse *cp, const config_setting_t *g)
 	}
 }
 
-/* parse_precedence - tie-break order, every class exactly once */
+/* parse_precedence - the order classes claim a message in, subscription first */
 static void
 parse_precedence(struct conf_parse *cp, const config_setting_t *root)
 {
@@ -452,6 +458,9 @@ parse_precedence(struct conf_parse *cp, const config_setting_t *root)
 		seen |= 1 << k;
 		c->classify.precedence[i] = (enum csp_class)k;
 	}
+	/* Billing evidence is never outvoted: that is the product's promise. */
+	if (c->classify.precedence[0] != CLASS_SUBSCRIPTION)
+		conf_fail(cp, s, "\"precedence\" must start with subscription: billing evidence may not be outranked");
 }
 
 /* parse_policy - the decision table */

@@ -1,6 +1,7 @@
 /* mime_decoder - push-style streaming decoder from wire bytes to msg_text */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -52,6 +53,8 @@ struct md_frame {
 	enum md_frame_kind kind;
 	struct strbuf boundary;	/* multipart only */
 	int digest;		/* multipart/digest: parts default to message/rfc822 */
+	int alternative;	/* multipart/alternative: only the last part is displayed */
+	size_t shown_mark;	/* body mark where its current part began, or SIZE_MAX */
 };
 
 /* The header fields of the part being read that matter for decoding. */
@@ -296,6 +299,7 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 	f = &md->frames[md->depth++];
 	f->kind = kind;
 	f->digest = 0;
+	f->alternative = 0;
 	strbuf_reset(&f->boundary);
 	return f;
 }
@@ -472,6 +476,8 @@ end_headers(struct mime_decoder *md)
 			return;
 		strbuf_append(&f->boundary, p->boundary.data, p->boundary.len);
 		f->digest = strcmp(type, "multipart/digest") == 0;
+		f->alternative = strcmp(type, "multipart/alternative") == 0;
+		f->shown_mark = SIZE_MAX;
 		recompute_boundaries(md);
 		return;		/* the preamble is skipped */
 	}
@@ -687,13 +693,23 @@ match_boundary(struct mime_decoder *md, const char *s, size_t n, int eol, int *c
 static void
 boundary(struct mime_decoder *md, size_t k, int close)
 {
-	int digest = md->frames[k].digest;
+	struct md_frame *f = &md->frames[k];
+	int digest = f->digest;
 
 	if (md->mode == MD_HEADER)
 		end_headers(md);	/* a part cut short in its header block */
 	leaf_close(md);
 	if (md->mode == MD_DONE)
 		return;
+	/*
+	 * A client displays the last alternative it can show; the parts
+	 * before it are text the reader never sees.
+	 */
+	if (f->alternative && !close) {
+		if (f->shown_mark != SIZE_MAX)
+			msg_text_hide_from(md->out, f->shown_mark);
+		f->shown_mark = msg_text_body_mark(md->out);
+	}
 	md->depth = close ? k : k + 1;
 	recompute_boundaries(md);
 	if (close) {

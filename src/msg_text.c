@@ -38,7 +38,8 @@ struct msg_text {
 	struct strbuf parts;
 	struct text_norm body_norm;
 	struct text_norm hidden_norm;
-	int in_hidden;
+	int in_hidden;		/* the current run is hidden as a whole */
+	int hidden_break;	/* visible text came since the last hidden fragment */
 	struct msg_collapsed *collapsed;	/* a cache: filled by a reader */
 };
 
@@ -93,6 +94,7 @@ msg_text_reset(struct msg_text *mt)
 	strbuf_reset(&mt->parts);
 	mt->hdr_count = 0;
 	mt->in_hidden = 0;
+	mt->hidden_break = 0;
 	mt->collapsed->valid = 0;
 	text_norm_init(&mt->body_norm, mt->normalise);
 	text_norm_init(&mt->hidden_norm, mt->normalise);
@@ -132,21 +134,32 @@ text_used(const struct msg_text *mt)
 	return mt->body.len + mt->hidden.len;
 }
 
+/* hidden_separate - end the previous hidden fragment so that two never join */
+static void
+hidden_separate(struct msg_text *mt)
+{
+	text_norm_flush(&mt->hidden_norm, &mt->hidden);
+	if (mt->hidden.len > 0 && mt->hidden.data[mt->hidden.len - 1] != '\n' &&
+	    text_used(mt) < mt->max_text)
+		strbuf_append_char(&mt->hidden, '\n');
+	text_norm_init(&mt->hidden_norm, mt->normalise);
+	mt->hidden_break = 0;
+}
+
 /* msg_text_body_begin - start a run of body text, hidden from the reader or not */
 void
 msg_text_body_begin(struct msg_text *mt, int hidden)
 {
+	mt->in_hidden = hidden;
+	if (hidden) {
+		hidden_separate(mt);
+		return;
+	}
 	/* Keep runs apart so that words of two parts never join. */
 	if (mt->body.len > 0 && mt->body.data[mt->body.len - 1] != '\n' &&
 	    text_used(mt) < mt->max_text)
 		strbuf_append_char(&mt->body, '\n');
 	text_norm_init(&mt->body_norm, mt->normalise);
-	mt->in_hidden = hidden;
-	if (hidden) {
-		if (mt->hidden.len > 0 && text_used(mt) < mt->max_text)
-			strbuf_append_char(&mt->hidden, '\n');
-		text_norm_init(&mt->hidden_norm, mt->normalise);
-	}
 }
 
 /* append_capped - normalise into sb, stopping at the cap */
@@ -172,9 +185,22 @@ append_capped(struct msg_text *mt, struct strbuf *sb, struct text_norm *tn,
 void
 msg_text_body_append(struct msg_text *mt, const char *utf8, size_t len)
 {
-	append_capped(mt, &mt->body, &mt->body_norm, utf8, len);
-	if (mt->in_hidden)
+	if (mt->in_hidden) {
 		append_capped(mt, &mt->hidden, &mt->hidden_norm, utf8, len);
+		return;
+	}
+	append_capped(mt, &mt->body, &mt->body_norm, utf8, len);
+	if (len > 0)
+		mt->hidden_break = 1;
+}
+
+/* msg_text_hidden_append - hidden text inside a visible run: the run goes on unbroken */
+void
+msg_text_hidden_append(struct msg_text *mt, const char *utf8, size_t len)
+{
+	if (mt->hidden_break)
+		hidden_separate(mt);
+	append_capped(mt, &mt->hidden, &mt->hidden_norm, utf8, len);
 }
 
 /* msg_text_body_end - finish the current run */
@@ -182,11 +208,34 @@ void
 msg_text_body_end(struct msg_text *mt)
 {
 	if (text_used(mt) + 3 <= mt->max_text) {
-		text_norm_flush(&mt->body_norm, &mt->body);
-		if (mt->in_hidden)
-			text_norm_flush(&mt->hidden_norm, &mt->hidden);
+		text_norm_flush(mt->in_hidden ? &mt->hidden_norm : &mt->body_norm,
+		    mt->in_hidden ? &mt->hidden : &mt->body);
+		text_norm_flush(&mt->hidden_norm, &mt->hidden);
 	}
 	mt->in_hidden = 0;
+}
+
+/* msg_text_body_mark - where the next visible text will start */
+size_t
+msg_text_body_mark(const struct msg_text *mt)
+{
+	return mt->body.len;
+}
+
+/*
+ * msg_text_hide_from - the visible text since mark was not displayed after
+ * all (an alternative the client does not show): move it to the hidden text.
+ */
+void
+msg_text_hide_from(struct msg_text *mt, size_t mark)
+{
+	if (mark >= mt->body.len)
+		return;
+	hidden_separate(mt);
+	strbuf_append(&mt->hidden, mt->body.data + mark, mt->body.len - mark);
+	strbuf_truncate(&mt->body, mark);
+	mt->hidden_break = 1;
+	mt->collapsed->valid = 0;	/* the body shrank: the view must be rebuilt */
 }
 
 /* msg_text_add_part - list a MIME leaf for rules on attachments */

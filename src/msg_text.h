@@ -8,9 +8,12 @@
  * The decoder writes into a msg_text; the classifier only reads it.  All
  * text is valid UTF-8 after normalisation (text_norm).  It holds:
  *   - the top-level headers, unfolded and RFC 2047 decoded, in order;
- *   - the body: the text of every text/plain and text/html part (and of the
+ *   - the body: the text the reader sees, of every text part (and of the
  *     headers of nested message/rfc822 parts), one part after another;
- *   - the hidden text: what HTML hid from the reader (also in the body);
+ *   - the hidden text: what the reader does not see: text HTML hides,
+ *     comments and titles, and alternatives the mail client does not
+ *     display.  It is not in the body: rules may count it only towards
+ *     restrictive classes (see classify);
  *   - the parts list: one line "type/subtype filename" per MIME leaf;
  *   - flags, with the reason of the first uncertainty.
  * Body and hidden text together are capped at max_text bytes; beyond the
@@ -35,6 +38,16 @@ void msg_text_add_header(struct msg_text *mt, const char *name, const char *valu
 void msg_text_body_begin(struct msg_text *mt, int hidden);
 void msg_text_body_append(struct msg_text *mt, const char *utf8, size_t len);
 void msg_text_body_end(struct msg_text *mt);
+/*
+ * msg_text_hidden_append - text hidden inside a visible run (a hidden span
+ * inside a word): it goes to the hidden text and the visible run goes on
+ * unbroken, so the visible word stays whole.
+ */
+void msg_text_hidden_append(struct msg_text *mt, const char *utf8, size_t len);
+/* msg_text_body_mark - a mark for msg_text_hide_from: the end of the body */
+size_t msg_text_body_mark(const struct msg_text *mt);
+/* msg_text_hide_from - move the body text written since mark to the hidden text */
+void msg_text_hide_from(struct msg_text *mt, size_t mark);
 void msg_text_add_part(struct msg_text *mt, const char *type, const char *filename);
 void msg_text_set_flag(struct msg_text *mt, int flag, const char *reason);
 /* 1 once the body cap is reached: further body text is pointless */

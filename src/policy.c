@@ -63,8 +63,13 @@ policy_defaults(struct policy_table *t)
 	t->decision[CLASS_SUBSCRIPTION][KIND_CSP_DIRECT] = DECISION_REROUTE;
 	/* Non-CSP products only to customers with a direct relationship. */
 	t->decision[CLASS_NON_CSP][KIND_CSP] = DECISION_REROUTE;
-	/* Everything else to a CSP-only customer comes from the partner. */
+	/*
+	 * Everything else to a CSP customer comes from the partner, whether or
+	 * not it also buys directly: only non-CSP products and incidents go
+	 * directly.
+	 */
 	t->decision[CLASS_OTHER][KIND_CSP] = DECISION_QUARANTINE;
+	t->decision[CLASS_OTHER][KIND_CSP_DIRECT] = DECISION_QUARANTINE;
 }
 
 /* policy_kind - what a directory record makes a recipient */

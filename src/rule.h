@@ -47,6 +47,7 @@ struct rule_spec {
 	int weight;
 	int max_hits;		/* matches that count; 0 means no cap */
 	int caseless;
+	unsigned lang;		/* lang bits the rule is written for; 0: any (see classify) */
 	const char *file;	/* where the rule was defined, for errors */
 	int line;
 };

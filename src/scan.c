@@ -54,6 +54,7 @@ scan_free(struct scan **sp)
 	rule_scratch_free(&s->scratch);
 	classify_result_release(&s->result);
 	strbuf_release(&s->mail_from);
+	strbuf_release(&s->mail_from_raw);
 	free(s);
 	*sp = NULL;
 }
@@ -78,6 +79,7 @@ scan_begin(struct scan *s, struct conf *conf)
 	mime_decoder_reset(s->decoder, s->text);
 	scan_clear_rcpts(s);
 	strbuf_reset(&s->mail_from);
+	strbuf_reset(&s->mail_from_raw);
 	s->vendor = 0;
 	s->size = 0;
 	return 0;
@@ -87,6 +89,8 @@ scan_begin(struct scan *s, struct conf *conf)
 void
 scan_set_sender(struct scan *s, const char *mail_from)
 {
+	strbuf_reset(&s->mail_from_raw);
+	strbuf_append_str(&s->mail_from_raw, mail_from);
 	addr_canon(mail_from, &s->mail_from);
 }
 

@@ -31,6 +31,7 @@ struct scan {
 	struct rule_scratch *scratch;
 	struct classify_result result;
 	struct strbuf mail_from;	/* canonical envelope sender */
+	struct strbuf mail_from_raw;	/* the envelope sender exactly as the MTA gave it */
 	struct scan_rcpt *rcpts;
 	size_t rcpt_count, rcpt_cap;
 	int vendor;		/* the sender is vendor-side */

@@ -414,7 +414,15 @@ audit_output_csv_quote_cases(void **state)
 		{ "cr\r", "\"cr\r\"" },
 		{ " lead", "\" lead\"" },
 		{ "trail ", "\"trail \"" },
-		{ "=SUM(A1)", "=SUM(A1)" },
+		/* Formula cells are neutralised with a leading quote (OWASP CSV injection). */
+		{ "=SUM(A1)", "\"'=SUM(A1)\"" },
+		{ "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+		{ "+1", "\"'+1\"" },
+		{ "-x", "\"'-x\"" },
+		{ "@cmd", "\"'@cmd\"" },
+		{ "\tx", "\"'\tx\"" },
+		{ "\rx", "\"'\rx\"" },
+		{ "a=b", "a=b" },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "lang.h"
 #include "msg_text.h"
 #include "rule.h"
 #include "strbuf.h"
@@ -88,7 +89,7 @@ fill_text(struct msg_text *mt, const char *subject, const char *body)
 	msg_text_body_end(mt);
 }
 
-/* classify_message_scores - scores are weight x counted hits; the best class at or above threshold wins */
+/* classify_message_scores - scores are weight x counted hits; the first class in precedence at its threshold wins */
 static void
 classify_message_scores(void **state)
 {
@@ -106,9 +107,15 @@ classify_message_scores(void **state)
 		{ "subject capped", "billing billing", "x", 3, 0, 0, CLASS_SUBSCRIPTION },
 		{ "weights sum", "Billing", "invoice invoice invoice", 9, 0, 0, CLASS_SUBSCRIPTION },
 		{ "incident", NULL, "outage", 0, 3, 0, CLASS_INCIDENT },
-		{ "highest wins", NULL, "invoice invoice outage outage", 4, 6, 0, CLASS_INCIDENT },
-		{ "highest wins over precedence", NULL, "invoice invoice invoice outage", 6, 3, 0,
+		/* Compliance precedence: volume of outage words never outvotes billing. */
+		{ "restrictive wins over volume", NULL, "invoice invoice outage outage", 4, 6, 0,
 		  CLASS_SUBSCRIPTION },
+		{ "restrictive wins when higher too", NULL, "invoice invoice invoice outage", 6, 3, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "incident when billing is below threshold", NULL, "invoice outage outage", 2, 6, 0,
+		  CLASS_INCIDENT },
+		{ "non_csp before incident", NULL, "outage outage enterprise agreement", 0, 6, 4,
+		  CLASS_NON_CSP },
 		{ "negative weight", NULL, "invoice invoice newsletter", -1, 0, 0, CLASS_OTHER },
 		{ "negative weight capped", NULL, "invoice invoice invoice invoice newsletter newsletter", 3,
 		  0, 0, CLASS_SUBSCRIPTION },
@@ -148,7 +155,7 @@ classify_message_scores(void **state)
 	rule_set_free(&rs);
 }
 
-/* classify_message_ties - equal scores go to the class listed first in precedence */
+/* classify_message_ties - the class listed first in precedence that reaches its threshold wins */
 static void
 classify_message_ties(void **state)
 {
@@ -171,12 +178,14 @@ classify_message_ties(void **state)
 		  "invoice invoice outage maintenance", CLASS_INCIDENT },
 		{ { CLASS_NON_CSP, CLASS_SUBSCRIPTION, CLASS_INCIDENT },
 		  "invoice invoice outage maintenance", CLASS_SUBSCRIPTION },
-		/* a tie below threshold is no tie: subscription 2, incident 3 */
+		/* a class below its threshold claims nothing: subscription 2, incident 3 */
 		{ { CLASS_SUBSCRIPTION, CLASS_NON_CSP, CLASS_INCIDENT },
 		  "invoice outage", CLASS_INCIDENT },
-		/* precedence never beats a higher score: subscription 6, incident 4 */
+		/* precedence, not the score, decides: subscription 6, incident 4 */
 		{ { CLASS_INCIDENT, CLASS_NON_CSP, CLASS_SUBSCRIPTION },
-		  "invoice invoice invoice outage maintenance", CLASS_SUBSCRIPTION },
+		  "invoice invoice invoice outage maintenance", CLASS_INCIDENT },
+		{ { CLASS_SUBSCRIPTION, CLASS_NON_CSP, CLASS_INCIDENT },
+		  "invoice invoice outage outage outage maintenance", CLASS_SUBSCRIPTION },
 	};
 	struct rule_set *rs = build_rules(score_rules, UNIT_NELEM(score_rules), 1000000);
 	struct rule_scratch *scratch = rule_scratch_new();
@@ -197,6 +206,126 @@ classify_message_ties(void **state)
 		unit_expect_int(row, classify_message(&params, mt, scratch, &res), 0);
 		if (res.class != cases[i].want)
 			fail_msg("%s: class %s, want %s", row, csp_class_name(res.class),
+			    csp_class_name(cases[i].want));
+	}
+	classify_result_release(&res);
+	msg_text_free(&mt);
+	rule_scratch_free(&scratch);
+	rule_set_free(&rs);
+}
+
+/* classify_message_hidden - hidden text adds to subscription only, never to incident */
+static void
+classify_message_hidden(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *visible, *hidden;
+		long sub, inc;
+		enum csp_class want;
+	} cases[] = {
+		{ "hidden outage words do not make an incident", "hello", "outage outage outage", 0, 0,
+		  CLASS_OTHER },
+		{ "hidden outage words do not outvote a visible invoice", "invoice invoice",
+		  "outage outage", 4, 0, CLASS_SUBSCRIPTION },
+		{ "hidden billing words make it stricter", "outage outage", "invoice invoice", 4, 6,
+		  CLASS_SUBSCRIPTION },
+		{ "hidden negative weights are not counted", "invoice invoice", "newsletter", 4, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "hidden incident words add nothing to visible ones", "outage", "outage outage", 0, 3,
+		  CLASS_INCIDENT },
+	};
+	struct rule_set *rs = build_rules(score_rules, UNIT_NELEM(score_rules), 1000000);
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct classify_params params;
+	struct classify_result res;
+	size_t i, j;
+
+	init_params(&params, rs);
+	classify_result_init(&res);
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		int hidden_listed = 0;
+
+		fill_text(mt, NULL, cases[i].visible);
+		msg_text_body_begin(mt, 1);
+		msg_text_body_append(mt, cases[i].hidden, strlen(cases[i].hidden));
+		msg_text_body_end(mt);
+		unit_expect_int(cases[i].name, classify_message(&params, mt, scratch, &res), 0);
+		unit_expect_int(cases[i].name, res.score[CLASS_SUBSCRIPTION], cases[i].sub);
+		unit_expect_int(cases[i].name, res.score[CLASS_INCIDENT], cases[i].inc);
+		if (res.class != cases[i].want)
+			fail_msg("%s: class %s, want %s", cases[i].name, csp_class_name(res.class),
+			    csp_class_name(cases[i].want));
+		/* Hidden matches are listed with their view, counted or not. */
+		for (j = 0; j < res.match_count; j++)
+			if (res.matches[j].view == RULE_VIEW_HIDDEN)
+				hidden_listed = 1;
+		if (!hidden_listed)
+			fail_msg("%s: no match listed from the hidden view", cases[i].name);
+	}
+	classify_result_release(&res);
+	msg_text_free(&mt);
+	rule_scratch_free(&scratch);
+	rule_set_free(&rs);
+}
+
+/* classify_message_lang - a rule for one language counts only in text of that language */
+static void
+classify_message_lang(void **state)
+{
+	static const struct {
+		const char *name, *body;
+		long sub, inc;
+		enum csp_class want;
+	} cases[] = {
+		{ "french word in english text", "Planned maintenance notices for your services are "
+		  "on the health page, and we will post them there.", 0, 0, CLASS_OTHER },
+		{ "french word in french text", "Une maintenance est prévue pour vos services et "
+		  "nous publierons les détails sur la page.", 0, 3, CLASS_INCIDENT },
+		{ "no language told: only the stricter class counts", "maintenance facture", 3, 0,
+		  CLASS_SUBSCRIPTION },
+		{ "french billing word in english text", "Please find the facture for the services "
+		  "you have with us and pay it on time.", 0, 0, CLASS_OTHER },
+	};
+	static const struct rule_def lang_rules[] = {
+		{ "inc.ops.fr", CLASS_INCIDENT, "body", "\\bmaintenance\\b", 3, 1 },
+		{ "sub.billing.fr", CLASS_SUBSCRIPTION, "body", "\\bfacture\\b", 3, 1 },
+	};
+	struct rule_set *rs = rule_set_new(1000000, 10000);
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct classify_params params;
+	struct classify_result res;
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(lang_rules); i++) {
+		struct rule_spec spec;
+		const char *error = NULL;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.id = lang_rules[i].id;
+		spec.class_index = lang_rules[i].class;
+		spec.target = RULE_TARGET_BODY;
+		spec.pattern = lang_rules[i].pattern;
+		spec.weight = lang_rules[i].weight;
+		spec.max_hits = lang_rules[i].max_hits;
+		spec.caseless = 1;
+		spec.lang = LANG_FR;
+		spec.file = "test.conf";
+		spec.line = (int)i + 1;
+		if (rule_set_add(rs, &spec, &error) < 0)
+			fail_msg("%s: %s", spec.id, error);
+	}
+	init_params(&params, rs);
+	classify_result_init(&res);
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		fill_text(mt, NULL, cases[i].body);
+		unit_expect_int(cases[i].name, classify_message(&params, mt, scratch, &res), 0);
+		unit_expect_int(cases[i].name, res.score[CLASS_SUBSCRIPTION], cases[i].sub);
+		unit_expect_int(cases[i].name, res.score[CLASS_INCIDENT], cases[i].inc);
+		if (res.class != cases[i].want)
+			fail_msg("%s: class %s, want %s", cases[i].name, csp_class_name(res.class),
 			    csp_class_name(cases[i].want));
 	}
 	classify_result_release(&res);
@@ -446,6 +575,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classify_message_scores),
 		cmocka_unit_test(classify_message_ties),
+		cmocka_unit_test(classify_message_hidden),
+		cmocka_unit_test(classify_message_lang),
 		cmocka_unit_test(classify_message_matches),
 		cmocka_unit_test(classify_message_excerpts),
 		cmocka_unit_test(classify_message_uncertain_decode),

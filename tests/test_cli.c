@@ -171,7 +171,7 @@ static const struct expect_msg vendor_expect[] = {
 		"\"uncertain\":false",
 		"\"scores\":{\"subscription\":3,\"incident\":0,\"non_csp\":0}",
 		"\"matches\":[{\"rule\":\"sub.invoice\",\"class\":\"subscription\",\"target\":\"body\","
-		    "\"weight\":3,\"hits\":1,\"excerpt\":\"mer, your invoice is attach\"}]",
+		    "\"view\":\"visible\",\"counted\":true,\"weight\":3,\"hits\":1,\"excerpt\":\"mer, your invoice is attach\"}]",
 		"{\"rcpt\":\"<a@contoso.example>\",\"customer\":\"C-CSP\",\"decision\":\"reroute\","
 		    "\"partner\":\"partner@csp.example\"}",
 		"{\"rcpt\":\"<b@fabrikam.example>\",\"customer\":\"F-BOTH\",\"decision\":\"reroute\","
@@ -185,8 +185,10 @@ static const struct expect_msg vendor_expect[] = {
 		"\"class\":\"incident\"",
 		"\"uncertain\":false",
 		"\"scores\":{\"subscription\":0,\"incident\":8,\"non_csp\":0}",
-		"{\"rule\":\"inc.outage\",\"class\":\"incident\",\"target\":\"body\",\"weight\":3,\"hits\":2,",
-		"{\"rule\":\"inc.maint\",\"class\":\"incident\",\"target\":\"subject\",\"weight\":2,\"hits\":1,"
+		"{\"rule\":\"inc.outage\",\"class\":\"incident\",\"target\":\"body\","
+		    "\"view\":\"visible\",\"counted\":true,\"weight\":3,\"hits\":2,",
+		"{\"rule\":\"inc.maint\",\"class\":\"incident\",\"target\":\"subject\","
+		    "\"view\":\"visible\",\"counted\":true,\"weight\":2,\"hits\":1,"
 		    "\"excerpt\":\"planned maintenance\"}",	/* folded text */
 		"\"decision\":\"deliver\",\"partner\":\"partner@csp.example\"}",
 		"\"decision\":\"deliver\",\"partner\":\"fab@csp.example\"}",
@@ -205,14 +207,14 @@ static const struct expect_msg vendor_expect[] = {
 		"\"scores\":{\"subscription\":0,\"incident\":0,\"non_csp\":0}",
 		"\"matches\":[]",
 		"\"customer\":\"C-CSP\",\"decision\":\"quarantine\"",
-		"\"customer\":\"F-BOTH\",\"decision\":\"deliver\"",
+		"\"customer\":\"F-BOTH\",\"decision\":\"quarantine\"",
 	} },
 	{ "uncertain.eml", {
 		"\"class\":\"other\"",
 		"\"uncertain\":true",
 		"sub.bt",
 		"\"customer\":\"C-CSP\",\"decision\":\"quarantine\"",
-		"\"customer\":\"F-BOTH\",\"decision\":\"reroute\"",
+		"\"customer\":\"F-BOTH\",\"decision\":\"quarantine\"",
 		"\"customer\":\"T-DIRECT\",\"decision\":\"deliver\"",
 		"\"customer\":\"\",\"decision\":\"deliver\"",
 	} },

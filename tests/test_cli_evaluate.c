@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "cli_classify.h"
 #include "cli_evaluate.h"
 #include "conf.h"
@@ -460,14 +462,31 @@ cli_evaluate_run_bad_labels(void **state)
 		{ "{\"file\":\"m.eml\",\"class\":\"other\"}\n{\"file\":\"m.eml\",\"class\":\"other\"}",
 		    "labels.jsonl: \"m.eml\" is labelled twice\n" },
 		{ "\n\n", ": no messages\n" },
+		/* A label may only name a regular file inside the corpus folder. */
+		{ "{\"file\":\"/dev/zero\",\"class\":\"other\"}",
+		    "labels.jsonl:1: \"file\": /dev/zero: must name a file inside the corpus folder\n" },
+		{ "{\"file\":\"../../etc/passwd\",\"class\":\"other\"}",
+		    "labels.jsonl:1: \"file\": ../../etc/passwd: must name a file inside the corpus folder\n" },
+		{ "{\"file\":\"sub/../../m.eml\",\"class\":\"other\"}",
+		    "labels.jsonl:1: \"file\": sub/../../m.eml: must name a file inside the corpus folder\n" },
+		{ "{\"file\":\"out.eml\",\"class\":\"other\"}",
+		    "labels.jsonl:1: \"file\": out.eml: must name a file inside the corpus folder\n" },
+		{ "{\"file\":\"sub\",\"class\":\"other\"}",
+		    "labels.jsonl:1: \"file\": sub: not a regular file\n" },
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < UNIT_NELEM(rows); i++) {
 		char *dir = unit_tmpdir_new(), *p1, *p2, *row = unit_strf("row %zu", i);
+		char *sub = unit_strf("%s/sub", dir), *out = unit_strf("%s/out.eml", dir);
 		struct run_out r;
 
+		/* A symbolic link out of the folder, and a folder. */
+		if (mkdir(sub, 0700) < 0 || symlink("/etc/passwd", out) < 0)
+			fail_msg("%s: cannot set up %s", row, dir);
+		free(sub);
+		free(out);
 		p1 = unit_write_str(dir, "m.eml", "Subject: hello\n\nhello\n");
 		p2 = unit_write_str(dir, "labels.jsonl", rows[i].labels);
 		r = run("eval.conf", NULL, dir, 1, 2, 1);
@@ -532,11 +551,11 @@ static void
 cli_classify_run_explain(void **state)
 {
 	static const char *const want[] = {
-		"    sub.invoice (subscription +5) target all, in body at 9-16\n"
+		"    sub.invoice (subscription +5) target all, in body at 9-16, visible view\n"
 		"      decoded: your new [[invoice]] is here; the payment is due.\n"
 		"      raw: Your  new [[inv<U+200B>oice]] is here; the payment is due.\\n\n"
 		"           (at 10, between the same neighbouring words; normalisation changed the match)\n",
-		"    sub.payment (subscription +4) target all, in body at 30-37\n"
+		"    sub.payment (subscription +4) target all, in body at 30-37, visible view\n"
 		"      decoded: your new invoice is here; the [[payment]] is due.\n"
 		"      raw: Your  new inv<U+200B>oice is here; the [[payment]] is due.\\n\n"
 		"           (at 34, the same text)\n",

@@ -93,7 +93,7 @@ conf_load_valid(void **state)
 	    "limits = { max_text = 4096; match_limit = 5000; };\n"
 	    "normalise = false;\n"
 	    "reject = { code = \"554\"; xcode = \"5.7.0\"; scope = \"recipients\"; };\n"
-	    "precedence = [ \"incident\", \"subscription\", \"non_csp\" ];\n"
+	    "precedence = [ \"subscription\", \"incident\", \"non_csp\" ];\n"
 	    "policy = { other = { csp = \"reject\"; direct = \"tag\"; }; };\n"
 	    "directory = { customers = ( { recipient = \"contoso.example\"; customer_id = \"C-1\";"
 	    " partner = \"p@csp.example\"; csp = true; } ); };\n");
@@ -119,8 +119,8 @@ conf_load_valid(void **state)
 	assert_int_equal(c->classify.threshold[CLASS_SUBSCRIPTION], 3);
 	assert_int_equal(c->classify.threshold[CLASS_INCIDENT], 2);
 	assert_int_equal(c->classify.threshold[CLASS_NON_CSP], 1);
-	assert_int_equal(c->classify.precedence[0], CLASS_INCIDENT);
-	assert_int_equal(c->classify.precedence[1], CLASS_SUBSCRIPTION);
+	assert_int_equal(c->classify.precedence[0], CLASS_SUBSCRIPTION);
+	assert_int_equal(c->classify.precedence[1], CLASS_INCIDENT);
 	assert_int_equal(c->classify.precedence[2], CLASS_NON_CSP);
 	assert_ptr_equal(c->classify.rules, c->rules);
 	assert_int_equal(c->policy.decision[CLASS_OTHER][KIND_CSP], DECISION_REJECT);
@@ -213,6 +213,10 @@ static const struct error_case error_cases[] = {
 	  "classes = {\n\tsubscription = {\n\t\trules = (\n"
 	  "\t\t\t{ id = \"t1\"; target = \"bodyy\"; pattern = \"a\"; } #!\n\t\t);\n\t};\n};\n", NULL,
 	  "rule t1: unknown target \"bodyy\"" },
+	{ "unknown lang", NULL,
+	  "classes = {\n\tsubscription = {\n\t\trules = (\n"
+	  "\t\t\t{ id = \"l1\"; lang = \"klingon\"; pattern = \"a\"; } #!\n\t\t);\n\t};\n};\n", NULL,
+	  "rule l1: unknown lang \"klingon\"" },
 	{ "unknown decision", NULL, NULL, "policy = {\n\tother = {\n\t\tcsp = \"drop\"; #!\n\t};\n};\n",
 	  "unknown decision \"drop\"" },
 	{ "reroute none", NULL, NULL, "policy = {\n\tincident = {\n\t\tnone = \"reroute\"; #!\n\t};\n};\n",
@@ -222,6 +226,9 @@ static const struct error_case error_cases[] = {
 	{ "precedence repeats", NULL, NULL,
 	  "precedence = [ \"subscription\", \"subscription\", \"incident\" ]; #!\n",
 	  "\"precedence\" must list" },
+	{ "precedence with billing outranked", NULL, NULL,
+	  "precedence = [ \"incident\", \"subscription\", \"non_csp\" ]; #!\n",
+	  "\"precedence\" must start with subscription" },
 	{ "precedence too short", NULL, NULL, "precedence = [ \"subscription\", \"incident\" ]; #!\n",
 	  "\"precedence\" must list" },
 	{ "precedence with other", NULL, NULL,

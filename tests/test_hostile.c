@@ -27,7 +27,7 @@
  * and why, the exact msg_text flags, and the decision for a CSP-only
  * customer (<admin@contoso.example>) and a CSP + direct customer
  * (<it@fabrikam.example>).  With the default policy an uncertain message
- * gets quarantine for the first and reroute for the second.
+ * gets quarantine for both (class other is held for every CSP customer).
  *
  * The decoded-text cap (max_text, 1 MiB here) means: text beyond it is
  * not seen by any rule and the message is flagged MSG_TEXT_TRUNCATED; a
@@ -272,34 +272,34 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_DELIVER },
 	{ .name = "plain_ea", .class = "non_csp", .contoso = D_REROUTE, .fabrikam = D_DELIVER },
 	{ .name = "plain_other", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_DELIVER },
+	  .fabrikam = D_QUARANTINE },
 
 	/* MIME structure. */
 	{ .name = "nested_multipart_1000", .gen = gen_nested_multipart_1000, .class = "any",
 	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "nested_multipart_30", .gen = gen_nested_multipart_30,
 	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE,
 	  .body_has = "invoice" },
 	{ .name = "nested_rfc822_1000", .gen = gen_nested_rfc822, .class = "any",
 	  .uncertain = 1, .flags = L, .reason = "nesting too deep", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "tiny_parts_100000", .gen = gen_tiny_parts, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
 	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "second outer part", .body_lacks = "xx-inner" },
 	{ .name = "boundary_duplicate_param", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting boundary parameters", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "content_type_conflict", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting Content-Type", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "cte_conflict", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting Content-Transfer-Encoding", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "rfc2231_out_of_order", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice", .body_lacks = "decoy" },
 
@@ -307,17 +307,17 @@ static const struct hostile_case hostile_cases[] = {
 	/* Text past the cap was never looked at: uncertain, the strictest decision. */
 	{ .name = "line_20mb_keyword_late", .gen = gen_long_line_late, .class = "other",
 	  .uncertain = 1, .flags = T, .reason = "cap", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE, .body_has = "lorem ipsum", .body_lacks = "invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "lorem ipsum", .body_lacks = "invoice" },
 	{ .name = "line_20mb_keyword_early", .gen = gen_long_line_early,
 	  .class = "subscription", .uncertain = 1, .flags = T, .reason = "cap",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "headers_50000", .gen = gen_many_headers, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many header fields",
-	  .contoso = D_QUARANTINE, .fabrikam = D_REROUTE, .body_has = "invoice" },
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "nul_bytes", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "bare_cr_header", .class = "any", .uncertain = 1, .flags = U,
-	  .reason = "bare CR", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .reason = "bare CR", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 
 	/* Encodings. */
 	{ .name = "base64_junk", .class = "subscription", .contoso = D_REROUTE,
@@ -332,27 +332,68 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached." },
 	{ .name = "charset_10k", .gen = gen_charset_10k, .class = "any", .uncertain = 1,
 	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "ew_bomb_100000", .gen = gen_ew_bomb, .class = "any", .uncertain = 1,
 	  .flags = L, .reason = "header line too long", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "ew_charsets_4000", .gen = gen_ew_charsets, .class = "any", .uncertain = 1,
 	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
-	  .fabrikam = D_REROUTE },
+	  .fabrikam = D_QUARANTINE },
 	{ .name = "invalid_utf8", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "\xef\xbf\xbd" },
+
+	/*
+	 * Score contests: billing evidence at its threshold is never outvoted,
+	 * whatever else the message says or hides.
+	 */
+	{ .name = "contest_invoice_footer", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_invoice_outage_flood", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "contest_hidden_outage_css", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "contest_nested_alt_hidden", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "outage", .hidden_has = "outage outage" },
+
+	/*
+	 * Text the reader does not see may make a decision stricter, never
+	 * looser: hidden outage words never make an incident.
+	 */
+	{ .name = "hidden_outage_only_css", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .hidden_has = "outage" },
+	{ .name = "hidden_outage_attr", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_opacity", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_title", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_template", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_comment", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_outage_plain_twin", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_amp_part", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	{ .name = "hidden_invoice_plain_twin", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
+	{ .name = "hidden_invoice_beside_outage", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "outage", .hidden_has = "invoice" },
+	/* The control: an incident the reader sees is still delivered. */
+	{ .name = "visible_outage_twin_html", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER, .body_has = "outage" },
 
 	/* HTML. */
 	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "html_double_entity", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_DELIVER, .body_has = "&#105;nvoice", .body_lacks = "your invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "&#105;nvoice", .body_lacks = "your invoice" },
 	{ .name = "html_zero_font", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "invoice", .hidden_has = "invoice" },
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
 
 	/* Patterns. */
 	{ .name = "backtrack_match_limit", .gen = gen_backtrack, .class = "any", .uncertain = 1,
-	  .reason = "inc.backtrack", .contoso = D_QUARANTINE, .fabrikam = D_REROUTE },
+	  .reason = "inc.backtrack", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 
 	/* Envelope. */
 	{ .name = "rcpt_10000", .file = "plain_invoice", .envelope = env_10000,
@@ -361,7 +402,7 @@ static const struct hostile_case hostile_cases[] = {
 	  .class = "subscription", .contoso = D_REROUTE, .fabrikam = D_REROUTE },
 
 	/* Sizes. */
-	{ .name = "empty", .class = "other", .contoso = D_QUARANTINE, .fabrikam = D_DELIVER },
+	{ .name = "empty", .class = "other", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	{ .name = "headers_only", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE },
 	{ .name = "body_only", .class = "subscription", .contoso = D_REROUTE,

@@ -117,7 +117,7 @@ msg_text_body_runs(void **state)
 	msg_text_free(&mt);
 }
 
-/* msg_text_body_hidden - hidden runs go to both the body and the hidden text */
+/* msg_text_body_hidden - hidden runs go to the hidden text only */
 static void
 msg_text_body_hidden(void **state)
 {
@@ -127,8 +127,48 @@ msg_text_body_hidden(void **state)
 	body_run(mt, 1, "secret  invoice");
 	body_run(mt, 0, "more");
 	body_run(mt, 1, "second secret");
-	expect_body(mt, "body", "visible\nsecret invoice\nmore\nsecond secret");
+	expect_body(mt, "body", "visible\nmore");
 	expect_hidden(mt, "hidden", "secret invoice\nsecond secret");
+	msg_text_free(&mt);
+}
+
+/* msg_text_hidden_inline - hidden text inside a word leaves the visible word whole */
+static void
+msg_text_hidden_inline(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+
+	msg_text_body_begin(mt, 0);
+	msg_text_body_append(mt, "Your inv", 8);
+	msg_text_hidden_append(mt, "z", 1);
+	msg_text_hidden_append(mt, "z", 1);
+	msg_text_body_append(mt, "oice is ", 8);
+	msg_text_hidden_append(mt, "outage", 6);
+	msg_text_body_append(mt, "ready", 5);
+	msg_text_body_end(mt);
+	expect_body(mt, "body", "your invoice is ready");	/* folded */
+	/* Fragments apart in the visible text stay apart in the hidden text. */
+	expect_hidden(mt, "hidden", "zz\noutage");
+	msg_text_free(&mt);
+}
+
+/* msg_text_hide_from_moves - an alternative not displayed moves to the hidden text */
+static void
+msg_text_hide_from_moves(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 1);
+	size_t mark;
+
+	body_run(mt, 0, "first part");
+	mark = msg_text_body_mark(mt);
+	body_run(mt, 0, "plain twin with outage words");
+	msg_text_hide_from(mt, mark);
+	body_run(mt, 0, "html shown");
+	expect_body(mt, "body", "first part\nhtml shown");
+	expect_hidden(mt, "hidden", "\nplain twin with outage words");
+	/* A mark at the end moves nothing. */
+	msg_text_hide_from(mt, msg_text_body_mark(mt));
+	expect_body(mt, "body unchanged", "first part\nhtml shown");
 	msg_text_free(&mt);
 }
 
@@ -222,7 +262,8 @@ msg_text_body_append_cap_later(void **state)
 		if (len + hlen > 8)
 			fail_msg("body %zu + hidden %zu bytes exceed the cap of 8", len, hlen);
 	}
-	expect_body(mt, "body kept", "abcd\nefg");
+	expect_body(mt, "body kept", "abcd");
+	expect_hidden(mt, "hidden kept", "efgh");
 	msg_text_free(&mt);
 }
 
@@ -383,6 +424,8 @@ main(void)
 		cmocka_unit_test(msg_text_add_header_binary),
 		cmocka_unit_test(msg_text_body_runs),
 		cmocka_unit_test(msg_text_body_hidden),
+		cmocka_unit_test(msg_text_hidden_inline),
+		cmocka_unit_test(msg_text_hide_from_moves),
 		cmocka_unit_test(msg_text_body_append_chunks),
 		cmocka_unit_test(msg_text_body_end_flushes),
 		cmocka_unit_test(msg_text_body_append_cap),

@@ -30,11 +30,12 @@ static const enum decision default_certain[CLASS_COUNT][KIND_COUNT] = {
 	[CLASS_SUBSCRIPTION] = { D, D, R, R },
 	[CLASS_INCIDENT] = { D, D, D, D },
 	[CLASS_NON_CSP] = { D, D, D, R },
-	[CLASS_OTHER] = { D, D, D, Q },
+	/* All else to any CSP customer comes from the partner, direct relationship or not. */
+	[CLASS_OTHER] = { D, D, Q, Q },
 };
 
 /* Uncertain: the most restrictive decision any class gives the kind. */
-static const enum decision default_uncertain[KIND_COUNT] = { D, D, R, Q };
+static const enum decision default_uncertain[KIND_COUNT] = { D, D, Q, Q };
 
 /* check_matrix - every class x kind x uncertain combination against the expected tables */
 static void
@@ -76,9 +77,9 @@ policy_decide_custom(void **state)
 		[CLASS_SUBSCRIPTION] = { D, D, R, X },
 		[CLASS_INCIDENT] = { D, D, D, D },
 		[CLASS_NON_CSP] = { D, T, D, R },
-		[CLASS_OTHER] = { D, D, D, Q },
+		[CLASS_OTHER] = { D, D, Q, Q },
 	};
-	static const enum decision uncertain[KIND_COUNT] = { D, T, R, X };
+	static const enum decision uncertain[KIND_COUNT] = { D, T, Q, X };
 	struct policy_table t;
 
 	policy_defaults(&t);

@@ -234,7 +234,10 @@ rule_set_add_copies(void **state)
 {
 	struct rule_set *rs = rule_set_new(100000, 1000);
 	char id[] = "copy.me", pattern[] = "abc", file[] = "x.conf", header[] = "X-H";
-	struct rule_spec spec = { id, 2, RULE_TARGET_HEADER, header, pattern, 5, 3, 0, file, 9 };
+	struct rule_spec spec = {
+		.id = id, .class_index = 2, .target = RULE_TARGET_HEADER, .header = header,
+		.pattern = pattern, .weight = 5, .max_hits = 3, .caseless = 0, .file = file, .line = 9,
+	};
 	const struct rule_spec *got;
 	const char *error;
 

@@ -225,6 +225,69 @@ case_forged_headers() {
 	    expect_audit "$t4" action=untouched
 }
 
+# --- the compliance promise: contests, hidden text, forged log fields ---
+
+# alt_msg - a multipart/alternative message: TOKEN FROM TO SUBJECT PLAIN HTML
+alt_msg() {
+	local f="$E2E_TMP/out/$1.eml"
+
+	{
+		printf 'From: <%s>\r\nTo: <%s>\r\nSubject: %s [%s]\r\n' "$2" "$3" "$4" "$1"
+		printf 'Message-ID: <%s@e2e.test>\r\nMIME-Version: 1.0\r\n' "$1"
+		printf 'Content-Type: multipart/alternative; boundary="alt-%s"\r\n\r\n' "$1"
+		printf -- '--alt-%s\r\nContent-Type: text/plain\r\n\r\n%s\r\n' "$1" "$5"
+		printf -- '--alt-%s\r\nContent-Type: text/html\r\n\r\n%s\r\n' "$1" "$6"
+		printf -- '--alt-%s--\r\n' "$1"
+	} >"$f"
+}
+
+# An invoice with a paragraph of outage words is still billing: rerouted, not delivered.
+case_contest_footer() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	send "$t" "$VENDOR" "$ALICE,$CAROL" "Your invoice" "Your invoice for March is ready. Outage \
+reports and planned maintenance notices are published on the status page; an outage \
+summary for last month is attached." &&
+	    e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" &&
+	    expect_audit "$t" class=subscription action=reroute "<$ALICE>=reroute" "<$CAROL>=reroute"
+}
+
+# The text/plain twin the client does not show cannot make an incident; it can make billing.
+case_hidden_twin() {
+	local t1=$(e2e_token) t2=$(e2e_token) qid
+
+	base_conf || return 1
+	alt_msg "$t1" "$VENDOR" "$ALICE" "News" "There was an outage." "<p>Hello, here is our news.</p>"
+	e2e_swaks "$t1" "$VENDOR" "$ALICE" || { expect_queued "$t1"; return 1; }
+	alt_msg "$t2" "$VENDOR" "$ALICE" "News" "Your invoice is attached." "<p>There was an outage.</p>"
+	e2e_swaks "$t2" "$VENDOR" "$ALICE" || { expect_queued "$t2"; return 1; }
+	e2e_wait_queue || return 1
+	qid=$(e2e_swaks_qid "$t1")
+	e2e_held "$qid" || { E2E_REASON="$t1: $qid not held: $(e2e_queue_json)"; return 1; }
+	expect_not_delivered "$t1" && expect_audit "$t1" class=other action=quarantine || return 1
+	expect_delivered "$t2" "$PARTNER" && expect_audit "$t2" class=subscription action=reroute
+}
+
+# A sender's local part cannot add fields to the log line, nor hide from the audit record.
+case_log_forgery() {
+	local t=$(e2e_token) from='"x class=incident action=deliver rcpt=<ceo@x>"@vendor.example' line
+
+	base_conf || return 1
+	send "$t" "$from" "$ALICE" "Your invoice" "Your invoice for March is ready." &&
+	    e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" && expect_audit "$t" class=subscription action=reroute || return 1
+	line=$(grep "^csp-milter: $E2E_QID: csp-milter: " "$E2E_TMP/milter.log")
+	[ "$(grep -o ' class=' <<<"$line" | wc -l)" = 1 ] && [ "$(grep -o ' rcpt=' <<<"$line" | wc -l)" = 1 ] &&
+	    [ "$(grep -o ' action=' <<<"$line" | wc -l)" = 1 ] ||
+	    { E2E_REASON="$t: forged fields in: $line"; return 1; }
+	case "$E2E_RECORD" in
+	*'"mail_from_raw":"<\"x class=incident action=deliver rcpt=<ceo@x>\"@vendor.example>"'*) ;;
+	*) E2E_REASON="$t: the audit record lacks the exact sender: $E2E_RECORD"; return 1 ;;
+	esac
+}
+
 # Mail submitted with Postfix's sendmail (non_smtpd_milters) is treated the same.
 case_sendmail() {
 	local t=$(e2e_token)
@@ -626,7 +689,7 @@ else
 	CASES="reroute mixed_reroute mixed_reject_message mixed_reject_recipients incident
 	    non_csp_direct non_csp_csp_only other_held non_vendor monitor forged_headers sendmail
 	    bulk_smtp_source milter_killed reloads customers_replaced audit_full milter_stopped
-	    flood big_message audit_report"
+	    flood big_message audit_report contest_footer hidden_twin log_forgery"
 fi
 for c in $CASES; do
 	e2e_run "$c" "case_$c"
