@@ -264,6 +264,19 @@ env_case(struct scan *s)
 	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
 }
 
+/*
+ * HTML5 twins (tests/hostile/msgs/html5_*.eml): each hides, splits or
+ * spells its words the way an HTML5 browser reads them, and must classify
+ * exactly like its plain original: plain_invoice, plain_outage, or (for an
+ * outage word the reader does not see) a message with no visible keyword.
+ */
+#define TWIN_INVOICE(n)	{ .name = n, .class = "subscription", .contoso = D_REROUTE, \
+	.fabrikam = D_REROUTE, .body_has = "invoice" }
+#define TWIN_OUTAGE(n)	{ .name = n, .class = "incident", .contoso = D_DELIVER, \
+	.fabrikam = D_DELIVER, .body_has = "outage" }
+#define TWIN_HIDDEN_OUTAGE(n) { .name = n, .class = "other", .contoso = D_QUARANTINE, \
+	.fabrikam = D_QUARANTINE, .body_lacks = "outage" }
+
 static const struct hostile_case hostile_cases[] = {
 	/* Baselines: one per class. */
 	{ .name = "plain_invoice", .class = "subscription", .contoso = D_REROUTE,
@@ -366,11 +379,11 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "hidden_outage_opacity", .class = "other", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
 	{ .name = "hidden_outage_title", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
 	{ .name = "hidden_outage_template", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
 	{ .name = "hidden_outage_comment", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_QUARANTINE, .body_lacks = "outage" },
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
 	{ .name = "hidden_outage_plain_twin", .class = "other", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
 	{ .name = "hidden_outage_amp_part", .class = "other", .contoso = D_QUARANTINE,
@@ -495,6 +508,72 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
 	{ .name = "fold_greek_ea", .class = "non_csp", .contoso = D_REROUTE,
 	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
+	/* HTML5 twins: the tokenizer and hidden text as a browser has them. */
+	TWIN_INVOICE("html5_comment_short"),
+	TWIN_INVOICE("html5_comment_short_dash"),
+	TWIN_INVOICE("html5_comment_bang_close"),
+	TWIN_INVOICE("html5_comment_bang_dash"),
+	TWIN_INVOICE("html5_comment_nested_open"),
+	TWIN_INVOICE("html5_cdata_in_html"),
+	TWIN_INVOICE("html5_cdata_in_svg"),
+	TWIN_INVOICE("html5_pi_bogus"),
+	TWIN_INVOICE("html5_end_tag_digit"),
+	TWIN_INVOICE("html5_numeric_no_semicolon"),
+	TWIN_INVOICE("html5_numeric_leading_zeros"),
+	TWIN_INVOICE("html5_numeric_many_zeros"),
+	TWIN_INVOICE("html5_hex_no_semicolon"),
+	TWIN_INVOICE("html5_named_invisible_times"),
+	TWIN_INVOICE("html5_named_invisible_comma"),
+	TWIN_INVOICE("html5_named_apply_function"),
+	TWIN_INVOICE("html5_named_invisible_separator"),
+	TWIN_INVOICE("html5_legacy_nbsp"),
+	TWIN_INVOICE("html5_legacy_amp"),
+	TWIN_INVOICE("html5_hidden_span_in_word"),
+	TWIN_INVOICE("html5_hidden_div_in_word"),
+	TWIN_INVOICE("html5_hidden_attr_in_word"),
+	TWIN_INVOICE("html5_zero_font_in_word"),
+	TWIN_INVOICE("html5_comment_in_word"),
+	TWIN_INVOICE("html5_inline_div_in_word"),
+	TWIN_INVOICE("html5_stray_end_tag_in_word"),
+	TWIN_INVOICE("html5_stray_end_tags_in_word"),
+	TWIN_INVOICE("html5_empty_alt_in_word"),
+	TWIN_INVOICE("html5_img_alt"),
+	TWIN_INVOICE("html5_area_alt"),
+	TWIN_INVOICE("html5_alt_entity"),
+	TWIN_INVOICE("html5_textarea"),
+	TWIN_INVOICE("html5_xmp"),
+	TWIN_INVOICE("html5_noscript"),
+	TWIN_INVOICE("html5_head_text"),
+	TWIN_INVOICE("html5_plaintext"),
+	TWIN_INVOICE("html5_aria_hidden"),
+	TWIN_INVOICE("html5_p_closed_by_div"),
+	TWIN_INVOICE("html5_script_double_escape"),
+	TWIN_OUTAGE("html5_outage_hidden_in_word"),
+	TWIN_OUTAGE("html5_outage_stray_end_tag"),
+	TWIN_OUTAGE("html5_outage_numeric"),
+	TWIN_OUTAGE("html5_outage_alt"),
+	TWIN_OUTAGE("html5_outage_comment_short"),
+	TWIN_HIDDEN_OUTAGE("html5_selfclosed_span"),
+	TWIN_HIDDEN_OUTAGE("html5_end_tag_past_div"),
+	TWIN_HIDDEN_OUTAGE("html5_script_escaped"),
+	TWIN_HIDDEN_OUTAGE("html5_iframe"),
+	TWIN_HIDDEN_OUTAGE("html5_noembed"),
+	TWIN_HIDDEN_OUTAGE("html5_noframes"),
+	TWIN_HIDDEN_OUTAGE("html5_css_escape"),
+	TWIN_HIDDEN_OUTAGE("html5_css_comment"),
+	TWIN_HIDDEN_OUTAGE("html5_entity_in_style"),
+	TWIN_HIDDEN_OUTAGE("html5_body_after_end"),
+	TWIN_HIDDEN_OUTAGE("html5_mso_hide"),
+	TWIN_HIDDEN_OUTAGE("html5_font_shorthand"),
+	TWIN_HIDDEN_OUTAGE("html5_text_indent"),
+	TWIN_HIDDEN_OUTAGE("html5_bogus_comment"),
+	TWIN_HIDDEN_OUTAGE("html5_pi"),
+	TWIN_HIDDEN_OUTAGE("html5_cdata_in_html_hidden"),
+	TWIN_HIDDEN_OUTAGE("html5_style_block_class"),
+	TWIN_HIDDEN_OUTAGE("html5_details_closed"),
+	TWIN_HIDDEN_OUTAGE("html5_reopened_formatting"),
+	TWIN_INVOICE("html5_details_summary"),
+	TWIN_HIDDEN_OUTAGE("html5_title_rcdata"),
 };
 
 /* load_message - the case's message, from its file or its generator */
