@@ -609,7 +609,7 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 			caseless[n] = spec->caseless;
 			ids[n++] = (unsigned)i;
 		}
-		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n,
+		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n, rs->fold,
 		    rs->always, error_r)) == NULL)
 			rc = -1;
 	}
