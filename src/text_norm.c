@@ -20,10 +20,10 @@
  * of 256 entries, each block published with one atomic compare-and-swap,
  * each entry claimed by the first thread that builds it and published by
  * an atomic store of its kind (a thread that finds it being built folds
- * the character for itself).  ASCII never reaches the tables.  Only a base followed
- * by characters that compose with it (kana and a voicing mark, Hangul
- * jamo, letters of scripts whose marks are kept) goes through ICU each
- * time.
+ * the character for itself).  ASCII never reaches the tables.  Only a
+ * base followed by characters that compose with it (kana and a voicing
+ * mark, Hangul jamo, letters of scripts whose marks are kept) goes
+ * through ICU each time.
  */
 enum fold_kind {
 	FOLD_UNSET,	/* not built yet */
@@ -492,7 +492,7 @@ seg_flush(struct text_norm *tn, struct strbuf *out)
 static void
 seg_push(struct text_norm *tn, struct strbuf *out, unsigned cp)
 {
-	int32_t n = (int32_t)tn->seg_len;
+	int32_t n;
 
 	if (tn->seg_len + 2 > TEXT_NORM_SEG_MAX)
 		seg_flush(tn, out);	/* bounded: a long run of marks goes in pieces */
