@@ -627,8 +627,8 @@ same_rules(const struct rule_set *a, const struct rule_set *b)
 {
 	size_t i;
 
-	if (a->count != b->count)
-		return 0;
+	if (a->count != b->count || a->fold != b->fold)
+		return 0;	/* folding also decides how the prefilter widens */
 	for (i = 0; i < a->count; i++) {
 		const struct rule_spec *x = &a->rules[i].spec, *y = &b->rules[i].spec;
 

@@ -914,6 +914,27 @@ rule_set_fold_off(void **state)
 	msg_text_free(&mt);
 }
 
+/* rule_set_share_prefilter_fold - a prefilter is shared only between sets folded alike */
+static void
+rule_set_share_prefilter_fold(void **state)
+{
+	struct rule_set *built = rule_set_new(1000000, 10000);
+	struct rule_set *same = rule_set_new(1000000, 10000);
+	struct rule_set *plain = plain_set(1000000, 10000);
+
+	add_rule(built, "a", "body", "invoice\\s+due", 0, 1);
+	add_rule(same, "a", "body", "invoice\\s+due", 0, 1);
+	add_rule(plain, "a", "body", "invoice\\s+due", 0, 1);
+	finish_set(built, 1);
+	assert_int_equal(rule_set_share_prefilter(plain, built), 0);
+	assert_int_equal(rule_set_prefiltered(plain), 0);
+	assert_int_equal(rule_set_share_prefilter(same, built), 1);
+	assert_int_equal(rule_set_prefiltered(same), 1);
+	rule_set_free(&built);
+	rule_set_free(&same);
+	rule_set_free(&plain);
+}
+
 int
 main(void)
 {
@@ -935,6 +956,7 @@ main(void)
 		cmocka_unit_test(rule_set_match_evasions),
 		cmocka_unit_test(rule_set_match_views),
 		cmocka_unit_test(rule_set_fold_off),
+		cmocka_unit_test(rule_set_share_prefilter_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
