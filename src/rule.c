@@ -416,7 +416,7 @@ fold_pattern(const char *pattern, struct strbuf *out)
 	strbuf_reset(out);
 	if (strstr(pattern, "(?x") != NULL || strstr(pattern, "(?-") != NULL ||
 	    strstr(pattern, "(?^") != NULL)
-		return -1;	/* extended mode or unset options: white space means other things */
+		return -1;	/* extended mode, unset options: white space reads otherwise */
 	while (*fp.p != '\0') {
 		const char *p = fp.p;
 
@@ -609,8 +609,8 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 			caseless[n] = spec->caseless;
 			ids[n++] = (unsigned)i;
 		}
-		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n, rs->fold,
-		    rs->always, error_r)) == NULL)
+		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n,
+		    rs->fold, rs->always, error_r)) == NULL)
 			rc = -1;
 	}
 	__atomic_store_n(&rs->finished, rc == 0, __ATOMIC_RELEASE);

@@ -46,7 +46,8 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			}
 			p++;
 			if (n == 's' && folded) {
-				strbuf_append_str(out, "\\s");	/* folded white space is ASCII */
+				/* Folded white space is ASCII. */
+				strbuf_append_str(out, "\\s");
 			} else if (n == 'w' || n == 'd' || n == 's') {
 				if (in_class && negated)
 					return -1;	/* [^\w] would narrow, not widen */

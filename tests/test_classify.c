@@ -410,7 +410,10 @@ classify_message_excerpts(void **state)
 		{ "no context", 0, "your invoice is here", "invoice" },
 		{ "newlines become spaces", 40, "line one\ninvoice\nline three",
 		  "line one invoice line three" },
-		/* ж is two bytes (é would fold to e): cuts at 13 and 32 fall inside characters and move back to 12 and 31. */
+		/*
+		 * ж is two bytes (é would fold to e): cuts at 13 and 32 fall
+		 * inside characters and move back to 12 and 31.
+		 */
 		{ "utf-8 boundaries", 12,
 		  "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6 invoice "
 		  "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6",

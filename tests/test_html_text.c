@@ -212,7 +212,7 @@ render(const struct html_case *c, size_t piece, long cut, struct msg_text *mt)
 	assert_null(ht);
 }
 
-/* check - body and hidden text as expected, folded like the text (text_norm); 1 (and a message) when not */
+/* check - body and hidden text as expected, folded like the text; 1 (and a message) when not */
 static int
 check(const struct html_case *c, struct msg_text *mt, long cut)
 {
