@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "charset.h"
+#include "utf8.h"
 
 #define CACHE_MAX	24
 
@@ -25,59 +27,32 @@ struct charset_cache {
 
 static const char replacement[] = "\xef\xbf\xbd";
 
-/* Mislabels and aliases iconv does not read the way mail means them. */
-static const struct {
+enum charset_kind {
+	CHARSET_KIND_ICONV,		/* an iconv converter */
+	CHARSET_KIND_UTF8,		/* passed through */
+	CHARSET_KIND_AUTO,		/* a label that means 7-bit: the unlabelled rule */
+	CHARSET_KIND_UTF16,		/* byte order from the BOM or the NULs */
+	CHARSET_KIND_REPLACEMENT,	/* WHATWG "replacement": readers disagree */
+};
+
+/*
+ * Every label of the WHATWG Encoding Standard, plus names seen in mail, with
+ * the glibc iconv name that decodes it as a browser does; sorted by label.
+ * Generated from contrib/charset/encodings.json by
+ * contrib/charset/gen_charset_labels.py ("make charset-labels").
+ */
+static const struct charset_label {
 	const char *label;
 	const char *iconv;
-} aliases[] = {
-	{ "utf8", "UTF-8" },
-	{ "utf-8", "UTF-8" },
-	{ "us-ascii", "UTF-8" },
-	{ "ascii", "UTF-8" },
-	{ "ansi_x3.4-1968", "UTF-8" },
-	{ "iso-8859-1", "WINDOWS-1252" },
-	{ "iso8859-1", "WINDOWS-1252" },
-	{ "iso_8859-1", "WINDOWS-1252" },
-	{ "latin1", "WINDOWS-1252" },
-	{ "latin-1", "WINDOWS-1252" },
-	{ "l1", "WINDOWS-1252" },
-	{ "cp1252", "WINDOWS-1252" },
-	{ "x-user-defined", "WINDOWS-1252" },
-	{ "ks_c_5601-1987", "CP949" },
-	{ "ks_c_5601", "CP949" },
-	{ "ks_c_5601-1989", "CP949" },
-	{ "euc-kr", "CP949" },
-	{ "x-euc-kr", "CP949" },
-	{ "korean", "CP949" },
-	{ "gb2312", "GB18030" },
-	{ "gb_2312-80", "GB18030" },
-	{ "gbk", "GB18030" },
-	{ "x-gbk", "GB18030" },
-	{ "cp936", "GB18030" },
-	{ "euc-cn", "GB18030" },
-	{ "x-euc-cn", "GB18030" },
-	{ "chinese", "GB18030" },
-	{ "big5", "CP950" },
-	{ "big-5", "CP950" },
-	{ "x-big5", "CP950" },
-	{ "cn-big5", "CP950" },
-	{ "csbig5", "CP950" },
-	{ "shift_jis", "CP932" },
-	{ "shift-jis", "CP932" },
-	{ "x-sjis", "CP932" },
-	{ "sjis", "CP932" },
-	{ "ms_kanji", "CP932" },
-	{ "csshiftjis", "CP932" },
-	{ "windows-31j", "CP932" },
-	{ "x-ms-cp932", "CP932" },
-	{ "iso-2022-jp", "ISO-2022-JP" },
-	{ "csiso2022jp", "ISO-2022-JP" },
-	{ "utf-7", "UTF-7" },
-	{ "unicode-1-1-utf-7", "UTF-7" },
-	{ "tis-620", "CP874" },
-	{ "windows-874", "CP874" },
-	{ "iso-8859-9", "WINDOWS-1254" },
+	enum charset_kind kind;
+} labels[] = {
+#include "charset_labels.inc"
 };
+
+#define LABEL_COUNT (sizeof(labels) / sizeof(labels[0]))
+
+/* The common single-byte fallback for unlabelled 8-bit text. */
+#define FALLBACK "CP1252"
 
 /* charset_cache_new - empty cache */
 struct charset_cache *
@@ -109,10 +84,22 @@ charset_cache_begin(struct charset_cache *cc)
 	cc->opens = 0;
 }
 
-/* canonical - map a declared name to an iconv name in buf; 0, or -1 if not acceptable */
+/* label_cmp - bsearch comparison of a name with a table row */
 static int
-canonical(const char *name, size_t len, char *buf)
+label_cmp(const void *key, const void *row)
 {
+	return strcmp(key, ((const struct charset_label *)row)->label);
+}
+
+/*
+ * canonical - map a declared name to an iconv name in buf and its kind;
+ * 0, or -1 if not acceptable.  A name the table does not know goes to iconv
+ * as it is (upper-cased).
+ */
+static int
+canonical(const char *name, size_t len, char *buf, enum charset_kind *kind_r)
+{
+	const struct charset_label *row;
 	size_t i, n = 0;
 
 	while (len > 0 && (*name == ' ' || *name == '\t' || *name == '"' ||
@@ -135,17 +122,33 @@ canonical(const char *name, size_t len, char *buf)
 		buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	buf[n] = '\0';
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strcmp(aliases[i].label, buf) == 0) {
-			strcpy(buf, aliases[i].iconv);
-			return 0;
-		}
+	row = bsearch(buf, labels, LABEL_COUNT, sizeof(labels[0]), label_cmp);
+	if (row != NULL) {
+		strcpy(buf, row->iconv);
+		*kind_r = row->kind;
+		return 0;
 	}
 	/* Names like "utf-8//translit" never reach here: '/' is refused. */
 	for (i = 0; i < n; i++)
 		if (buf[i] >= 'a' && buf[i] <= 'z')
 			buf[i] = (char)(buf[i] - 32);
+	*kind_r = strcmp(buf, "UTF-8") == 0 ? CHARSET_KIND_UTF8 : CHARSET_KIND_ICONV;
 	return 0;
+}
+
+/* charset_label_count - entries in the label table (for the tests) */
+size_t
+charset_label_count(void)
+{
+	return LABEL_COUNT;
+}
+
+/* charset_label_at - label i and its iconv name ("" when it has none) */
+const char *
+charset_label_at(size_t i, const char **iconv_r)
+{
+	*iconv_r = labels[i].iconv;
+	return labels[i].label;
 }
 
 /* cache_get - the cached entry for an iconv name, opening it once; NULL past the budget */
@@ -174,43 +177,225 @@ cache_get(struct charset_cache *cc, const char *name)
 	return e;
 }
 
+/* entry_open - borrow the reset converter for an iconv name; NULL if none */
+static struct charset_entry *
+entry_open(struct charset_cache *cc, const char *name)
+{
+	struct charset_entry *e = cache_get(cc, name);
+
+	if (e == NULL || e->cd == (iconv_t)-1)
+		return NULL;
+	iconv(e->cd, NULL, NULL, NULL, NULL);
+	return e;
+}
+
 /* charset_conv_open - pick the converter for a stream */
 int
 charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
     const char *name, size_t len)
 {
 	char buf[CHARSET_NAME_MAX + 1];
-	struct charset_entry *e;
+	enum charset_kind kind;
 
 	memset(cv, 0, sizeof(*cv));
 	cv->cache = cc;
-	if (canonical(name, len, buf) < 0)
+	if (canonical(name, len, buf, &kind) < 0)
 		return -1;
-	if (strcmp(buf, "UTF-8") == 0)
+	switch (kind) {
+	case CHARSET_KIND_UTF8:
 		return 0;
-	if (strcmp(buf, "UTF-16") == 0) {
+	case CHARSET_KIND_AUTO:
+		cv->auto_utf8 = 1;
+		return 0;
+	case CHARSET_KIND_UTF16:
 		cv->utf16_detect = 1;
 		return 0;
+	case CHARSET_KIND_REPLACEMENT:
+		cv->doubt = CHARSET_DOUBT_REPLACEMENT;
+		if (buf[0] == '\0' || (cv->entry = entry_open(cc, buf)) == NULL)
+			cv->replace_all = 1;
+		return 0;
+	case CHARSET_KIND_ICONV:
+		break;
 	}
-	e = cache_get(cc, buf);
-	if (e == NULL || e->cd == (iconv_t)-1)
-		return -1;
-	iconv(e->cd, NULL, NULL, NULL, NULL);
-	cv->entry = e;
-	return 0;
+	cv->entry = entry_open(cc, buf);
+	return cv->entry != NULL ? 0 : -1;
 }
 
-/* run - convert as much as possible; stops on an incomplete tail (EINVAL) */
+/* charset_conv_open_unlabelled - text without a charset: UTF-8 if it validates, else windows-1252 */
+void
+charset_conv_open_unlabelled(struct charset_cache *cc, struct charset_conv *cv)
+{
+	memset(cv, 0, sizeof(*cv));
+	cv->cache = cc;
+	cv->auto_utf8 = 1;
+}
+
+/* charset_conv_doubt - why the text has more than one reading, or NULL */
+const char *
+charset_conv_doubt(const struct charset_conv *cv)
+{
+	switch (cv->doubt) {
+	case CHARSET_DOUBT_NONE:
+		break;
+	case CHARSET_DOUBT_REPLACEMENT:
+		return "charset that readers decode differently (WHATWG replacement)";
+	case CHARSET_DOUBT_MIXED:
+		return "unlabelled 8-bit text mixing UTF-8 and other bytes";
+	case CHARSET_DOUBT_NOT_LATIN:
+		return "unlabelled 8-bit text that is neither UTF-8 nor windows-1252";
+	}
+	return NULL;
+}
+
+/*
+ * watch - unlabelled text read as windows-1252: is that reading plausible?
+ * Latin-script text has its 8-bit letters one or two at a time between
+ * ASCII letters; Cyrillic, Greek, Hebrew, Arabic and the CJK double-byte
+ * encodings have runs of them, and a byte that windows-1252 leaves
+ * undefined means another charset.  Either makes the text undecidable.
+ * No-break spaces (A0), often in runs, count as ASCII.
+ */
+static void
+watch(struct charset_conv *cv, const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && cv->doubt == CHARSET_DOUBT_NONE; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x80 || c == 0xa0) {
+			cv->hi_run = 0;
+			continue;
+		}
+		if (++cv->hi_run >= 3 || c == 0x81 || c == 0x8d || c == 0x8f ||
+		    c == 0x90 || c == 0x9d)
+			cv->doubt = CHARSET_DOUBT_NOT_LATIN;
+	}
+}
+
+/* fall_back - unlabelled text that is not UTF-8: windows-1252 from here on */
+static void
+fall_back(struct charset_conv *cv)
+{
+	cv->auto_utf8 = 0;
+	cv->auto_fallback = 1;
+	if (cv->saw_multibyte)
+		cv->doubt = CHARSET_DOUBT_MIXED;
+	cv->entry = entry_open(cv->cache, FALLBACK);
+	if (cv->entry == NULL && cv->doubt == CHARSET_DOUBT_NONE)
+		cv->doubt = CHARSET_DOUBT_NOT_LATIN;	/* no converter left: raw bytes */
+	watch(cv, cv->carry, cv->carry_len);
+}
+
+/* ascii_run - the length of the 7-bit run at the start of s, eight bytes at a time */
+static size_t
+ascii_run(const unsigned char *s, size_t len)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	while (i + 8 <= len) {
+		memcpy(&w, s + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+/*
+ * valid_prefix - the length of the valid UTF-8 at the start of s; stops
+ * before an invalid sequence or one cut by the end.
+ */
+static size_t
+valid_prefix(struct charset_conv *cv, const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	unsigned cp;
+	int r;
+
+	for (;;) {
+		i += ascii_run(s + i, len - i);
+		if (i == len || (r = utf8_decode(s + i, len - i, &cp)) <= 0)
+			return i;
+		cv->saw_multibyte = 1;
+		i += (size_t)r;
+	}
+}
+
+/*
+ * auto_feed - unlabelled text still read as UTF-8: pass the valid prefix
+ * through.  Returns the bytes of in used; fewer than len when an invalid
+ * sequence made it fall back (the carry, if any, is then still pending).
+ */
+static size_t
+auto_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t len)
+{
+	const unsigned char *s;
+	unsigned char tmp[8];
+	size_t i, n, used = 0;
+	unsigned cp;
+	int r;
+
+	if (cv->carry_len > 0) {
+		n = len < 4 ? len : 4;
+		memcpy(tmp, cv->carry, cv->carry_len);
+		memcpy(tmp + cv->carry_len, in, n);
+		r = utf8_decode(tmp, cv->carry_len + n, &cp);
+		if (r == 0) {
+			memcpy(cv->carry + cv->carry_len, in, n);
+			cv->carry_len += n;
+			return len;
+		}
+		if (r < 0) {
+			fall_back(cv);
+			return 0;
+		}
+		strbuf_append(out, (const char *)tmp, (size_t)r);
+		cv->saw_multibyte = 1;
+		used = (size_t)r - cv->carry_len;
+		cv->carry_len = 0;
+	}
+	s = (const unsigned char *)in + used;
+	n = len - used;
+	i = valid_prefix(cv, s, n);
+	strbuf_append(out, (const char *)s, i);
+	if (i == n)
+		return len;
+	if (utf8_decode(s + i, n - i, &cp) == 0) {
+		memcpy(cv->carry, s + i, n - i);	/* cut by the end: at most 3 bytes */
+		cv->carry_len = n - i;
+		return len;
+	}
+	fall_back(cv);
+	return used + i;
+}
+
+/*
+ * run - convert as much as possible; stops on an incomplete tail (EINVAL).
+ * An invalid sequence becomes one U+FFFD.  iconv normally stops at the bad
+ * sequence, and one byte is skipped; but some glibc converters (CP949 on
+ * A2 E8) consume the bad sequence before reporting it, and a blind skip
+ * would then eat the next good character (or wrap the count below zero at
+ * the end of the input).  So a byte is skipped only when iconv, called
+ * again right after the replacement, is stuck at the same place.
+ */
 static void
 run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 {
+	const char *before;
 	char *op;
 	size_t oleft, r;
+	int replaced = 0;
 
 	while (*leftp > 0) {
 		strbuf_grow(out, *leftp * 3 + 16);
 		op = out->data + out->len;
 		oleft = out->cap - out->len - 1;
+		before = *inp;
 		r = iconv(cd, (char **)inp, leftp, &op, &oleft);
 		out->len = (size_t)(op - out->data);
 		out->data[out->len] = '\0';
@@ -220,10 +405,15 @@ run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 			continue;
 		if (errno == EINVAL)
 			return;
-		/* EILSEQ, or anything else: replace one byte and go on. */
+		/* EILSEQ, or anything else. */
+		if (*inp == before && replaced) {
+			(*inp)++;
+			(*leftp)--;
+			replaced = 0;
+			continue;
+		}
 		strbuf_append(out, replacement, 3);
-		(*inp)++;
-		(*leftp)--;
+		replaced = 1;
 	}
 }
 
@@ -247,6 +437,17 @@ utf16_pick(struct charset_conv *cv, const unsigned char *p)
 		iconv(cv->entry->cd, NULL, NULL, NULL, NULL);
 }
 
+/* charset_conv_direct - the leading bytes of in that convert to themselves */
+size_t
+charset_conv_direct(struct charset_conv *cv, const char *in, size_t len)
+{
+	if (cv->entry == NULL && !cv->utf16_detect && !cv->auto_utf8 && !cv->replace_all)
+		return len;
+	if (!cv->auto_utf8 || cv->carry_len > 0)
+		return 0;
+	return valid_prefix(cv, (const unsigned char *)in, len);
+}
+
 /* charset_conv_feed - convert a chunk, carrying a cut character */
 void
 charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t len)
@@ -257,6 +458,24 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 
 	if (len == 0)
 		return;		/* in may be NULL then */
+	if (cv->replace_all) {
+		/* As WHATWG decodes it: one U+FFFD for the whole stream. */
+		if (!cv->replaced)
+			strbuf_append(out, replacement, 3);
+		cv->replaced = 1;
+		return;
+	}
+	if (cv->auto_utf8) {
+		used = auto_feed(cv, out, in, len);
+		in += used;
+		len -= used;
+		if (len == 0 && cv->carry_len == 0)
+			return;
+		if (cv->auto_utf8)
+			return;
+	}
+	if (cv->auto_fallback)
+		watch(cv, (const unsigned char *)in, len);
 	if (cv->utf16_detect) {
 		if (cv->carry_len + len < 2) {
 			memcpy(cv->carry + cv->carry_len, in, len);
@@ -318,6 +537,20 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 void
 charset_conv_finish(struct charset_conv *cv, struct strbuf *out)
 {
+	const char *p;
+	char *op;
+	size_t left, oleft;
+
+	if (cv->auto_utf8 && cv->carry_len > 0) {
+		/* A UTF-8 sequence cut by the end is not UTF-8: "caf\xe9". */
+		fall_back(cv);
+		if (cv->entry != NULL) {
+			p = (const char *)cv->carry;
+			left = cv->carry_len;
+			run(cv->entry->cd, out, &p, &left);
+			cv->carry_len = left;
+		}
+	}
 	if (cv->carry_len > 0) {
 		if (cv->entry == NULL && !cv->utf16_detect)
 			strbuf_append(out, cv->carry, cv->carry_len);
@@ -325,8 +558,19 @@ charset_conv_finish(struct charset_conv *cv, struct strbuf *out)
 			strbuf_append(out, replacement, 3);
 	}
 	cv->carry_len = 0;
-	if (cv->entry != NULL)
+	if (cv->entry != NULL) {
+		/*
+		 * Write what the converter still holds: CP1255 and CP1258 keep
+		 * a base letter back in case a combining mark follows.
+		 */
+		strbuf_grow(out, 64);
+		op = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		iconv(cv->entry->cd, NULL, NULL, &op, &oleft);
+		out->len = (size_t)(op - out->data);
+		out->data[out->len] = '\0';
 		iconv(cv->entry->cd, NULL, NULL, NULL, NULL);
+	}
 }
 
 /* charset_convert - one-shot conversion */
@@ -340,7 +584,7 @@ charset_convert(struct charset_cache *cc, const char *name, size_t namelen,
 	ret = charset_conv_open(cc, &cv, name, namelen);
 	charset_conv_feed(&cv, out, in, len);
 	charset_conv_finish(&cv, out);
-	return ret;
+	return ret < 0 || charset_conv_doubt(&cv) != NULL ? -1 : 0;
 }
 
 /* charset_safe_name - bounded printable copy for diagnostics */

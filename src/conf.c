@@ -30,14 +30,6 @@ struct conf_parse {
 /* Per-thread, so that concurrent loads (tests, reload) never share it. */
 static __thread struct strbuf conf_error_buf;
 
-/* Customers file identity at load time, to notice a replacement. */
-struct conf_file_id {
-	dev_t dev;
-	ino_t ino;
-	struct timespec mtime;
-	off_t size;
-};
-
 /* conf_fail - record the first error, located at a setting when given */
 static void
 conf_fail(struct conf_parse *cp, const config_setting_t *at, const char *fmt, ...)
@@ -320,13 +312,18 @@ parse_vendor(struct conf_parse *cp, const config_setting_t *g)
 	if (c->vendor_domain_count + c->vendor_address_count == 0)
 		conf_fail(cp, g, "\"vendor\" lists no domains or addresses: every message would pass untouched");
 	for (i = 0; i < c->vendor_domain_count; i++) {
-		char *d = c->vendor_domains[i];
+		const char *d = c->vendor_domains[i];
 
-		if (*d == '\0' || strpbrk(d, "@ \t<>") != NULL)
+		if (*d == '\0' || strpbrk(d, "@ \t<>*") != NULL ||
+		    addr_domain_canon(d, strlen(d), 0, &canon) < 0) {
 			conf_fail(cp, member(cp, g, "domains", CONFIG_TYPE_LIST),
-			    "vendor domain \"%s\" is not a domain", d);
-		for (; *d != '\0'; d++)
-			*d = (char)((*d >= 'A' && *d <= 'Z') ? *d + 32 : *d);
+			    "vendor domain \"%s\" is not a domain%s", d, strchr(d, '*') != NULL ?
+			    " (no wildcards: vendor.subdomains = true covers subdomains)" : "");
+			continue;
+		}
+		/* One form for comparing: no trailing dot, lower case, A-labels. */
+		free(c->vendor_domains[i]);
+		c->vendor_domains[i] = strbuf_detach(&canon, NULL);
 	}
 	for (i = 0; i < c->vendor_address_count; i++) {
 		if (addr_canon(c->vendor_addresses[i], &canon) < 0 || canon.len == 0) {
@@ -513,11 +510,65 @@ resolve_path(const char *config_path, const char *file)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* file_id_of - the identity of an open file */
+static void
+file_id_of(const struct stat *st, struct conf_file_id *id)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->mtime = st->st_mtim;
+	id->size = st->st_size;
+	id->exists = 1;
+}
+
+/*
+ * load_customers - the customers file through one descriptor: its identity
+ * comes from fstat of that descriptor, its bytes feed both the directory
+ * and the version hash, and a file that changed while it was read is
+ * refused (the watcher tries again once it is stable).
+ */
+static void
+load_customers(struct conf_parse *cp)
+{
+	struct conf *c = cp->conf;
+	struct conf_file_id after;
+	struct stat st;
+	const char *error;
+	int fd;
+
+	if ((fd = open(c->customers_file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		cp->failed = 1;
+		strbuf_appendf(&cp->error, "%s: cannot open customers file: %s", c->customers_file,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	file_id_of(&st, &c->customers_id);
+	c->customers_hash = 1469598103934665603ULL;
+	if (directory_load_csv_fd(c->directory, fd, c->customers_file, &c->customers_hash, &error) < 0) {
+		cp->failed = 1;
+		strbuf_append_str(&cp->error, error);
+		close(fd);
+		return;
+	}
+	memset(&after, 0, sizeof(after));
+	if (fstat(fd, &st) == 0)
+		file_id_of(&st, &after);
+	if (!conf_file_id_equal(&after, &c->customers_id)) {
+		cp->failed = 1;
+		strbuf_appendf(&cp->error, "%s: the customers file changed while it was read; "
+		    "it is read again once it is stable", c->customers_file);
+	}
+	close(fd);
+}
+
 /* parse_directory - inline customers and the customers file */
 static void
 parse_directory(struct conf_parse *cp, const config_setting_t *g, const struct conf_overrides *ov)
 {
-	static const char *const keys[] = { "customers_file", "customers", NULL };
+	static const char *const keys[] = { "customers_file", "customers", "max_shrink",
+		"settle_time", NULL };
 	static const char *const entry_keys[] = { "recipient", "customer_id", "partner",
 		"csp", "direct", NULL };
 	struct conf *c = cp->conf;
@@ -533,6 +584,8 @@ parse_directory(struct conf_parse *cp, const config_setting_t *g, const struct c
 	}
 	if (g != NULL)
 		check_keys(cp, g, "directory", keys);
+	c->max_shrink = (int)get_long(cp, g, "max_shrink", 10, 0, 100);
+	c->customers_settle = (int)get_long(cp, g, "settle_time", 2, 0, 3600);
 	if ((list = member(cp, g, "customers", CONFIG_TYPE_LIST)) != NULL) {
 		for (i = 0; i < config_setting_length(list) && !cp->failed; i++) {
 			e = config_setting_get_elem(list, (unsigned)i);
@@ -565,10 +618,7 @@ parse_directory(struct conf_parse *cp, const config_setting_t *g, const struct c
 	}
 	c->customers_file = resolve_path(cp->path, file);
 	free(file);
-	if (directory_load_csv(c->directory, c->customers_file, &error) < 0) {
-		cp->failed = 1;
-		strbuf_append_str(&cp->error, error);
-	}
+	load_customers(cp);
 }
 
 /* parse_audit - where and how decisions are recorded */
@@ -590,23 +640,6 @@ parse_audit(struct conf_parse *cp, const config_setting_t *root)
 	c->audit_syslog_json = get_bool(cp, g, "syslog_json", 0);
 	c->audit_excerpt_max = (size_t)get_long(cp, g, "excerpt_max", 80, 0, 1000);
 	c->classify.excerpt_max = c->audit_excerpt_max;
-}
-
-/* hash_file - fold a file's bytes into a running FNV-1a hash */
-static int
-hash_file(const char *path, uint64_t *h)
-{
-	unsigned char buf[65536];
-	ssize_t n, i;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++)
-			*h = (*h ^ buf[i]) * 1099511628211ULL;
-	close(fd);
-	return n < 0 ? -1 : 0;
 }
 
 /* hash_config - fold the whole parsed configuration, includes resolved, into the hash */
@@ -668,7 +701,6 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	config_setting_t *root;
 	struct conf *c;
 	uint64_t h = 1469598103934665603ULL;
-	struct stat st;
 	char *include_dir;
 
 	memset(&cp, 0, sizeof(cp));
@@ -722,21 +754,12 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 		parse_directory(&cp, member(&cp, root, "directory", CONFIG_TYPE_GROUP), ov);
 	if (!cp.failed) {
 		/* Hash the parsed tree, so that @include files count too. */
-		if (hash_config(&cfg, &h) < 0 ||
-		    (c->customers_file != NULL && hash_file(c->customers_file, &h) < 0))
+		if (hash_config(&cfg, &h) < 0)
 			conf_fail(&cp, NULL, "cannot read back for hashing: %s", strerror(errno));
+		/* The customers file's bytes as they were read, not read again. */
+		if (c->customers_file != NULL)
+			h = (h ^ c->customers_hash) * 1099511628211ULL;
 		snprintf(c->version, sizeof(c->version), "%016llx", (unsigned long long)h);
-		if (c->customers_file != NULL && stat(c->customers_file, &st) == 0) {
-			struct conf_file_id *id = malloc(sizeof(*id));
-
-			if (id != NULL) {
-				id->dev = st.st_dev;
-				id->ino = st.st_ino;
-				id->mtime = st.st_mtim;
-				id->size = st.st_size;
-			}
-			c->customers_id = id;
-		}
 	}
 out:
 	config_destroy(&cfg);
@@ -769,10 +792,8 @@ conf_unref(struct conf **cp)
 	if (c == NULL)
 		return;
 	*cp = NULL;
-	if (__atomic_sub_fetch(&c->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
-		free(c->customers_id);
+	if (__atomic_sub_fetch(&c->refcount, 1, __ATOMIC_ACQ_REL) == 0)
 		conf_free(c);
-	}
 }
 
 /* conf_is_vendor - vendor-side sender check */
@@ -795,17 +816,57 @@ conf_is_vendor(const struct conf *c, const char *canon)
 	return 0;
 }
 
+/* conf_file_id_equal - same file, same size, same mtime */
+int
+conf_file_id_equal(const struct conf_file_id *a, const struct conf_file_id *b)
+{
+	if (!a->exists || !b->exists)
+		return a->exists == b->exists;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* conf_customers_now - the customers file's identity now */
+int
+conf_customers_now(const struct conf *c, struct conf_file_id *id)
+{
+	struct stat st;
+
+	memset(id, 0, sizeof(*id));
+	if (c->customers_file == NULL)
+		return -1;
+	if (stat(c->customers_file, &st) == 0)
+		file_id_of(&st, id);
+	return 0;
+}
+
 /* conf_customers_changed - has the customers file been replaced or rewritten? */
 int
 conf_customers_changed(const struct conf *c)
 {
-	const struct conf_file_id *id = c->customers_id;
-	struct stat st;
+	struct conf_file_id now;
 
-	if (c->customers_file == NULL || id == NULL)
-		return 0;
-	if (stat(c->customers_file, &st) != 0)
+	if (conf_customers_now(c, &now) < 0 || !now.exists)
 		return 0;	/* gone: keep what we have, the reload will say why */
-	return st.st_dev != id->dev || st.st_ino != id->ino || st.st_size != id->size ||
-	    st.st_mtim.tv_sec != id->mtime.tv_sec || st.st_mtim.tv_nsec != id->mtime.tv_nsec;
+	return !conf_file_id_equal(&now, &c->customers_id);
+}
+
+/* conf_check_shrink - refuse a directory that lost too many rows */
+int
+conf_check_shrink(const struct conf *fresh, const struct conf *old, const char **error_r)
+{
+	size_t before = directory_count(old->directory), after = directory_count(fresh->directory);
+
+	/* after < before * (100 - max_shrink) / 100, without overflow or rounding up */
+	if (after >= before || (before - after) * 100 <= before * (size_t)fresh->max_shrink)
+		return 0;
+	strbuf_reset(&conf_error_buf);
+	strbuf_appendf(&conf_error_buf, "%s: %zu customers, %zu fewer than the %zu loaded "
+	    "(%zu%%; directory.max_shrink = %d%%): refused, keeping the loaded directory; "
+	    "if the shrink is intended, accept it once with \"csp-milter -c %s --accept-shrink\" "
+	    "(or SIGUSR2 to the milter)",
+	    fresh->customers_file != NULL ? fresh->customers_file : fresh->path, after,
+	    before - after, before, (before - after) * 100 / before, fresh->max_shrink, fresh->path);
+	*error_r = conf_error_buf.data;
+	return -1;
 }

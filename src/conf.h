@@ -3,6 +3,9 @@
 #define CSP_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 #include "classify.h"
 #include "directory.h"
 #include "mime_decoder.h"
@@ -28,7 +31,14 @@ enum reject_scope {
 	REJECT_RECIPIENTS,	/* drop only the refused recipients */
 };
 
-struct conf_file_id;
+/* The identity of a file, as a change watcher compares it. */
+struct conf_file_id {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+	int exists;
+};
 
 struct conf {
 	char *path;
@@ -72,6 +82,8 @@ struct conf {
 	/* customers */
 	char *customers_file;	/* NULL when only inline entries */
 	struct directory *directory;
+	int max_shrink;		/* percent of rows a reload may lose */
+	int customers_settle;	/* seconds a changed file must stay unchanged */
 
 	/* audit */
 	char *audit_file;
@@ -81,7 +93,8 @@ struct conf {
 	int audit_syslog_json;
 	size_t audit_excerpt_max;
 
-	struct conf_file_id *customers_id;	/* the customers file at load */
+	struct conf_file_id customers_id;	/* the customers file as read (fstat) */
+	uint64_t customers_hash;	/* FNV-1a of its bytes as read */
 	int refcount;
 };
 
@@ -101,5 +114,18 @@ int conf_is_vendor(const struct conf *conf, const char *canon_addr);
 
 /* conf_customers_changed - 1 if the customers file was replaced or rewritten since load */
 int conf_customers_changed(const struct conf *conf);
+
+/* conf_customers_now - the customers file's identity now (exists 0 if gone); -1 without a file */
+int conf_customers_now(const struct conf *conf, struct conf_file_id *id);
+
+/* conf_file_id_equal - same file, same size, same mtime */
+int conf_file_id_equal(const struct conf_file_id *a, const struct conf_file_id *b);
+
+/*
+ * conf_check_shrink - may fresh replace old?  -1 with *error_r (static per
+ * thread) when fresh has lost more than fresh->max_shrink percent of old's
+ * customer rows; the message says how many and how to accept it.
+ */
+int conf_check_shrink(const struct conf *fresh, const struct conf *old, const char **error_r);
 
 #endif

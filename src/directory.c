@@ -3,13 +3,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "addr.h"
 #include "directory.h"
 #include "strbuf.h"
 
@@ -42,6 +45,7 @@ struct directory {
 	const char **partners;
 	size_t partner_mask, partner_count;
 	struct strbuf error;
+	struct strbuf key;	/* scratch: a key in lookup form */
 };
 
 #define DIR_BLOCK_SIZE (1u << 20)
@@ -79,6 +83,7 @@ directory_free(struct directory **dirp)
 		free(b);
 	}
 	strbuf_release(&dir->error);
+	strbuf_release(&dir->key);
 	free(dir->slots);
 	free(dir->entries);
 	free(dir->partners);
@@ -266,6 +271,18 @@ valid_key(const char *s)
 	return ats <= 1 && p[-1] != '@' && p[-1] != '.';
 }
 
+/* plain_key - ASCII and no trailing dot: already in lookup form but for case */
+static int
+plain_key(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return 0;
+	return p == (const unsigned char *)s || p[-1] != '.';
+}
+
 /* where_of - ":LINE" for errors about a file row, "" for inline entries */
 static const char *
 where_of(char *buf, size_t size, unsigned long line)
@@ -282,22 +299,42 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
     const char *partner, int csp, int direct, const char *file, unsigned long line,
     const char **error_r)
 {
-	size_t len = strlen(recipient);
+	const char *at = strrchr(recipient, '@'), *given = recipient;
+	size_t len;
 	uint64_t h;
 	struct dir_slot *slot;
 	struct dir_entry *e;
 	char w[32];
 
 	/* The place is formatted only for an error: most rows never need it. */
+	if (strchr(recipient, '*') != NULL)
+		return dir_error(dir, error_r, "%s%s: wildcard recipient \"%s\" is not supported: "
+		    "a domain entry already covers every subdomain of it, so write the parent domain "
+		    "(\"%s\")", file, where_of(w, sizeof(w), line), recipient,
+		    strncmp(recipient, "*.", 2) == 0 ? recipient + 2 : "the domain");
+	/* The lookup form: one spelling per domain (case, trailing dot, IDN labels). */
+	strbuf_reset(&dir->key);
+	if (plain_key(recipient)) {
+		/* ASCII without a trailing dot: dir_strdup lower-cases it, nothing else to do. */
+		strbuf_append_str(&dir->key, recipient);
+	} else if (at != NULL) {
+		strbuf_append(&dir->key, recipient, (size_t)(at - recipient + 1));
+		if (addr_domain_canon(at + 1, strlen(at + 1), 0, &dir->error) == 0)
+			strbuf_append(&dir->key, dir->error.data, dir->error.len);
+	} else if (addr_domain_canon(recipient, strlen(recipient), 0, &dir->error) == 0)
+		strbuf_append(&dir->key, dir->error.data, dir->error.len);
+	strbuf_reset(&dir->error);
+	recipient = dir->key.data != NULL ? dir->key.data : "";
+	len = strlen(recipient);
 	if (!valid_key(recipient))
 		return dir_error(dir, error_r, "%s%s: invalid recipient \"%s\": expected a domain or an address",
-		    file, where_of(w, sizeof(w), line), recipient);
+		    file, where_of(w, sizeof(w), line), given);
 	if (*customer_id == '\0')
 		return dir_error(dir, error_r, "%s%s: empty customer_id for \"%s\"", file,
-		    where_of(w, sizeof(w), line), recipient);
+		    where_of(w, sizeof(w), line), given);
 	if (csp && *partner == '\0')
 		return dir_error(dir, error_r, "%s%s: CSP customer \"%s\" has no partner mailbox to reroute to",
-		    file, where_of(w, sizeof(w), line), recipient);
+		    file, where_of(w, sizeof(w), line), given);
 	if (*partner != '\0' && (strchr(partner, '@') == NULL || !valid_key(partner)))
 		return dir_error(dir, error_r, "%s%s: invalid partner mailbox \"%s\"", file,
 		    where_of(w, sizeof(w), line), partner);
@@ -310,7 +347,7 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
 		char fw[32];
 
 		return dir_error(dir, error_r, "%s%s: duplicate recipient \"%s\" (first defined at %s%s)",
-		    file, where_of(w, sizeof(w), line), recipient, first->file,
+		    file, where_of(w, sizeof(w), line), given, first->file,
 		    where_of(fw, sizeof(fw), first->line));
 	}
 	e = &dir->entries[dir->count];
@@ -399,36 +436,81 @@ csv_split(char *line, char **fields, int max)
 	}
 }
 
-/* count_lines - newlines in the file, to size the table once */
-static size_t
-count_lines(FILE *fp)
-{
-	char buf[65536];
-	size_t n, lines = 0;
-	const char *p, *end;
+/* The first pass over a customers file: size the table, hash, check the end. */
+struct csv_scan {
+	size_t lines;		/* newlines */
+	off_t size;
+	int last;		/* the last byte, -1 when empty */
+};
 
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		for (p = buf, end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-			lines++;
+/* scan_file - count lines, fold the bytes into *hash, note the last byte; rewinds */
+static int
+scan_file(FILE *fp, struct csv_scan *cs, uint64_t *hash)
+{
+	unsigned char buf[65536];
+	size_t n, i;
+
+	cs->lines = 0;
+	cs->size = 0;
+	cs->last = -1;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		const unsigned char *p = buf, *end = buf + n;
+
+		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			cs->lines++;
+			p++;
+		}
+		if (hash != NULL) {
+			uint64_t h = *hash;
+
+			for (i = 0; i < n; i++)
+				h = (h ^ buf[i]) * 1099511628211ULL;
+			*hash = h;
+		}
+		cs->size += (off_t)n;
+		cs->last = buf[n - 1];
+	}
+	if (ferror(fp))
+		return -1;
 	rewind(fp);
-	return lines + 1;
+	return 0;
 }
 
-/* directory_load_csv - load a customers file */
+/* directory_load_csv_fd - load a customers file from an open descriptor */
 int
-directory_load_csv(struct directory *dir, const char *path, const char **error_r)
+directory_load_csv_fd(struct directory *dir, int fd, const char *path, uint64_t *hash,
+    const char **error_r)
 {
 	FILE *fp;
-	char *line = NULL, *fields[6];
+	char *line = NULL, *fields[6], *text;
 	const char *file;
-	size_t cap = 0;
+	struct csv_scan cs;
+	size_t cap = 0, rows = 0;
 	ssize_t got;
 	unsigned long lineno = 0;
-	int n, csp, direct, rc = 0;
+	int n, csp, direct, rc = 0, dupfd;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		return dir_error(dir, error_r, "%s: cannot open customers file: %s", path, strerror(errno));
-	if ((file = dir_strdup(dir, path, 0)) == NULL || dir_reserve(dir, count_lines(fp)) < 0) {
+	if ((dupfd = dup(fd)) < 0 || (fp = fdopen(dupfd, "r")) == NULL) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return dir_error(dir, error_r, "%s: cannot read customers file: %s", path, strerror(errno));
+	}
+	if (scan_file(fp, &cs, hash) < 0) {
+		fclose(fp);
+		return dir_error(dir, error_r, "%s: read error: %s", path, strerror(errno));
+	}
+	if (cs.size == 0) {
+		fclose(fp);
+		return dir_error(dir, error_r, "%s: the customers file is empty: refusing a directory "
+		    "that would treat every customer as unknown", path);
+	}
+	/* A writer that truncated the file and has not finished leaves a cut last row. */
+	if (cs.last != '\n') {
+		fclose(fp);
+		return dir_error(dir, error_r, "%s:%zu: the last line has no newline: the file looks "
+		    "truncated or still being written", path, cs.lines + 1);
+	}
+	if ((file = dir_strdup(dir, path, 0)) == NULL || dir_reserve(dir, cs.lines + 1) < 0) {
 		fclose(fp);
 		return dir_error(dir, error_r, "%s: out of memory", path);
 	}
@@ -440,9 +522,13 @@ directory_load_csv(struct directory *dir, const char *path, const char **error_r
 			rc = dir_error(dir, error_r, "%s:%lu: NUL byte in line", path, lineno);
 			break;
 		}
-		if (got == 0 || line[strspn(line, " \t")] == '#' || line[strspn(line, " \t")] == '\0')
+		text = line;
+		/* A spreadsheet's UTF-8 byte order mark is not part of the first key. */
+		if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+			text += 3;
+		if (*text == '\0' || text[strspn(text, " \t")] == '#' || text[strspn(text, " \t")] == '\0')
 			continue;
-		n = csv_split(line, fields, 5);
+		n = csv_split(text, fields, 5);
 		if (n != 5) {
 			rc = dir_error(dir, error_r, "%s:%lu: expected 5 fields (recipient,customer_id,partner,csp,direct), found %s",
 			    path, lineno, n < 0 ? "an unterminated quote" : n > 5 ? "more" : "fewer");
@@ -459,11 +545,28 @@ directory_load_csv(struct directory *dir, const char *path, const char **error_r
 			rc = -1;
 			break;
 		}
+		rows++;
 	}
 	if (rc == 0 && ferror(fp))
 		rc = dir_error(dir, error_r, "%s: read error: %s", path, strerror(errno));
+	if (rc == 0 && rows == 0)
+		rc = dir_error(dir, error_r, "%s: no customer rows (only a header, comments or blank "
+		    "lines): refusing a directory that would treat every customer as unknown", path);
 	fclose(fp);
 	free(line);
+	return rc;
+}
+
+/* directory_load_csv - load a customers file by name */
+int
+directory_load_csv(struct directory *dir, const char *path, const char **error_r)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return dir_error(dir, error_r, "%s: cannot open customers file: %s", path, strerror(errno));
+	rc = directory_load_csv_fd(dir, fd, path, NULL, error_r);
+	close(fd);
 	return rc;
 }
 

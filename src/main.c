@@ -20,6 +20,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: csp-milter [-f] [-c CONF] [-p SOCKET]            run the milter\n"
 	    "       csp-milter -n [-c CONF]                            check the config and exit\n"
+	    "       csp-milter [-c CONF] --accept-shrink               let the running milter load a\n"
+	    "                                                          much smaller customers file once\n"
 	    "       csp-milter [-c CONF] --classify [--from ADDR] [--rcpt ADDR]...\n"
 	    "                  [--customers FILE] [--json | --explain] FILE...\n"
 	    "                                                          classify messages offline\n"
@@ -50,7 +52,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
-		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS };
+		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -66,6 +68,7 @@ main(int argc, char **argv)
 		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "margin", required_argument, NULL, OPT_MARGIN },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "accept-shrink", no_argument, NULL, OPT_ACCEPT_SHRINK },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -76,7 +79,7 @@ main(int argc, char **argv)
 	struct cli_evaluate_opts eopts;
 	struct conf *conf, *conf2 = NULL;
 	const char *error, *compare = NULL;
-	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, status;
+	int ch, check = 0, foreground = 0, classify = 0, eval_only = 0, accept_shrink = 0, status;
 	long n;
 
 	memset(&copts, 0, sizeof(copts));
@@ -91,6 +94,7 @@ main(int argc, char **argv)
 		case 'f': foreground = 1; break;
 		case 'p': ov.socket = optarg; break;
 		case OPT_CLASSIFY: classify = 1; break;
+		case OPT_ACCEPT_SHRINK: accept_shrink = 1; break;
 		case OPT_FROM: copts.from = optarg; break;
 		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
 		case OPT_CUSTOMERS: ov.customers_file = optarg; break;
@@ -121,6 +125,14 @@ main(int argc, char **argv)
 		}
 	}
 	eopts.json = copts.json;
+	if (accept_shrink) {
+		free(copts.rcpts);
+		if (classify || check || eopts.corpus != NULL || optind != argc) {
+			fprintf(stderr, "csp-milter: --accept-shrink goes alone (with -c CONF)\n");
+			return 2;
+		}
+		return milter_accept_shrink(conf_path, &ov);
+	}
 	if (eopts.corpus == NULL && (compare != NULL || eval_only)) {
 		fprintf(stderr, "csp-milter: --compare, --margin and --jobs go with --evaluate\n");
 		return 2;

@@ -58,6 +58,7 @@ struct milter_conn {
 	struct strbuf record;
 	struct timespec start;
 	int failed;		/* internal error in this message */
+	int local_submission;	/* Postfix's emulated connect for sendmail(1): port 0 */
 	int vendor;		/* known at end of headers */
 };
 
@@ -120,18 +121,70 @@ milter_prefilter_thread(void *arg)
 	return NULL;
 }
 
-/* milter_reload - load the config again; keep the old one if the new one is bad */
+/*
+ * The customers-file watcher.  A changed file is reloaded only once its
+ * identity (device, inode, size, mtime) has stayed the same for
+ * directory.settle_time seconds, so that a copy in progress is not read
+ * half-written; a file whose reload was refused is not tried again until
+ * it changes once more (no refusal every second).
+ */
+static pthread_mutex_t milter_watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct conf_file_id seen;	/* a changed identity waiting to settle */
+	time_t seen_at;
+	int pending;
+	struct conf_file_id refused;	/* the last identity a reload refused */
+	int have_refused;
+	struct conf_file_id asked;	/* the identity the watcher asked a reload for */
+	int reload_asked;
+} milter_watch;
+
+/* watch_refuse - do not try this customers file again until it changes */
 static void
-milter_reload(const char *why)
+watch_refuse(const struct conf_file_id *id)
+{
+	pthread_mutex_lock(&milter_watch_lock);
+	milter_watch.refused = *id;
+	milter_watch.have_refused = 1;
+	pthread_mutex_unlock(&milter_watch_lock);
+}
+
+/*
+ * milter_reload - load the config again; keep the old one if the new one
+ * is bad or has lost more customers than directory.max_shrink allows
+ * (unless accept_shrink: the one-shot SIGUSR2).
+ */
+static void
+milter_reload(const char *why, int accept_shrink)
 {
 	struct conf *fresh, *old;
+	struct conf_file_id asked;
 	const char *error;
+	int watched;
 
+	pthread_mutex_lock(&milter_watch_lock);
+	watched = milter_watch.reload_asked;
+	asked = milter_watch.asked;
+	milter_watch.reload_asked = 0;
+	pthread_mutex_unlock(&milter_watch_lock);
 	if ((fresh = conf_load(milter_conf_path, &milter_overrides, &error)) == NULL) {
-		log_err(NULL, "reload (%s) refused, keeping version %s: %s", why,
-		    milter_conf->version, error);
+		log_err(NULL, "reload (%s) refused, keeping version %s: %s%s", why,
+		    milter_conf->version, error,
+		    watched ? "; the customers file is not read again until it changes" : "");
+		if (watched)
+			watch_refuse(&asked);
 		return;
 	}
+	if (!accept_shrink && conf_check_shrink(fresh, milter_conf, &error) < 0) {
+		log_err(NULL, "reload (%s) refused, keeping version %s: %s", why,
+		    milter_conf->version, error);
+		watch_refuse(&fresh->customers_id);
+		conf_unref(&fresh);
+		return;
+	}
+	pthread_mutex_lock(&milter_watch_lock);
+	milter_watch.have_refused = 0;
+	pthread_mutex_unlock(&milter_watch_lock);
 	if (audit_reopen(fresh->audit_file, &error) < 0)
 		log_err(NULL, "reload (%s): %s; audit file not reopened", why, error);
 	pthread_mutex_lock(&milter_conf_lock);
@@ -139,12 +192,14 @@ milter_reload(const char *why)
 	milter_conf = fresh;
 	pthread_mutex_unlock(&milter_conf_lock);
 	milter_want_prefilter(fresh, old);
-	log_notice(NULL, "reloaded (%s): version %s, %zu rules, %zu customers", why,
-	    fresh->version, rule_set_count(fresh->rules), directory_count(fresh->directory));
+	log_notice(NULL, "reloaded (%s): version %s, %zu rules, %zu customers%s", why,
+	    fresh->version, rule_set_count(fresh->rules), directory_count(fresh->directory),
+	    accept_shrink && directory_count(fresh->directory) < directory_count(old->directory) ?
+	    " (shrink accepted)" : "");
 	conf_unref(&old);
 }
 
-/* milter_reload_thread - SIGUSR1 reloads; libmilter keeps HUP, TERM and INT */
+/* milter_reload_thread - SIGUSR1 reloads, SIGUSR2 reloads accepting a shrink; libmilter keeps HUP, TERM and INT */
 static void *
 milter_reload_thread(void *arg)
 {
@@ -152,23 +207,53 @@ milter_reload_thread(void *arg)
 	int sig;
 
 	for (;;) {
-		if (sigwait(set, &sig) == 0 && sig == SIGUSR1)
-			milter_reload("SIGUSR1");
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1)
+			milter_reload("SIGUSR1", 0);
+		else if (sig == SIGUSR2)
+			milter_reload("SIGUSR2, accepting a shrink", 1);
 	}
 	return NULL;
 }
 
-/* milter_check_customers - a replaced customers file triggers a reload, at most once a second */
+/*
+ * milter_check_customers - at most once a second: a changed customers
+ * file that has settled triggers a reload, unless it was refused as it is.
+ */
 static void
 milter_check_customers(const struct conf *c)
 {
 	time_t now = time(NULL), last = __atomic_load_n(&milter_last_check, __ATOMIC_RELAXED);
+	struct conf_file_id id;
+	int reload = 0;
 
 	if (now == last || !__atomic_compare_exchange_n(&milter_last_check, &last, now, 0,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
-	if (conf_customers_changed(c)) {
-		log_info(NULL, "customers file %s changed: reloading", c->customers_file);
+	if (conf_customers_now(c, &id) < 0)
+		return;
+	pthread_mutex_lock(&milter_watch_lock);
+	if (!id.exists || conf_file_id_equal(&id, &c->customers_id)) {
+		/* Gone (keep what we have) or unchanged. */
+		milter_watch.pending = 0;
+	} else if (!(milter_watch.have_refused && conf_file_id_equal(&id, &milter_watch.refused))) {
+		if (!milter_watch.pending || !conf_file_id_equal(&id, &milter_watch.seen)) {
+			milter_watch.seen = id;
+			milter_watch.seen_at = now;
+			milter_watch.pending = 1;
+		}
+		if (now - milter_watch.seen_at >= c->customers_settle) {
+			milter_watch.pending = 0;
+			milter_watch.asked = id;
+			milter_watch.reload_asked = 1;
+			reload = 1;
+		}
+	}
+	pthread_mutex_unlock(&milter_watch_lock);
+	if (reload) {
+		log_info(NULL, "customers file %s changed: reloading (unchanged for %d s)",
+		    c->customers_file, c->customers_settle);
 		kill(getpid(), SIGUSR1);
 	}
 }
@@ -235,11 +320,17 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 
 	if (mc == NULL)
 		return SMFIS_NOREPLY;	/* end of message answers on_error */
-	if (sa != NULL && sa->sa_family == AF_INET)
+	/*
+	 * Postfix's cleanup(8) pretends a local submission comes from
+	 * localhost port 0; no SMTP client has port 0.
+	 */
+	if (sa != NULL && sa->sa_family == AF_INET) {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
-	else if (sa != NULL && sa->sa_family == AF_INET6)
+		mc->local_submission = ((struct sockaddr_in *)sa)->sin_port == 0;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
-	else
+		mc->local_submission = ((struct sockaddr_in6 *)sa)->sin6_port == 0;
+	} else
 		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
 	mc->client = strdup(buf);
 	action_plan_init(&mc->plan);
@@ -472,6 +563,9 @@ milter_eom(SMFICTX *ctx)
 		record(mc, qid, error_action_name(c->on_error));
 		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
 	}
+	/* A local submission's recipients arrive rewritten: a removal could miss. */
+	if (mc->local_submission)
+		scan_hold_removals(mc->scan);
 	action_plan_build(&mc->plan, mc->scan);
 	if (record(mc, qid, mc->plan.action) < 0 && c->on_audit_error != ON_ERROR_ACCEPT) {
 		/* Never decide without a record, unless told to. */
@@ -695,6 +789,42 @@ write_pidfile(const char *path)
 	return fclose(fp) == 0 ? 0 : -1;
 }
 
+/* milter_accept_shrink - tell the running milter to reload, accepting a smaller directory once */
+int
+milter_accept_shrink(const char *conf_path, const struct conf_overrides *ov)
+{
+	const char *error;
+	struct conf *c;
+	FILE *fp;
+	long pid = 0;
+	int rc = 1;
+
+	if ((c = conf_load(conf_path, ov, &error)) == NULL) {
+		fprintf(stderr, "csp-milter: %s\n", error);
+		return 1;
+	}
+	if (*c->pidfile == '\0')
+		fprintf(stderr, "csp-milter: %s: milter.pidfile is not set: send SIGUSR2 to the "
+		    "milter to accept the shrink\n", conf_path);
+	else if ((fp = fopen(c->pidfile, "r")) == NULL || fscanf(fp, "%ld", &pid) != 1 || pid <= 1) {
+		fprintf(stderr, "csp-milter: %s: no milter pid in it: send SIGUSR2 to the milter "
+		    "to accept the shrink\n", c->pidfile);
+		if (fp != NULL)
+			fclose(fp);
+	} else {
+		fclose(fp);
+		if (kill((pid_t)pid, SIGUSR2) < 0)
+			fprintf(stderr, "csp-milter: SIGUSR2 to %ld: %s\n", pid, strerror(errno));
+		else {
+			printf("csp-milter: asked milter %ld to reload and accept a directory of %zu "
+			    "customers once\n", pid, directory_count(c->directory));
+			rc = 0;
+		}
+	}
+	conf_unref(&c);
+	return rc;
+}
+
 /* milter_main - serve until stopped */
 int
 milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground)
@@ -747,13 +877,14 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 		return 1;
 	}
 	/*
-	 * Block SIGUSR1 everywhere before libmilter starts its threads, and
+	 * Block SIGUSR1 and SIGUSR2 everywhere before libmilter starts its threads, and
 	 * HUP, TERM and INT too: libmilter's signal thread waits for those,
 	 * and a thread of ours that left them open would take the default
 	 * action and kill the process instead of a clean stop.
 	 */
 	sigemptyset(&reload_set);
 	sigaddset(&reload_set, SIGUSR1);
+	sigaddset(&reload_set, SIGUSR2);
 	block_set = reload_set;
 	sigaddset(&block_set, SIGHUP);
 	sigaddset(&block_set, SIGTERM);

@@ -11,4 +11,11 @@
  */
 int milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground);
 
+/*
+ * milter_accept_shrink - send SIGUSR2 to the milter named by the config's
+ * milter.pidfile: it reloads and accepts a directory that lost more than
+ * directory.max_shrink of its rows, once.  Returns the exit status.
+ */
+int milter_accept_shrink(const char *conf_path, const struct conf_overrides *ov);
+
 #endif

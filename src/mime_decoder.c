@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "charset.h"
+#include "enriched.h"
+#include "flowed.h"
 #include "html_text.h"
 #include "mime_decoder.h"
 #include "mime_encoding.h"
@@ -44,6 +46,14 @@ enum md_action {
 	MD_CHILD,		/* an encoded message/rfc822: decoded, then parsed by child */
 };
 
+/* What a text part goes through between the charset converter and msg_text. */
+enum md_filter {
+	MD_FILTER_NONE,
+	MD_FILTER_FLOWED,	/* RFC 3676 format=flowed */
+	MD_FILTER_ENRICHED,	/* text/enriched */
+	MD_FILTER_RICHTEXT,	/* text/richtext */
+};
+
 enum md_frame_kind {
 	MD_MULTIPART,
 	MD_MESSAGE,
@@ -68,6 +78,9 @@ struct md_part {
 	int have_type;
 	int have_cte;
 	int have_charset;
+	int flowed;		/* format=flowed */
+	int delsp;		/* delsp=yes */
+	int attachment;		/* Content-Disposition: attachment */
 	size_t nheaders;
 	int top;		/* the message's own header block */
 	int nested;		/* the header block of a message/rfc822 part */
@@ -94,6 +107,10 @@ struct mime_decoder {
 
 	struct strbuf hline;	/* header mode: the current physical line */
 	struct strbuf hfield;	/* header mode: the current unfolded field */
+	int hline_cut;		/* the current physical line was cut at the cap */
+	int hfield_cut;		/* the current field was cut at the cap */
+	mime_header_fn *top_header_fn;	/* sees every top-level field raw */
+	void *top_header_arg;
 	struct md_part part;
 
 	int line_start;		/* body mode: at the start of a line */
@@ -102,7 +119,7 @@ struct mime_decoder {
 	struct strbuf lbuf;
 
 	enum md_action action;
-	int plain;		/* identity encoding and UTF-8: no copies */
+	int plain;		/* identity encoding: UTF-8 runs need no copies */
 	struct mime_encoding enc;
 	struct charset_conv conv;
 	struct strbuf dbuf;
@@ -110,10 +127,16 @@ struct mime_decoder {
 	struct strbuf tmp;
 	struct strbuf tmp2;
 	struct strbuf reason;	/* scratch for a flag's reason */
+	enum md_filter filter;
+	struct flowed flowed;
+	struct enriched enriched;
+	struct strbuf fbuf;	/* a filter's output */
+	struct strbuf hraw;	/* a header value with raw 8-bit bytes, as UTF-8 */
 	struct mime_decoder *child;	/* parses base64 or QP message/rfc822 parts */
 };
 
 static void feed(struct mime_decoder *, const char *, size_t);
+static void add_part(struct mime_decoder *, const char *);
 
 /* mime_decoder_new - a decoder with its converters and buffers */
 struct mime_decoder *
@@ -172,6 +195,8 @@ mime_decoder_free(struct mime_decoder **mdp)
 	strbuf_release(&md->tmp);
 	strbuf_release(&md->tmp2);
 	strbuf_release(&md->reason);
+	strbuf_release(&md->fbuf);
+	strbuf_release(&md->hraw);
 	free(md);
 	*mdp = NULL;
 }
@@ -187,6 +212,7 @@ part_reset(struct md_part *p, int top, int nested, int in_digest)
 	strbuf_reset(&p->name);
 	p->cte = MIME_CTE_IDENTITY;
 	p->have_type = p->have_cte = p->have_charset = 0;
+	p->flowed = p->delsp = p->attachment = 0;
 	p->nheaders = 0;
 	p->top = top;
 	p->nested = nested;
@@ -209,6 +235,7 @@ mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 	md->first_line = 1;
 	strbuf_reset(&md->hline);
 	strbuf_reset(&md->hfield);
+	md->hline_cut = md->hfield_cut = 0;
 	part_reset(&md->part, 1, 0, 0);
 	md->line_start = 1;
 	md->in_lbuf = 0;
@@ -250,6 +277,10 @@ bounded_append(struct mime_decoder *md, struct strbuf *sb, const char *s, size_t
 		n = sb->len < md->limits.max_header_len ?
 		    md->limits.max_header_len - sb->len : 0;
 		limit(md, "header line too long");
+		if (sb == &md->hline)
+			md->hline_cut = 1;
+		else if (sb == &md->hfield)
+			md->hfield_cut = 1;
 	}
 	if (n > 0)
 		strbuf_append(sb, s, n);
@@ -304,6 +335,37 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 	return f;
 }
 
+/* text_out - decoded UTF-8 of a text part, through its filter, to msg_text */
+static void
+text_out(struct mime_decoder *md, const char *p, size_t n)
+{
+	if (md->filter == MD_FILTER_NONE) {
+		msg_text_body_append(md->out, p, n);
+		return;
+	}
+	strbuf_reset(&md->fbuf);
+	if (md->filter == MD_FILTER_FLOWED)
+		flowed_feed(&md->flowed, &md->fbuf, p, n);
+	else
+		enriched_feed(&md->enriched, &md->fbuf, p, n);
+	if (md->fbuf.len > 0)
+		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
+}
+
+/* text_end - end of a text part: flush its filter */
+static void
+text_end(struct mime_decoder *md)
+{
+	strbuf_reset(&md->fbuf);
+	if (md->filter == MD_FILTER_FLOWED)
+		flowed_end(&md->flowed, &md->fbuf);
+	else if (md->filter != MD_FILTER_NONE)
+		enriched_end(&md->enriched, &md->fbuf);
+	if (md->fbuf.len > 0)
+		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
+	md->filter = MD_FILTER_NONE;
+}
+
 /* content - decode a span of the current leaf's body */
 static void
 content(struct mime_decoder *md, const char *data, size_t len)
@@ -325,11 +387,14 @@ content(struct mime_decoder *md, const char *data, size_t len)
 		return;
 	}
 	if (md->plain) {
-		if (md->action == MD_HTML)
+		/* Identity encoding: what needs no conversion is used in place. */
+		n = charset_conv_direct(&md->conv, data, len);
+		if (n > 0 && md->action == MD_HTML)
 			html_text_feed(md->html, p, n);
-		else
-			msg_text_body_append(md->out, p, n);
-		return;
+		else if (n > 0)
+			text_out(md, p, n);
+		data += n;
+		len -= n;
 	}
 	/* Slices keep the intermediate buffers small whatever the caller feeds. */
 	while (len > 0 && !msg_text_full(md->out)) {
@@ -346,7 +411,7 @@ content(struct mime_decoder *md, const char *data, size_t len)
 		if (md->action == MD_HTML)
 			html_text_feed(md->html, p, md->cbuf.len);
 		else
-			msg_text_body_append(md->out, p, md->cbuf.len);
+			text_out(md, p, md->cbuf.len);
 	}
 }
 
@@ -373,30 +438,65 @@ leaf_close(struct mime_decoder *md)
 		html_text_end(md->html);
 	} else {
 		if (md->cbuf.len > 0)
-			msg_text_body_append(md->out, md->cbuf.data, md->cbuf.len);
+			text_out(md, md->cbuf.data, md->cbuf.len);
+		text_end(md);
 		msg_text_body_end(md->out);
 	}
+	if (charset_conv_doubt(&md->conv) != NULL)
+		uncertain(md, charset_conv_doubt(&md->conv));
 	md->action = MD_SKIP;
 }
 
-/* leaf_open - start decoding a text/plain or text/html part */
+/*
+ * leaf_open - start decoding a text part.  filter is what turns it into
+ * what the reader sees (flowed, enriched); hidden: a run the reader does
+ * not see without opening it (an attachment).
+ */
 static void
-leaf_open(struct mime_decoder *md, int html)
+leaf_open(struct mime_decoder *md, int html, enum md_filter filter, int hidden)
 {
 	struct md_part *p = &md->part;
-	const char *cs = p->charset.len > 0 ? p->charset.data : "us-ascii";
-	size_t cslen = p->charset.len > 0 ? p->charset.len : 8;
 
-	if (charset_conv_open(md->cc, &md->conv, cs, cslen) < 0)
-		unknown_charset(md, cs, cslen);
+	if (p->charset.len == 0)
+		charset_conv_open_unlabelled(md->cc, &md->conv);
+	else if (charset_conv_open(md->cc, &md->conv, p->charset.data, p->charset.len) < 0)
+		unknown_charset(md, p->charset.data, p->charset.len);
 	mime_encoding_init(&md->enc, p->cte);
-	md->plain = p->cte == MIME_CTE_IDENTITY && md->conv.entry == NULL &&
-	    !md->conv.utf16_detect;
+	md->plain = p->cte == MIME_CTE_IDENTITY;
 	md->action = html ? MD_HTML : MD_TEXT;
+	md->filter = filter;
+	if (filter == MD_FILTER_FLOWED)
+		flowed_begin(&md->flowed, p->delsp);
+	else if (filter != MD_FILTER_NONE)
+		enriched_begin(&md->enriched, filter == MD_FILTER_RICHTEXT);
 	if (html)
 		html_text_begin(md->html, md->out);
 	else
-		msg_text_body_begin(md->out, 0);
+		msg_text_body_begin(md->out, hidden);
+}
+
+/*
+ * text_leaf - a text part that is not HTML.  RFC 2046 s4.1.4: an unknown
+ * subtype is read as text/plain.  text/enriched and text/richtext lose
+ * their formatting commands; format=flowed (RFC 3676) is unflowed, in
+ * text/plain and in the subtypes read as text/plain.  A text part sent as an attachment (an invoice as CSV, a
+ * calendar file) is text the reader sees only by opening it: it goes to
+ * the hidden text, where it can make a decision stricter but not looser.
+ */
+static void
+text_leaf(struct mime_decoder *md, const char *type)
+{
+	struct md_part *p = &md->part;
+	enum md_filter filter = MD_FILTER_NONE;
+
+	if (strcmp(type, "text/enriched") == 0)
+		filter = MD_FILTER_ENRICHED;
+	else if (strcmp(type, "text/richtext") == 0)
+		filter = MD_FILTER_RICHTEXT;
+	else if (p->flowed)
+		filter = MD_FILTER_FLOWED;	/* read as text/plain, with its parameters */
+	add_part(md, type);
+	leaf_open(md, 0, filter, p->attachment);
 }
 
 /* begin_part - a boundary opened a new part inside frame k */
@@ -494,11 +594,12 @@ end_headers(struct mime_decoder *md)
 	}
 	if (strcmp(type, "text/html") == 0) {
 		add_part(md, type);
-		leaf_open(md, 1);
-	} else if (strcmp(type, "text/plain") == 0 || strncmp(type, "multipart/", 10) == 0) {
+		leaf_open(md, 1, MD_FILTER_NONE, 0);
+	} else if (strncmp(type, "text/", 5) == 0) {
+		text_leaf(md, type);
+	} else if (strncmp(type, "multipart/", 10) == 0) {
 		/* A multipart without a boundary is read as plain text. */
-		add_part(md, "text/plain");
-		leaf_open(md, 0);
+		text_leaf(md, "text/plain");
 	} else
 		add_part(md, type);
 }
@@ -508,6 +609,18 @@ static int
 header_is(const char *field, size_t len, const char *name)
 {
 	return strlen(name) == len && strncasecmp(field, name, len) == 0;
+}
+
+/* contains_ci - s holds the lower-case ASCII word w, in any case */
+static int
+contains_ci(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	for (i = 0; i + n <= len; i++)
+		if ((s[i] | 0x20) == w[0] && strncasecmp(s + i, w, n) == 0)
+			return 1;
+	return 0;
 }
 
 /* content_type - record a Content-Type field, noting a disagreeing second one */
@@ -554,11 +667,54 @@ content_type(struct mime_decoder *md, const char *v, size_t len)
 			strbuf_append(&p->charset, t->data != NULL ? t->data : "", t->len);
 		}
 	}
+	/* Parameter names are never encoded: no "format", no flowed text. */
+	if (contains_ci(v, len, "format")) {
+		strbuf_reset(t);
+		if (mime_header_param(NULL, t, v, len, "format") >= 0 && t->len == 6 &&
+		    strncasecmp(t->data, "flowed", 6) == 0)
+			p->flowed = 1;
+		strbuf_reset(t);
+		if (mime_header_param(NULL, t, v, len, "delsp") >= 0 && t->len == 3 &&
+		    strncasecmp(t->data, "yes", 3) == 0)
+			p->delsp = 1;
+	}
 	if (p->name.len == 0) {
 		r = mime_header_param(md->cc, &p->name, v, len, "name");
 		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
 			uncertain(md, "unknown charset in file name");
 	}
+}
+
+/*
+ * raw_8bit - a header value with raw 8-bit bytes (RFC 6532 allows UTF-8;
+ * older agents send their local charset) gets the unlabelled-text rule:
+ * UTF-8 if it validates, else windows-1252, uncertain when undecidable.
+ */
+static void
+raw_8bit(struct mime_decoder *md, const char **vp, size_t *vlp)
+{
+	struct charset_conv cv;
+	uint64_t w;
+	size_t i = 0;
+
+	while (i + 8 <= *vlp) {
+		memcpy(&w, *vp + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < *vlp && (unsigned char)(*vp)[i] < 0x80)
+		i++;
+	if (i == *vlp)
+		return;
+	strbuf_reset(&md->hraw);
+	charset_conv_open_unlabelled(md->cc, &cv);
+	charset_conv_feed(&cv, &md->hraw, *vp, *vlp);
+	charset_conv_finish(&cv, &md->hraw);
+	if (charset_conv_doubt(&cv) != NULL)
+		uncertain(md, "raw 8-bit header in no single charset");
+	*vp = md->hraw.data;
+	*vlp = md->hraw.len;
 }
 
 /* field - act on one complete header field */
@@ -582,6 +738,12 @@ field(struct mime_decoder *md, char *f, size_t len)
 			return;
 	if (nl == 0)
 		return;
+	if (p->top && md->top_header_fn != NULL) {
+		/* Every field, kept or not: a sender header must never go unseen. */
+		v = colon + 1;
+		vl = len - (size_t)(v - f);
+		md->top_header_fn(md->top_header_arg, f, nl, v, vl, md->hfield_cut);
+	}
 	if (++p->nheaders > md->limits.max_headers) {
 		if (p->nheaders == md->limits.max_headers + 1)
 			limit(md, "too many header fields");
@@ -594,6 +756,7 @@ field(struct mime_decoder *md, char *f, size_t len)
 		vl--;
 	}
 	if (p->top || (p->nested && (header_is(f, nl, "subject") || header_is(f, nl, "from")))) {
+		raw_8bit(md, &v, &vl);
 		strbuf_reset(&md->tmp);
 		strbuf_reset(&md->tmp2);
 		r = mime_header_decode(md->cc, &md->tmp, v, vl, &md->tmp2);
@@ -629,7 +792,12 @@ field(struct mime_decoder *md, char *f, size_t len)
 			p->have_cte = 1;
 			p->cte = cte;
 		}
-	} else if (header_is(f, nl, "content-disposition") && p->filename.len == 0) {
+	} else if (header_is(f, nl, "content-disposition")) {
+		if (vl >= 10 && strncasecmp(v, "attachment", 10) == 0 &&
+		    (vl == 10 || v[10] == ';' || v[10] == ' ' || v[10] == '\t'))
+			p->attachment = 1;
+		if (p->filename.len > 0)
+			return;
 		r = mime_header_param(md->cc, &p->filename, v, vl, "filename");
 		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
 			uncertain(md, "unknown charset in file name");
@@ -643,6 +811,7 @@ flush_field(struct mime_decoder *md)
 	if (md->hfield.len > 0)
 		field(md, md->hfield.data, md->hfield.len);
 	strbuf_reset(&md->hfield);
+	md->hfield_cut = 0;
 }
 
 /* match_boundary - which active boundary the line is; -1 if none */
@@ -743,11 +912,13 @@ header_line_one(struct mime_decoder *md, char *s, size_t n)
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && md->hfield.len > 0) {
 		bounded_append(md, &md->hfield, s, n);
+		md->hfield_cut |= md->hline_cut;
 		return;
 	}
 	flush_field(md);
 	if (memchr(s, ':', n) != NULL) {
 		bounded_append(md, &md->hfield, s, n);
+		md->hfield_cut |= md->hline_cut;
 		return;
 	}
 	/* Not a header: the header block ended without its empty line. */
@@ -797,6 +968,7 @@ header_bytes(struct mime_decoder *md, const char *data, size_t len)
 	if (line.len > 0 && line.data[line.len - 1] == '\r')
 		line.len--;
 	header_line(md, line.data != NULL ? line.data : (char *)"", line.len);
+	md->hline_cut = 0;
 	if (md->hline.data == NULL) {
 		md->hline = line;
 		strbuf_reset(&md->hline);
@@ -923,6 +1095,7 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 	size_t vlen = strlen(value);
 
 	strbuf_reset(&md->hfield);
+	md->hfield_cut = 0;
 	bounded_append(md, &md->hfield, name, strlen(name));
 	bounded_append(md, &md->hfield, ":", 1);
 	strbuf_reset(&md->tmp);
@@ -931,6 +1104,14 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 	bounded_append(md, &md->hfield, md->tmp.data != NULL ? md->tmp.data : "", md->tmp.len);
 	flush_field(md);
 	return 0;
+}
+
+/* mime_decoder_on_top_header - a reader of the raw top-level fields */
+void
+mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *arg)
+{
+	md->top_header_fn = fn;
+	md->top_header_arg = arg;
 }
 
 /* mime_decoder_end_headers - the top-level header block is complete */

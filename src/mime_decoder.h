@@ -39,6 +39,17 @@ int mime_decoder_header(struct mime_decoder *md, const char *name, const char *v
 int mime_decoder_end_headers(struct mime_decoder *md);
 int mime_decoder_body(struct mime_decoder *md, const char *data, size_t len);
 
+/*
+ * mime_decoder_on_top_header - fn sees every field of the top-level header
+ * block as it came (unfolded, before any RFC 2047 decoding), on either
+ * path, including fields past max_headers or the header byte cap that are
+ * not kept in the text; cut is 1 when the field was cut at max_header_len.
+ * Set it after mime_decoder_new; it stays across resets.
+ */
+typedef void mime_header_fn(void *arg, const char *name, size_t name_len, const char *value,
+    size_t value_len, int cut);
+void mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *arg);
+
 /* Raw path: the whole message in chunks. */
 int mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len);
 

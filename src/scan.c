@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "scan.h"
+
+static void scan_top_header(void *, const char *, size_t, const char *, size_t, int);
 
 /* scan_new - per-thread state, sized lazily by the first conf */
 struct scan *
@@ -34,6 +37,7 @@ scan_clear_rcpts(struct scan *s)
 	for (i = 0; i < s->rcpt_count; i++) {
 		free(s->rcpts[i].rcpt);
 		free(s->rcpts[i].canon);
+		free(s->rcpts[i].readings);
 	}
 	s->rcpt_count = 0;
 }
@@ -54,6 +58,7 @@ scan_free(struct scan **sp)
 	rule_scratch_free(&s->scratch);
 	classify_result_release(&s->result);
 	strbuf_release(&s->mail_from);
+	strbuf_release(&s->header_from);
 	strbuf_release(&s->mail_from_raw);
 	free(s);
 	*sp = NULL;
@@ -73,25 +78,53 @@ scan_begin(struct scan *s, struct conf *conf)
 	}
 	if (s->text == NULL && (s->text = msg_text_new(conf->max_text, conf->normalise)) == NULL)
 		return -1;
-	if (s->decoder == NULL && (s->decoder = mime_decoder_new(&conf->limits)) == NULL)
-		return -1;
+	if (s->decoder == NULL) {
+		if ((s->decoder = mime_decoder_new(&conf->limits)) == NULL)
+			return -1;
+		mime_decoder_on_top_header(s->decoder, scan_top_header, s);
+	}
 	msg_text_reset(s->text);
 	mime_decoder_reset(s->decoder, s->text);
 	scan_clear_rcpts(s);
 	strbuf_reset(&s->mail_from);
+	strbuf_reset(&s->header_from);
+	s->sender_vendor = 0;
+	s->sender_unreadable = 0;
 	strbuf_reset(&s->mail_from_raw);
 	s->vendor = 0;
 	s->size = 0;
 	return 0;
 }
 
-/* scan_set_sender - the envelope sender */
+/* sender_unreadable - a sender address cannot be read: vendor mail, decided most restrictively */
+static void
+sender_unreadable(struct scan *s, const char *why)
+{
+	s->sender_unreadable = 1;
+	msg_text_set_flag(s->text, MSG_TEXT_UNCERTAIN, why);
+}
+
+/* scan_set_sender - the envelope sender: vendor-side if any reading of it is */
 void
 scan_set_sender(struct scan *s, const char *mail_from)
 {
+	struct strbuf readings = STRBUF_INIT;
+	const char *p;
+	int n;
+
 	strbuf_reset(&s->mail_from_raw);
 	strbuf_append_str(&s->mail_from_raw, mail_from);
-	addr_canon(mail_from, &s->mail_from);
+	if (addr_canon(mail_from, &s->mail_from) == 0 && s->mail_from.len == 0)
+		return;		/* the null sender */
+	if ((n = addr_readings(mail_from, &readings)) < 0) {
+		sender_unreadable(s, "the envelope sender cannot be read");
+		strbuf_release(&readings);
+		return;
+	}
+	for (p = readings.data; n-- > 0; p += strlen(p) + 1)
+		if (conf_is_vendor(s->conf, p))
+			s->sender_vendor = 1;
+	strbuf_release(&readings);
 }
 
 /* scan_add_rcpt - one envelope recipient */
@@ -110,14 +143,17 @@ scan_add_rcpt(struct scan *s, const char *rcpt)
 		s->rcpts = p;
 		s->rcpt_cap = cap;
 	}
-	addr_canon(rcpt, &canon);
 	r = &s->rcpts[s->rcpt_count];
+	r->reading_count = addr_readings(rcpt, &canon);
 	r->rcpt = strdup(rcpt);
-	r->canon = strbuf_detach(&canon, NULL);
+	r->canon = strdup(r->reading_count > 0 ? canon.data : "");
+	r->readings = strbuf_detach(&canon, NULL);
 	r->cust = NULL;
 	r->decision = DECISION_DELIVER;
-	if (r->rcpt == NULL) {
+	if (r->rcpt == NULL || r->canon == NULL) {
+		free(r->rcpt);
 		free(r->canon);
+		free(r->readings);
 		return -1;
 	}
 	s->rcpt_count++;
@@ -189,32 +225,96 @@ scan_raw_fd(struct scan *s, int fd)
 	return rc;
 }
 
+/* A sender header being read: the scan and whether it is a From. */
+struct sender_ctx {
+	struct scan *scan;
+	int from;
+};
+
+/* sender_mailbox - one address of a sender header */
+static void
+sender_mailbox(void *arg, const char *canon)
+{
+	struct sender_ctx *sc = arg;
+
+	if (conf_is_vendor(sc->scan->conf, canon))
+		sc->scan->sender_vendor = 1;
+	if (sc->from && sc->scan->header_from.len == 0)
+		strbuf_append_str(&sc->scan->header_from, canon);
+}
+
+/* name_is - a header name, case-insensitive */
+static int
+name_is(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && strncasecmp(name, want, len) == 0;
+}
+
+/*
+ * scan_top_header - every top-level field, raw: each From, Sender,
+ * Resent-From and Resent-Sender is parsed for its structure before any
+ * decoding, and must be read whole.
+ */
+static void
+scan_top_header(void *arg, const char *name, size_t nl, const char *value, size_t vl, int cut)
+{
+	struct sender_ctx sc = { arg, name_is(name, nl, "from") };
+
+	if (!sc.from && !name_is(name, nl, "sender") && !name_is(name, nl, "resent-from") &&
+	    !name_is(name, nl, "resent-sender"))
+		return;
+	if (cut)
+		sender_unreadable(sc.scan, "a sender header is longer than limits.max_header_len");
+	if (addr_header_list(value, vl, sender_mailbox, &sc) <= 0 && !cut)
+		sender_unreadable(sc.scan, "a sender header has no readable address");
+}
+
 /* scan_header_from - canonical header From */
 const char *
 scan_header_from(const struct scan *s, struct strbuf *tmp)
 {
-	const char *v;
-	size_t len;
-
 	strbuf_reset(tmp);
-	if ((v = msg_text_header_find(s->text, "From", &len)) == NULL ||
-	    addr_from_header(v, tmp) < 0)
-		strbuf_reset(tmp);
+	if (s->header_from.len > 0)
+		strbuf_append(tmp, s->header_from.data, s->header_from.len);
 	return tmp->data != NULL ? tmp->data : "";
 }
 
-/* scan_sender_is_vendor - the envelope sender or the header From is vendor-side */
+/* scan_sender_is_vendor - any sender address is vendor-side, or one cannot be read */
 int
 scan_sender_is_vendor(const struct scan *s, int assume_vendor)
 {
-	struct strbuf from = STRBUF_INIT;
-	int vendor;
-
-	vendor = (s->mail_from.len > 0 && conf_is_vendor(s->conf, s->mail_from.data)) ||
-	    conf_is_vendor(s->conf, scan_header_from(s, &from)) ||
+	return s->sender_vendor || s->sender_unreadable ||
 	    (assume_vendor && s->mail_from.len == 0);
-	strbuf_release(&from);
-	return vendor;
+}
+
+/*
+ * decide_rcpt - the most restrictive decision over every reading of the
+ * recipient; an address that cannot be read is held, never "not a customer".
+ */
+static void
+decide_rcpt(const struct conf *c, const struct classify_result *res, struct scan_rcpt *r)
+{
+	const struct customer *cust;
+	enum decision d;
+	const char *p;
+	int i;
+
+	r->cust = NULL;
+	if (r->reading_count < 0) {
+		r->decision = policy_decide(&c->policy, res->class, 1, NULL);
+		if (r->decision < DECISION_QUARANTINE)
+			r->decision = DECISION_QUARANTINE;
+		return;
+	}
+	r->decision = DECISION_DELIVER;
+	for (i = 0, p = r->readings; i < r->reading_count; i++, p += strlen(p) + 1) {
+		cust = directory_lookup(c->directory, p);
+		d = policy_decide(&c->policy, res->class, res->uncertain, cust);
+		if (i == 0 || d > r->decision || (d == r->decision && r->cust == NULL)) {
+			r->decision = d;
+			r->cust = cust;
+		}
+	}
 }
 
 /* scan_decide - classify and decide for each recipient */
@@ -231,13 +331,24 @@ scan_decide(struct scan *s, int assume_vendor)
 		return 0;
 	if (classify_message(&c->classify, s->text, s->scratch, &s->result) < 0)
 		return -1;
-	for (i = 0; i < s->rcpt_count; i++) {
+	for (i = 0; i < s->rcpt_count; i++)
+		decide_rcpt(c, &s->result, &s->rcpts[i]);
+	return 0;
+}
+
+/* scan_hold_removals - decisions that need a recipient removed become quarantine */
+void
+scan_hold_removals(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; s->vendor && i < s->rcpt_count; i++) {
 		struct scan_rcpt *r = &s->rcpts[i];
 
-		r->cust = directory_lookup(c->directory, r->canon);
-		r->decision = policy_decide(&c->policy, s->result.class, s->result.uncertain, r->cust);
+		if (r->decision == DECISION_REROUTE ||
+		    (r->decision == DECISION_REJECT && s->conf->reject_scope == REJECT_RECIPIENTS))
+			r->decision = DECISION_QUARANTINE;
 	}
-	return 0;
 }
 
 /* scan_action - most restrictive recipient decision */

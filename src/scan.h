@@ -19,7 +19,9 @@
  */
 struct scan_rcpt {
 	char *rcpt;		/* as the MTA gave it, e.g. "<a@b>" */
-	char *canon;		/* lookup form */
+	char *canon;		/* lookup form as written, "" when unreadable */
+	char *readings;		/* every delivery reading, "\0"-terminated each */
+	int reading_count;	/* -1: the address cannot be read (held) */
 	const struct customer *cust;	/* NULL: not a customer; owned by the conf */
 	enum decision decision;
 };
@@ -31,6 +33,9 @@ struct scan {
 	struct rule_scratch *scratch;
 	struct classify_result result;
 	struct strbuf mail_from;	/* canonical envelope sender */
+	struct strbuf header_from;	/* first From mailbox, lookup form */
+	int sender_vendor;	/* an envelope, From or Sender address is vendor-side */
+	int sender_unreadable;	/* a sender address could not be read */
 	struct strbuf mail_from_raw;	/* the envelope sender exactly as the MTA gave it */
 	struct scan_rcpt *rcpts;
 	size_t rcpt_count, rcpt_cap;
@@ -61,7 +66,13 @@ int scan_saturated(struct scan *scan);
 /* scan_raw_file - the whole raw message from a descriptor */
 int scan_raw_fd(struct scan *scan, int fd);
 
-/* scan_sender_is_vendor - envelope sender or header From is vendor-side (after the headers) */
+/*
+ * scan_sender_is_vendor - after the headers: any reading of the envelope
+ * sender, or any address of any From, Sender, Resent-From or Resent-Sender
+ * header, is vendor-side; or a sender could not be read (then the text is
+ * also marked uncertain: the message gets the most restrictive decision).
+ * The headers are read raw, before RFC 2047 decoding.
+ */
 int scan_sender_is_vendor(const struct scan *scan, int assume_vendor);
 
 /*
@@ -72,10 +83,21 @@ int scan_sender_is_vendor(const struct scan *scan, int assume_vendor);
  */
 int scan_decide(struct scan *scan, int assume_vendor);
 
+/*
+ * scan_hold_removals - the MTA cannot be trusted to remove a recipient:
+ * every decision that needs one (reroute; reject when only the refused
+ * recipients are dropped) becomes quarantine.  Postfix hands a milter the
+ * recipients of a local submission (sendmail(1)) already rewritten
+ * (trailing dot, bang path, percent hack, canonical maps) but removes a
+ * recipient only by its original spelling: a removal could silently fail
+ * and the customer would get the mail.
+ */
+void scan_hold_removals(struct scan *scan);
+
 /* scan_action - the overall decision: the most restrictive recipient decision */
 enum decision scan_action(const struct scan *scan);
 
-/* scan_header_from - canonical address of the header From, or "" */
+/* scan_header_from - canonical address of the first header From mailbox, or "" */
 const char *scan_header_from(const struct scan *scan, struct strbuf *tmp);
 
 #endif

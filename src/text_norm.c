@@ -159,8 +159,12 @@ skeleton_ascii(UChar32 cp, char *buf, size_t cap)
 	m = uspoof_getSkeleton(fold_spoof, 0, in, n, sk, 16, &err);
 	if (U_FAILURE(err) || m <= 0 || (size_t)m >= cap)
 		return 0;
+	/*
+	 * A letter or digit must imitate letters or digits, and a sign signs:
+	 * "×" is not "x", or "7×24" would become one word.
+	 */
 	for (i = 0; i < m; i++)
-		if (sk[i] <= 0x20 || sk[i] >= 0x7f)
+		if (sk[i] <= 0x20 || sk[i] >= 0x7f || !u_isalnum(sk[i]) != !u_isalnum(cp))
 			return 0;
 	for (i = 0; i < m; i++)
 		buf[i] = (char)(sk[i] >= 'A' && sk[i] <= 'Z' ? sk[i] + 32 : sk[i]);

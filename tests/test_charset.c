@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <iconv.h>
+#include <jansson.h>
+#include <stdlib.h>
 
 #include "charset.h"
+#include "unit.h"
 
 struct cs_case {
 	const char *charset;
@@ -45,6 +49,66 @@ static const struct cs_case cases[] = {
 	{ "us-ascii", "plain", 0, "plain", 1 },
 	/* an invalid byte becomes U+FFFD and decoding goes on */
 	{ "shift_jis", "a\x80" "b", 0, "a\xef\xbf\xbd" "b", 1 },
+	/*
+	 * glibc's CP949 consumes the invalid pair A2 E8 before reporting it:
+	 * one U+FFFD, and the next character is kept (at the end of the input
+	 * the byte count used to wrap below zero: fuzz_mime_decoder crash).
+	 */
+	{ "euc-kr", "A\xa2\xe8" "BC", 0, "A\xef\xbf\xbd" "BC", 1 },
+	{ "euc-kr", "ok\xa2\xe8", 0, "ok\xef\xbf\xbd", 1 },
+	{ "euc-kr", "\xa2\xe8\xa2\xe8\xc3\xbb", 0, "\xef\xbf\xbd\xef\xbf\xbd청", 1 },
+	/* WHATWG labels, one or more per family */
+	{ "iso-8859-8-i", "\xf9\xec\xe5\xed", 0, "שלום", 1 },
+	{ "csiso88598i", "\xf9\xec\xe5\xed", 0, "שלום", 1 },
+	{ "logical", "\xf9\xec\xe5\xed", 0, "שלום", 1 },
+	{ "windows-949", "\xc3\xbb\xb1\xb8\xbc\xad", 0, "청구서", 1 },
+	{ "csksc56011987", "\xc3\xbb\xb1\xb8\xbc\xad", 0, "청구서", 1 },
+	{ "csshiftjis", "\x90\xbf\x8b\x81\x8f\x91", 0, "請求書", 1 },
+	{ "ms932", "\x90\xbf\x8b\x81\x8f\x91", 0, "請求書", 1 },
+	{ "x-gbk", "\xb7\xa2\xc6\xb1", 0, "发票", 1 },
+	{ "gb_2312-80", "\xb7\xa2\xc6\xb1", 0, "发票", 1 },
+	{ "iso-ir-58", "\xb7\xa2\xc6\xb1", 0, "发票", 1 },
+	{ "x-x-big5", "\xb5o\xb2\xbc", 0, "發票", 1 },
+	{ "big5-hkscs", "\xb5o\xb2\xbc", 0, "發票", 1 },
+	{ "x-euc-jp", "\xc0\xc1\xb5\xe1\xbd\xf1", 0, "請求書", 1 },
+	{ "iso-8859-1", "factur\xe9 \x80", 0, "facturé €", 1 },
+	{ "cp819", "factur\xe9 \x93q\x94", 0, "facturé “q”", 1 },
+	{ "iso_8859-1:1987", "caf\xe9", 0, "café", 1 },
+	{ "x-mac-roman", "factur\x8e", 0, "facturé", 1 },
+	{ "csmacintosh", "factur\x8e", 0, "facturé", 1 },
+	{ "koi8-ru", "\xae\xbe", 0, "ўЎ", 1 },
+	{ "koi8_r", "\xd3\xde\xc5\xd4", 0, "счет", 1 },
+	{ "cp1251", "\xd1\xf7\xe5\xf2", 0, "Счет", 1 },
+	{ "x-mac-cyrillic", "\x91\xf7\xe5\xf2", 0, "Счет", 1 },
+	{ "csisolatin2", "faktura za \xb3", 0, "faktura za ł", 1 },
+	{ "iso-8859-16", "\xaa", 0, "Ș", 1 },
+	{ "dos-874", "\xa1", 0, "ก", 1 },
+	{ "sun_eu_greek", "\xe1", 0, "α", 1 },
+	{ "csibm866", "\x91\xe7\xa5\xe2", 0, "Счет", 1 },
+	{ "x-user-defined", "invoice", 0, "invoice", 1 },
+	{ "iso-8859-15", "\xa4", 0, "€", 1 },
+	{ "windows-1250", "\xb3", 0, "ł", 1 },
+	{ "cp1255", "\xf9", 0, "ש", 1 },
+	{ "iso-8859-5", "\xc1\xe7\xd5\xe2", 0, "Счет", 1 },
+	{ "l6", "\xbf", 0, "ŋ", 1 },
+	{ "iso885913", "\xf8", 0, "ų", 1 },
+	{ "iso-8859-14", "\xf0", 0, "ŵ", 1 },
+	{ "cp1254", "\xfe", 0, "ş", 1 },
+	{ "cp1256", "\xd4", 0, "ش", 1 },
+	{ "x-cp1257", "\xf8", 0, "ų", 1 },
+	{ "cp1258", "\xf0", 0, "đ", 1 },
+	{ "iso-8859-4", "\xbc", 0, "ŧ", 1 },
+	{ "iso-8859-3", "\xb6", 0, "ĥ", 1 },
+	{ "iso-8859-6", "\xd4", 0, "ش", 1 },
+	{ "koi8-u", "\xa7", 0, "ї", 1 },
+	{ "gb18030", "\x81\x30\x81\x30", 0, "\xc2\x80", 1 },
+	{ "utf-16be", "\x00i\x00n", 4, "in", 1 },
+	{ "utf-16le", "i\x00n\x00", 4, "in", 1 },
+	{ "unicodefffe", "\x00i\x00n", 4, "in", 1 },
+	{ "unicode-1-1-utf-8", "caf\xc3\xa9", 0, "café", 1 },
+	/* the replacement labels: read by glibc where it can, one U+FFFD where not */
+	{ "csiso2022kr", "\x1b$)C\x0e" "C;18<-\x0f ok", 0, "청구서 ok", 1 },
+	{ "hz-gb-2312", "~{7\"F1~} invoice", 0, "\xef\xbf\xbd", 1 },
 	/* a truncated character at the end becomes U+FFFD */
 	{ "big5", "ok\xb5", 0, "ok\xef\xbf\xbd", 1 },
 	/* unknown charsets pass bytes through as UTF-8 */
@@ -70,6 +134,7 @@ convert_split(struct charset_cache *cc, const struct cs_case *c, long cut, struc
 	size_t len = in_len(c), i;
 	int r;
 
+	charset_cache_begin(cc);	/* each case is a message of its own: a fresh open budget */
 	r = charset_conv_open(cc, &cv, c->charset, strlen(c->charset));
 	if (cut < 0) {
 		for (i = 0; i < len; i++)
@@ -200,6 +265,149 @@ charset_conv_open_budget(void **state)
 	charset_cache_free(&cc);
 }
 
+struct auto_case {
+	const char *label;	/* NULL: no label at all */
+	const char *in;
+	const char *out;
+	int doubt;		/* enum charset_doubt */
+};
+
+/* Unlabelled 8-bit text: UTF-8 if it validates, else windows-1252, doubtful when undecidable. */
+static const struct auto_case auto_cases[] = {
+	{ NULL, "plain ascii", "plain ascii", CHARSET_DOUBT_NONE },
+	{ NULL, "f\xc3\xbcr \xe8\xab\x8b\xe6\xb1\x82 \xf0\x9f\x93\x84", "für 請求 📄", CHARSET_DOUBT_NONE },
+	{ NULL, "f\xfcr Sie, Gr\xfc\xdf" "e \x80", "für Sie, Grüße €", CHARSET_DOUBT_NONE },
+	{ NULL, "factur\xe9", "facturé", CHARSET_DOUBT_NONE },
+	{ NULL, "\xe9t\xe9", "été", CHARSET_DOUBT_NONE },
+	{ "us-ascii", "pay\xe9" "e", "payée", CHARSET_DOUBT_NONE },
+	{ "ASCII", "caf\xc3\xa9", "café", CHARSET_DOUBT_NONE },
+	{ "ansi_x3.4-1968", "caf\xe9", "café", CHARSET_DOUBT_NONE },
+	{ NULL, "\xa0\xa0\xa0\xa0" "d\xfb", "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0" "dû", CHARSET_DOUBT_NONE },
+	/* Cyrillic windows-1251, Shift_JIS: runs of 8-bit bytes */
+	{ NULL, "\xd1\xf7\xe5\xf2", "Ñ÷åò", CHARSET_DOUBT_NOT_LATIN },
+	{ NULL, "ok \x90\xbf\x8b\x81", "ok \xef\xbf\xbd¿‹\xef\xbf\xbd", CHARSET_DOUBT_NOT_LATIN },
+	/* a byte windows-1252 does not define */
+	{ NULL, "in\x9dvoice", "in\xef\xbf\xbdvoice", CHARSET_DOUBT_NOT_LATIN },
+	/* UTF-8, then a byte that is not: two charsets in one part */
+	{ NULL, "f\xc3\xbcr f\xfcr", "für für", CHARSET_DOUBT_MIXED },
+	{ "iso-2022-kr", "ok", "ok", CHARSET_DOUBT_REPLACEMENT },
+};
+
+/* auto_convert - one unlabelled case, fed whole (cut -2), bytewise (-1) or in two pieces */
+static void
+auto_convert(struct charset_cache *cc, const struct auto_case *c, long cut)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct charset_conv cv;
+	size_t len = strlen(c->in), i;
+
+	if (c->label == NULL)
+		charset_conv_open_unlabelled(cc, &cv);
+	else
+		assert_int_equal(charset_conv_open(cc, &cv, c->label, strlen(c->label)), 0);
+	if (cut == -2) {
+		charset_conv_feed(&cv, &out, c->in, len);
+	} else if (cut == -1) {
+		for (i = 0; i < len; i++)
+			charset_conv_feed(&cv, &out, c->in + i, 1);
+	} else {
+		charset_conv_feed(&cv, &out, c->in, (size_t)cut);
+		charset_conv_feed(&cv, &out, c->in + cut, len - (size_t)cut);
+	}
+	charset_conv_finish(&cv, &out);
+	if (out.len != strlen(c->out) || memcmp(out.data, c->out, out.len) != 0)
+		fail_msg("\"%s\" cut %ld: got \"%.*s\" want \"%s\"", c->in, cut, (int)out.len,
+		    out.data, c->out);
+	if ((int)cv.doubt != c->doubt)
+		fail_msg("\"%s\" cut %ld: doubt %d want %d", c->in, cut, (int)cv.doubt, c->doubt);
+	if ((charset_conv_doubt(&cv) != NULL) != (c->doubt != CHARSET_DOUBT_NONE))
+		fail_msg("\"%s\": doubt reason", c->in);
+	strbuf_release(&out);
+}
+
+/* charset_conv_unlabelled - every case whole, bytewise and split at every offset */
+static void
+charset_conv_unlabelled(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	size_t i;
+	long cut;
+
+	for (i = 0; i < sizeof(auto_cases) / sizeof(auto_cases[0]); i++)
+		for (cut = -2; cut <= (long)strlen(auto_cases[i].in); cut++)
+			auto_convert(cc, &auto_cases[i], cut);
+	charset_cache_free(&cc);
+}
+
+/* charset_conv_direct_prefix - the bytes usable in place stop where conversion starts */
+static void
+charset_conv_direct_prefix(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	struct charset_conv cv;
+
+	charset_conv_open_unlabelled(cc, &cv);
+	assert_int_equal(charset_conv_direct(&cv, "ab\xc3\xa9z\xe9z", 7), 5);
+	assert_int_equal(charset_conv_direct(&cv, "ab\xe2\x82", 4), 2);
+	assert_int_equal(charset_conv_open(cc, &cv, "utf-8", 5), 0);
+	assert_int_equal(charset_conv_direct(&cv, "\xff\xfe", 2), 2);
+	assert_int_equal(charset_conv_open(cc, &cv, "latin1", 6), 0);
+	assert_int_equal(charset_conv_direct(&cv, "abc", 3), 0);
+	charset_cache_free(&cc);
+}
+
+/*
+ * charset_labels_every_whatwg_label - each label of the WHATWG Encoding
+ * Standard (contrib/charset/encodings.json) is in the table and opens, and
+ * every iconv name in the table is one glibc knows.
+ */
+static void
+charset_labels_every_whatwg_label(void **state)
+{
+	char *path = unit_strf("%s/contrib/charset/encodings.json", unit_srcdir());
+	struct charset_cache *cc = charset_cache_new();
+	json_t *root, *group, *enc, *label;
+	size_t i, j, k, n = 0;
+	const char *iconv_name, *name;
+	json_error_t err;
+	iconv_t cd;
+
+	root = json_load_file(path, 0, &err);
+	if (root == NULL)
+		fail_msg("%s:%d: %s", path, err.line, err.text);
+	json_array_foreach(root, i, group) {
+		json_array_foreach(json_object_get(group, "encodings"), j, enc) {
+			json_array_foreach(json_object_get(enc, "labels"), k, label) {
+				struct charset_conv cv;
+
+				name = json_string_value(label);
+				charset_cache_begin(cc);
+				if (charset_conv_open(cc, &cv, name, strlen(name)) < 0)
+					fail_msg("WHATWG label %s is unknown", name);
+				n++;
+			}
+		}
+	}
+	assert_true(n >= 228);
+	for (i = 0; i < charset_label_count(); i++) {
+		name = charset_label_at(i, &iconv_name);
+		if (i > 0) {
+			const char *prev_iconv, *prev = charset_label_at(i - 1, &prev_iconv);
+
+			if (strcmp(prev, name) >= 0)
+				fail_msg("label table not sorted at %s", name);
+		}
+		if (*iconv_name == '\0')
+			continue;
+		if ((cd = iconv_open("UTF-8", iconv_name)) == (iconv_t)-1)
+			fail_msg("label %s: glibc iconv does not know %s", name, iconv_name);
+		iconv_close(cd);
+	}
+	json_decref(root);
+	charset_cache_free(&cc);
+	free(path);
+}
+
 /* charset_safe_name_bounded - hostile names are cut and made printable */
 static void
 charset_safe_name_bounded(void **state)
@@ -225,6 +433,9 @@ main(void)
 		cmocka_unit_test(charset_convert_reuse),
 		cmocka_unit_test(charset_conv_open_budget),
 		cmocka_unit_test(charset_safe_name_bounded),
+		cmocka_unit_test(charset_conv_unlabelled),
+		cmocka_unit_test(charset_conv_direct_prefix),
+		cmocka_unit_test(charset_labels_every_whatwg_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

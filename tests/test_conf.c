@@ -256,6 +256,17 @@ static const struct error_case error_cases[] = {
 	{ "unknown mode", NULL, NULL, "mode = \"enforcing\"; #!\n", "\"mode\" has unknown value" },
 	{ "unknown facility", NULL, NULL, "milter = {\n\tsyslog_facility = \"mailx\"; #!\n};\n",
 	  "unknown syslog facility \"mailx\"" },
+	{ "max_shrink too big", NULL, NULL, "directory = {\n\tmax_shrink = 101; #!\n};\n",
+	  "\"max_shrink\" must be between 0 and 100" },
+	{ "max_shrink string", NULL, NULL, "directory = {\n\tmax_shrink = \"10%\"; #!\n};\n",
+	  "\"max_shrink\" must be an integer" },
+	{ "settle_time negative", NULL, NULL, "directory = {\n\tsettle_time = -1; #!\n};\n",
+	  "\"settle_time\" must be between 0 and 3600" },
+	{ "vendor wildcard", "vendor = {\n\tdomains = [ \"*.vendor.example\" ]; #!\n};\n", NULL, NULL,
+	  "no wildcards: vendor.subdomains = true covers subdomains" },
+	{ "inline wildcard customer", NULL, NULL,
+	  "directory = {\n\tcustomers = (\n\t\t{ recipient = \"*.a.example\"; customer_id = \"A\"; } #!\n\t);\n};\n",
+	  "wildcard recipient \"*.a.example\" is not supported" },
 	{ "inline customer without partner", NULL, NULL,
 	  "directory = {\n\tcustomers = (\n\t\t{ recipient = \"a.example\"; customer_id = \"A\"; },\n"
 	  "\t\t{ recipient = \"b.example\"; customer_id = \"B\"; csp = true; } #!\n\t);\n};\n",
@@ -579,6 +590,194 @@ conf_customers_changed_inline(void **state)
 	unit_tmpdir_remove(&dir);
 }
 
+/* conf_vendor_forms - vendor domains compare in one form: case, trailing dot, IDN */
+static void
+conf_vendor_forms(void **state)
+{
+	static const struct {
+		const char *addr;
+		int want;
+	} cases[] = {
+		{ "billing@xn--vendr-mua.example", 1 },
+		{ "billing@vend\xc3\xb6r.example", 0 },	/* never canonical: addr.c gives A-labels */
+		{ "billing@mail.xn--vendr-mua.example", 1 },
+		{ "billing@tools.example", 1 },
+		{ "billing@other.example", 0 },
+	};
+	char *dir = unit_tmpdir_new();
+	char *path = write_conf(dir, "csp.conf",
+	    "vendor = { domains = [ \"VEND\xc3\x96R.Example.\", \"Tools.Example.\" ]; };\n", NULL, NULL);
+	struct conf *c = load_ok(path, NULL);
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++)
+		unit_expect_int(cases[i].addr, conf_is_vendor(c, cases[i].addr), cases[i].want);
+	conf_unref(&c);
+	free(path);
+	unit_tmpdir_remove(&dir);
+}
+
+/* conf_customers_refused - an empty, header-only or cut customers file never loads */
+static void
+conf_customers_refused(void **state)
+{
+	static const struct {
+		const char *name, *csv, *want;
+	} cases[] = {
+		{ "empty", "", "customers.csv: the customers file is empty" },
+		{ "header only", "recipient,customer_id,partner,csp,direct\n", "no customer rows" },
+		{ "comments only", "# exported\n\n# nothing\n", "no customer rows" },
+		{ "BOM and header only", "\xef\xbb\xbfrecipient,customer_id,partner,csp,direct\n",
+		  "no customer rows" },
+		{ "cut mid-row", "a.example,A,,no,yes\nb.example,B,,n", "customers.csv:2: the last line has no newline" },
+		{ "cut after a field", "a.example,A,,no,yes\nb.example,B,,no,yes", "looks truncated" },
+		{ "wildcard", "a.example,A,,no,yes\n*.b.example,B,,no,yes\n",
+		  "customers.csv:2: wildcard recipient \"*.b.example\" is not supported: a domain entry "
+		  "already covers every subdomain of it, so write the parent domain (\"b.example\")" },
+	};
+	char *dir = unit_tmpdir_new();
+	char *path = write_conf(dir, "csp.conf", NULL, NULL,
+	    "directory = { customers_file = \"customers.csv\"; };\n");
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		const char *error = NULL;
+
+		free(unit_write_str(dir, "customers.csv", cases[i].csv));
+		if (conf_load(path, NULL, &error) != NULL)
+			fail_msg("%s: loaded", cases[i].name);
+		unit_expect_contains(cases[i].name, error, cases[i].want);
+	}
+	free(path);
+	unit_tmpdir_remove(&dir);
+}
+
+/* conf_customers_bom_idn - a BOM before the first row and IDN spellings all find the customer */
+static void
+conf_customers_bom_idn(void **state)
+{
+	char *dir = unit_tmpdir_new();
+	char *path = write_conf(dir, "csp.conf", NULL, NULL,
+	    "directory = { customers_file = \"customers.csv\"; };\n");
+	struct conf *c;
+	const struct customer *cust;
+
+	free(unit_write_str(dir, "customers.csv",
+	    "\xef\xbb\xbf" "contoso.example,C-1,p@csp.example,yes,no\r\n"
+	    "B\xc3\x9c" "CHER.example.,B-1,p@csp.example,yes,no\r\n"));
+	c = load_ok(path, NULL);
+	assert_int_equal(directory_count(c->directory), 2);
+	cust = directory_lookup(c->directory, "admin@contoso.example");
+	assert_non_null(cust);
+	assert_string_equal(cust->customer_id, "C-1");
+	cust = directory_lookup(c->directory, "admin@xn--bcher-kva.example");
+	assert_non_null(cust);
+	assert_string_equal(cust->customer_id, "B-1");
+	assert_string_equal(cust->key, "xn--bcher-kva.example");
+	conf_unref(&c);
+	/* Both spellings of one domain are one key: a duplicate. */
+	free(unit_write_str(dir, "customers.csv",
+	    "b\xc3\xbc" "cher.example,B-1,p@csp.example,yes,no\nxn--bcher-kva.example,B-2,,no,yes\n"));
+	{
+		const char *error = NULL;
+
+		assert_null(conf_load(path, NULL, &error));
+		unit_expect_contains("idn duplicate", error, "customers.csv:2: duplicate recipient");
+	}
+	free(path);
+	unit_tmpdir_remove(&dir);
+}
+
+/* conf_customers_identity - the identity and the version come from the bytes read */
+static void
+conf_customers_identity(void **state)
+{
+	char *dir = unit_tmpdir_new();
+	char *csv = unit_write_str(dir, "customers.csv", "a.example,A,,no,yes\n");
+	char *path = write_conf(dir, "csp.conf", NULL, NULL,
+	    "directory = { customers_file = \"customers.csv\"; };\n");
+	struct conf *a = load_ok(path, NULL), *b;
+	struct conf_file_id now;
+	struct stat st;
+
+	assert_int_equal(stat(csv, &st), 0);
+	assert_int_equal(a->customers_id.exists, 1);
+	assert_true(a->customers_id.ino == st.st_ino);
+	assert_true(a->customers_id.size == st.st_size);
+	assert_int_equal(conf_customers_now(a, &now), 0);
+	assert_true(conf_file_id_equal(&now, &a->customers_id));
+	free(unit_write_str(dir, "customers.csv", "b.example,B,,no,yes\n"));
+	b = load_ok(path, NULL);
+	/* Same size, other bytes: another version. */
+	assert_string_not_equal(a->version, b->version);
+	assert_int_equal(unlink(csv), 0);
+	assert_int_equal(conf_customers_now(a, &now), 0);
+	assert_int_equal(now.exists, 0);
+	assert_false(conf_file_id_equal(&now, &a->customers_id));
+	conf_unref(&a);
+	conf_unref(&b);
+	free(csv);
+	free(path);
+	unit_tmpdir_remove(&dir);
+}
+
+/* conf_check_shrink_table - a reload may lose at most max_shrink percent of the rows */
+static void
+conf_check_shrink_table(void **state)
+{
+	static const struct {
+		int before, after, max_shrink, want;
+	} cases[] = {
+		{ 100, 100, 10, 0 },
+		{ 100, 90, 10, 0 },
+		{ 100, 89, 10, -1 },
+		{ 100, 1, 10, -1 },
+		{ 100, 150, 10, 0 },
+		{ 10, 9, 10, 0 },
+		{ 10, 8, 10, -1 },
+		{ 100, 1, 100, 0 },
+		{ 100, 99, 0, -1 },
+		{ 1, 1, 0, 0 },
+	};
+	char *dir = unit_tmpdir_new();
+	size_t i;
+	int k;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		struct strbuf rows = STRBUF_INIT;
+		char *extra = unit_strf("directory = { customers_file = \"customers.csv\"; "
+		    "max_shrink = %d; };\n", cases[i].max_shrink);
+		char *path = write_conf(dir, "csp.conf", NULL, NULL, extra);
+		struct conf *old, *fresh;
+		const char *error = NULL;
+		char row[64];
+
+		for (k = 0; k < cases[i].before; k++)
+			strbuf_appendf(&rows, "d%d.example,D%d,,no,yes\n", k, k);
+		free(unit_write_str(dir, "customers.csv", rows.data));
+		old = load_ok(path, NULL);
+		strbuf_reset(&rows);
+		for (k = 0; k < cases[i].after; k++)
+			strbuf_appendf(&rows, "d%d.example,D%d,,no,yes\n", k, k);
+		free(unit_write_str(dir, "customers.csv", rows.data));
+		fresh = load_ok(path, NULL);
+		snprintf(row, sizeof(row), "%d -> %d at %d%%", cases[i].before, cases[i].after,
+		    cases[i].max_shrink);
+		unit_expect_int(row, conf_check_shrink(fresh, old, &error), cases[i].want);
+		if (cases[i].want < 0) {
+			unit_expect_contains(row, error, "customers.csv: ");
+			unit_expect_contains(row, error, "directory.max_shrink");
+			unit_expect_contains(row, error, "--accept-shrink");
+		}
+		conf_unref(&old);
+		conf_unref(&fresh);
+		strbuf_release(&rows);
+		free(extra);
+		free(path);
+	}
+	unit_tmpdir_remove(&dir);
+}
+
 /* conf_ref_unref - each holder keeps the snapshot; unref clears only the caller's pointer */
 static void
 conf_ref_unref(void **state)
@@ -629,6 +828,11 @@ main(void)
 		cmocka_unit_test(conf_customers_changed_rename),
 		cmocka_unit_test(conf_customers_changed_inline),
 		cmocka_unit_test(conf_ref_unref),
+		cmocka_unit_test(conf_vendor_forms),
+		cmocka_unit_test(conf_customers_refused),
+		cmocka_unit_test(conf_customers_bom_idn),
+		cmocka_unit_test(conf_customers_identity),
+		cmocka_unit_test(conf_check_shrink_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "directory.h"
 #include "strbuf.h"
 #include "unit.h"
@@ -115,7 +118,10 @@ directory_add_errors(void **state)
 		{ { "a b.example", "N", "", 0, 1 }, { "invalid recipient", "a b.example" } },
 		{ { "@new.example", "N", "", 0, 1 }, { "invalid recipient", "@new.example" } },
 		{ { "a@b@new.example", "N", "", 0, 1 }, { "invalid recipient", "a@b@new.example" } },
-		{ { "new.example.", "N", "", 0, 1 }, { "invalid recipient", "new.example." } },
+		{ { ".new.example", "N", "", 0, 1 }, { "invalid recipient", ".new.example" } },
+		{ { "*.new.example", "N", "", 0, 1 }, { "wildcard recipient", "(\"new.example\")" } },
+		{ { "a@*.new.example", "N", "", 0, 1 }, { "wildcard recipient", "covers every subdomain" } },
+		{ { "EU.Contoso.Example.", "N", "", 0, 1 }, { "duplicate recipient", "first.csv:8" } },
 		{ { "user@", "N", "", 0, 1 }, { "invalid recipient", "user@" } },
 		{ { "<a@new.example>", "N", "", 0, 1 }, { "invalid recipient", "<a@new.example>" } },
 		{ { "new.example", "", "", 0, 1 }, { "empty customer_id", "new.example" } },
@@ -158,7 +164,7 @@ directory_load_csv_ok(void **state)
 	    "\"eu.contoso.example\",\"C-2, \"\"EU\"\"\",eu@csp.example,YES,yes\n"
 	    " fabrikam.example , F-1 , , no , yes \n"
 	    "boss@tailspin.example,T-1,,false,true\n"
-	    "tailspin.example,T-2,p@csp.example,1,0";
+	    "tailspin.example,T-2,p@csp.example,1,0\n";
 	char *dir_path = unit_tmpdir_new();
 	char *path = unit_write_str(dir_path, "customers.csv", csv);
 	struct directory *dir = directory_new();
@@ -329,6 +335,102 @@ directory_load_csv_large(void **state)
 	unit_tmpdir_remove(&dir_path);
 }
 
+/* directory_load_csv_refused - files that would empty or blind the directory are refused */
+static void
+directory_load_csv_refused(void **state)
+{
+	static const struct {
+		const char *name, *csv;
+		const char *where;	/* ":LINE: " or ": " after the path */
+		const char *want;
+	} cases[] = {
+		{ "empty", "", ": ", "the customers file is empty" },
+		{ "header only", "recipient,customer_id,partner,csp,direct\n", ": ", "no customer rows" },
+		{ "header only, CRLF and BOM", "\xef\xbb\xbfrecipient,customer_id,partner,csp,direct\r\n",
+		  ": ", "no customer rows" },
+		{ "blank lines only", "\n\n\n", ": ", "no customer rows" },
+		{ "cut in the last row", "a.example,A,,no,yes\nb.example,B,p@csp.exa", ":2: ",
+		  "the last line has no newline" },
+		{ "cut at a field end", "a.example,A,,no,yes\nb.example,B,,no,yes", ":2: ",
+		  "looks truncated" },
+		{ "one row, no newline", "a.example,A,,no,yes", ":1: ", "no newline" },
+		{ "wildcard domain", "a.example,A,,no,yes\n*.contoso.example,C,p@csp.example,yes,no\n",
+		  ":2: ", "wildcard recipient \"*.contoso.example\" is not supported" },
+		{ "wildcard address", "*@contoso.example,C,p@csp.example,yes,no\n", ":1: ",
+		  "wildcard recipient" },
+	};
+	char *dir_path = unit_tmpdir_new();
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		char *path = unit_write_str(dir_path, "bad.csv", cases[i].csv);
+		char *where = unit_strf("%s%s", path, cases[i].where);
+		struct directory *dir = directory_new();
+		const char *error = NULL;
+
+		unit_expect_int(cases[i].name, directory_load_csv(dir, path, &error), -1);
+		if (error == NULL || strncmp(error, where, strlen(where)) != 0)
+			fail_msg("%s: error \"%s\" does not start with \"%s\"", cases[i].name,
+			    error ? error : "NULL", where);
+		unit_expect_contains(cases[i].name, error, cases[i].want);
+		directory_free(&dir);
+		free(where);
+		free(path);
+	}
+	unit_tmpdir_remove(&dir_path);
+}
+
+/* directory_load_csv_forms - BOM, trailing dots, case and IDN spellings all meet in one key */
+static void
+directory_load_csv_forms(void **state)
+{
+	static const char csv[] =
+	    "\xef\xbb\xbf" "contoso.example,C-1,p@csp.example,yes,no\n"
+	    "B\xc3\x9c" "CHER.example.,B-1,p@csp.example,yes,no\n"
+	    "Boss@Fabrikam.Example.,F-1,,no,yes\n"
+	    "xn--mnchen-3ya.example,M-1,,no,yes\n";
+	static const struct {
+		const char *addr, *want;
+	} cases[] = {
+		{ "x@contoso.example", "C-1" },
+		{ "x@xn--bcher-kva.example", "B-1" },
+		{ "x@sub.xn--bcher-kva.example", "B-1" },
+		{ "boss@fabrikam.example", "F-1" },
+		{ "other@fabrikam.example", NULL },
+		{ "x@xn--mnchen-3ya.example", "M-1" },
+	};
+	char *dir_path = unit_tmpdir_new();
+	char *path = unit_write_str(dir_path, "customers.csv", csv);
+	struct directory *dir = directory_new();
+	const struct customer *c;
+	const char *error = NULL;
+	uint64_t h1 = 1, h2 = 1;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	if (directory_load_csv_fd(dir, fd, path, &h1, &error) < 0)
+		fail_msg("load: %s", error);
+	close(fd);
+	assert_int_equal(directory_count(dir), 4);
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		c = directory_lookup(dir, cases[i].addr);
+		unit_expect_str(cases[i].addr, c ? c->customer_id : NULL, cases[i].want);
+	}
+	directory_free(&dir);
+	/* The hash covers every byte read: one byte more changes it. */
+	free(unit_write_str(dir_path, "customers.csv", "a.example,A,,no,yes\n"));
+	dir = directory_new();
+	fd = open(path, O_RDONLY);
+	assert_int_equal(directory_load_csv_fd(dir, fd, path, &h2, &error), 0);
+	close(fd);
+	assert_true(h1 != h2 && h2 != 1);
+	directory_free(&dir);
+	free(path);
+	unit_tmpdir_remove(&dir_path);
+}
+
 int
 main(void)
 {
@@ -341,6 +443,8 @@ main(void)
 		cmocka_unit_test(directory_load_csv_duplicate_source),
 		cmocka_unit_test(directory_load_csv_missing),
 		cmocka_unit_test(directory_load_csv_large),
+		cmocka_unit_test(directory_load_csv_refused),
+		cmocka_unit_test(directory_load_csv_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

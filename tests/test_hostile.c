@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "scan.h"
 #include "strbuf.h"
+#include "text_norm.h"
 #include "unit.h"
 
 /*
@@ -63,6 +64,10 @@ struct hostile_case {
 	const char *file;	/* tests/hostile/msgs/FILE.eml; NULL: NAME.eml */
 	void (*gen)(struct strbuf *msg);	/* builds the message instead of a file */
 	void (*envelope)(struct scan *scan);	/* NULL: CONTOSO and FABRIKAM */
+	const char *mail_from;	/* NULL: VENDOR */
+	int untouched;		/* the sender must not be taken as vendor-side */
+	int odd;		/* 1 + the decision for a recipient that names no customer */
+	int local;		/* a local submission: scan_hold_removals, as milter_eom does */
 	const char *class;	/* expected class, or "any" */
 	int uncertain;
 	int flags;		/* exact msg_text flags */
@@ -263,6 +268,128 @@ env_case(struct scan *s)
 	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
 	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
 }
+
+/*
+ * Sender tricks (issue 11 item 3): the envelope sender is an email
+ * service's bounce address, so only the headers can make it vendor mail.
+ */
+#define ESP		"<bounces@esp.example>"
+#define GEN_SENDER(fn, hdrs) \
+static void \
+fn(struct strbuf *m) \
+{ \
+	strbuf_append_str(m, hdrs "To: admin@contoso.example\nSubject: Notice\n" \
+	    "MIME-Version: 1.0\n\nYour invoice is attached.\n"); \
+}
+
+GEN_SENDER(gen_from_ew_lt,
+    "From: =?utf-8?q?Billing_=3Cx=40esp.example=3E?= <billing@vendor.example>\n")
+GEN_SENDER(gen_from_ew_quote,
+    "From: =?utf-8?q?=22x=40esp.example=22_?= <billing@vendor.example>\n")
+GEN_SENDER(gen_from_ew_in_quotes,
+    "From: \"=?utf-8?q?=3E=22?=\" <billing@vendor.example>\n")
+GEN_SENDER(gen_from_ew_comma,
+    "From: =?utf-8?q?x=40esp.example=2C?= <billing@vendor.example>\n")
+GEN_SENDER(gen_from_two_headers,
+    "From: News <news@esp.example>\nFrom: Billing <billing@vendor.example>\n")
+GEN_SENDER(gen_from_second_mailbox,
+    "From: News <news@esp.example>, Billing <billing@vendor.example>\n")
+GEN_SENDER(gen_from_group,
+    "From: Billing team: billing@vendor.example;\n")
+GEN_SENDER(gen_sender_header,
+    "From: News <news@esp.example>\nSender: billing@vendor.example\n")
+GEN_SENDER(gen_resent_from,
+    "From: News <news@esp.example>\nResent-From: billing@vendor.example\n")
+GEN_SENDER(gen_from_trailing_dot,
+    "From: Billing <billing@vendor.example.>\n")
+GEN_SENDER(gen_from_upper_case,
+    "From: Billing <BILLING@VENDOR.EXAMPLE>\n")
+GEN_SENDER(gen_from_subdomain,
+    "From: Billing <billing@mail.Vendor.Example.>\n")
+GEN_SENDER(gen_from_folded,
+    "From: =?utf-8?q?Billing?=\n <billing@vendor.example>\n")
+GEN_SENDER(gen_from_no_address,
+    "From: Billing Department\n")
+GEN_SENDER(gen_from_unterminated_quote,
+    "From: \"Billing <billing@vendor.example>\n")
+GEN_SENDER(gen_from_unterminated_angle,
+    "From: Billing <billing@vendor.example\n")
+GEN_SENDER(gen_from_empty_group,
+    "From: undisclosed-recipients:;\n")
+GEN_SENDER(gen_from_esp_only,
+    "From: News <news@esp.example>\n")
+GEN_SENDER(gen_from_vendor_in_comment,
+    "From: news@esp.example (billing@vendor.example)\n")
+GEN_SENDER(gen_from_vendor_in_display,
+    "From: \"billing@vendor.example\" <news@esp.example>\n")
+
+/* gen_from_after_headers - the vendor From after 10,001 other fields */
+static void
+gen_from_after_headers(struct strbuf *m)
+{
+	size_t i;
+
+	for (i = 0; i < 10001; i++)
+		strbuf_appendf(m, "X-Filler-%zu: v\n", i);
+	gen_from_upper_case(m);
+}
+
+/* gen_from_after_1mib - the vendor From after 1.2 MiB of header bytes */
+static void
+gen_from_after_1mib(struct strbuf *m)
+{
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		strbuf_appendf(m, "X-Filler-%zu: ", i);
+		gen_repeat(m, "0123456789", 6000);
+		strbuf_append_char(m, '\n');
+	}
+	gen_from_ew_lt(m);
+}
+
+/* gen_from_70kb_name - a 70 KB display name pushes the address past max_header_len */
+static void
+gen_from_70kb_name(struct strbuf *m)
+{
+	strbuf_append_str(m, "From: \"");
+	gen_repeat(m, "Billing ", 70 * 1024 / 8);
+	strbuf_append_str(m, "\" <billing@vendor.example>\n"
+	    "To: admin@contoso.example\nSubject: Notice\n\nYour invoice is attached.\n");
+}
+
+/* Recipient forms (issue 11 item 4): each must reach the customer's decision. */
+#define ENV_RCPT(fn, addr) \
+static void \
+fn(struct scan *s) \
+{ \
+	assert_int_equal(scan_add_rcpt(s, addr), 0); \
+	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0); \
+}
+
+ENV_RCPT(env_trailing_dot, "<admin@contoso.example.>")
+ENV_RCPT(env_upper_trailing_dot, "<ADMIN@CONTOSO.EXAMPLE.>")
+ENV_RCPT(env_percent_hack, "<admin%contoso.example@relay.vendor.example>")
+ENV_RCPT(env_percent_no_at, "<admin%contoso.example>")
+ENV_RCPT(env_percent_two, "<admin%contoso.example%relay2.example@relay.vendor.example>")
+ENV_RCPT(env_bang_path, "<contoso.example!admin>")
+ENV_RCPT(env_bang_two_hops, "<relay.example!contoso.example!admin>")
+ENV_RCPT(env_bang_at_relay, "<contoso.example!admin@relay.vendor.example>")
+ENV_RCPT(env_quoted_special, "<\"a>b\"@contoso.example>")
+ENV_RCPT(env_quoted_plain, "<\"admin\"@contoso.example>")
+ENV_RCPT(env_quoted_address, "<\"admin@contoso.example\"@relay.vendor.example>")
+ENV_RCPT(env_unquoted_gt, "<a>b@contoso.example>")
+ENV_RCPT(env_source_route, "<@relay.vendor.example:admin@contoso.example>")
+ENV_RCPT(env_source_route_two, "<@r1.example,@r2.example:admin@contoso.example.>")
+ENV_RCPT(env_idn_alabel, "<admin@xn--bcher-kva.example>")
+ENV_RCPT(env_idn_alabel_upper, "<admin@XN--BCHER-KVA.EXAMPLE>")
+ENV_RCPT(env_idn_ulabel, "<admin@b\xc3\xbc" "cher.example>")
+ENV_RCPT(env_idn_ulabel_upper, "<admin@B\xc3\x9c" "CHER.example>")
+ENV_RCPT(env_idn_nfd, "<admin@bu\xcc\x88" "cher.example>")
+ENV_RCPT(env_unreadable_local, "<postmaster>")
+ENV_RCPT(env_unreadable_route, "<@relay.vendor.example:>")
+ENV_RCPT(env_unreadable_overflow, "<a!b%c@d!e%f@g!h%i@j!k%l@m>")
+ENV_RCPT(env_two_customers, "<it%fabrikam.example@contoso.example>")
 
 /*
  * HTML5 twins (tests/hostile/msgs/html5_*.eml): each hides, splits or
@@ -508,6 +635,143 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
 	{ .name = "fold_greek_ea", .class = "non_csp", .contoso = D_REROUTE,
 	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
+	/* Part decoding: each twin of plain_invoice hides the word in how a part is encoded. */
+	{ .name = "flowed_delsp", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	{ .name = "flowed_quoted", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "> Your invoice is attached." },
+	{ .name = "flowed_stuffed_qp", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	{ .name = "text_markdown", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "**invoice**" },
+	{ .name = "text_x_unknown", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	{ .name = "text_enriched", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached.", .body_lacks = "<bold>" },
+	{ .name = "text_richtext", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	/* An attached CSV invoice is billing evidence: hidden text, counted for subscription. */
+	{ .name = "csv_attachment", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Please see the attached file.",
+	  .hidden_has = "invoice,amount" },
+	/* ...and attached text cannot make a message look harmless: the log's outage counts for nothing. */
+	{ .name = "attached_outage_log", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage detected" },
+	{ .name = "unlabelled_latin1", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Votre facturé est disponible." },
+	{ .name = "us_ascii_latin1", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "Votre facturé" },
+	{ .name = "raw_8bit_subject", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
+	{ .name = "whatwg_iso_8859_8_i", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "שלום, your invoice" },
+	{ .name = "whatwg_windows_949", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "청구서 invoice" },
+	/* Text no single charset reads: the strictest decision, never a harmless one. */
+	{ .name = "unlabelled_cyrillic", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "neither UTF-8 nor windows-1252", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE },
+	{ .name = "unlabelled_shift_jis", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "neither UTF-8 nor windows-1252", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE },
+	{ .name = "whatwg_replacement", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "WHATWG replacement", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
+	  .body_has = "청구서 notice" },
+
+#define SENDER_OK(n, g) \
+	{ .name = n, .gen = g, .mail_from = ESP, .class = "subscription", \
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE }
+#define SENDER_UNREADABLE(n, g) \
+	{ .name = n, .gen = g, .mail_from = ESP, .class = "any", .uncertain = 1, .flags = U, \
+	  .reason = "sender", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE }
+#define SENDER_NOT_VENDOR(n, g) \
+	{ .name = n, .gen = g, .mail_from = ESP, .untouched = 1, .class = "any", \
+	  .contoso = D_DELIVER, .fabrikam = D_DELIVER }
+	/* Senders: vendor mail however the headers are dressed (item 3). */
+	SENDER_OK("from_ew_lt", gen_from_ew_lt),
+	SENDER_OK("from_ew_quote", gen_from_ew_quote),
+	SENDER_OK("from_ew_in_quotes", gen_from_ew_in_quotes),
+	SENDER_OK("from_ew_comma", gen_from_ew_comma),
+	SENDER_OK("from_two_headers", gen_from_two_headers),
+	SENDER_OK("from_second_mailbox", gen_from_second_mailbox),
+	SENDER_OK("from_group", gen_from_group),
+	SENDER_OK("sender_header", gen_sender_header),
+	SENDER_OK("resent_from", gen_resent_from),
+	SENDER_OK("from_trailing_dot", gen_from_trailing_dot),
+	SENDER_OK("from_upper_case", gen_from_upper_case),
+	SENDER_OK("from_subdomain", gen_from_subdomain),
+	SENDER_OK("from_folded", gen_from_folded),
+	{ .name = "from_after_10000_headers", .gen = gen_from_after_headers, .mail_from = ESP,
+	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "too many header fields",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "from_after_1mib_headers", .gen = gen_from_after_1mib, .mail_from = ESP,
+	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "header block too large",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "from_70kb_display_name", .gen = gen_from_70kb_name, .mail_from = ESP,
+	  .class = "any", .uncertain = 1, .flags = U | L, .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE },
+	SENDER_UNREADABLE("from_no_address", gen_from_no_address),
+	SENDER_UNREADABLE("from_unterminated_quote", gen_from_unterminated_quote),
+	SENDER_UNREADABLE("from_unterminated_angle", gen_from_unterminated_angle),
+	SENDER_UNREADABLE("from_empty_group", gen_from_empty_group),
+	{ .name = "mail_from_unreadable", .gen = gen_from_esp_only, .mail_from = "<\"x@>",
+	  .class = "any", .uncertain = 1, .flags = U, .reason = "sender",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "mail_from_quoted_vendor", .gen = gen_from_esp_only,
+	  .mail_from = "<\"a>b\"@vendor.example>", .class = "subscription",
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE },
+	{ .name = "mail_from_percent_vendor", .gen = gen_from_esp_only,
+	  .mail_from = "<x%vendor.example@esp.example>", .class = "subscription",
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE },
+	{ .name = "mail_from_trailing_dot", .gen = gen_from_esp_only,
+	  .mail_from = "<Billing@Vendor.Example.>", .class = "subscription",
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE },
+	/* Controls: an address only in a comment or a display name is not the sender. */
+	SENDER_NOT_VENDOR("from_esp_only", gen_from_esp_only),
+	SENDER_NOT_VENDOR("from_vendor_in_comment", gen_from_vendor_in_comment),
+	SENDER_NOT_VENDOR("from_vendor_in_display", gen_from_vendor_in_display),
+
+#define RCPT_FORM(n, e) \
+	{ .name = n, .file = "plain_invoice", .envelope = e, .class = "subscription", \
+	  .contoso = D_REROUTE, .fabrikam = D_REROUTE }
+	/* Recipients: every form the MTA delivers to the customer finds the customer (item 4). */
+	RCPT_FORM("rcpt_trailing_dot", env_trailing_dot),
+	RCPT_FORM("rcpt_upper_trailing_dot", env_upper_trailing_dot),
+	RCPT_FORM("rcpt_percent_hack", env_percent_hack),
+	RCPT_FORM("rcpt_percent_no_at", env_percent_no_at),
+	RCPT_FORM("rcpt_percent_two", env_percent_two),
+	RCPT_FORM("rcpt_bang_path", env_bang_path),
+	RCPT_FORM("rcpt_bang_two_hops", env_bang_two_hops),
+	RCPT_FORM("rcpt_bang_at_relay", env_bang_at_relay),
+	RCPT_FORM("rcpt_quoted_special", env_quoted_special),
+	RCPT_FORM("rcpt_quoted_plain", env_quoted_plain),
+	RCPT_FORM("rcpt_quoted_address", env_quoted_address),
+	RCPT_FORM("rcpt_unquoted_gt", env_unquoted_gt),
+	RCPT_FORM("rcpt_source_route", env_source_route),
+	RCPT_FORM("rcpt_source_route_two", env_source_route_two),
+	RCPT_FORM("rcpt_idn_alabel", env_idn_alabel),
+	RCPT_FORM("rcpt_idn_alabel_upper", env_idn_alabel_upper),
+	RCPT_FORM("rcpt_idn_ulabel", env_idn_ulabel),
+	RCPT_FORM("rcpt_idn_ulabel_upper", env_idn_ulabel_upper),
+	RCPT_FORM("rcpt_idn_nfd", env_idn_nfd),
+	/* Both readings name a customer: the most restrictive one decides. */
+	{ .name = "rcpt_two_customers", .file = "plain_ea", .envelope = env_two_customers,
+	  .class = "non_csp", .contoso = D_REROUTE, .fabrikam = D_DELIVER },
+	/* A local submission: no recipient removal is trusted, so a reroute is held. */
+	{ .name = "local_submission_invoice", .file = "plain_invoice", .envelope = env_trailing_dot,
+	  .local = 1, .class = "subscription", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "local_submission_outage", .file = "plain_outage", .envelope = env_trailing_dot,
+	  .local = 1, .class = "incident", .contoso = D_DELIVER, .fabrikam = D_DELIVER },
+	/* Unreadable: held, even for an incident that a customer would get directly. */
+	{ .name = "rcpt_unreadable_local", .file = "plain_outage", .envelope = env_unreadable_local,
+	  .class = "incident", .contoso = D_DELIVER, .fabrikam = D_DELIVER,
+	  .odd = 1 + D_QUARANTINE },
+	{ .name = "rcpt_unreadable_route", .file = "plain_outage", .envelope = env_unreadable_route,
+	  .class = "incident", .contoso = D_DELIVER, .fabrikam = D_DELIVER,
+	  .odd = 1 + D_QUARANTINE },
+	{ .name = "rcpt_unreadable_overflow", .file = "plain_invoice",
+	  .envelope = env_unreadable_overflow, .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .odd = 1 + D_QUARANTINE },
 	/* HTML5 twins: the tokenizer and hidden text as a browser has them. */
 	TWIN_INVOICE("html5_comment_short"),
 	TWIN_INVOICE("html5_comment_short_dash"),
@@ -607,7 +871,7 @@ load_message(const struct hostile_case *hc, struct strbuf *m)
 static void
 envelope(const struct hostile_case *hc, struct scan *s)
 {
-	scan_set_sender(s, VENDOR);
+	scan_set_sender(s, hc->mail_from != NULL ? hc->mail_from : VENDOR);
 	if (hc->envelope != NULL) {
 		hc->envelope(s);
 		return;
@@ -710,7 +974,7 @@ check_plan(const char *row, const struct scan *s, const struct action_plan *plan
 	for (i = 0; i < s->rcpt_count; i++) {
 		if (s->rcpts[i].decision != DECISION_REROUTE || s->rcpts[i].cust == NULL)
 			continue;
-		if (strcmp(s->rcpts[i].cust->customer_id, "cust-contoso") == 0)
+		if (strstr(s->rcpts[i].cust->partner, "@partner-a.example") != NULL)
 			want_a = 1;
 		else
 			want_b = 1;
@@ -742,6 +1006,17 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 	else
 		raw_feed(s, m->data, m->len);
 	assert_int_equal(scan_decide(s, 0), 0);
+	if (hc->local)
+		scan_hold_removals(s);
+	strbuf_reset(&o->decisions);
+	strbuf_reset(&o->addrcpt);
+	strbuf_reset(&o->reason);
+	if (hc->untouched) {
+		if (s->vendor)
+			fail_msg("%s: the sender was taken as vendor-side", row);
+		o->flags = msg_text_flags(s->text);
+		return;
+	}
 	if (!s->vendor)
 		fail_msg("%s: the sender was not taken as vendor-side", row);
 	o->class = s->result.class;
@@ -756,7 +1031,10 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 		const struct scan_rcpt *r = &s->rcpts[i];
 		enum decision want = DECISION_COUNT;
 
-		if (strstr(r->canon, "contoso.example") != NULL)
+		if (hc->odd != 0 && r->reading_count < 0)
+			want = (enum decision)(hc->odd - 1);
+		else if (strstr(r->canon, "contoso.example") != NULL ||
+		    strstr(r->canon, "xn--bcher-kva.example") != NULL)
 			want = hc->contoso;
 		else if (strstr(r->canon, "fabrikam.example") != NULL)
 			want = hc->fabrikam;
@@ -773,6 +1051,19 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 	action_plan_release(&plan);
 }
 
+/* holds - does text hold what, folded like the decoded text (text_norm)? */
+static int
+holds(const char *text, size_t len, const char *what)
+{
+	struct strbuf f = STRBUF_INIT;
+	int found;
+
+	text_norm_fold(&f, what, strlen(what));
+	found = text != NULL && f.len > 0 && memmem(text, len, f.data, f.len) != NULL;
+	strbuf_release(&f);
+	return found;
+}
+
 /* check_text - what the decoded text must and must not hold (raw path) */
 static void
 check_text(const struct hostile_case *hc, const struct scan *s)
@@ -782,14 +1073,11 @@ check_text(const struct hostile_case *hc, const struct scan *s)
 
 	body = msg_text_body(s->text, &blen);
 	hidden = msg_text_hidden(s->text, &hlen);
-	if (hc->body_has != NULL && (body == NULL ||
-	    memmem(body, blen, hc->body_has, strlen(hc->body_has)) == NULL))
+	if (hc->body_has != NULL && !holds(body, blen, hc->body_has))
 		fail_msg("%s: the body lacks \"%s\"", hc->name, hc->body_has);
-	if (hc->body_lacks != NULL && body != NULL &&
-	    memmem(body, blen, hc->body_lacks, strlen(hc->body_lacks)) != NULL)
+	if (hc->body_lacks != NULL && holds(body, blen, hc->body_lacks))
 		fail_msg("%s: the body holds \"%s\"", hc->name, hc->body_lacks);
-	if (hc->hidden_has != NULL && (hidden == NULL ||
-	    memmem(hidden, hlen, hc->hidden_has, strlen(hc->hidden_has)) == NULL))
+	if (hc->hidden_has != NULL && !holds(hidden, hlen, hc->hidden_has))
 		fail_msg("%s: the hidden text lacks \"%s\"", hc->name, hc->hidden_has);
 }
 
@@ -799,6 +1087,8 @@ check_outcome(const struct hostile_case *hc, const struct outcome *o)
 {
 	const char *row = hc->name;
 
+	if (hc->untouched)
+		return;
 	if (strcmp(hc->class, "any") != 0)
 		unit_expect_str(row, csp_class_name(o->class), hc->class);
 	unit_expect_int(row, o->uncertain, hc->uncertain);

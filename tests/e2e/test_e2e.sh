@@ -152,6 +152,7 @@ case_audit_report() {
 	local audit="$E2E_TMP/audit-report.jsonl" tool="$top_builddir/src/csp-milter-audit" t i n
 
 	[ -x "$tool" ] || { E2E_REASON="$tool not built"; return 1; }
+	E2E_CONF=audit-report
 	with_conf -e "s|$E2E_TMP/audit.jsonl|$audit|" || return 1
 	for i in 1 2 3; do
 		t=$(e2e_token); send "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." || return 1
@@ -296,12 +297,46 @@ case_sendmail() {
 	e2e_msg "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice for March is ready." >/dev/null
 	e2e_sendmail "$t" "$VENDOR" "$ALICE" ||
 	    { E2E_REASON="sendmail failed: $(cat "$E2E_TMP/out/$t.sendmail")"; return 1; }
-	e2e_wait_for 20 "[ -n \"\$(e2e_sink_files $t)\" ]"
+	e2e_wait_for 20 "[ -n \"\$(e2e_audit_records $t)\" ]"
 	e2e_wait_queue || return 1
-	expect_delivered "$t" "$PARTNER" && expect_header "$t" X-CSP-Rerouted 1 &&
-	    expect_audit "$t" class=subscription action=reroute "$ALICE=reroute" || return 1
-	grep -q "with ESMTP id $E2E_QID\|id $E2E_QID;" "$E2E_FILE" ||
-	    grep -q "id $E2E_QID" "$E2E_FILE" || { E2E_REASON="$t: queue id $E2E_QID not in Received"; return 1; }
+	# Postfix hands a milter a local submission's recipients already rewritten, yet removes
+	# a recipient only by its original spelling: a reroute could leave the customer in, so
+	# the milter holds such mail instead (issue 11).
+	expect_audit "$t" class=subscription action=quarantine "$ALICE=quarantine" || return 1
+	e2e_held "$E2E_QID" || { E2E_REASON="$t: $E2E_QID not in the hold queue: $(e2e_queue_json)"; return 1; }
+	expect_not_delivered "$t"
+}
+
+# sendmail_submit - a local submission to RCPT: DECISION, then "held" or the delivered recipients
+sendmail_submit() {
+	local t=$(e2e_token) rcpt="$1" subject="$2" body="$3" decision="$4" want="$5"
+
+	base_conf || return 1
+	e2e_msg "$t" "$VENDOR" "$ALICE" "$subject" "$body" >/dev/null
+	e2e_sendmail "$t" "$VENDOR" "$rcpt" ||
+	    { E2E_REASON="sendmail failed: $(cat "$E2E_TMP/out/$t.sendmail")"; return 1; }
+	e2e_wait_for 20 "[ -n \"\$(e2e_audit_records $t)\" ]"
+	e2e_wait_queue || return 1
+	expect_audit "$t" action="$decision" || return 1
+	if [ "$want" = held ]; then
+		e2e_held "$E2E_QID" || { E2E_REASON="$t: $E2E_QID not held: $(e2e_queue_json)"; return 1; }
+		expect_not_delivered "$t"
+	else
+		e2e_wait_for 20 "[ -n \"\$(e2e_sink_files $t)\" ]"
+		expect_delivered "$t" "$want"
+	fi
+}
+
+# A trailing dot is stripped before the milter sees it; the original spelling stays: held.
+case_sendmail_trailing_dot() {
+	sendmail_submit "alice@contoso.example." "Your invoice" "Your invoice for March is ready." quarantine held
+}
+case_sendmail_bang_path() {
+	sendmail_submit "contoso.example!alice" "Your invoice" "Your invoice for March is ready." quarantine held
+}
+# What needs no removal still goes through: an incident reaches the customer directly.
+case_sendmail_incident() {
+	sendmail_submit "$ALICE" "Service outage" "An outage affects the storage service." deliver "<$ALICE>"
 }
 
 # --- volume ---
@@ -677,6 +712,306 @@ case_big_message() {
 	expect_once "$PARTNER" "$s"
 }
 
+# --- issue 11: recipient forms, sender tricks, the customers file ---
+
+ESP=bounces@esp.example			# an email service's bounce address: not vendor-side
+RELAY=relay.e2e.test			# a local domain of the private Postfix, for the percent hack
+
+# msg_headers - write TOKEN's message with exactly these header lines (no automatic From): TOKEN BODY HEADER...
+msg_headers() {
+	local tok="$1" body="$2" f="$E2E_TMP/out/$1.eml" h
+
+	shift 2
+	{
+		printf 'Subject: Notice [%s]\r\nMessage-ID: <%s@e2e.test>\r\n' "$tok" "$tok"
+		for h in "$@"; do
+			printf '%s\r\n' "$h"
+		done
+		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n'
+		printf '%s\r\n\r\nReference %s.\r\n' "$body" "$tok"
+	} >"$f"
+}
+
+# percent_hack_on - make $RELAY local, so that Postfix applies allow_percent_hack to it
+percent_hack_on() {
+	[ -n "$E2E_PERCENT" ] && return 0
+	e2e_postfix_set "mydestination = $RELAY" && E2E_PERCENT=1
+	sleep 1
+}
+
+# rcpt_form - RCPT_FORM CONTROL_FORM CONTROL_DELIVERED: Postfix delivers the control
+# form (a non-customer, non-vendor mail) as CONTROL_DELIVERED, so it rewrites the form;
+# the same form naming a CSP customer in vendor billing mail never reaches the customer.
+rcpt_form() {
+	local form="$1" control="$2" rewritten="$3" t=$(e2e_token) c=$(e2e_token)
+
+	base_conf && percent_hack_on || return 1
+	e2e_msg "$c" "$BOB" "$BOB" "Hello" "Just saying hello." >/dev/null
+	e2e_swaks "$c" "$BOB" "$control" || { expect_queued "$c"; return 1; }
+	e2e_msg "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice for March is ready." >/dev/null
+	e2e_swaks "$t" "$VENDOR" "$form" || { expect_queued "$t"; return 1; }
+	e2e_wait_queue || return 1
+	expect_delivered "$c" "<$rewritten>" || return 1
+	expect_delivered "$t" "$PARTNER" && expect_header "$t" X-CSP-Rerouted 1 &&
+	    expect_audit "$t" class=subscription action=reroute customer=cust-contoso 2>/dev/null ||
+	    expect_audit "$t" class=subscription action=reroute || return 1
+	E2E_NOTE="$form: Postfix delivers $control as $rewritten; the customer's copy went to the partner"
+}
+
+case_rcpt_trailing_dot() { rcpt_form "alice@contoso.example." "bob@nowhere.example." "$BOB"; }
+case_rcpt_upper_case() { rcpt_form "ALICE@CONTOSO.EXAMPLE." "BOB@nowhere.example" "BOB@nowhere.example"; }
+case_rcpt_percent_hack() { rcpt_form "alice%contoso.example@$RELAY" "bob%nowhere.example@$RELAY" "$BOB"; }
+case_rcpt_bang_path() { rcpt_form "contoso.example!alice" "nowhere.example!bob" "$BOB"; }
+case_rcpt_quoted_special() { rcpt_form '"a>b"@contoso.example' '"b c"@nowhere.example.' '"b c"@nowhere.example'; }
+case_rcpt_quoted_plain() { rcpt_form '"alice"@contoso.example' '"bob"@nowhere.example' "$BOB"; }
+case_rcpt_quoted_address() { rcpt_form "\"alice@contoso.example\"@$RELAY" "\"bob@nowhere.example\"@$RELAY" "$BOB"; }
+case_rcpt_bang_at_relay() { rcpt_form "contoso.example!alice@$RELAY" "nowhere.example!bob@$RELAY" "$BOB"; }
+case_rcpt_source_route() { rcpt_form "@$RELAY:alice@contoso.example" "@$RELAY:bob@nowhere.example" "$BOB"; }
+
+# IDN: the customer is listed as BÜCHER.example; A-labels in any case find it.
+rcpt_idn() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	send "$t" "$VENDOR" "$1" "Your invoice" "Your invoice for March is ready." &&
+	    e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" &&
+	    expect_audit "$t" class=subscription action=reroute "<$1>=reroute"
+}
+case_rcpt_idn_alabel() { rcpt_idn "erik@xn--bcher-kva.example"; }
+
+# U-labels: submitted with Postfix's sendmail, which detects SMTPUTF8 by itself (and, as a
+# local submission, is held rather than rerouted).
+rcpt_idn_utf8() {
+	sendmail_submit "$1" "Your invoice" "Your invoice for March is ready." quarantine held || return 1
+	[[ $E2E_RECORD =~ \"customer\":\"cust-buecher\" ]] ||
+	    { E2E_REASON="the U-label recipient did not find the customer: $E2E_RECORD"; return 1; }
+}
+case_rcpt_idn_ulabel() { rcpt_idn_utf8 $'erik@b\xc3\xbccher.example'; }
+case_rcpt_idn_ulabel_upper() { rcpt_idn_utf8 $'erik@B\xc3\x9cCHER.example.'; }
+case_rcpt_idn_alabel_upper() { rcpt_idn "erik@XN--BCHER-KVA.EXAMPLE."; }
+
+# An unreadable recipient is held even for an incident, never "not a customer".
+case_rcpt_unreadable() {
+	local t=$(e2e_token) qid
+
+	base_conf || return 1
+	send "$t" "$VENDOR" "postmaster" "Service outage" "An outage affects the storage service." &&
+	    e2e_wait_queue || { expect_queued "$t"; return 1; }
+	qid=$(e2e_swaks_qid "$t")
+	e2e_held "$qid" || { E2E_REASON="$t: $qid not in the hold queue: $(e2e_queue_json)"; return 1; }
+	expect_not_delivered "$t" && expect_audit "$t" class=incident action=quarantine
+}
+
+# sender_trick - vendor billing mail from an email service's bounce address, the vendor only in the headers
+sender_trick() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	msg_headers "$t" "Your invoice for March is ready." "$@" "To: <$ALICE>"
+	e2e_swaks "$t" "$ESP" "$ALICE" && e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" && expect_audit "$t" class=subscription action=reroute
+}
+case_from_ew_lt() { sender_trick "From: =?utf-8?q?Billing_=3Cx=40esp.example=3E?= <$VENDOR>"; }
+case_from_ew_quote() { sender_trick "From: =?utf-8?q?=22x=40esp.example=22?= <$VENDOR>"; }
+case_from_two_headers() { sender_trick "From: News <news@esp.example>" "From: Billing <$VENDOR>"; }
+case_from_second_mailbox() { sender_trick "From: News <news@esp.example>, Billing <$VENDOR>"; }
+case_from_sender_header() { sender_trick "From: News <news@esp.example>" "Sender: <$VENDOR>"; }
+case_from_trailing_dot() { sender_trick "From: Billing <BILLING@Vendor.Example.>"; }
+
+# sender_held - a sender header that cannot be read: vendor mail, uncertain, held for the CSP customer
+sender_held() {
+	local t=$(e2e_token) qid
+
+	base_conf || return 1
+	msg_headers "$t" "Your invoice for March is ready." "$@" "To: <$ALICE>"
+	e2e_swaks "$t" "$ESP" "$ALICE" && e2e_wait_queue || { expect_queued "$t"; return 1; }
+	qid=$(e2e_swaks_qid "$t")
+	e2e_held "$qid" || { E2E_REASON="$t: $qid not in the hold queue: $(e2e_queue_json | head -c 300)"; return 1; }
+	expect_not_delivered "$t" && expect_audit "$t" action=quarantine "<$ALICE>=quarantine"
+}
+# (Postfix itself turns a From of bare words into addresses at $myorigin: those are readable.)
+case_from_empty_angle() { sender_held "From: Billing <>"; }
+case_from_unclosed_comment() { sender_held 'From: Billing (Dept <billing@vendor.example>'; }
+case_from_after_10000_headers() {
+	local h=() i
+
+	for i in $(seq 1 10001); do h+=("X-Filler-$i: v"); done
+	sender_held "${h[@]}" "From: Billing <$VENDOR>"
+}
+case_from_after_1mib_headers() {
+	local h=() i line
+
+	# 20 fields of 60 KB, folded at 70 columns: 1.2 MB of header before the From.
+	line=$(head -c 45000 /dev/zero | base64 -w 68 | sed '2,$s/^/ /' | sed 's/$/\r/')
+	line=${line%$'\r'}
+	for i in $(seq 1 20); do h+=("X-Filler-$i: $line"); done
+	sender_held "${h[@]}" "From: Billing <$VENDOR>"
+}
+case_from_70kb_display_name() {
+	local name="" i
+
+	# Folded at 70 columns, so that every line is short; unfolded it is 70 KB.
+	for i in $(seq 1 1024); do name="$name Billing Department of the Vendor Corporation 0123456789 xyz"$'\r\n'; done
+	sender_held "From: \"${name%$'\r\n'}\" <$VENDOR>"
+}
+
+# A control: an email service's own mail with the vendor only in a comment stays untouched.
+case_from_vendor_in_comment() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	msg_headers "$t" "Your invoice for March is ready." "From: news@esp.example ($VENDOR)" "To: <$ALICE>"
+	e2e_swaks "$t" "$ESP" "$ALICE" && e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "<$ALICE>" && expect_audit "$t" action=untouched
+}
+
+# MAIL FROM with a quoted local part is still the vendor.
+case_mail_from_quoted() {
+	local t=$(e2e_token)
+
+	base_conf || return 1
+	msg_headers "$t" "Your invoice for March is ready." "From: News <news@esp.example>" "To: <$ALICE>"
+	e2e_swaks "$t" '"a>b"@vendor.example' "$ALICE" && e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" && expect_audit "$t" class=subscription action=reroute
+}
+
+# customers_put - replace the customers file by rename with the content on stdin
+customers_put() {
+	cat >"$E2E_TMP/customers.csv.new" && mv "$E2E_TMP/customers.csv.new" "$E2E_TMP/customers.csv"
+}
+
+# customers_restore - the original customers file back, reloaded
+customers_restore() {
+	local before
+
+	before=$(grep -c 'reloaded (' "$E2E_TMP/milter.log")
+	customers_put <"$E2E_DIR/customers.csv"
+	kill -USR1 "$E2E_MILTER_PID"
+	e2e_wait_for 10 "[ \$(grep -c 'reloaded (' '$E2E_TMP/milter.log') -gt $before ]" ||
+	    { E2E_REASON="the original customers file was not reloaded"; return 1; }
+}
+
+# traffic - N invoices to ALICE, one every 0.5 s (the watcher looks at the file on MAIL FROM); all rerouted
+traffic() {
+	local n="$1" i t
+
+	batch_tokens "$n"
+	for i in $(seq 1 "$n"); do
+		t="${BATCH[$((i - 1))]}"
+		e2e_msg "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." >/dev/null
+		e2e_swaks "$t" "$VENDOR" "$ALICE" || { expect_queued "$t"; return 1; }
+		sleep 0.5
+	done
+	e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}"
+}
+
+# customers_refused - the file on stdin is refused with the log text $1, once, and the old directory stays
+customers_refused() {
+	local want="$1" before after
+
+	base_conf || return 1
+	before=$(grep -c 'reload (SIGUSR1) refused' "$E2E_TMP/milter.log")
+	customers_put || return 1
+	traffic 10 || return 1
+	after=$(grep -c 'reload (SIGUSR1) refused' "$E2E_TMP/milter.log")
+	[ "$after" = $((before + 1)) ] ||
+	    { E2E_REASON="$((after - before)) refusals logged, expected exactly 1 (no retry until the file changes)"; return 1; }
+	grep 'reload (SIGUSR1) refused' "$E2E_TMP/milter.log" | tail -1 | grep -q -F -- "$want" ||
+	    { E2E_REASON="the refusal does not say '$want': $(grep 'refused' "$E2E_TMP/milter.log" | tail -1)"; return 1; }
+	customers_restore
+}
+
+case_customers_truncated() { customers_refused "customers.csv: the customers file is empty" </dev/null; }
+case_customers_header_only() {
+	head -1 "$E2E_DIR/customers.csv" | customers_refused "no customer rows"
+}
+case_customers_cut_midrow() {
+	head -c -12 "$E2E_DIR/customers.csv" | customers_refused "customers.csv:5: the last line has no newline"
+}
+case_customers_wildcard() {
+	{ cat "$E2E_DIR/customers.csv"; echo "*.tailspin.example,cust-t,,no,yes"; } |
+	    customers_refused "customers.csv:6: wildcard recipient"
+}
+case_customers_shrink() {
+	{ head -2 "$E2E_DIR/customers.csv"; tail -1 "$E2E_DIR/customers.csv"; } |
+	    customers_refused "directory.max_shrink = 10%" || return 1
+}
+
+# A shrink is accepted once with csp-milter --accept-shrink (SIGUSR2 to the pid in milter.pidfile).
+case_customers_shrink_accepted() {
+	local before
+
+	base_conf || return 1
+	{ head -2 "$E2E_DIR/customers.csv"; tail -1 "$E2E_DIR/customers.csv"; } | customers_put
+	traffic 6 || return 1
+	grep 'refused' "$E2E_TMP/milter.log" | tail -1 | grep -q -- '--accept-shrink' ||
+	    { E2E_REASON="the refusal does not say how to accept"; return 1; }
+	before=$(grep -c 'shrink accepted' "$E2E_TMP/milter.log")
+	# In the foreground the milter writes no pidfile: without one the command says what to do.
+	rm -f "$E2E_TMP/milter.pid"
+	"$E2E_MILTER_BIN" -c "$E2E_TMP/csp-milter.conf" --accept-shrink >"$E2E_TMP/accept.out" 2>&1 &&
+	    { E2E_REASON="--accept-shrink without a pidfile succeeded"; return 1; }
+	grep -q 'send SIGUSR2' "$E2E_TMP/accept.out" ||
+	    { E2E_REASON="--accept-shrink without a pidfile: $(cat "$E2E_TMP/accept.out")"; return 1; }
+	echo "$E2E_MILTER_PID" >"$E2E_TMP/milter.pid"
+	"$E2E_MILTER_BIN" -c "$E2E_TMP/csp-milter.conf" --accept-shrink >"$E2E_TMP/accept.out" 2>&1 ||
+	    { E2E_REASON="--accept-shrink failed: $(cat "$E2E_TMP/accept.out")"; return 1; }
+	rm -f "$E2E_TMP/milter.pid"
+	e2e_wait_for 10 "[ \$(grep -c 'shrink accepted' '$E2E_TMP/milter.log') -gt $before ]" ||
+	    { E2E_REASON="SIGUSR2 did not load the smaller file"; return 1; }
+	grep 'shrink accepted' "$E2E_TMP/milter.log" | tail -1 | grep -q ' 2 customers' ||
+	    { E2E_REASON="after SIGUSR2: $(grep 'shrink accepted' "$E2E_TMP/milter.log" | tail -1)"; return 1; }
+	customers_restore
+}
+
+# A BOM before the first row (a spreadsheet export) still finds that customer.
+case_customers_bom() {
+	local before t=$(e2e_token)
+
+	base_conf || return 1
+	before=$(grep -c 'reloaded (' "$E2E_TMP/milter.log")
+	{ printf '\xef\xbb\xbf'; grep -v '^recipient,' "$E2E_DIR/customers.csv"; } | customers_put
+	kill -USR1 "$E2E_MILTER_PID"
+	e2e_wait_for 10 "[ \$(grep -c 'reloaded (' '$E2E_TMP/milter.log') -gt $before ]" ||
+	    { E2E_REASON="the BOM file was not loaded: $(tail -2 "$E2E_TMP/milter.log")"; return 1; }
+	send "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice for March is ready." &&
+	    e2e_wait_queue || { expect_queued "$t"; return 1; }
+	expect_delivered "$t" "$PARTNER" && expect_audit "$t" action=reroute customer=cust-contoso 2>/dev/null ||
+	    expect_audit "$t" action=reroute "<$ALICE>=reroute" || return 1
+	customers_restore
+}
+
+# A file written in two steps a second apart is read once, whole: the watcher waits for it to settle.
+case_customers_settle() {
+	local before refused i t
+
+	# A settle time well above the second between the two writes, however slow the machine.
+	E2E_CONF=settle
+	with_conf -e 's/customers_file = "customers.csv";/customers_file = "customers.csv"; settle_time = 4;/' ||
+	    return 1
+	before=$(grep -c 'reloaded (' "$E2E_TMP/milter.log")
+	refused=$(grep -c 'refused' "$E2E_TMP/milter.log")
+	sed 's/^northwind.example,.*/northwind.example,cust-northwind,csp@partner-b.example,yes,no/' \
+	    "$E2E_DIR/customers.csv" >"$E2E_TMP/settled.csv"
+	# Rewritten in place: truncated first, then the rows, the last one a second later.
+	head -c -20 "$E2E_TMP/settled.csv" >"$E2E_TMP/customers.csv"
+	batch_tokens 16
+	for i in $(seq 1 16); do
+		t="${BATCH[$((i - 1))]}"
+		e2e_msg "$t" "$VENDOR" "$ALICE" "Your invoice" "Your invoice is ready." >/dev/null
+		e2e_swaks "$t" "$VENDOR" "$ALICE" || { expect_queued "$t"; return 1; }
+		[ "$i" = 2 ] && tail -c 20 "$E2E_TMP/settled.csv" >>"$E2E_TMP/customers.csv"
+		sleep 0.5
+	done
+	e2e_wait_queue && expect_once "$PARTNER" "${BATCH[@]}" || return 1
+	[ "$(grep -c 'refused' "$E2E_TMP/milter.log")" = "$refused" ] ||
+	    { E2E_REASON="the half-written file was read: $(grep refused "$E2E_TMP/milter.log" | tail -1)"; return 1; }
+	[ "$(grep -c 'reloaded (' "$E2E_TMP/milter.log")" -gt "$before" ] ||
+	    { E2E_REASON="the settled file was never loaded"; return 1; }
+	customers_restore
+}
+
 e2e_init
 e2e_postfix_start
 E2E_CONF=
@@ -689,7 +1024,16 @@ else
 	CASES="reroute mixed_reroute mixed_reject_message mixed_reject_recipients incident
 	    non_csp_direct non_csp_csp_only other_held non_vendor monitor forged_headers sendmail
 	    bulk_smtp_source milter_killed reloads customers_replaced audit_full milter_stopped
-	    flood big_message audit_report contest_footer hidden_twin log_forgery"
+	    flood big_message audit_report
+	    rcpt_trailing_dot rcpt_upper_case rcpt_percent_hack rcpt_bang_path rcpt_quoted_special
+	    rcpt_quoted_plain rcpt_quoted_address rcpt_source_route rcpt_idn_alabel
+	    rcpt_idn_alabel_upper rcpt_idn_ulabel rcpt_idn_ulabel_upper rcpt_bang_at_relay rcpt_unreadable
+	    sendmail_trailing_dot sendmail_bang_path sendmail_incident from_ew_lt from_ew_quote from_two_headers
+	    from_second_mailbox from_sender_header from_trailing_dot from_empty_angle from_unclosed_comment
+	    from_after_10000_headers from_after_1mib_headers from_70kb_display_name from_vendor_in_comment mail_from_quoted
+	    customers_truncated customers_header_only customers_cut_midrow customers_wildcard
+	    customers_shrink customers_shrink_accepted customers_bom customers_settle
+	    contest_footer hidden_twin log_forgery"
 fi
 for c in $CASES; do
 	e2e_run "$c" "case_$c"
