@@ -167,6 +167,7 @@ enum explain_where {
 	WHERE_HEADER,		/* one header value (subject, from, header:NAME) */
 	WHERE_HEADERS,		/* the "Name: value" lines (headers, all) */
 	WHERE_BODY,
+	WHERE_COLLAPSED,	/* the letter-spaced runs of the body joined */
 	WHERE_HIDDEN,
 	WHERE_PARTS,
 };
@@ -230,6 +231,8 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	/* The rule module hands out pointers into these texts: tell them apart. */
 	if (hit->text == msg_text_body(mt, &len))
 		h->where = WHERE_BODY;
+	else if (hit->view == RULE_VIEW_COLLAPSED)
+		h->where = WHERE_COLLAPSED;
 	else if (hit->text == msg_text_hidden(mt, &len))
 		h->where = WHERE_HIDDEN;
 	else if (hit->text == msg_text_parts(mt, &len))
@@ -274,9 +277,15 @@ static const char *
 explain_text(const struct msg_text *mt, const struct explain_hit *h, struct strbuf *headers,
     size_t *len_r)
 {
+	const char *text;
+
 	switch (h->where) {
 	case WHERE_BODY:
 		return msg_text_body(mt, len_r);
+	case WHERE_COLLAPSED:
+		/* The raw text has no collapsed view: its body holds the spaced letters. */
+		text = msg_text_collapsed(mt, len_r);
+		return *len_r > 0 ? text : msg_text_body(mt, len_r);
 	case WHERE_HIDDEN:
 		return msg_text_hidden(mt, len_r);
 	case WHERE_PARTS:
@@ -538,6 +547,8 @@ explain_where_name(const struct msg_text *mt, const struct explain_hit *h)
 		return "headers";
 	case WHERE_BODY:
 		return "body";
+	case WHERE_COLLAPSED:
+		return "collapsed body";
 	case WHERE_HIDDEN:
 		return "hidden";
 	case WHERE_PARTS:
