@@ -394,11 +394,14 @@ classify_message_excerpts(void **state)
 		{ "no context", 0, "your invoice is here", "invoice" },
 		{ "newlines become spaces", 40, "line one\ninvoice\nline three",
 		  "line one invoice line three" },
-		/* é is two bytes: cuts at 13 and 32 fall inside characters and move back to 12 and 31. */
+		/*
+		 * ж is two bytes (é would fold to e): cuts at 13 and 32 fall
+		 * inside characters and move back to 12 and 31.
+		 */
 		{ "utf-8 boundaries", 12,
-		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 invoice "
-		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-		  "\xc3\xa9\xc3\xa9\xc3\xa9 invoice \xc3\xa9\xc3\xa9" },
+		  "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6 invoice "
+		  "\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6\xd0\xb6",
+		  "\xd0\xb6\xd0\xb6\xd0\xb6 invoice \xd0\xb6\xd0\xb6" },
 		/* 发 and 票 are three bytes: cuts at 8 and 23 move back to 6 and 22. */
 		{ "cjk boundaries", 8,
 		  "\xe5\x8f\x91\xe7\xa5\xa8\xe5\x8f\x91\xe7\xa5\xa8invoice\xe5\x8f\xb7\xe7\xa0\x81\xe5\x8f\xb7",
