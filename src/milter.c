@@ -130,6 +130,9 @@ milter_reload(const char *why)
 	if ((fresh = conf_load(milter_conf_path, &milter_overrides, &error)) == NULL) {
 		log_err(NULL, "reload (%s) refused, keeping version %s: %s", why,
 		    milter_conf->version, error);
+		/* logrotate's SIGUSR1 must still move the records to the new file. */
+		if (audit_reopen(milter_conf->audit_file, &error) < 0)
+			log_err(NULL, "reload (%s): %s; audit file not reopened", why, error);
 		return;
 	}
 	if (audit_reopen(fresh->audit_file, &error) < 0)
@@ -660,6 +663,9 @@ drop_privileges(const struct conf *c)
 		log_err(NULL, "user %s: no such user", c->user);
 		return -1;
 	}
+	/* Started as that user already (systemd's User=): nothing to drop. */
+	if (geteuid() != 0 && geteuid() == pw->pw_uid)
+		return 0;
 	gid = pw->pw_gid;
 	if (*c->group != '\0') {
 		if ((gr = getgrnam(c->group)) == NULL) {
@@ -677,6 +683,128 @@ drop_privileges(const struct conf *c)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Stopping.  libmilter's listener holds its lock through a select() of up
+ * to 5 s and looks at the stop flag only between two, and smfi_stop()
+ * waits for that lock: a stop took seconds.  So the main thread waits for
+ * the stop signals itself (Linux hands a process-directed signal to the
+ * main thread when it is waiting for it, rather than to libmilter's signal
+ * thread), asks libmilter to stop from a helper thread, and connects to
+ * its own listening socket until the listener returns: each connection
+ * ends a select() at once.  Should libmilter's thread take the signal
+ * instead, the listener still ends within its 5 s and says so (SIGUSR2).
+ */
+static struct sockaddr_storage milter_listen_addr;
+static socklen_t milter_listen_len;
+static pthread_t milter_main_thread;
+static int milter_listen_rc, milter_listen_done;
+
+/* milter_find_listener - remember the address of libmilter's listening socket */
+static void
+milter_find_listener(void)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&milter_listen_addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&milter_listen_addr;
+	socklen_t len;
+	int fd, listening;
+
+	for (fd = 0; fd < 1024; fd++) {
+		len = sizeof(listening);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening)
+			continue;
+		milter_listen_len = sizeof(milter_listen_addr);
+		if (getsockname(fd, (struct sockaddr *)&milter_listen_addr, &milter_listen_len) < 0)
+			milter_listen_len = 0;
+		break;
+	}
+	/* A socket on every address is reached on loopback. */
+	if (milter_listen_addr.ss_family == AF_INET && in4->sin_addr.s_addr == htonl(INADDR_ANY))
+		in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (milter_listen_addr.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+		in6->sin6_addr = in6addr_loopback;
+}
+
+/* milter_wake_listener - one connection to our own socket, closed at once */
+static void
+milter_wake_listener(void)
+{
+	int fd;
+
+	if (milter_listen_len == 0 ||
+	    (fd = socket(milter_listen_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	(void)connect(fd, (struct sockaddr *)&milter_listen_addr, milter_listen_len);
+	close(fd);
+}
+
+/* milter_listen_thread - libmilter's accept loop; tells the main thread when it ends */
+static void *
+milter_listen_thread(void *arg)
+{
+	milter_listen_rc = smfi_main();
+	__atomic_store_n(&milter_listen_done, 1, __ATOMIC_RELEASE);
+	pthread_kill(milter_main_thread, SIGUSR2);
+	return NULL;
+}
+
+/* milter_stop_thread - smfi_stop, which blocks until the listener lets go */
+static void *
+milter_stop_thread(void *arg)
+{
+	smfi_stop();
+	return NULL;
+}
+
+/* milter_serve - run libmilter until SIGTERM, SIGHUP or SIGINT; its status */
+static int
+milter_serve(void)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	pthread_t listener, stopper;
+	sigset_t set;
+	int sig = 0;
+
+	milter_find_listener();
+	milter_main_thread = pthread_self();
+	if (pthread_create(&listener, NULL, milter_listen_thread, NULL) != 0) {
+		log_err(NULL, "cannot start the listener thread");
+		return MI_FAILURE;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR2);
+	while (sigwait(&set, &sig) != 0)
+		;
+	if (sig != SIGUSR2) {
+		log_notice(NULL, "SIG%s: stopping", sig == SIGTERM ? "TERM" : sig == SIGHUP ? "HUP" : "INT");
+		if (pthread_create(&stopper, NULL, milter_stop_thread, NULL) == 0)
+			pthread_detach(stopper);
+		while (!__atomic_load_n(&milter_listen_done, __ATOMIC_ACQUIRE)) {
+			milter_wake_listener();
+			nanosleep(&pause, NULL);
+		}
+	}
+	pthread_join(listener, NULL);
+	return milter_listen_rc;
+}
+
+/* milter_remove_socket - the unix socket file we created, if libmilter left it */
+static void
+milter_remove_socket(const char *spec, const struct stat *created)
+{
+	const char *path = socket_path(spec);
+	struct stat st;
+
+	if (path == NULL || lstat(path, &st) < 0)
+		return;
+	if (!S_ISSOCK(st.st_mode) || st.st_ino != created->st_ino || st.st_dev != created->st_dev)
+		return;		/* another milter's by now */
+	if (unlink(path) < 0)
+		log_warn(NULL, "cannot remove socket %s", path);
 }
 
 /* write_pidfile - our pid, for init scripts */
@@ -701,6 +829,7 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 {
 	static sigset_t reload_set;
 	sigset_t block_set;
+	struct stat socket_st;
 	const char *error;
 	struct conf *c;
 	pthread_t tid;
@@ -733,6 +862,8 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	}
 	if (set_socket_access(c) < 0)
 		return 1;
+	if (socket_path(c->socket) != NULL && stat(socket_path(c->socket), &socket_st) < 0)
+		memset(&socket_st, 0, sizeof(socket_st));
 	set_socket_nodelay();
 	if (!foreground && daemon(0, 0) < 0) {
 		log_warn(NULL, "daemon");
@@ -758,6 +889,7 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	sigaddset(&block_set, SIGHUP);
 	sigaddset(&block_set, SIGTERM);
 	sigaddset(&block_set, SIGINT);
+	sigaddset(&block_set, SIGUSR2);		/* the listener ended (milter_serve) */
 	pthread_sigmask(SIG_BLOCK, &block_set, NULL);
 	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0 ||
 	    pthread_create(&tid, NULL, milter_prefilter_thread, NULL) != 0) {
@@ -768,10 +900,12 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	log_notice(NULL, "listening on %s: version %s, %zu rules, %zu customers, mode %s",
 	    c->socket, c->version, rule_set_count(c->rules), directory_count(c->directory),
 	    c->monitor ? "monitor" : "enforce");
-	rc = smfi_main();
+	rc = milter_serve();
 	log_notice(NULL, "stopped");
-	if (!foreground && *c->pidfile != '\0')
-		unlink(c->pidfile);
+	if (socket_path(c->socket) != NULL)
+		milter_remove_socket(c->socket, &socket_st);
+	if (!foreground && *c->pidfile != '\0' && unlink(c->pidfile) < 0 && errno != ENOENT)
+		log_warn(NULL, "cannot remove pidfile %s", c->pidfile);
 	audit_close();
 	pthread_mutex_lock(&milter_conf_lock);
 	conf_unref(&milter_conf);
