@@ -9,20 +9,20 @@ fail=0
 ok() { pass=$((pass + 1)); echo "ok: $*"; }
 nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() {	# check DESCRIPTION COMMAND...
-	d=$1; shift
-	if "$@"; then ok "$d"; else nok "$d"; fi
+	_ck_what=$1; shift
+	if "$@"; then ok "$_ck_what"; else nok "$_ck_what"; fi
 }
 
 # need_or_fail WHAT CONDITION... - a prerequisite: without it the suite fails
 # under tests/run-all.sh (CSP_TEST_STRICT=1) and is skipped (77) otherwise.
 need_or_fail() {
-	what=$1; shift
+	_nf_what=$1; shift
 	"$@" && return 0
 	if [ "${CSP_TEST_STRICT:-0}" = 1 ]; then
-		echo "FAIL: $SUITE needs $what (contrib/install-deps.sh)"
+		echo "FAIL: $SUITE needs $_nf_what (contrib/install-deps.sh)"
 		exit 1
 	fi
-	echo "$SUITE: needs $what, skipped"
+	echo "$SUITE: needs $_nf_what, skipped"
 	exit 77
 }
 
@@ -31,12 +31,12 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 # wait_for TENTHS COMMAND... - poll every 0.1 s, at most TENTHS times
 wait_for() {
-	n=$1; shift
-	i=0
+	_wf_max=$1; shift
+	_wf_i=0
 	while ! "$@"; do
-		[ "$i" -ge "$n" ] && return 1
+		[ "$_wf_i" -ge "$_wf_max" ] && return 1
 		sleep 0.1
-		i=$((i + 1))
+		_wf_i=$((_wf_i + 1))
 	done
 	return 0
 }

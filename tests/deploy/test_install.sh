@@ -66,7 +66,7 @@ MANPATH=$P/share/man systemd-analyze verify "$U" >"$T/verify.out" 2>&1
 rc=$?
 sed 's/^/#   /' "$T/verify.out"
 check "systemd-analyze verify passes (rc $rc, $(wc -l <"$T/verify.out") lines of output)" \
-    [ $rc = 0 ] && [ ! -s "$T/verify.out" ]
+    test $rc = 0 -a ! -s "$T/verify.out"
 check "the tmpfiles.d entry creates the spool socket directory" \
     grep -q '^d /var/spool/postfix/csp-milter 0755 csp-milter csp-milter' "$P/lib/tmpfiles.d/csp-milter.conf"
 
@@ -96,7 +96,7 @@ if minstall uninstall; then
 	check "make uninstall removes the unit" [ ! -e "$U" ]
 	check "make uninstall keeps the config" cmp -s "$C" "$T/edited.conf"
 	check "make uninstall keeps the customers file and rules" \
-	    [ -f "$E/csp-milter/customers.csv" ] && [ -f "$E/csp-milter/rules.conf" ]
+	    test -f "$E/csp-milter/customers.csv" -a -f "$E/csp-milter/rules.conf"
 	check "make uninstall keeps the logrotate entry" [ -f "$E/logrotate.d/csp-milter" ]
 else
 	nok "make uninstall: $(tail -5 "$T/make.out")"
