@@ -50,6 +50,7 @@ struct forged_header {
 /* Per-connection state; the scan is reused message after message. */
 struct milter_conn {
 	char *client;
+	const char *mta;	/* milter_mta_name: static */
 	struct scan *scan;
 	struct action_plan plan;
 	struct forged_header *forged;
@@ -219,7 +220,7 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	*pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST) {
 		c = milter_conf_get();
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "j");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j v");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, c->auth_macros ? "{auth_authen}" : "j");
 		smfi_setsymlist(ctx, SMFIM_ENVRCPT, "j");
 		smfi_setsymlist(ctx, SMFIM_EOH, "j");
@@ -227,6 +228,24 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 		conf_unref(&c);
 	}
 	return SMFIS_CONTINUE;
+}
+
+/*
+ * milter_mta_name - which MTA talks to us, from its macro v: Postfix sends
+ * "Postfix 3.7.11", Sendmail its bare version "8.17.1.9".  Quarantine
+ * differs between the two (hold queue, or a quarantined queue file), and
+ * so does the command that releases the message.
+ */
+static const char *
+milter_mta_name(const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return "";
+	if (strncasecmp(v, "Postfix", 7) == 0)
+		return "postfix";
+	if (*v >= '0' && *v <= '9')
+		return "sendmail";
+	return "";
 }
 
 /* milter_connect - remember the client */
@@ -245,6 +264,7 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	else
 		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
 	mc->client = strdup(buf);
+	mc->mta = milter_mta_name(smfi_getsymval(ctx, "v"));
 	action_plan_init(&mc->plan);
 	smfi_setpriv(ctx, mc);
 	return SMFIS_NOREPLY;
@@ -433,7 +453,7 @@ elapsed_us(const struct milter_conn *mc)
 static int
 record(struct milter_conn *mc, const char *qid, const char *action)
 {
-	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc) };
+	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc), mc->mta };
 	const struct conf *c = mc->scan->conf;
 	int rc;
 
