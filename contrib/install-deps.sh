@@ -30,3 +30,10 @@ $SUDO apt-get update -q
 	echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $pkgs
+if [ "$what" = --test ]; then
+	# tests/sendmail runs a real Sendmail; sendmail-bin conflicts with postfix,
+	# so the suite unpacks these packages instead of installing them.
+	$SUDO mkdir -p /var/cache/csp-milter-tests/sendmail
+	(cd /var/cache/csp-milter-tests/sendmail &&
+	    $SUDO apt-get download -q sendmail-bin sendmail-base sendmail-cf)
+fi

@@ -861,7 +861,8 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 		fprintf(stderr, "csp-milter: %s\n", error);
 		return 1;
 	}
-	milter_conf = c;
+	/* A reload drops the live snapshot; c stays ours for the socket and pidfile at exit. */
+	milter_conf = conf_ref(c);
 	log_open("csp-milter", c->syslog_facility, foreground);
 	if (!socket_is_local(c->socket)) {
 		if (!c->allow_remote) {
@@ -930,5 +931,6 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	pthread_mutex_lock(&milter_conf_lock);
 	conf_unref(&milter_conf);
 	pthread_mutex_unlock(&milter_conf_lock);
+	conf_unref(&c);
 	return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -6,9 +6,9 @@
 #     spec, a socket or audit directory that is not there, an audit
 #     directory the run-time user cannot write, a customers file it cannot
 #     read, a file in the socket's place; and passes when all is in place;
-#   - SIGTERM and SIGHUP stop an idle milter within 1 s, in the foreground
-#     and as a daemon, run as root or dropped to a user; the unix socket and
-#     the pidfile are gone afterwards;
+#   - SIGTERM, SIGHUP and SIGINT stop an idle milter within 1 s, in the
+#     foreground and as a daemon, run as root or dropped to a user, also
+#     after a reload; the unix socket and the pidfile are gone afterwards;
 #   - SIGUSR1 reopens the audit file after rotation, also when the new
 #     config is refused, so records go to the new file.
 # Needs root (it creates a user and drops to it).  Ends with "N passed, M failed".
@@ -152,6 +152,11 @@ stop_case() {
 		nok "$name: the milter did not start: $(tail -3 "$T/stop.out")"
 		return
 	fi
+	if [ -n "${RELOAD_FIRST:-}" ]; then
+		# The start-up snapshot is gone after a reload; the exit still needs its paths.
+		kill -USR1 "$pid"
+		wait_for 50 grep -q "reloaded (SIGUSR1)" "$T/stop.out"
+	fi
 	sleep 0.3	# idle: the listener is back in its wait
 	t0=$(now_ms)
 	kill -"$sig" "$pid"
@@ -170,6 +175,8 @@ stop_case "foreground, as root" TERM fg "$T/etc/root.conf"
 stop_case "daemon, as root" TERM daemon "$T/etc/root.conf"
 stop_case "foreground, SIGHUP" HUP fg "$T/etc/user.conf"
 stop_case "foreground, SIGINT" INT fg "$T/etc/user.conf"
+RELOAD_FIRST=1 stop_case "foreground, as root, after a reload" TERM fg "$T/etc/root.conf"
+RELOAD_FIRST=1 stop_case "daemon, dropped to $TUSER, after a reload" TERM daemon "$T/etc/user.conf"
 
 # ---- SIGUSR1: the audit file is reopened, even when the config is refused ---
 cat >"$T/msg.eml" <<'EOF'
