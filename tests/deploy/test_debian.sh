@@ -43,11 +43,31 @@ if [ -s $SPOOL/pid/master.pid ] && kill -0 "$(sed 's/ //g' $SPOOL/pid/master.pid
 	exit 1
 fi
 
+if dpkg -s csp-milter >/dev/null 2>&1; then
+	echo "FAIL: a csp-milter package is installed here; this suite installs and purges its own"
+	exit 1
+fi
+
 T=$(mktemp -d /tmp/csp-deb.XXXXXX) || exit 1
 chmod 755 "$T"
 PF=$T/pf
 MPID=
 SINK_PID=
+# A csp-milter from "make install" or contrib/quickstart.sh: its config and
+# audit files step aside while the package is installed, and come back.
+SAVED=
+for d in /etc/csp-milter /var/log/csp-milter; do
+	if [ -e "$d" ]; then
+		mkdir -p "$T/saved$(dirname "$d")"
+		mv "$d" "$T/saved$d" && SAVED="$SAVED $d"
+	fi
+done
+restore_saved() {
+	for d in $SAVED; do
+		rm -rf "$d"
+		mv "$T/saved$d" "$d"
+	done
+}
 cleanup() {
 	[ -n "$MPID" ] && stop_pid "$MPID"
 	if [ -f "$PF/main.cf" ]; then
@@ -58,6 +78,7 @@ cleanup() {
 	if [ "${KEEP_PACKAGE:-0}" != 1 ] && dpkg -s csp-milter >/dev/null 2>&1; then
 		dpkg --purge csp-milter >/dev/null 2>&1
 	fi
+	restore_saved
 	rm -rf "$T"
 }
 trap cleanup EXIT
