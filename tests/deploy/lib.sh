@@ -55,6 +55,11 @@ stop_pid() {
 # now_ms - milliseconds, for the timing of a stop
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# no_sanitizer_report FILE... - the milter's output holds no ASan, LSan or UBSan report
+no_sanitizer_report() {
+	! cat "$@" 2>/dev/null | grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:'
+}
+
 # finish - the summary line and the exit status
 finish() {
 	echo "$SUITE: $pass passed, $fail failed"

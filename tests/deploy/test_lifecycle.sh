@@ -165,6 +165,7 @@ stop_case() {
 	[ "$mode" = fg ] && wait "$pid" 2>/dev/null
 	check "$name: SIG$sig stops it within 1 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -le 1000 ]
 	check "$name: the socket file is removed" [ ! -e "$T/run/milter.sock" ]
+	cat "$T/stop.out" >>"$T/all.out"
 	[ "$mode" = daemon ] && check "$name: the pidfile is removed" [ ! -e "$T/run/milter.pid" ]
 }
 write_conf user
@@ -210,5 +211,6 @@ else
 	nok "rotation: the milter did not take a message: $(tail -3 "$T/rot.out")"
 fi
 stop_pid $pid
+check "no sanitizer report from any milter run here" no_sanitizer_report "$T/all.out" "$T/rot.out"
 
 finish

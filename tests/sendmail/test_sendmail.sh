@@ -317,5 +317,8 @@ if accepted "$t" && wait_delivered "$t"; then
 else
 	nok "after restart: $(grep '^<' "$T/$t.swaks" | tail -2)"
 fi
+stop_pid "$MPID"
+MPID=
+check "no sanitizer report from the milter" no_sanitizer_report "$T/milter.log"
 
 finish
