@@ -11,6 +11,7 @@
 #include "cli_evaluate.h"
 #include "conf.h"
 #include "milter.h"
+#include "preflight.h"
 
 
 /* usage - the synopsis, to stderr */
@@ -173,7 +174,9 @@ main(int argc, char **argv)
 		conf_unref(&conf);
 		return 1;
 	}
-	if (check) {
+	if (check && preflight_check(conf, &ov, stderr) > 0)
+		status = 1;	/* the config parses, but a start would fail */
+	else if (check) {
 		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
 		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
 		status = 0;
