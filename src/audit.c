@@ -157,6 +157,8 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	json_key_cstr(out, "instance", c->instance);
 	json_key_cstr(out, "queue_id", ev->queue_id);
 	json_key_cstr(out, "client", ev->client);
+	/* The MTA that holds the message: its release command differs. */
+	json_key_cstr(out, "mta", ev->mta != NULL ? ev->mta : "");
 	json_key_str(out, "mail_from", scan->mail_from.data, scan->mail_from.len);
 	/* Exactly as the MTA gave it, for the sender the canonical form cannot show. */
 	json_key_str(out, "mail_from_raw", scan->mail_from_raw.data, scan->mail_from_raw.len);

@@ -21,6 +21,7 @@ struct audit_event {
 	const char *client;	/* client address */
 	const char *action;	/* overall: untouched deliver tag reroute reject quarantine tempfail accept */
 	long elapsed_us;
+	const char *mta;	/* "postfix", "sendmail" or "" (from the MTA's macro v) */
 };
 
 /* audit_open - open (create 0640) the audit file for appending; "" disables */

@@ -79,11 +79,29 @@ audit_output_list(struct strbuf *out, const struct audit_record *rec,
 	}
 	if (rec->nrules == 0)
 		strbuf_append_char(out, '-');
-	if (strcmp(rec->action, "quarantine") == 0 && *rec->queue_id != '\0') {
-		strbuf_append_str(out, " release: postsuper -H ");
-		audit_output_word(out, rec->queue_id);
-	}
+	if (strcmp(rec->action, "quarantine") == 0 && *rec->queue_id != '\0')
+		audit_output_release(out, rec);
 	strbuf_append_char(out, '\n');
+}
+
+/*
+ * audit_output_release - the command that releases a held message, for the
+ * MTA that held it: Postfix's hold queue, or Sendmail's quarantine, which
+ * is lifted first and then delivered by a run of that one queue file.
+ * Records without "mta" (before it was recorded) count as Postfix.
+ */
+void
+audit_output_release(struct strbuf *out, const struct audit_record *rec)
+{
+	if (rec->mta != NULL && strcmp(rec->mta, "sendmail") == 0) {
+		strbuf_append_str(out, " release: sendmail -Q -qQ -qI");
+		audit_output_word(out, rec->queue_id);
+		strbuf_append_str(out, " && sendmail -qI");
+		audit_output_word(out, rec->queue_id);
+		return;
+	}
+	strbuf_append_str(out, " release: postsuper -H ");
+	audit_output_word(out, rec->queue_id);
 }
 
 /*

@@ -18,11 +18,17 @@ void	audit_output_text(struct strbuf *out, const char *s);
 /*
  * audit_output_list - one line per record:
  * "TIME QUEUEID ACTION CLASS from=<..> rcpt=<..>[,<..>] rule=ID[,ID]", and
- * for a held message (action quarantine) " release: postsuper -H QUEUEID".
- * Empty fields print as "-".
+ * for a held message (action quarantine) " release: COMMAND" (see
+ * audit_output_release).  Empty fields print as "-".
  */
 void	audit_output_list(struct strbuf *out, const struct audit_record *rec,
 	    const struct audit_filter *f);
+/*
+ * audit_output_release - append " release: postsuper -H QUEUEID" (Postfix,
+ * and records that do not name their MTA) or " release: sendmail -Q -qQ
+ * -qIQUEUEID && sendmail -qIQUEUEID" (Sendmail).
+ */
+void	audit_output_release(struct strbuf *out, const struct audit_record *rec);
 
 /* audit_output_csv_quote - append s as one CSV field (RFC 4180 quoting) */
 void	audit_output_csv_quote(struct strbuf *out, const char *s);

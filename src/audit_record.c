@@ -54,6 +54,7 @@ static const struct audit_record_key {
 	{ "instance", offsetof(struct audit_record, instance) },
 	{ "queue_id", offsetof(struct audit_record, queue_id) },
 	{ "client", offsetof(struct audit_record, client) },
+	{ "mta", offsetof(struct audit_record, mta) },
 	{ "mail_from", offsetof(struct audit_record, mail_from) },
 	{ "header_from", offsetof(struct audit_record, header_from) },
 	{ "message_id", offsetof(struct audit_record, message_id) },

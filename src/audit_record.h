@@ -34,6 +34,7 @@ struct audit_record {
 	const char *instance;
 	const char *queue_id;
 	const char *client;
+	const char *mta;		/* "postfix", "sendmail", "" (older records: "") */
 	const char *mail_from;
 	const char *header_from;
 	const char *message_id;

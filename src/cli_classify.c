@@ -175,6 +175,7 @@ enum explain_where {
 	WHERE_HEADER,		/* one header value (subject, from, header:NAME) */
 	WHERE_HEADERS,		/* the "Name: value" lines (headers, all) */
 	WHERE_BODY,
+	WHERE_COLLAPSED,	/* the letter-spaced runs of the body joined */
 	WHERE_HIDDEN,
 	WHERE_PARTS,
 };
@@ -238,6 +239,8 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	/* The rule module hands out pointers into these texts: tell them apart. */
 	if (hit->text == msg_text_body(mt, &len))
 		h->where = WHERE_BODY;
+	else if (hit->view == RULE_VIEW_COLLAPSED)
+		h->where = WHERE_COLLAPSED;
 	else if (hit->text == msg_text_hidden(mt, &len))
 		h->where = WHERE_HIDDEN;
 	else if (hit->text == msg_text_parts(mt, &len))
@@ -282,9 +285,15 @@ static const char *
 explain_text(const struct msg_text *mt, const struct explain_hit *h, struct strbuf *headers,
     size_t *len_r)
 {
+	const char *text;
+
 	switch (h->where) {
 	case WHERE_BODY:
 		return msg_text_body(mt, len_r);
+	case WHERE_COLLAPSED:
+		/* The raw text has no collapsed view: its body holds the spaced letters. */
+		text = msg_text_collapsed(mt, len_r);
+		return *len_r > 0 ? text : msg_text_body(mt, len_r);
 	case WHERE_HIDDEN:
 		return msg_text_hidden(mt, len_r);
 	case WHERE_PARTS:
@@ -367,9 +376,17 @@ explain_space(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v' || c == '\0';
 }
 
+/* explain_lower - ASCII lower case: the normalised text is case-folded, the raw text is not */
+static char
+explain_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /*
  * explain_at - does needle occur in hay at i, a run of white space in the
- * needle matching any run in hay?  Returns the bytes of hay it covers, or 0.
+ * needle matching any run in hay, ASCII case ignored?  Returns the bytes
+ * of hay it covers, or 0.
  */
 static size_t
 explain_at(const char *hay, size_t hay_len, size_t i, const char *needle, size_t len)
@@ -386,7 +403,7 @@ explain_at(const char *hay, size_t hay_len, size_t i, const char *needle, size_t
 				h++;
 			continue;
 		}
-		if (h >= hay_len || hay[h] != needle[n])
+		if (h >= hay_len || explain_lower(hay[h]) != explain_lower(needle[n]))
 			return 0;
 		h++;
 		n++;
@@ -405,7 +422,8 @@ explain_nearest(const char *hay, size_t hay_len, const char *needle, size_t len,
 	if (len == 0)
 		return -1;
 	for (i = 0; i < hay_len; i++) {
-		if (hay[i] != needle[0] || (n = explain_at(hay, hay_len, i, needle, len)) == 0)
+		if (explain_lower(hay[i]) != explain_lower(needle[0]) ||
+		    (n = explain_at(hay, hay_len, i, needle, len)) == 0)
 			continue;
 		d = i > est ? i - est : est - i;
 		if (best < 0 || d < best_d) {
@@ -537,6 +555,8 @@ explain_where_name(const struct msg_text *mt, const struct explain_hit *h)
 		return "headers";
 	case WHERE_BODY:
 		return "body";
+	case WHERE_COLLAPSED:
+		return "collapsed body";
 	case WHERE_HIDDEN:
 		return "hidden";
 	case WHERE_PARTS:

@@ -779,6 +779,8 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	if (!cp.failed && (c->rules = rule_set_new(c->match_limit, c->depth_limit)) == NULL)
 		conf_fail(&cp, NULL, "out of memory");
 	if (!cp.failed)
+		rule_set_fold(c->rules, c->normalise);	/* patterns fold like the text */
+	if (!cp.failed)
 		parse_classes(&cp, member(&cp, root, "classes", CONFIG_TYPE_GROUP));
 	c->classify.rules = c->rules;
 	parse_precedence(&cp, root);

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "lang.h"
+#include "strbuf.h"
+#include "text_norm.h"
 #include "utf8.h"
 
 /*
@@ -98,25 +100,43 @@ word_hash(const char *w, size_t len)
 	return h;
 }
 
-/* table_build - every language's function words; a word listed twice keeps its first */
+/* table_add - one function word, unless already listed (a word listed twice keeps its first) */
+static void
+table_add(const char *word, size_t len, int l)
+{
+	uint32_t h;
+
+	if (len == 0 || len > WORD_MAX)
+		return;
+	for (h = word_hash(word, len) & (TABLE_SIZE - 1); table[h].lang != 0;
+	    h = (h + 1) & (TABLE_SIZE - 1))
+		if (strlen(table[h].word) == len && memcmp(table[h].word, word, len) == 0)
+			return;
+	memcpy(table[h].word, word, len);
+	table[h].word[len] = '\0';
+	table[h].lang = (unsigned char)(l + 1);
+}
+
+/*
+ * table_build - every language's function words, as written and as
+ * text_norm folds them (für and fur), so that both raw and folded text
+ * are read
+ */
 static void
 table_build(void)
 {
+	struct strbuf w = STRBUF_INIT;
 	const char *const *s;
-	uint32_t h;
 	int l;
 
 	for (l = 0; l < LATIN; l++)
 		for (s = langs[l].stop; *s != NULL; s++) {
-			for (h = word_hash(*s, strlen(*s)) & (TABLE_SIZE - 1); table[h].lang != 0;
-			    h = (h + 1) & (TABLE_SIZE - 1))
-				if (strcmp(table[h].word, *s) == 0)
-					break;
-			if (table[h].lang == 0) {
-				strcpy(table[h].word, *s);
-				table[h].lang = (unsigned char)(l + 1);
-			}
+			table_add(*s, strlen(*s), l);
+			strbuf_reset(&w);
+			text_norm_fold(&w, *s, strlen(*s));
+			table_add(w.data != NULL ? w.data : "", w.len, l);
 		}
+	strbuf_release(&w);
 }
 
 /* count_word - credit the language whose function word w is */

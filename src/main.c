@@ -12,6 +12,7 @@
 #include "cli_train.h"
 #include "conf.h"
 #include "milter.h"
+#include "preflight.h"
 
 
 /* usage - the synopsis, to stderr */
@@ -211,7 +212,9 @@ main(int argc, char **argv)
 		conf_unref(&conf);
 		return 1;
 	}
-	if (check) {
+	if (check && preflight_check(conf, &ov, stderr) > 0)
+		status = 1;	/* the config parses, but a start would fail */
+	else if (check) {
 		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
 		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
 		status = 0;

@@ -50,6 +50,7 @@ struct forged_header {
 /* Per-connection state; the scan is reused message after message. */
 struct milter_conn {
 	char *client;
+	const char *mta;	/* milter_mta_name: static */
 	struct scan *scan;
 	struct action_plan plan;
 	struct forged_header *forged;
@@ -173,6 +174,9 @@ milter_reload(const char *why, int accept_shrink)
 		    watched ? "; the customers file is not read again until it changes" : "");
 		if (watched)
 			watch_refuse(&asked);
+		/* logrotate's SIGUSR1 must still move the records to the new file. */
+		if (audit_reopen(milter_conf->audit_file, &error) < 0)
+			log_err(NULL, "reload (%s): %s; audit file not reopened", why, error);
 		return;
 	}
 	if (!accept_shrink && conf_check_shrink(fresh, milter_conf, &error) < 0) {
@@ -301,7 +305,7 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	*pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST) {
 		c = milter_conf_get();
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "j");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j v");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, c->auth_macros ? "{auth_authen}" : "j");
 		smfi_setsymlist(ctx, SMFIM_ENVRCPT, "j");
 		smfi_setsymlist(ctx, SMFIM_EOH, "j");
@@ -309,6 +313,24 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 		conf_unref(&c);
 	}
 	return SMFIS_CONTINUE;
+}
+
+/*
+ * milter_mta_name - which MTA talks to us, from its macro v: Postfix sends
+ * "Postfix 3.7.11", Sendmail its bare version "8.17.1.9".  Quarantine
+ * differs between the two (hold queue, or a quarantined queue file), and
+ * so does the command that releases the message.
+ */
+static const char *
+milter_mta_name(const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return "";
+	if (strncasecmp(v, "Postfix", 7) == 0)
+		return "postfix";
+	if (*v >= '0' && *v <= '9')
+		return "sendmail";
+	return "";
 }
 
 /* milter_connect - remember the client */
@@ -333,6 +355,7 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	} else
 		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
 	mc->client = strdup(buf);
+	mc->mta = milter_mta_name(smfi_getsymval(ctx, "v"));
 	action_plan_init(&mc->plan);
 	smfi_setpriv(ctx, mc);
 	return SMFIS_NOREPLY;
@@ -521,7 +544,7 @@ elapsed_us(const struct milter_conn *mc)
 static int
 record(struct milter_conn *mc, const char *qid, const char *action)
 {
-	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc) };
+	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc), mc->mta };
 	const struct conf *c = mc->scan->conf;
 	int rc;
 
@@ -754,6 +777,9 @@ drop_privileges(const struct conf *c)
 		log_err(NULL, "user %s: no such user", c->user);
 		return -1;
 	}
+	/* Started as that user already (systemd's User=): nothing to drop. */
+	if (geteuid() != 0 && geteuid() == pw->pw_uid)
+		return 0;
 	gid = pw->pw_gid;
 	if (*c->group != '\0') {
 		if ((gr = getgrnam(c->group)) == NULL) {
@@ -771,6 +797,129 @@ drop_privileges(const struct conf *c)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Stopping.  libmilter's listener holds its lock through a select() of up
+ * to 5 s and looks at the stop flag only between two, and smfi_stop()
+ * waits for that lock: a stop took seconds.  So the main thread waits for
+ * the stop signals itself (Linux hands a process-directed signal to the
+ * main thread when it is waiting for it, rather than to libmilter's signal
+ * thread), asks libmilter to stop from a helper thread, and connects to
+ * its own listening socket until the listener returns: each connection
+ * ends a select() at once.  Should libmilter's thread take the signal
+ * instead, the listener still ends within its 5 s and says so (SIGALRM,
+ * sent to this thread only: SIGUSR1 and SIGUSR2 belong to the reload thread).
+ */
+static struct sockaddr_storage milter_listen_addr;
+static socklen_t milter_listen_len;
+static pthread_t milter_main_thread;
+static int milter_listen_rc, milter_listen_done;
+
+/* milter_find_listener - remember the address of libmilter's listening socket */
+static void
+milter_find_listener(void)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&milter_listen_addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&milter_listen_addr;
+	socklen_t len;
+	int fd, listening;
+
+	for (fd = 0; fd < 1024; fd++) {
+		len = sizeof(listening);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening)
+			continue;
+		milter_listen_len = sizeof(milter_listen_addr);
+		if (getsockname(fd, (struct sockaddr *)&milter_listen_addr, &milter_listen_len) < 0)
+			milter_listen_len = 0;
+		break;
+	}
+	/* A socket on every address is reached on loopback. */
+	if (milter_listen_addr.ss_family == AF_INET && in4->sin_addr.s_addr == htonl(INADDR_ANY))
+		in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (milter_listen_addr.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+		in6->sin6_addr = in6addr_loopback;
+}
+
+/* milter_wake_listener - one connection to our own socket, closed at once */
+static void
+milter_wake_listener(void)
+{
+	int fd;
+
+	if (milter_listen_len == 0 ||
+	    (fd = socket(milter_listen_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	(void)connect(fd, (struct sockaddr *)&milter_listen_addr, milter_listen_len);
+	close(fd);
+}
+
+/* milter_listen_thread - libmilter's accept loop; tells the main thread when it ends */
+static void *
+milter_listen_thread(void *arg)
+{
+	milter_listen_rc = smfi_main();
+	__atomic_store_n(&milter_listen_done, 1, __ATOMIC_RELEASE);
+	pthread_kill(milter_main_thread, SIGALRM);
+	return NULL;
+}
+
+/* milter_stop_thread - smfi_stop, which blocks until the listener lets go */
+static void *
+milter_stop_thread(void *arg)
+{
+	smfi_stop();
+	return NULL;
+}
+
+/* milter_serve - run libmilter until SIGTERM, SIGHUP or SIGINT; its status */
+static int
+milter_serve(void)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	pthread_t listener, stopper;
+	sigset_t set;
+	int sig = 0;
+
+	milter_find_listener();
+	milter_main_thread = pthread_self();
+	if (pthread_create(&listener, NULL, milter_listen_thread, NULL) != 0) {
+		log_err(NULL, "cannot start the listener thread");
+		return MI_FAILURE;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGALRM);
+	while (sigwait(&set, &sig) != 0)
+		;
+	if (sig != SIGALRM) {
+		log_notice(NULL, "SIG%s: stopping", sig == SIGTERM ? "TERM" : sig == SIGHUP ? "HUP" : "INT");
+		if (pthread_create(&stopper, NULL, milter_stop_thread, NULL) == 0)
+			pthread_detach(stopper);
+		while (!__atomic_load_n(&milter_listen_done, __ATOMIC_ACQUIRE)) {
+			milter_wake_listener();
+			nanosleep(&pause, NULL);
+		}
+	}
+	pthread_join(listener, NULL);
+	return milter_listen_rc;
+}
+
+/* milter_remove_socket - the unix socket file we created, if libmilter left it */
+static void
+milter_remove_socket(const char *spec, const struct stat *created)
+{
+	const char *path = socket_path(spec);
+	struct stat st;
+
+	if (path == NULL || lstat(path, &st) < 0)
+		return;
+	if (!S_ISSOCK(st.st_mode) || st.st_ino != created->st_ino || st.st_dev != created->st_dev)
+		return;		/* another milter's by now */
+	if (unlink(path) < 0)
+		log_warn(NULL, "cannot remove socket %s", path);
 }
 
 /* write_pidfile - our pid, for init scripts */
@@ -831,6 +980,7 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 {
 	static sigset_t reload_set;
 	sigset_t block_set;
+	struct stat socket_st;
 	const char *error;
 	struct conf *c;
 	pthread_t tid;
@@ -842,7 +992,8 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 		fprintf(stderr, "csp-milter: %s\n", error);
 		return 1;
 	}
-	milter_conf = c;
+	/* A reload drops the live snapshot; c stays ours for the socket and pidfile at exit. */
+	milter_conf = conf_ref(c);
 	log_open("csp-milter", c->syslog_facility, foreground);
 	if (!socket_is_local(c->socket)) {
 		if (!c->allow_remote) {
@@ -863,6 +1014,8 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	}
 	if (set_socket_access(c) < 0)
 		return 1;
+	if (socket_path(c->socket) != NULL && stat(socket_path(c->socket), &socket_st) < 0)
+		memset(&socket_st, 0, sizeof(socket_st));
 	set_socket_nodelay();
 	if (!foreground && daemon(0, 0) < 0) {
 		log_warn(NULL, "daemon");
@@ -889,6 +1042,8 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	sigaddset(&block_set, SIGHUP);
 	sigaddset(&block_set, SIGTERM);
 	sigaddset(&block_set, SIGINT);
+	/* The listener ended (milter_serve): SIGALRM, which no one else sends; SIGUSR2 is a reload. */
+	sigaddset(&block_set, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &block_set, NULL);
 	if (pthread_create(&tid, NULL, milter_reload_thread, &reload_set) != 0 ||
 	    pthread_create(&tid, NULL, milter_prefilter_thread, NULL) != 0) {
@@ -899,13 +1054,16 @@ milter_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	log_notice(NULL, "listening on %s: version %s, %zu rules, %zu customers, mode %s",
 	    c->socket, c->version, rule_set_count(c->rules), directory_count(c->directory),
 	    c->monitor ? "monitor" : "enforce");
-	rc = smfi_main();
+	rc = milter_serve();
 	log_notice(NULL, "stopped");
-	if (!foreground && *c->pidfile != '\0')
-		unlink(c->pidfile);
+	if (socket_path(c->socket) != NULL)
+		milter_remove_socket(c->socket, &socket_st);
+	if (!foreground && *c->pidfile != '\0' && unlink(c->pidfile) < 0 && errno != ENOENT)
+		log_warn(NULL, "cannot remove pidfile %s", c->pidfile);
 	audit_close();
 	pthread_mutex_lock(&milter_conf_lock);
 	conf_unref(&milter_conf);
 	pthread_mutex_unlock(&milter_conf_lock);
+	conf_unref(&c);
 	return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -16,6 +16,15 @@ struct msg_header {
 	size_t value_len;
 };
 
+/* The collapsed view, computed on first read and kept while the body stays. */
+struct msg_collapsed {
+	int valid;
+	size_t body_len;	/* the body length it was computed for */
+	size_t nruns;
+	struct strbuf text;
+	struct strbuf runs;	/* size_t [start, end) pairs */
+};
+
 struct msg_text {
 	size_t max_text;
 	int normalise;
@@ -31,6 +40,7 @@ struct msg_text {
 	struct text_norm hidden_norm;
 	int in_hidden;		/* the current run is hidden as a whole */
 	int hidden_break;	/* visible text came since the last hidden fragment */
+	struct msg_collapsed *collapsed;	/* a cache: filled by a reader */
 };
 
 /* msg_text_new - empty text with a body cap */
@@ -41,6 +51,10 @@ msg_text_new(size_t max_text, int normalise)
 
 	if ((mt = calloc(1, sizeof(*mt))) == NULL)
 		return NULL;
+	if ((mt->collapsed = calloc(1, sizeof(*mt->collapsed))) == NULL) {
+		free(mt);
+		return NULL;
+	}
 	mt->max_text = max_text;
 	mt->normalise = normalise;
 	msg_text_reset(mt);
@@ -60,6 +74,9 @@ msg_text_free(struct msg_text **mtp)
 	strbuf_release(&mt->body);
 	strbuf_release(&mt->hidden);
 	strbuf_release(&mt->parts);
+	strbuf_release(&mt->collapsed->text);
+	strbuf_release(&mt->collapsed->runs);
+	free(mt->collapsed);
 	free(mt->hdr);
 	free(mt);
 	*mtp = NULL;
@@ -78,6 +95,7 @@ msg_text_reset(struct msg_text *mt)
 	mt->hdr_count = 0;
 	mt->in_hidden = 0;
 	mt->hidden_break = 0;
+	mt->collapsed->valid = 0;
 	text_norm_init(&mt->body_norm, mt->normalise);
 	text_norm_init(&mt->hidden_norm, mt->normalise);
 }
@@ -217,6 +235,7 @@ msg_text_hide_from(struct msg_text *mt, size_t mark)
 	strbuf_append(&mt->hidden, mt->body.data + mark, mt->body.len - mark);
 	strbuf_truncate(&mt->body, mark);
 	mt->hidden_break = 1;
+	mt->collapsed->valid = 0;	/* the body shrank: the view must be rebuilt */
 }
 
 /* msg_text_add_part - list a MIME leaf for rules on attachments */
@@ -295,6 +314,39 @@ const char *
 msg_text_body(const struct msg_text *mt, size_t *len_r)
 {
 	return as_text(&mt->body, len_r);
+}
+
+/* collapsed - the collapsed view of the body, computed once per body */
+static struct msg_collapsed *
+collapsed(const struct msg_text *mt)
+{
+	struct msg_collapsed *c = mt->collapsed;
+
+	if (!c->valid || c->body_len != mt->body.len) {
+		c->nruns = mt->normalise ? text_norm_collapse(mt->body.data != NULL ?
+		    mt->body.data : "", mt->body.len, &c->text, &c->runs) : 0;
+		c->body_len = mt->body.len;
+		c->valid = 1;
+	}
+	return c;
+}
+
+const char *
+msg_text_collapsed(const struct msg_text *mt, size_t *len_r)
+{
+	struct msg_collapsed *c = collapsed(mt);
+
+	*len_r = c->nruns > 0 ? c->text.len : 0;
+	return c->nruns > 0 ? c->text.data : "";
+}
+
+size_t
+msg_text_collapsed_runs(const struct msg_text *mt, const size_t **runs_r)
+{
+	struct msg_collapsed *c = collapsed(mt);
+
+	*runs_r = (const size_t *)c->runs.data;
+	return c->nruns;
 }
 
 const char *

@@ -61,6 +61,15 @@ const char *msg_text_header_value(const struct msg_text *mt, size_t i, size_t *l
 const char *msg_text_header_find(const struct msg_text *mt, const char *name, size_t *len_r);
 const char *msg_text_body(const struct msg_text *mt, size_t *len_r);
 const char *msg_text_hidden(const struct msg_text *mt, size_t *len_r);
+/*
+ * msg_text_collapsed - the body with its letter-spaced runs ("i n v o i c e")
+ * collapsed into words (text_norm_collapse); "" with *len_r 0 when the body
+ * has none, or is not normalised.  Computed on the first call after the body
+ * changed and kept (reading is not thread-safe, like writing).
+ */
+const char *msg_text_collapsed(const struct msg_text *mt, size_t *len_r);
+/* msg_text_collapsed_runs - where the collapsed runs lie: *runs_r holds [start, end) pairs */
+size_t msg_text_collapsed_runs(const struct msg_text *mt, const size_t **runs_r);
 const char *msg_text_parts(const struct msg_text *mt, size_t *len_r);
 int msg_text_flags(const struct msg_text *mt);
 /* Why the message is uncertain or limited, or "" */

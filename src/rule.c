@@ -10,12 +10,15 @@
 #include "rule.h"
 #include "rule_prefilter.h"
 #include "strbuf.h"
+#include "text_norm.h"
+#include "utf8.h"
 
 /* Unlimited max_hits still stops here, so one rule cannot scan forever. */
 #define RULE_HITS_HARD_CAP 10000
 
 struct rule {
 	struct rule_spec spec;	/* strings owned by the rule */
+	char *folded;		/* the pattern as compiled: literals folded like the text */
 	pcre2_code *code;
 	int jit;		/* JIT compile succeeded */
 };
@@ -37,6 +40,7 @@ struct rule_set {
 	int finished;
 	unsigned long match_limit;
 	unsigned long depth_limit;
+	int fold;		/* fold patterns (the text is folded: normalise) */
 	struct strbuf error;
 };
 
@@ -55,12 +59,13 @@ static const char *const target_names[] = {
 	"subject", "from", "header", "headers", "body", "hidden", "parts", "all",
 };
 
-/* rule_view_name - spelling of a view in listings */
+static const char *const view_names[] = { "visible", "collapsed", "hidden" };
+
+/* rule_view_name - the name of a view of the body */
 const char *
 rule_view_name(enum rule_view view)
 {
-	return view == RULE_VIEW_HIDDEN ? "hidden" :
-	    view == RULE_VIEW_COLLAPSED ? "collapsed" : "visible";
+	return view_names[view];
 }
 
 /* rule_target_name - config spelling of a target */
@@ -103,6 +108,7 @@ rule_set_new(unsigned long match_limit, unsigned long depth_limit)
 		return NULL;
 	rs->match_limit = match_limit;
 	rs->depth_limit = depth_limit;
+	rs->fold = 1;
 	return rs;
 }
 
@@ -127,6 +133,7 @@ rule_set_free(struct rule_set **rsp)
 		return;
 	for (i = 0; i < rs->count; i++) {
 		pcre2_code_free(rs->rules[i].code);
+		free(rs->rules[i].folded);
 		rule_free_strings(&rs->rules[i].spec);
 	}
 	for (i = 0; i < RULE_TEXT_COUNT; i++)
@@ -136,6 +143,326 @@ rule_set_free(struct rule_set **rsp)
 	strbuf_release(&rs->error);
 	free(rs);
 	*rsp = NULL;
+}
+
+/* rule_set_fold - whether patterns are folded like the text (on unless normalise is off) */
+void
+rule_set_fold(struct rule_set *rs, int fold)
+{
+	rs->fold = fold;
+}
+
+/*
+ * Pattern folding.  The text the rules see is folded (text_norm), so the
+ * literal parts of each pattern are folded the same way when it is
+ * compiled, and the regex syntax around them is copied as written:
+ * escapes, classes' ranges and POSIX names, group syntax, quantifiers.
+ * A literal space (or run of white space) becomes \s+, so that a phrase
+ * matches across a line break.  Patterns in extended mode ((?x)) are
+ * compiled as written.
+ */
+struct fold_pat {
+	const char *p;		/* next character of the pattern */
+	struct strbuf *out;
+	struct strbuf lit;	/* a literal run waiting to be folded */
+};
+
+/* is_quantifier - does a quantifier start at p? */
+static int
+is_quantifier(const char *p)
+{
+	const char *q;
+
+	if (*p == '?' || *p == '*' || *p == '+')
+		return 1;
+	if (*p != '{')
+		return 0;
+	q = p + 1;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (*q == ',') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	return *q == '}' && q > p + 1 && !(q == p + 2 && p[1] == ',');
+}
+
+/* copy_quantifier - copy one quantifier and its lazy/possessive suffix */
+static const char *
+copy_quantifier(const char *p, struct strbuf *out)
+{
+	const char *q = p;
+
+	if (*q == '{')
+		q = strchr(q, '}') + 1;
+	else
+		q++;
+	if (*q == '?' || *q == '+')
+		q++;
+	strbuf_append(out, p, (size_t)(q - p));
+	return q;
+}
+
+/* escape_len - bytes of the escape sequence at p (p[0] is the backslash) */
+static size_t
+escape_len(const char *p)
+{
+	const char *q = p + 1, *e;
+	char c = *q;
+
+	if (c == '\0')
+		return 1;
+	q++;
+	if (strchr("xopPNgk", c) != NULL && (*q == '{' || ((c == 'g' || c == 'k') &&
+	    (*q == '<' || *q == '\'')))) {
+		char close = *q == '{' ? '}' : *q == '<' ? '>' : '\'';
+
+		if ((e = strchr(q + 1, close)) != NULL)
+			return (size_t)(e + 1 - p);
+		return strlen(p);
+	}
+	if (c == 'x') {
+		while (q < p + 4 && strchr("0123456789abcdefABCDEF", *q) != NULL && *q != '\0')
+			q++;
+	} else if (c == 'c' && *q != '\0')
+		q++;
+	else if (c >= '0' && c <= '9') {
+		while (*q >= '0' && *q <= '9')
+			q++;
+	} else if (c == 'Q') {
+		e = strstr(q, "\\E");
+		return e != NULL ? (size_t)(e + 2 - p) : strlen(p);
+	} else if ((unsigned char)c >= 0x80) {
+		unsigned cp;
+		int n = utf8_decode((const unsigned char *)q - 1, strlen(q - 1), &cp);
+
+		q += n > 1 ? n - 1 : 0;
+	}
+	return (size_t)(q - p);
+}
+
+/* put_folded - append folded literal text, escaped where ASCII punctuation came out */
+static void
+put_folded(struct strbuf *out, const char *s, size_t len, int in_class)
+{
+	struct strbuf f = STRBUF_INIT;
+	size_t i;
+
+	text_norm_fold(&f, s, len);
+	for (i = 0; i < f.len; i++) {
+		unsigned char c = (unsigned char)f.data[i];
+
+		if (c == ' ' || c == '\n')
+			strbuf_append_str(out, in_class ? "\\s" : "\\s+");
+		else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))) {
+			if (c < 0x20 || c == 0x7f)
+				strbuf_appendf(out, "\\x{%x}", c);
+			else {
+				strbuf_append_char(out, '\\');
+				strbuf_append_char(out, (char)c);
+			}
+		} else
+			strbuf_append_char(out, (char)c);
+	}
+	strbuf_release(&f);
+}
+
+/* code_points - how many characters s holds */
+static size_t
+code_points(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * lit_flush - fold the waiting literal run.  When a quantifier follows,
+ * its last character is folded alone and grouped if it became more or
+ * less than one character (ß? -> (?:ss)?).
+ */
+static void
+lit_flush(struct fold_pat *fp, int quantified)
+{
+	struct strbuf f = STRBUF_INIT;
+	size_t last;
+
+	if (fp->lit.len == 0)
+		return;
+	if (!quantified) {
+		put_folded(fp->out, fp->lit.data, fp->lit.len, 0);
+		strbuf_reset(&fp->lit);
+		return;
+	}
+	last = utf8_floor(fp->lit.data, fp->lit.len - 1);
+	put_folded(fp->out, fp->lit.data, last, 0);
+	put_folded(&f, fp->lit.data + last, fp->lit.len - last, 0);
+	if (code_points(f.data != NULL ? f.data : "", f.len) == 1 ||
+	    (f.len == 2 && f.data[0] == '\\'))
+		strbuf_append(fp->out, f.data, f.len);
+	else {
+		strbuf_append_str(fp->out, "(?:");
+		strbuf_append(fp->out, f.data, f.len);
+		strbuf_append_char(fp->out, ')');
+	}
+	strbuf_release(&f);
+	strbuf_reset(&fp->lit);
+}
+
+/* char_len - bytes of the UTF-8 character at p (at least 1) */
+static size_t
+char_len(const char *p)
+{
+	unsigned cp;
+	int n = utf8_decode((const unsigned char *)p, strlen(p), &cp);
+
+	return n > 0 ? (size_t)n : 1;
+}
+
+/* fold_class - copy a character class, folding its single characters */
+static const char *
+fold_class(const char *p, struct strbuf *out)
+{
+	struct strbuf f = STRBUF_INIT;
+	const char *start;
+	size_t n;
+
+	strbuf_append_char(out, *p++);	/* [ */
+	if (*p == '^')
+		strbuf_append_char(out, *p++);
+	start = p;
+	while (*p != '\0' && !(*p == ']' && p > start)) {
+		if (*p == '[' && p[1] == ':' && (strstr(p, ":]") != NULL)) {
+			const char *e = strstr(p, ":]") + 2;
+
+			strbuf_append(out, p, (size_t)(e - p));
+			p = e;
+			continue;
+		}
+		n = *p == '\\' ? escape_len(p) : char_len(p);
+		if (p[n] == '-' && p[n + 1] != ']' && p[n + 1] != '\0') {
+			/* A range: copied as written, both ends. */
+			size_t m = p[n + 1] == '\\' ? escape_len(p + n + 1) : char_len(p + n + 1);
+
+			strbuf_append(out, p, n + 1 + m);
+			p += n + 1 + m;
+			continue;
+		}
+		if (*p == '\\') {
+			strbuf_append(out, p, n);
+		} else if (*p == ' ' || *p == '\t' || *p == '\n') {
+			strbuf_append_str(out, "\\s");
+		} else {
+			strbuf_reset(&f);
+			put_folded(&f, p, n, 1);
+			/* One character out, or an escaped one: use it; else keep the original. */
+			if (f.len > 0 && (code_points(f.data, f.len) == 1 ||
+			    (f.len == 2 && f.data[0] == '\\')))
+				strbuf_append(out, f.data, f.len);
+			else
+				strbuf_append(out, p, n);
+		}
+		p += n;
+	}
+	strbuf_release(&f);
+	if (*p == ']')
+		strbuf_append_char(out, *p++);
+	return p;
+}
+
+/* fold_group_start - copy "(?..." group syntax up to where its body starts */
+static const char *
+fold_group_start(const char *p, struct strbuf *out)
+{
+	const char *q = p + 2, *e;
+
+	if (p[1] == '*') {
+		e = strchr(q, ')');
+		q = e != NULL ? e + 1 : q + strlen(q);
+	} else if (*q == '#') {
+		e = strchr(q, ')');
+		q = e != NULL ? e + 1 : q + strlen(q);
+	} else if (*q == '(' || *q == '\0') {
+		;
+	} else if (strchr(":|>=!", *q) != NULL) {
+		q++;
+	} else if (*q == '<' && (q[1] == '=' || q[1] == '!')) {
+		q += 2;
+	} else if (*q == '\'' || (*q == 'P' && q[1] == '\'')) {
+		e = strchr(*q == 'P' ? q + 2 : q + 1, '\'');
+		q = e != NULL ? e + 1 : q + strlen(q);
+	} else {
+		while (*q != '\0' && *q != ':' && *q != ')' && *q != '>')
+			q++;
+		if (*q != '\0')
+			q++;
+	}
+	strbuf_append(out, p, (size_t)(q - p));
+	return q;
+}
+
+/* fold_pattern - the pattern with its literals folded; 0, or -1 to keep it as written */
+static int
+fold_pattern(const char *pattern, struct strbuf *out)
+{
+	struct fold_pat fp = { pattern, out, STRBUF_INIT };
+	size_t n;
+
+	strbuf_reset(out);
+	if (strstr(pattern, "(?x") != NULL || strstr(pattern, "(?-") != NULL ||
+	    strstr(pattern, "(?^") != NULL)
+		return -1;	/* extended mode, unset options: white space reads otherwise */
+	while (*fp.p != '\0') {
+		const char *p = fp.p;
+
+		if (*p == '\\') {
+			n = escape_len(p);
+			lit_flush(&fp, 0);
+			strbuf_append(out, p, n);
+			fp.p += n;
+		} else if (*p == '[') {
+			lit_flush(&fp, 0);
+			fp.p = fold_class(p, out);
+		} else if (*p == '(' && (p[1] == '?' || p[1] == '*')) {
+			lit_flush(&fp, 0);
+			fp.p = fold_group_start(p, out);
+		} else if (is_quantifier(p)) {
+			lit_flush(&fp, 1);
+			fp.p = copy_quantifier(p, out);
+		} else if (strchr("().^$|", *p) != NULL) {
+			lit_flush(&fp, 0);
+			strbuf_append_char(out, *p);
+			fp.p++;
+		} else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			lit_flush(&fp, 0);
+			while (*fp.p == ' ' || *fp.p == '\t' || *fp.p == '\n' || *fp.p == '\r')
+				fp.p++;
+			strbuf_append_str(out, is_quantifier(fp.p) ? "(?:\\s+)" : "\\s+");
+		} else {
+			n = char_len(p);
+			strbuf_append(&fp.lit, p, n);
+			fp.p += n;
+		}
+	}
+	lit_flush(&fp, 0);
+	strbuf_release(&fp.lit);
+	strbuf_grow(out, 0);
+	return 0;
+}
+
+/* rule_fold_pattern - the pattern as rule_set_add compiles it (for tests and --explain) */
+void
+rule_fold_pattern(const char *pattern, struct strbuf *out)
+{
+	if (fold_pattern(pattern, out) < 0) {
+		strbuf_reset(out);
+		strbuf_append_str(out, pattern);
+	}
 }
 
 /* xstrdup_opt - strdup that keeps NULL */
@@ -168,6 +495,7 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 	memset(r, 0, sizeof(*r));
 	if (spec->caseless)
 		options |= PCRE2_CASELESS;
+	/* A bad pattern is reported at its offset as written, before folding. */
 	r->code = pcre2_compile((PCRE2_SPTR)spec->pattern, PCRE2_ZERO_TERMINATED,
 	    options & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
 	if (r->code == NULL) {
@@ -178,15 +506,36 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 		*error_r = rs->error.data;
 		return -1;
 	}
+	if (rs->fold) {
+		struct strbuf folded = STRBUF_INIT;
+		pcre2_code *code;
+
+		/*
+		 * Folding only touches literals; should a strange pattern not
+		 * compile once folded, it keeps its reading as written.
+		 */
+		rule_fold_pattern(spec->pattern, &folded);
+		code = pcre2_compile((PCRE2_SPTR)folded.data, PCRE2_ZERO_TERMINATED,
+		    options & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
+		if (code != NULL) {
+			pcre2_code_free(r->code);
+			r->code = code;
+			r->folded = strbuf_detach(&folded, NULL);
+		}
+		strbuf_release(&folded);
+	}
 	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 	r->spec = *spec;
 	r->spec.id = strdup(spec->id);
 	r->spec.header = xstrdup_opt(spec->header);
 	r->spec.pattern = strdup(spec->pattern);
 	r->spec.file = xstrdup_opt(spec->file);
-	if (r->spec.id == NULL || r->spec.pattern == NULL ||
+	if (r->folded == NULL)
+		r->folded = strdup(spec->pattern);
+	if (r->spec.id == NULL || r->spec.pattern == NULL || r->folded == NULL ||
 	    (spec->header != NULL && r->spec.header == NULL)) {
 		pcre2_code_free(r->code);
+		free(r->folded);
 		rule_free_strings(&r->spec);
 		goto oom;
 	}
@@ -256,12 +605,12 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 
 			if (target_text(spec->target, 0) != t && target_text(spec->target, 1) != t)
 				continue;
-			pats[n] = spec->pattern;
+			pats[n] = rs->rules[i].folded;	/* widened after folding */
 			caseless[n] = spec->caseless;
 			ids[n++] = (unsigned)i;
 		}
 		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n,
-		    rs->always, error_r)) == NULL)
+		    rs->fold, rs->always, error_r)) == NULL)
 			rc = -1;
 	}
 	__atomic_store_n(&rs->finished, rc == 0, __ATOMIC_RELEASE);
@@ -278,13 +627,13 @@ same_rules(const struct rule_set *a, const struct rule_set *b)
 {
 	size_t i;
 
-	if (a->count != b->count)
-		return 0;
+	if (a->count != b->count || a->fold != b->fold)
+		return 0;	/* folding also decides how the prefilter widens */
 	for (i = 0; i < a->count; i++) {
 		const struct rule_spec *x = &a->rules[i].spec, *y = &b->rules[i].spec;
 
 		if (x->target != y->target || x->caseless != y->caseless ||
-		    strcmp(x->pattern, y->pattern) != 0)
+		    strcmp(a->rules[i].folded, b->rules[i].folded) != 0)
 			return 0;
 	}
 	return 1;
@@ -360,30 +709,57 @@ struct match_run {
 	struct rule_scratch *scratch;
 	rule_hit_fn fn;
 	void *ctx;
-	enum rule_view view;	/* of the text being matched */
 	int limited;		/* a PCRE2 error stopped a rule */
 };
+
+/* One text to match: a view of the body, or a header text. */
+struct match_text {
+	enum rule_target target;
+	enum rule_view view;
+	const char *text;
+	size_t len;
+	const size_t *runs;	/* [start, end) pairs: only matches touching one count */
+	size_t nruns;
+};
+
+/* touches_run - does [start, end) overlap one of the collapsed runs? */
+static int
+touches_run(const struct match_text *t, size_t start, size_t end)
+{
+	size_t lo = 0, hi = t->nruns, mid;
+
+	/* Runs are sorted and disjoint: find the first that ends after start. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (t->runs[2 * mid + 1] <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nruns && (t->runs[2 * lo] < end ||
+	    (start == end && t->runs[2 * lo] <= start));
+}
 
 /*
  * match_text - count matches of rule i in one text.  Returns the number of
  * hits counted so far plus the new ones; sets run->limited on PCRE2 errors.
  */
 static int
-match_text(struct match_run *run, size_t i, enum rule_target target,
-    const char *text, size_t len, int hits)
+match_text(struct match_run *run, size_t i, const struct match_text *t, int hits)
 {
 	const struct rule *r = &run->rs->rules[i];
 	int cap = r->spec.max_hits > 0 ? r->spec.max_hits : RULE_HITS_HARD_CAP;
 	PCRE2_SIZE start = 0, *ov;
 	struct rule_hit hit;
+	size_t len = t->len;
 	int rc;
 
 	while (hits < cap && start <= len) {
 		if (r->jit)
-			rc = pcre2_jit_match(r->code, (PCRE2_SPTR)text, len, start, 0,
+			rc = pcre2_jit_match(r->code, (PCRE2_SPTR)t->text, len, start, 0,
 			    run->scratch->md, run->scratch->mctx);
 		else
-			rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, start,
+			rc = pcre2_match(r->code, (PCRE2_SPTR)t->text, len, start,
 			    PCRE2_NO_UTF_CHECK, run->scratch->md, run->scratch->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
@@ -399,59 +775,79 @@ match_text(struct match_run *run, size_t i, enum rule_target target,
 			break;
 		}
 		ov = pcre2_get_ovector_pointer(run->scratch->md);
-		hit.rule = i;
-		hit.target = target;
-		hit.view = run->view;
-		hit.text = text;
-		hit.text_len = len;
-		hit.start = ov[0];
-		hit.end = ov[1];
-		hits++;
-		run->fn(&hit, run->ctx);
+		if (t->runs == NULL || touches_run(t, ov[0], ov[1])) {
+			hit.rule = i;
+			hit.target = t->target;
+			hit.view = t->view;
+			hit.text = t->text;
+			hit.text_len = len;
+			hit.start = ov[0];
+			hit.end = ov[1];
+			hits++;
+			run->fn(&hit, run->ctx);
+		}
 		if (ov[1] > ov[0])
 			start = ov[1];
 		else {
 			/* Empty match: step over one whole UTF-8 character. */
 			start = ov[1] + 1;
-			while (start < len && ((unsigned char)text[start] & 0xc0) == 0x80)
+			while (start < len && ((unsigned char)t->text[start] & 0xc0) == 0x80)
 				start++;
 		}
 	}
 	return hits;
 }
 
-/*
- * match_body - the body as the reader sees it, then the hidden text as the
- * hidden view: classify decides what a hidden match may count for.
- */
-static void
+/* match_plain - match one text of the visible view */
+static int
+match_plain(struct match_run *run, size_t i, enum rule_target target,
+    const char *text, size_t len, int hits)
+{
+	struct match_text t = { target, RULE_VIEW_VISIBLE, text, len, NULL, 0 };
+
+	return match_text(run, i, &t, hits);
+}
+
+/* match_body - every view of the body: visible, collapsed runs, hidden */
+static int
 match_body(struct match_run *run, size_t i, enum rule_target target,
     const struct msg_text *mt, int hits)
 {
-	const char *text;
-	size_t len;
+	struct match_text t = { target, RULE_VIEW_VISIBLE, NULL, 0, NULL, 0 };
 
-	text = msg_text_body(mt, &len);
-	hits = match_text(run, i, target, text, len, hits);
-	text = msg_text_hidden(mt, &len);
-	if (len > 0) {
-		run->view = RULE_VIEW_HIDDEN;
-		match_text(run, i, target, text, len, hits);
-		run->view = RULE_VIEW_VISIBLE;
+	t.text = msg_text_body(mt, &t.len);
+	hits = match_text(run, i, &t, hits);
+	t.text = msg_text_collapsed(mt, &t.len);
+	if (t.len > 0) {
+		t.view = RULE_VIEW_COLLAPSED;
+		t.nruns = msg_text_collapsed_runs(mt, &t.runs);
+		hits = match_text(run, i, &t, hits);
 	}
+	t.text = msg_text_hidden(mt, &t.len);
+	t.view = RULE_VIEW_HIDDEN;
+	t.runs = NULL;
+	t.nruns = 0;
+	if (t.len > 0)
+		hits = match_text(run, i, &t, hits);
+	return hits;
 }
 
 /* build_headers - every header as "Name: value" lines, once per call */
 static void
-build_headers(struct rule_scratch *s, const struct msg_text *mt)
+build_headers(struct rule_scratch *s, const struct msg_text *mt, int fold)
 {
-	size_t i, n = msg_text_header_count(mt), len;
+	size_t i, j, n = msg_text_header_count(mt), len, at;
 	const char *v;
 
 	strbuf_reset(&s->headers);
 	for (i = 0; i < n; i++) {
 		v = msg_text_header_value(mt, i, &len);
+		at = s->headers.len;
 		strbuf_append_str(&s->headers, msg_text_header_name(mt, i));
+		/* Names fold like the values and the patterns: ASCII lower case. */
+		for (j = at; fold && j < s->headers.len; j++)
+			if (s->headers.data[j] >= 'A' && s->headers.data[j] <= 'Z')
+				s->headers.data[j] += 32;
 		strbuf_append(&s->headers, ": ", 2);
 		strbuf_append(&s->headers, v, len);
 		strbuf_append_char(&s->headers, '\n');
@@ -473,7 +869,7 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 		if (strcasecmp(msg_text_header_name(mt, h), name) != 0)
 			continue;
 		v = msg_text_header_value(mt, h, &len);
-		hits = match_text(run, i, target, v, len, hits);
+		hits = match_plain(run, i, target, v, len, hits);
 	}
 	return hits;
 }
@@ -481,12 +877,14 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 /*
  * prefilter_pass - mark the candidate rules; 0 when done (headers text built),
  * -1 when the prefilter could not run (every rule is then a candidate).
+ * The body prefilter scans every view of the body.
  */
 static int
 prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule_scratch *s)
 {
-	const char *text[RULE_TEXT_COUNT];
-	size_t len[RULE_TEXT_COUNT];
+	const char *text[RULE_TEXT_COUNT + 2];
+	size_t len[RULE_TEXT_COUNT + 2];
+	int pf[RULE_TEXT_COUNT + 2];
 	int t;
 
 	if (s->candidates_cap < rs->count) {
@@ -498,20 +896,24 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 		s->candidates_cap = rs->count;
 	}
 	memset(s->candidates, 0, rs->count);
-	build_headers(s, mt);
+	build_headers(s, mt, rs->fold);
+	for (t = 0; t < RULE_TEXT_COUNT; t++)
+		pf[t] = t;
 	text[RULE_TEXT_HEADERS] = s->headers.data;
 	len[RULE_TEXT_HEADERS] = s->headers.len;
 	text[RULE_TEXT_BODY] = msg_text_body(mt, &len[RULE_TEXT_BODY]);
 	text[RULE_TEXT_HIDDEN] = msg_text_hidden(mt, &len[RULE_TEXT_HIDDEN]);
 	text[RULE_TEXT_PARTS] = msg_text_parts(mt, &len[RULE_TEXT_PARTS]);
-	for (t = 0; t < RULE_TEXT_COUNT; t++) {
-		if (rs->prefilter[t] == NULL)
+	text[RULE_TEXT_COUNT] = msg_text_collapsed(mt, &len[RULE_TEXT_COUNT]);
+	pf[RULE_TEXT_COUNT] = RULE_TEXT_BODY;
+	text[RULE_TEXT_COUNT + 1] = text[RULE_TEXT_HIDDEN];
+	len[RULE_TEXT_COUNT + 1] = len[RULE_TEXT_HIDDEN];
+	pf[RULE_TEXT_COUNT + 1] = RULE_TEXT_BODY;
+	for (t = 0; t < RULE_TEXT_COUNT + 2; t++) {
+		if (rs->prefilter[pf[t]] == NULL || (t >= RULE_TEXT_COUNT && len[t] == 0))
 			continue;
-		if (rule_prefilter_scan(rs->prefilter[t], s->prefilter, text[t], len[t],
-		    s->candidates) < 0 ||
-		    /* Body rules read the hidden text too. */
-		    (t == RULE_TEXT_BODY && rule_prefilter_scan(rs->prefilter[t], s->prefilter,
-		    text[RULE_TEXT_HIDDEN], len[RULE_TEXT_HIDDEN], s->candidates) < 0)) {
+		if (rule_prefilter_scan(rs->prefilter[pf[t]], s->prefilter, text[t], len[t],
+		    s->candidates) < 0) {
 			memset(s->candidates, 1, rs->count);
 			return 0;
 		}
@@ -524,7 +926,8 @@ int
 rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
 {
-	struct match_run run = { rs, scratch, fn, ctx, RULE_VIEW_VISIBLE, 0 };
+	struct match_run run = { rs, scratch, fn, ctx, 0 };
+	struct match_text hidden = { RULE_TARGET_HIDDEN, RULE_VIEW_HIDDEN, NULL, 0, NULL, 0 };
 	const char *text;
 	size_t i, len;
 	int hits, have_headers, prefiltered;
@@ -553,10 +956,10 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 		case RULE_TARGET_HEADERS:
 		case RULE_TARGET_ALL:
 			if (!have_headers) {
-				build_headers(scratch, mt);
+				build_headers(scratch, mt, rs->fold);
 				have_headers = 1;
 			}
-			hits = match_text(&run, i, spec->target, scratch->headers.data,
+			hits = match_plain(&run, i, spec->target, scratch->headers.data,
 			    scratch->headers.len, 0);
 			if (spec->target == RULE_TARGET_ALL)
 				match_body(&run, i, spec->target, mt, hits);
@@ -566,11 +969,13 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 			break;
 		case RULE_TARGET_HIDDEN:
 			text = msg_text_hidden(mt, &len);
-			match_text(&run, i, spec->target, text, len, 0);
+			hidden.text = text;
+			hidden.len = len;
+			match_text(&run, i, &hidden, 0);
 			break;
 		case RULE_TARGET_PARTS:
 			text = msg_text_parts(mt, &len);
-			match_text(&run, i, spec->target, text, len, 0);
+			match_plain(&run, i, spec->target, text, len, 0);
 			break;
 		}
 	}

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "msg_text.h"
+#include "strbuf.h"
 
 /*
  * A rule_set is built once at config load (every pattern compiled with
@@ -24,11 +25,17 @@ enum rule_target {
 	RULE_TARGET_ALL,	/* every header, then the body */
 };
 
-/* Which reading of a target text a match came from. */
+/*
+ * A rule on the body reads every view of it: the visible text, the
+ * collapsed view (letter-spaced runs "i n v o i c e" read as one word;
+ * only its collapsed runs count there, the rest was seen in the visible
+ * view) and the hidden text.  max_hits caps the matches of a rule across
+ * all views.
+ */
 enum rule_view {
-	RULE_VIEW_VISIBLE,	/* what the reader sees */
-	RULE_VIEW_COLLAPSED,	/* letter-spaced runs joined into words */
-	RULE_VIEW_HIDDEN,	/* body rules on the text the reader does not see */
+	RULE_VIEW_VISIBLE,	/* what the reader sees; headers and parts too */
+	RULE_VIEW_COLLAPSED,	/* msg_text_collapsed */
+	RULE_VIEW_HIDDEN,	/* msg_text_hidden */
 };
 
 struct rule_spec {
@@ -52,7 +59,7 @@ struct rule_scratch;
 struct rule_hit {
 	size_t rule;		/* index in the set */
 	enum rule_target target;
-	enum rule_view view;
+	enum rule_view view;	/* which view of the body text is */
 	const char *text;	/* the text that matched (points into msg_text) */
 	size_t text_len;
 	size_t start, end;	/* byte offsets of the match in text */
@@ -62,6 +69,14 @@ struct rule_hit {
 typedef void (*rule_hit_fn)(const struct rule_hit *hit, void *ctx);
 
 struct rule_set *rule_set_new(unsigned long match_limit, unsigned long depth_limit);
+/*
+ * rule_set_fold - fold the literals of the patterns added after this call
+ * like text_norm folds the text (the default); 0 when the text is not
+ * normalised.  A space in a folded pattern matches any run of white space.
+ */
+void rule_set_fold(struct rule_set *rs, int fold);
+/* rule_fold_pattern - the pattern rule_set_add compiles for a folded set */
+void rule_fold_pattern(const char *pattern, struct strbuf *out);
 void rule_set_free(struct rule_set **rs);
 /* rule_set_add - compile one rule; on error *error_r is "FILE:LINE: rule ID: ..." */
 int rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r);
@@ -84,8 +99,9 @@ struct rule_scratch *rule_scratch_new(void);
 void rule_scratch_free(struct rule_scratch **scratch);
 
 /*
- * rule_set_match - run every rule over its target in mt, calling fn for
- * each counted match (at most max_hits per rule).  Returns 0, or 1 when a
+ * rule_set_match - run every rule over its target in mt (body rules over
+ * every view of the body), calling fn for each counted match (at most
+ * max_hits per rule).  Returns 0, or 1 when a
  * PCRE2 limit or error stopped some rule early (the result is then
  * uncertain; *error_r names the rule and the PCRE2 error).
  */
@@ -93,7 +109,7 @@ int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
 
 const char *rule_target_name(enum rule_target target);
-/* rule_view_name - "visible", "collapsed" or "hidden" */
+/* rule_view_name - "visible", "collapsed", "hidden" */
 const char *rule_view_name(enum rule_view view);
 /* rule_target_parse - "subject", "from", "header:NAME", "headers", "body", "hidden", "parts", "all" */
 int rule_target_parse(const char *s, enum rule_target *target_r, const char **header_r);

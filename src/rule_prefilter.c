@@ -28,7 +28,7 @@ static unsigned rule_prefilter_generation;
 
 /* rule_prefilter_widen - a superset of pattern that compiles fast without UCP */
 int
-rule_prefilter_widen(const char *pattern, struct strbuf *out)
+rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 {
 	const char *p = pattern;
 	int in_class = 0, negated = 0;
@@ -45,7 +45,10 @@ rule_prefilter_widen(const char *pattern, struct strbuf *out)
 				break;
 			}
 			p++;
-			if (n == 'w' || n == 'd' || n == 's') {
+			if (n == 's' && folded) {
+				/* Folded white space is ASCII. */
+				strbuf_append_str(out, "\\s");
+			} else if (n == 'w' || n == 'd' || n == 's') {
 				if (in_class && negated)
 					return -1;	/* [^\w] would narrow, not widen */
 				strbuf_appendf(out, in_class ? "\\%c" WIDEN_NON_ASCII :
@@ -94,7 +97,7 @@ release_widened(struct strbuf *widened, size_t count)
 /* rule_prefilter_new - compile, dropping what Vectorscan cannot take */
 struct rule_prefilter *
 rule_prefilter_new(const char *const *patterns, const int *caseless, const unsigned *ids,
-    size_t count, unsigned char *always, const char **error_r)
+    size_t count, int folded, unsigned char *always, const char **error_r)
 {
 	struct rule_prefilter *pf = calloc(1, sizeof(*pf));
 	const char **pats = calloc(count + 1, sizeof(*pats));
@@ -114,7 +117,7 @@ rule_prefilter_new(const char *const *patterns, const int *caseless, const unsig
 	 * and compiles in milliseconds.  Unicode case folding works either way.
 	 */
 	for (i = 0; i < count; i++) {
-		int wide = rule_prefilter_widen(patterns[i], &widened[i]) == 0;
+		int wide = rule_prefilter_widen(patterns[i], folded, &widened[i]) == 0;
 
 		pats[i] = wide ? widened[i].data : patterns[i];
 		pids[i] = ids[i];

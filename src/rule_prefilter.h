@@ -23,21 +23,27 @@ struct rule_prefilter_scratch;
 /*
  * rule_prefilter_new - compile patterns[i] (caseless[i]) as rule ids[i].
  * always[ids[i]] is set for each pattern that had to be left out.
+ * folded: the texts scanned are folded (text_norm), so their white space
+ * is ASCII (see rule_prefilter_widen).
  * Returns NULL with *error_r on a failure other than an unsupported pattern.
  */
 struct rule_prefilter *rule_prefilter_new(const char *const *patterns, const int *caseless,
-    const unsigned *ids, size_t count, unsigned char *always, const char **error_r);
+    const unsigned *ids, size_t count, int folded, unsigned char *always, const char **error_r);
 /*
  * rule_prefilter_widen - rewrite pattern into out so that Vectorscan can
  * compile it without Unicode properties (which costs seconds for large
  * multilingual patterns) and still match everything PCRE2's UCP reading
  * matches: \b and \B are dropped (removing an assertion only widens), and
  * \w, \d, \s also accept every non-ASCII character (\W, \D, \S already
- * do in ASCII mode).  Returns 0, or -1 when the pattern holds something
- * this cannot widen safely (POSIX classes, \p, \h, \Q, a negated class
- * holding \w, \d or \s): it is then compiled with Unicode properties.
+ * do in ASCII mode).  With folded set, \s stays ASCII: folded text holds
+ * no other white space (text_norm turns it into a space or a newline), and
+ * a repeated class of every non-ASCII character ("\s+", what a space in a
+ * folded pattern becomes) triples Vectorscan's compile time.  Returns 0,
+ * or -1 when the pattern holds something this cannot widen safely (POSIX
+ * classes, \p, \h, \Q, a negated class holding \w, \d or \s): it is then
+ * compiled with Unicode properties.
  */
-int rule_prefilter_widen(const char *pattern, struct strbuf *out);
+int rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out);
 struct rule_prefilter *rule_prefilter_ref(struct rule_prefilter *pf);
 /* rule_prefilter_free - drop one reference (thread-safe) */
 void rule_prefilter_free(struct rule_prefilter **pf);

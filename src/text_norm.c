@@ -1,28 +1,129 @@
-/* text_norm - streaming normalisation of decoded text before matching */
+/* text_norm - streaming folding of decoded text before matching */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/uspoof.h>
+#include <unicode/utf16.h>
 
 #include "text_norm.h"
 #include "utf8.h"
 
+/*
+ * Folding one character at a time through ICU costs microseconds; text
+ * repeats a few thousand characters.  So each character's folding is
+ * computed once, on first use, into a table shared by every thread: blocks
+ * of 256 entries, each block published with one atomic compare-and-swap,
+ * each entry claimed by the first thread that builds it and published by
+ * an atomic store of its kind (a thread that finds it being built folds
+ * the character for itself).  ASCII never reaches the tables.  Only a
+ * base followed by characters that compose with it (kana and a voicing
+ * mark, Hangul jamo, letters of scripts whose marks are kept) goes
+ * through ICU each time.
+ */
+enum fold_kind {
+	FOLD_UNSET,	/* not built yet */
+	FOLD_BUILDING,	/* another thread is building it */
+	FOLD_OUT,	/* emit out[0..len) */
+	FOLD_DROP,	/* Default_Ignorable: nothing */
+	FOLD_MARK,	/* a combining mark: dropped after a base that strips marks */
+	FOLD_SLOW,	/* too long for the table: fold through ICU each time */
+};
+
+enum fold_flags {
+	FOLD_STRIP = 1 << 0,	/* marks after this base are dropped */
+	FOLD_COMPOSE = 1 << 1,	/* may compose with what follows: hold it back */
+	FOLD_JOIN = 1 << 2,	/* composes with what precedes it */
+};
+
+/* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_SLOW. */
+struct fold_entry {
+	uint8_t kind;
+	uint8_t flags;
+	uint8_t len;
+	char out[5];
+};
+
+#define FOLD_BLOCKS (0x110000 >> 8)
+#define FOLD_BUF 1024		/* UTF-16 units: a held-back segment grows at most 18-fold */
+
+struct fold_block {
+	struct fold_entry e[256];
+};
+
+static struct fold_block *fold_blocks[FOLD_BLOCKS];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+static const UNormalizer2 *fold_nfkc_cf, *fold_nfd, *fold_nfc;
+static USpoofChecker *fold_spoof;
+
 static const char replacement[] = "\xef\xbf\xbd";
 
-/* text_norm_init - fresh state */
-void
-text_norm_init(struct text_norm *tn, int enabled)
+/* fold_init - the ICU normalizers and the confusables checker, once */
+static void
+fold_init(void)
 {
-	memset(tn, 0, sizeof(*tn));
-	tn->at_start = 1;
-	tn->enabled = enabled;
+	UErrorCode err = U_ZERO_ERROR;
+
+	fold_nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
+	fold_nfd = unorm2_getNFDInstance(&err);
+	fold_nfc = unorm2_getNFCInstance(&err);
+	if (U_FAILURE(err))
+		abort();	/* ICU data missing: nothing could be matched */
+	err = U_ZERO_ERROR;
+	fold_spoof = uspoof_open(&err);
+	if (U_FAILURE(err))
+		fold_spoof = NULL;
 }
 
-/* is_format_char - characters that are invisible and only split words */
-static int
-is_format_char(unsigned cp)
+/* script_of - the Unicode script of cp */
+static UScriptCode
+script_of(UChar32 cp)
 {
-	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x2064) ||
-	    cp == 0xfeff || cp == 0x00ad || cp == 0x034f || cp == 0x180e;
+	UErrorCode err = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript(cp, &err);
+
+	return U_SUCCESS(err) ? sc : USCRIPT_COMMON;
+}
+
+/* is_cjk_script - the scripts of zh, ja and ko: never skeletonised */
+static int
+is_cjk_script(UScriptCode sc)
+{
+	return sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
+	    sc == USCRIPT_HANGUL || sc == USCRIPT_BOPOMOFO;
+}
+
+/*
+ * strips_marks - do combining marks after this base go?  In these scripts
+ * a mark is an accent (or noise on a CJK character): folding both the text
+ * and the patterns without it keeps matches correct.  Elsewhere (Arabic,
+ * Hebrew, Indic, Thai ...) marks spell the word and stay.
+ */
+static int
+strips_marks(UChar32 cp)
+{
+	switch (script_of(cp)) {
+	case USCRIPT_LATIN: case USCRIPT_GREEK: case USCRIPT_CYRILLIC: case USCRIPT_COMMON:
+	case USCRIPT_INHERITED: case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
+	case USCRIPT_HANGUL: case USCRIPT_BOPOMOFO: case USCRIPT_ARMENIAN:
+	case USCRIPT_CHEROKEE: case USCRIPT_GEORGIAN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* is_mark - a nonspacing or enclosing mark */
+static int
+is_mark(UChar32 cp)
+{
+	int8_t t = u_charType(cp);
+
+	return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK;
 }
 
 /* space_kind - 0 not white space, 1 white space, 2 line break */
@@ -32,16 +133,275 @@ space_kind(unsigned cp)
 	switch (cp) {
 	case '\n': case '\r': case 0x0b: case 0x0c: case 0x85: case 0x2028: case 0x2029:
 		return 2;
-	case ' ': case '\t': case 0: case 0xa0: case 0x3000: case 0x202f: case 0x205f:
+	case ' ': case '\t': case 0: case 0xa0: case 0x1680: case 0x3000: case 0x202f:
+	case 0x205f:
 		return 1;
 	default:
 		return (cp >= 0x2000 && cp <= 0x200a) ? 1 : 0;
 	}
 }
 
-/* emit - append one code point's bytes, flushing pending white space first */
+/*
+ * skeleton_ascii - the ASCII a look-alike letter imitates, or 0.  Only for
+ * characters outside the CJK scripts whose UTS #39 skeleton is printable
+ * ASCII: Cyrillic а -> a, Greek ο -> o, ı -> i, ’ -> '.  The skeleton is
+ * lower-cased: the text was case-folded before.
+ */
+static size_t
+skeleton_ascii(UChar32 cp, char *buf, size_t cap)
+{
+	UChar in[2], sk[16];
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t n = 0, m, i;
+
+	if (cp < 0x80 || fold_spoof == NULL || is_cjk_script(script_of(cp)))
+		return 0;
+	U16_APPEND_UNSAFE(in, n, cp);
+	m = uspoof_getSkeleton(fold_spoof, 0, in, n, sk, 16, &err);
+	if (U_FAILURE(err) || m <= 0 || (size_t)m >= cap)
+		return 0;
+	/*
+	 * A letter or digit must imitate letters or digits, and a sign signs:
+	 * "×" is not "x", or "7×24" would become one word.
+	 */
+	for (i = 0; i < m; i++)
+		if (sk[i] <= 0x20 || sk[i] >= 0x7f || !u_isalnum(sk[i]) != !u_isalnum(cp))
+			return 0;
+	for (i = 0; i < m; i++)
+		buf[i] = (char)(sk[i] >= 'A' && sk[i] <= 'Z' ? sk[i] + 32 : sk[i]);
+	return (size_t)m;
+}
+
+/* put_utf8 - append cp as UTF-8 */
+static size_t
+put_utf8(char *p, UChar32 cp)
+{
+	if (cp < 0x80) {
+		p[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		p[0] = (char)(0xc0 | (cp >> 6));
+		p[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		p[0] = (char)(0xe0 | (cp >> 12));
+		p[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		p[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	p[0] = (char)(0xf0 | (cp >> 18));
+	p[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	p[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	p[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * fold_segment - fold a base and what composes with it: NFKC_Casefold,
+ * NFD, marks dropped where strips_marks says (kana keep their voicing
+ * marks when they compose: が, not か + a stray mark), NFC, then
+ * look-alikes to ASCII.  White space comes out as ' '
+ * or '\n'.  strip is the state before the segment (for leading marks) and
+ * after it.  Appends to out.
+ */
 static void
-emit(struct text_norm *tn, struct strbuf *out, const char *bytes, size_t n)
+fold_segment(const UChar *in, int32_t n, int *strip, struct strbuf *out)
+{
+	UChar a[FOLD_BUF], b[FOLD_BUF], c[FOLD_BUF];
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t na, nb, nc = 0, i = 0;
+	int base_strip = *strip, base_kana = 0, keep, sk;
+	UChar32 cp;
+	char buf[16];
+	size_t k;
+
+	na = unorm2_normalize(fold_nfkc_cf, in, n, a, FOLD_BUF, &err);
+	nb = unorm2_normalize(fold_nfd, a, na, b, FOLD_BUF, &err);
+	if (U_FAILURE(err)) {
+		strbuf_append(out, replacement, 3);
+		return;
+	}
+	while (i < nb) {
+		U16_NEXT(b, i, nb, cp);
+		if (is_mark(cp)) {
+			keep = !base_strip || (base_kana && (cp == 0x3099 || cp == 0x309a));
+			if (!keep)
+				continue;
+		} else {
+			UScriptCode sc = script_of(cp);
+			char sk_buf[16];
+
+			/* A look-alike that becomes ASCII below sheds its marks like ASCII. */
+			base_strip = strips_marks(cp) ||
+			    skeleton_ascii(cp, sk_buf, sizeof(sk_buf)) > 0;
+			base_kana = sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+		}
+		U16_APPEND_UNSAFE(c, nc, cp);
+	}
+	*strip = base_strip;
+	na = unorm2_normalize(fold_nfc, c, nc, a, FOLD_BUF, &err);
+	if (U_FAILURE(err)) {
+		strbuf_append(out, replacement, 3);
+		return;
+	}
+	base_kana = 0;
+	for (i = 0; i < na;) {
+		U16_NEXT(a, i, na, cp);
+		if (cp == 0x3099 || cp == 0x309a) {
+			if (base_kana)
+				continue;	/* a voicing mark that composed with nothing */
+		} else if (!is_mark(cp)) {
+			UScriptCode sc = script_of(cp);
+
+			base_kana = sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+		}
+		if ((sk = space_kind((unsigned)cp)) != 0)
+			strbuf_append_char(out, sk == 2 ? '\n' : ' ');
+		else if ((k = skeleton_ascii(cp, buf, sizeof(buf))) > 0)
+			strbuf_append(out, buf, k);
+		else
+			strbuf_append(out, buf, put_utf8(buf, cp));
+	}
+}
+
+/* nfkc_cf_ascii - does NFKC_Casefold make this ASCII? */
+static int
+nfkc_cf_ascii(const UChar *in, int32_t n)
+{
+	UChar out[32];
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t m = unorm2_normalize(fold_nfkc_cf, in, n, out, 32, &err), i;
+
+	if (U_FAILURE(err) || m == 0)
+		return 0;
+	for (i = 0; i < m; i++)
+		if (out[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* fold_entry_build - what one character folds to */
+static void
+fold_entry_build(UChar32 cp, struct fold_entry *e)
+{
+	struct strbuf s = STRBUF_INIT;
+	UChar in[2];
+	int32_t n = 0;
+	int strip = 1;
+	char buf[16];
+	size_t k;
+
+	memset(e, 0, sizeof(*e));
+	U16_APPEND_UNSAFE(in, n, cp);
+	if (u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+		e->kind = FOLD_DROP;
+		return;
+	}
+	if (is_mark(cp)) {
+		/* Reached only after a base that keeps its marks. */
+		e->kind = FOLD_MARK;
+		strip = 0;
+	} else {
+		e->kind = FOLD_OUT;
+		if (!unorm2_hasBoundaryBefore(fold_nfkc_cf, cp))
+			e->flags |= FOLD_JOIN;
+		if (!unorm2_hasBoundaryAfter(fold_nfkc_cf, cp)) {
+			switch (script_of(cp)) {
+			case USCRIPT_LATIN: case USCRIPT_GREEK: case USCRIPT_CYRILLIC:
+			case USCRIPT_COMMON: case USCRIPT_INHERITED: case USCRIPT_HAN:
+				break;	/* only marks compose with these, and marks go */
+			default:
+				e->flags |= FOLD_COMPOSE;
+			}
+		}
+	}
+	/*
+	 * A capital look-alike folds to the Latin letter it imitates as
+	 * written, because its lower case may imitate another letter or
+	 * nothing (Greek Ν, Ε; Cyrillic В, Н, М).  The skeleton writes every
+	 * capital I look-alike as "l": a capital means "i".  Characters that
+	 * NFKC already makes ASCII (full-width digits, mathematical letters)
+	 * fold by NFKC, so that a digit stays a digit.
+	 */
+	if (e->kind == FOLD_OUT && u_isupper(cp) && !nfkc_cf_ascii(in, n) &&
+	    (k = skeleton_ascii(cp, buf, sizeof(buf))) > 0) {
+		if (k == 1 && buf[0] == 'l')
+			buf[0] = 'i';
+		strbuf_append(&s, buf, k);
+	} else
+		fold_segment(in, n, &strip, &s);
+	if (strip)
+		e->flags |= FOLD_STRIP;
+	if (s.len > sizeof(e->out))
+		e->kind = FOLD_SLOW;
+	else if (s.len > 0) {
+		memcpy(e->out, s.data, s.len);
+		e->len = (uint8_t)s.len;
+	}
+	strbuf_release(&s);
+}
+
+/*
+ * fold_lookup - the folding of one non-ASCII character: its table entry,
+ * or tmp filled in when the entry cannot be kept (out of memory, or
+ * another thread is building it).
+ */
+static const struct fold_entry *
+fold_lookup(unsigned cp, struct fold_entry *tmp)
+{
+	struct fold_block *b, *expected = NULL;
+	struct fold_entry *e;
+	uint8_t kind, unset = FOLD_UNSET;
+
+	b = __atomic_load_n(&fold_blocks[cp >> 8], __ATOMIC_ACQUIRE);
+	if (b != NULL) {
+		e = &b->e[cp & 0xff];
+		if (__atomic_load_n(&e->kind, __ATOMIC_ACQUIRE) > FOLD_BUILDING)
+			return e;
+	}
+	pthread_once(&fold_once, fold_init);
+	if (b == NULL) {
+		if ((b = calloc(1, sizeof(*b))) == NULL) {
+			fold_entry_build((UChar32)cp, tmp);
+			return tmp;
+		}
+		if (!__atomic_compare_exchange_n(&fold_blocks[cp >> 8], &expected, b, 0,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			free(b);
+			b = expected;
+		}
+	}
+	e = &b->e[cp & 0xff];
+	fold_entry_build((UChar32)cp, tmp);
+	if (!__atomic_compare_exchange_n(&e->kind, &unset, FOLD_BUILDING, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return tmp;	/* built or being built by another thread */
+	kind = tmp->kind;
+	e->flags = tmp->flags;
+	e->len = tmp->len;
+	memcpy(e->out, tmp->out, sizeof(e->out));
+	__atomic_store_n(&e->kind, kind, __ATOMIC_RELEASE);
+	return e;
+}
+
+/* text_norm_init - fresh state */
+void
+text_norm_init(struct text_norm *tn, int enabled)
+{
+	tn->carry_len = 0;
+	tn->pending_space = 0;
+	tn->at_start = 1;
+	tn->enabled = enabled;
+	tn->literal = 0;
+	tn->strip_marks = 1;
+	tn->seg_len = 0;
+}
+
+/* flush_space - write the white space pending before the next character */
+static void
+flush_space(struct text_norm *tn, struct strbuf *out)
 {
 	if (tn->pending_space) {
 		if (!tn->at_start)
@@ -49,33 +409,153 @@ emit(struct text_norm *tn, struct strbuf *out, const char *bytes, size_t n)
 		tn->pending_space = 0;
 	}
 	tn->at_start = 0;
+}
+
+/* emit - append one character's bytes, flushing pending white space first */
+static void
+emit(struct text_norm *tn, struct strbuf *out, const char *bytes, size_t n)
+{
+	flush_space(tn, out);
 	strbuf_append(out, bytes, n);
 }
 
-/* handle - normalise one decoded code point */
+/* space - note white space of this kind (1 space, 2 line break) */
+static void
+space(struct text_norm *tn, struct strbuf *out, int kind)
+{
+	if (tn->literal) {
+		emit(tn, out, kind == 2 ? "\n" : " ", 1);
+		return;
+	}
+	if (kind > tn->pending_space)
+		tn->pending_space = kind;
+}
+
+/* emit_folded - append folded bytes in which ' ' and '\n' are white space */
+static void
+emit_folded(struct text_norm *tn, struct strbuf *out, const char *s, size_t n)
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		if (s[i] == ' ' || s[i] == '\n') {
+			space(tn, out, s[i] == '\n' ? 2 : 1);
+			i++;
+			continue;
+		}
+		for (j = i; j < n && s[j] != ' ' && s[j] != '\n'; j++)
+			;
+		emit(tn, out, s + i, j - i);
+		i = j;
+	}
+}
+
+/* emit_entry - append a character's folding */
+static void
+emit_entry(struct text_norm *tn, struct strbuf *out, const struct fold_entry *e, unsigned cp)
+{
+	struct strbuf s = STRBUF_INIT;
+	UChar in[2];
+	int32_t n = 0;
+	int strip = 1;
+
+	if (e->kind == FOLD_SLOW) {
+		U16_APPEND_UNSAFE(in, n, (UChar32)cp);
+		fold_segment(in, n, &strip, &s);
+		emit_folded(tn, out, s.data, s.len);
+		strbuf_release(&s);
+	} else
+		emit_folded(tn, out, e->out, e->len);
+	tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
+}
+
+/* seg_flush - fold and emit the held-back base and its marks */
+static void
+seg_flush(struct text_norm *tn, struct strbuf *out)
+{
+	struct strbuf s = STRBUF_INIT;
+	UChar32 cp;
+	size_t i = 0;
+
+	if (tn->seg_len == 0)
+		return;
+	U16_NEXT(tn->seg, i, tn->seg_len, cp);
+	if (i == tn->seg_len && !is_mark(cp)) {
+		struct fold_entry tmp;
+
+		tn->seg_len = 0;
+		emit_entry(tn, out, fold_lookup((unsigned)cp, &tmp), (unsigned)cp);
+		return;
+	}
+	fold_segment((const UChar *)tn->seg, (int32_t)tn->seg_len, &tn->strip_marks, &s);
+	tn->seg_len = 0;
+	emit_folded(tn, out, s.data, s.len);
+	strbuf_release(&s);
+}
+
+/* seg_push - hold back one more character of the segment */
+static void
+seg_push(struct text_norm *tn, struct strbuf *out, unsigned cp)
+{
+	int32_t n;
+
+	if (tn->seg_len + 2 > TEXT_NORM_SEG_MAX)
+		seg_flush(tn, out);	/* bounded: a long run of marks goes in pieces */
+	n = (int32_t)tn->seg_len;
+	U16_APPEND_UNSAFE((UChar *)tn->seg, n, (UChar32)cp);
+	tn->seg_len = (size_t)n;
+}
+
+/* handle - fold one decoded non-ASCII code point (or any, when disabled) */
 static void
 handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned char *raw, int n)
 {
+	const struct fold_entry *e;
+	struct fold_entry tmp;
 	int sk;
-	char c;
 
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
 		return;
 	}
-	if (is_format_char(cp))
+	e = fold_lookup(cp, &tmp);
+	switch (e->kind) {
+	case FOLD_DROP:
 		return;
+	case FOLD_MARK:
+		if (tn->seg_len > 0)
+			seg_push(tn, out, cp);
+		else if (!tn->strip_marks)
+			emit_folded(tn, out, e->out, e->len);
+		return;
+	default:
+		break;
+	}
+	if ((e->flags & FOLD_JOIN) && tn->seg_len > 0) {
+		seg_push(tn, out, cp);
+		return;
+	}
+	seg_flush(tn, out);
 	if ((sk = space_kind(cp)) != 0) {
-		if (sk > tn->pending_space)
-			tn->pending_space = sk;
+		space(tn, out, sk);
+		tn->strip_marks = 1;
 		return;
 	}
-	if (cp >= 0xff01 && cp <= 0xff5e) {
-		c = (char)(cp - 0xff01 + 0x21);
-		emit(tn, out, &c, 1);
+	if (e->flags & FOLD_COMPOSE) {
+		seg_push(tn, out, cp);
 		return;
 	}
-	emit(tn, out, (const char *)raw, (size_t)n);
+	emit_entry(tn, out, e, cp);
+}
+
+/* bad_byte - an invalid sequence: U+FFFD */
+static void
+bad_byte(struct text_norm *tn, struct strbuf *out)
+{
+	if (tn->enabled)
+		seg_flush(tn, out);
+	emit(tn, out, replacement, 3);
+	tn->strip_marks = 1;
 }
 
 /* carry_push - feed one byte of a character that straddles two calls */
@@ -94,13 +574,36 @@ carry_push(struct text_norm *tn, struct strbuf *out, unsigned char b)
 		tn->carry_len = 0;
 	} else if (n < 0) {
 		/* Replace the bad lead byte and re-read what followed it. */
-		emit(tn, out, replacement, 3);
+		bad_byte(tn, out);
 		nrest = tn->carry_len - 1;
 		memcpy(rest, tn->carry + 1, nrest);
 		tn->carry_len = 0;
 		for (j = 0; j < nrest; j++)
 			carry_push(tn, out, rest[j]);
 	}
+}
+
+/* ascii_run - printable ASCII: lower-cased when folding */
+static void
+ascii_run(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size_t n)
+{
+	char *d;
+	size_t i;
+
+	if (tn->seg_len > 0)
+		seg_flush(tn, out);
+	flush_space(tn, out);
+	if (!tn->enabled) {
+		strbuf_append(out, p, n);
+		return;
+	}
+	strbuf_grow(out, n);
+	d = out->data + out->len;
+	for (i = 0; i < n; i++)
+		d[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+	out->len += n;
+	out->data[out->len] = '\0';
+	tn->strip_marks = 1;
 }
 
 /* text_norm_feed - normalise a chunk */
@@ -110,19 +613,29 @@ text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t 
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i = 0;
 	unsigned cp;
-	int n;
+	int n, sk;
 
 	while (tn->carry_len > 0 && i < len)
 		carry_push(tn, out, p[i++]);
 	while (i < len) {
-		if (p[i] < 0x80 && p[i] > 0x20) {
+		if (p[i] < 0x80 && p[i] > 0x20 && p[i] != 0x7f) {
 			/* Fast path: plain printable ASCII. */
 			size_t j = i;
 
-			while (j < len && p[j] < 0x80 && p[j] > 0x20)
+			while (j < len && p[j] < 0x80 && p[j] > 0x20 && p[j] != 0x7f)
 				j++;
-			emit(tn, out, (const char *)p + i, j - i);
+			ascii_run(tn, out, p + i, j - i);
 			i = j;
+			continue;
+		}
+		if (p[i] < 0x80 && tn->enabled) {
+			seg_flush(tn, out);
+			if ((sk = space_kind(p[i])) != 0)
+				space(tn, out, sk);
+			else
+				emit(tn, out, (const char *)p + i, 1);
+			tn->strip_marks = 1;
+			i++;
 			continue;
 		}
 		n = utf8_decode(p + i, len - i, &cp);
@@ -133,7 +646,7 @@ text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t 
 			while (i < len)
 				carry_push(tn, out, p[i++]);
 		} else {
-			emit(tn, out, replacement, 3);
+			bad_byte(tn, out);
 			i++;
 		}
 	}
@@ -144,9 +657,11 @@ void
 text_norm_flush(struct text_norm *tn, struct strbuf *out)
 {
 	if (tn->carry_len > 0) {
-		emit(tn, out, replacement, 3);
+		bad_byte(tn, out);
 		tn->carry_len = 0;
 	}
+	if (tn->enabled)
+		seg_flush(tn, out);
 }
 
 /* text_norm_string - normalise a complete string */
@@ -158,4 +673,119 @@ text_norm_string(struct strbuf *out, const char *in, size_t len, int enabled)
 	text_norm_init(&tn, enabled);
 	text_norm_feed(&tn, out, in, len);
 	text_norm_flush(&tn, out);
+}
+
+/* text_norm_fold - fold a pattern literal, white space kept */
+void
+text_norm_fold(struct strbuf *out, const char *in, size_t len)
+{
+	struct text_norm tn;
+
+	text_norm_init(&tn, 1);
+	tn.literal = 1;
+	tn.at_start = 0;
+	text_norm_feed(&tn, out, in, len);
+	text_norm_flush(&tn, out);
+}
+
+/* is_alnum_at - is the character at s[i] a letter or digit?  Sets its length. */
+static int
+is_alnum_at(const char *s, size_t len, size_t i, size_t *n_r)
+{
+	unsigned char c = (unsigned char)s[i];
+	unsigned cp;
+	int n;
+
+	if (c < 0x80) {
+		*n_r = 1;
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	}
+	n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	if (n <= 0) {
+		*n_r = 1;
+		return 0;
+	}
+	*n_r = (size_t)n;
+	return u_isalnum((UChar32)cp);
+}
+
+/* The collapse in progress: lone letters of the current run, and what is written. */
+struct collapse {
+	const char *in;
+	struct strbuf *out, *runs;
+	struct strbuf lones;	/* [start, end) size_t pairs of the current run */
+	size_t count;		/* lone letters in it */
+	size_t copied;		/* in[0..copied) is written to out */
+	size_t nruns;
+};
+
+/* collapse_close - end the current run: three or more letters are written joined */
+static void
+collapse_close(struct collapse *c)
+{
+	const size_t *l = (const size_t *)c->lones.data;
+	size_t k, at;
+
+	if (c->count >= 3) {
+		strbuf_append(c->out, c->in + c->copied, l[0] - c->copied);
+		at = c->out->len;
+		for (k = 0; k < c->count; k++)
+			strbuf_append(c->out, c->in + l[2 * k], l[2 * k + 1] - l[2 * k]);
+		strbuf_append(c->runs, &at, sizeof(at));
+		strbuf_append(c->runs, &c->out->len, sizeof(c->out->len));
+		c->copied = l[2 * (c->count - 1) + 1];
+		c->nruns++;
+	}
+	c->count = 0;
+	strbuf_reset(&c->lones);
+}
+
+/* text_norm_collapse - the collapsed view of letter-spaced runs */
+size_t
+text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs)
+{
+	struct collapse c = { in, out, runs, STRBUF_INIT, 0, 0, 0 };
+	size_t i = 0, n, word_start = 0, word_chars = 0, gap = 0;
+	int a;
+
+	strbuf_reset(out);
+	strbuf_reset(runs);
+	/* Each word ends where a non-alphanumeric character (or the end) comes. */
+	while (i < len) {
+		a = is_alnum_at(in, len, i, &n);
+		if (a) {
+			if (word_chars == 0)
+				word_start = i;
+			word_chars++;
+			i += n;
+			if (i < len && is_alnum_at(in, len, i, &n))
+				continue;
+			/* The word [word_start, i) ends here. */
+			if (word_chars == 1 && (c.count == 0 || (gap >= 1 && gap <= 2))) {
+				strbuf_append(&c.lones, &word_start, sizeof(word_start));
+				strbuf_append(&c.lones, &i, sizeof(i));
+				c.count++;
+			} else {
+				collapse_close(&c);
+				if (word_chars == 1) {
+					strbuf_append(&c.lones, &word_start, sizeof(word_start));
+					strbuf_append(&c.lones, &i, sizeof(i));
+					c.count = 1;
+				}
+			}
+			word_chars = 0;
+			gap = 0;
+		} else {
+			gap++;
+			i += n;
+		}
+	}
+	collapse_close(&c);
+	strbuf_release(&c.lones);
+	if (c.nruns == 0) {
+		strbuf_reset(out);
+		return 0;
+	}
+	strbuf_append(out, in + c.copied, len - c.copied);
+	return c.nruns;
 }

@@ -464,6 +464,38 @@ audit_output_list_line(void **state)
 	audit_record_free(&rec);
 }
 
+/* audit_output_release_per_mta - the release command of the MTA that held the message */
+static void
+audit_output_release_per_mta(void **state)
+{
+	static const struct {
+		const char *mta, *want;
+	} cases[] = {
+		{ "postfix", " release: postsuper -H 4ABC" },
+		{ "sendmail", " release: sendmail -Q -qQ -qI4ABC && sendmail -qI4ABC" },
+		{ "", " release: postsuper -H 4ABC" },	/* older records */
+		{ "exim", " release: postsuper -H 4ABC" },
+	};
+	struct audit_record *rec = audit_record_new();
+	struct strbuf line = STRBUF_INIT, sb = STRBUF_INIT;
+	const char *error;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strbuf_reset(&line);
+		strbuf_appendf(&line, "{\"time\":\"2026-11-24T15:11:35Z\",\"queue_id\":\"4ABC\","
+		    "\"mta\":\"%s\",\"action\":\"quarantine\",\"recipients\":[]}", cases[i].mta);
+		assert_int_equal(audit_record_parse(rec, line.data, line.len, &error), 0);
+		assert_string_equal(rec->mta, cases[i].mta);
+		strbuf_reset(&sb);
+		audit_output_release(&sb, rec);
+		assert_string_equal(sb.data, cases[i].want);
+	}
+	strbuf_release(&line);
+	strbuf_release(&sb);
+	audit_record_free(&rec);
+}
+
 /* audit_output_csv_rows - one row per shown recipient, quoted */
 static void
 audit_output_csv_rows(void **state)
@@ -758,6 +790,7 @@ main(void)
 		cmocka_unit_test(audit_memcasemem_cases),
 		cmocka_unit_test(audit_output_csv_quote_cases),
 		cmocka_unit_test(audit_output_list_line),
+		cmocka_unit_test(audit_output_release_per_mta),
 		cmocka_unit_test(audit_output_csv_rows),
 		cmocka_unit_test(audit_count_add_many),
 		cmocka_unit_test(audit_summary_add_counts),

@@ -189,7 +189,7 @@ static const struct expect_msg vendor_expect[] = {
 		    "\"view\":\"visible\",\"counted\":true,\"weight\":3,\"hits\":2,",
 		"{\"rule\":\"inc.maint\",\"class\":\"incident\",\"target\":\"subject\","
 		    "\"view\":\"visible\",\"counted\":true,\"weight\":2,\"hits\":1,"
-		    "\"excerpt\":\"Planned maintenance\"}",
+		    "\"excerpt\":\"planned maintenance\"}",	/* folded text */
 		"\"decision\":\"deliver\",\"partner\":\"partner@csp.example\"}",
 		"\"decision\":\"deliver\",\"partner\":\"fab@csp.example\"}",
 	} },

@@ -552,11 +552,11 @@ cli_classify_run_explain(void **state)
 {
 	static const char *const want[] = {
 		"    sub.invoice (subscription +5) target all, in body at 9-16, visible view\n"
-		"      decoded: Your new [[invoice]] is here; the payment is due.\n"
+		"      decoded: your new [[invoice]] is here; the payment is due.\n"
 		"      raw: Your  new [[inv<U+200B>oice]] is here; the payment is due.\\n\n"
 		"           (at 10, between the same neighbouring words; normalisation changed the match)\n",
 		"    sub.payment (subscription +4) target all, in body at 30-37, visible view\n"
-		"      decoded: Your new invoice is here; the [[payment]] is due.\n"
+		"      decoded: your new invoice is here; the [[payment]] is due.\n"
 		"      raw: Your  new inv<U+200B>oice is here; the [[payment]] is due.\\n\n"
 		"           (at 34, the same text)\n",
 		"    subscription, threshold 5:\n"
@@ -587,6 +587,36 @@ cli_classify_run_explain(void **state)
 	unit_tmpdir_remove(&dir);
 }
 
+/* cli_classify_run_explain_collapsed - a match in the collapsed view shows the spaced letters raw */
+static void
+cli_classify_run_explain_collapsed(void **state)
+{
+	static const char *const want[] = {
+		"    sub.invoice (subscription +5) target all, in collapsed body at 9-16, collapsed view\n"
+		"      decoded: your new [[invoice]] is here; the payment is due.\n"
+		"      raw: Your new [[i n v o i c e]] is here; the payment is due.\\n\n",
+	};
+	struct cli_classify_opts opts;
+	struct conf *c = load("eval.conf");
+	char *dir = unit_tmpdir_new(), *path, *out = NULL;
+	size_t len, i;
+	FILE *fp = open_memstream(&out, &len);
+
+	(void)state;
+	path = unit_write_str(dir, "spaced.eml", "Subject: hello\n\n"
+	    "Your new i n v o i c e is here; the payment is due.\n");
+	memset(&opts, 0, sizeof(opts));
+	opts.explain = 1;
+	unit_expect_int("status", cli_classify_run(c, &opts, &path, 1, fp), 0);
+	fclose(fp);
+	for (i = 0; i < UNIT_NELEM(want); i++)
+		unit_expect_contains("explain", out, want[i]);
+	free(out);
+	free(path);
+	conf_unref(&c);
+	unit_tmpdir_remove(&dir);
+}
+
 int
 main(void)
 {
@@ -602,6 +632,7 @@ main(void)
 		cmocka_unit_test(cli_evaluate_run_good_labels),
 		cmocka_unit_test(cli_evaluate_run_bad_folders),
 		cmocka_unit_test(cli_classify_run_explain),
+		cmocka_unit_test(cli_classify_run_explain_collapsed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

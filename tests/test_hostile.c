@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "scan.h"
 #include "strbuf.h"
+#include "text_norm.h"
 #include "unit.h"
 
 /*
@@ -429,7 +430,7 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
 	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "second outer part", .body_lacks = "XX-inner" },
+	  .fabrikam = D_REROUTE, .body_has = "second outer part", .body_lacks = "xx-inner" },
 	{ .name = "boundary_duplicate_param", .class = "any", .uncertain = 1, .flags = U,
 	  .reason = "conflicting boundary parameters", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE },
@@ -460,15 +461,15 @@ static const struct hostile_case hostile_cases[] = {
 
 	/* Encodings. */
 	{ .name = "base64_junk", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached." },
 	{ .name = "base64_pad_middle", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "qp_broken", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "=ZZ" },
+	  .fabrikam = D_REROUTE, .body_has = "=zz" },
 	{ .name = "utf7_keyword", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "utf16_no_bom", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached." },
 	{ .name = "charset_10k", .gen = gen_charset_10k, .class = "any", .uncertain = 1,
 	  .flags = U, .reason = "unknown charset", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE },
@@ -526,7 +527,7 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
 	  .contoso = D_REROUTE, .fabrikam = D_REROUTE, .body_has = "invoice" },
 	{ .name = "html_double_entity", .class = "other", .contoso = D_QUARANTINE,
-	  .fabrikam = D_QUARANTINE, .body_has = "&#105;nvoice", .body_lacks = "Your invoice" },
+	  .fabrikam = D_QUARANTINE, .body_has = "&#105;nvoice", .body_lacks = "your invoice" },
 	{ .name = "html_zero_font", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_lacks = "invoice", .hidden_has = "invoice" },
 
@@ -545,7 +546,7 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "headers_only", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE },
 	{ .name = "body_only", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "Thank you." },
+	  .fabrikam = D_REROUTE, .body_has = "thank you." },
 
 	/* Evasions that must read as the plain word. */
 	{ .name = "fullwidth", .class = "subscription", .contoso = D_REROUTE,
@@ -561,6 +562,79 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "html_empty_span", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "invoice" },
 
+	/*
+	 * Twins of plain_invoice, plain_outage and plain_ea (issue 12): the
+	 * same message with each Unicode evasion, letter spacing, or the
+	 * phrase wrapped across lines must classify exactly like the original.
+	 */
+	{ .name = "fold_cyrillic_invoice", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_greek_invoice", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_cyrillic_capitals", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_math_bold", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_math_monospace", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_marks_every_letter", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_precomposed_accents", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_dotless_i", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_lre", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_rle", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_pdf", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_lro", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_rlo", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_lri", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_rli", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_fsi", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_pdi", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_bidi_alm", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_variation_selectors", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_tag_characters", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_format_206x", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_mixed_evasions", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_qp_marks", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_base64_math_bold", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_html_cyrillic_entities", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	{ .name = "fold_letter_spaced", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "i n v o i c e" },
+	{ .name = "fold_letter_spaced_dots", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "i.n.v.o.i.c.e" },
+	{ .name = "fold_html_letter_spaced", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "i n v o i c e" },
+	{ .name = "fold_subject_cyrillic", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_lacks = "invoice" },
+	{ .name = "fold_cyrillic_outage", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER },
+	{ .name = "fold_letter_spaced_outage", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER },
+	{ .name = "fold_wrapped_ea", .class = "non_csp", .contoso = D_REROUTE,
+	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
+	{ .name = "fold_wrapped_ea_crlf_tabs", .class = "non_csp", .contoso = D_REROUTE,
+	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
+	{ .name = "fold_greek_ea", .class = "non_csp", .contoso = D_REROUTE,
+	  .fabrikam = D_DELIVER, .body_has = "enterprise" },
 	/* Part decoding: each twin of plain_invoice hides the word in how a part is encoded. */
 	{ .name = "flowed_delsp", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "Your invoice is attached." },
@@ -977,6 +1051,19 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 	action_plan_release(&plan);
 }
 
+/* holds - does text hold what, folded like the decoded text (text_norm)? */
+static int
+holds(const char *text, size_t len, const char *what)
+{
+	struct strbuf f = STRBUF_INIT;
+	int found;
+
+	text_norm_fold(&f, what, strlen(what));
+	found = text != NULL && f.len > 0 && memmem(text, len, f.data, f.len) != NULL;
+	strbuf_release(&f);
+	return found;
+}
+
 /* check_text - what the decoded text must and must not hold (raw path) */
 static void
 check_text(const struct hostile_case *hc, const struct scan *s)
@@ -986,14 +1073,11 @@ check_text(const struct hostile_case *hc, const struct scan *s)
 
 	body = msg_text_body(s->text, &blen);
 	hidden = msg_text_hidden(s->text, &hlen);
-	if (hc->body_has != NULL && (body == NULL ||
-	    memmem(body, blen, hc->body_has, strlen(hc->body_has)) == NULL))
+	if (hc->body_has != NULL && !holds(body, blen, hc->body_has))
 		fail_msg("%s: the body lacks \"%s\"", hc->name, hc->body_has);
-	if (hc->body_lacks != NULL && body != NULL &&
-	    memmem(body, blen, hc->body_lacks, strlen(hc->body_lacks)) != NULL)
+	if (hc->body_lacks != NULL && holds(body, blen, hc->body_lacks))
 		fail_msg("%s: the body holds \"%s\"", hc->name, hc->body_lacks);
-	if (hc->hidden_has != NULL && (hidden == NULL ||
-	    memmem(hidden, hlen, hc->hidden_has, strlen(hc->hidden_has)) == NULL))
+	if (hc->hidden_has != NULL && !holds(hidden, hlen, hc->hidden_has))
 		fail_msg("%s: the hidden text lacks \"%s\"", hc->name, hc->hidden_has);
 }
 

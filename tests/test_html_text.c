@@ -13,6 +13,7 @@
 
 #include "html_text.h"
 #include "strbuf.h"
+#include "text_norm.h"
 #include "unit.h"
 
 struct html_case {
@@ -211,17 +212,25 @@ render(const struct html_case *c, size_t piece, long cut, struct msg_text *mt)
 	assert_null(ht);
 }
 
-/* check - body and hidden text as expected; 1 (and a message) when not */
+/* check - body and hidden text as expected, folded like the text; 1 (and a message) when not */
 static int
 check(const struct html_case *c, struct msg_text *mt, long cut)
 {
+	struct strbuf wb = STRBUF_INIT, wh = STRBUF_INIT;
 	size_t bl, hl;
 	const char *b = msg_text_body(mt, &bl), *h = msg_text_hidden(mt, &hl);
+	int bad;
 
-	if (strcmp(b, c->body) == 0 && strcmp(h, c->hidden) == 0)
-		return 0;
-	print_message("\"%s\" cut %ld: body \"%s\" hidden \"%s\"\n", c->in, cut, b, h);
-	return 1;
+	text_norm_string(&wb, c->body, strlen(c->body), 1);
+	text_norm_string(&wh, c->hidden, strlen(c->hidden), 1);
+	strbuf_grow(&wb, 0);
+	strbuf_grow(&wh, 0);
+	bad = strcmp(b, wb.data) != 0 || strcmp(h, wh.data) != 0;
+	if (bad)
+		print_message("\"%s\" cut %ld: body \"%s\" hidden \"%s\"\n", c->in, cut, b, h);
+	strbuf_release(&wb);
+	strbuf_release(&wh);
+	return bad;
 }
 
 /* html_text_feed_whole - each case renders right in one piece */

@@ -49,10 +49,11 @@ msg_text_add_header_find(void **state)
 		const char *lookup;
 		const char *want;	/* NULL: not found */
 	} finds[] = {
-		{ "Subject", "Your invoice" },
-		{ "subject", "Your invoice" },
-		{ "SUBJECT", "Your invoice" },
-		{ "from", "Billing <billing@vendor.example>" },
+		/* Values are folded like the body (text_norm): lower case. */
+		{ "Subject", "your invoice" },
+		{ "subject", "your invoice" },
+		{ "SUBJECT", "your invoice" },
+		{ "from", "billing <billing@vendor.example>" },
 		{ "X-Tag", "first" },
 		{ "X-Missing", NULL },
 		{ "Subjec", NULL },
@@ -145,7 +146,7 @@ msg_text_hidden_inline(void **state)
 	msg_text_hidden_append(mt, "outage", 6);
 	msg_text_body_append(mt, "ready", 5);
 	msg_text_body_end(mt);
-	expect_body(mt, "body", "Your invoice is ready");
+	expect_body(mt, "body", "your invoice is ready");	/* folded */
 	/* Fragments apart in the visible text stay apart in the hidden text. */
 	expect_hidden(mt, "hidden", "zz\noutage");
 	msg_text_free(&mt);
@@ -176,14 +177,15 @@ static void
 msg_text_body_append_chunks(void **state)
 {
 	struct msg_text *mt = msg_text_new(4096, 1);
-	const char *text = "R\xc3\xbc" "ckerstattung \xe4\xb8\xad";
+	const char *text = "R\xc3\xbc" "ckerstattung \xd0\xb6\xe4\xb8\xad";
 	size_t i;
 
 	msg_text_body_begin(mt, 0);
 	for (i = 0; i < strlen(text); i++)
 		msg_text_body_append(mt, text + i, 1);
 	msg_text_body_end(mt);
-	expect_body(mt, "bytewise", text);
+	/* Folded: lower case, the umlaut's mark dropped; Cyrillic and CJK kept. */
+	expect_body(mt, "bytewise", "ruckerstattung \xd0\xb6\xe4\xb8\xad");
 	msg_text_free(&mt);
 }
 
@@ -215,12 +217,12 @@ msg_text_body_append_cap(void **state)
 		{ "under the cap", 1024, "short text", "short text", 0 },
 		{ "exactly the cap", 10, "0123456789", "0123456789", 0 },
 		{ "ascii cut", 5, "0123456789", "01234", MSG_TEXT_TRUNCATED },
-		/* "aé中" is 1 + 2 + 3 bytes: a cap inside a character keeps it whole out. */
-		{ "cut inside 2-byte", 2, "a\xc3\xa9\xe4\xb8\xad", "a", MSG_TEXT_TRUNCATED },
-		{ "cut after 2-byte", 3, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
-		{ "cut inside 3-byte (1)", 4, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
-		{ "cut inside 3-byte (2)", 5, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9", MSG_TEXT_TRUNCATED },
-		{ "no cut needed", 6, "a\xc3\xa9\xe4\xb8\xad", "a\xc3\xa9\xe4\xb8\xad", 0 },
+		/* "aж中" is 1 + 2 + 3 bytes: a cap inside a character keeps it whole out. */
+		{ "cut inside 2-byte", 2, "a\xd0\xb6\xe4\xb8\xad", "a", MSG_TEXT_TRUNCATED },
+		{ "cut after 2-byte", 3, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6", MSG_TEXT_TRUNCATED },
+		{ "cut inside 3-byte (1)", 4, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6", MSG_TEXT_TRUNCATED },
+		{ "cut inside 3-byte (2)", 5, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6", MSG_TEXT_TRUNCATED },
+		{ "no cut needed", 6, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6\xe4\xb8\xad", 0 },
 	};
 	size_t i;
 
@@ -307,7 +309,7 @@ msg_text_add_part_list(void **state)
 	msg_text_add_part(mt, "image/png", "");
 	s = msg_text_parts(mt, &len);
 	unit_expect_mem("parts", s, len,
-	    "text/plain\napplication/pdf Invoice 2024.pdf\nimage/png\n");
+	    "text/plain\napplication/pdf invoice 2024.pdf\nimage/png\n");
 	msg_text_free(&mt);
 }
 
@@ -351,6 +353,69 @@ msg_text_new_raw(void **state)
 	msg_text_free(&mt);
 }
 
+/* msg_text_collapsed_view - letter-spaced runs read as words; no view without them */
+static void
+msg_text_collapsed_view(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *body;
+		const char *want;	/* "" : no collapsed view */
+		size_t nruns;
+		size_t run0_start, run0_end;
+	} cases[] = {
+		{ "spaces", "Your i n v o i c e is due", "your invoice is due", 1, 5, 12 },
+		{ "dots", "see i.n.v.o.i.c.e now", "see invoice now", 1, 4, 11 },
+		{ "two-character gaps", "p. a. y. now", "pay. now", 1, 0, 3 },
+		{ "across a line break", "i n v\no i c e", "invoice", 1, 0, 7 },
+		{ "two runs", "a b c and x y z", "abc and xyz", 2, 0, 3 },
+		{ "at the end", "pay: d u e", "pay: due", 1, 5, 8 },
+		{ "cjk", "\xe8\xab\x8b \xe6\xb1\x82 \xe6\x9b\xb8",
+		  "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8", 1, 0, 9 },
+		{ "two letters are not a run", "plan a b only", "", 0, 0, 0 },
+		{ "three-character gaps are not", "a - b - c", "", 0, 0, 0 },
+		{ "words are not letters", "the invoice is due", "", 0, 0, 0 },
+		{ "empty", "", "", 0, 0, 0 },
+	};
+	const size_t *runs;
+	size_t i, len, n;
+	const char *v;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		struct msg_text *mt = msg_text_new(4096, 1);
+
+		body_run(mt, 0, cases[i].body);
+		v = msg_text_collapsed(mt, &len);
+		unit_expect_mem(cases[i].name, v, len, cases[i].want);
+		n = msg_text_collapsed_runs(mt, &runs);
+		unit_expect_int(cases[i].name, n, cases[i].nruns);
+		if (n > 0) {
+			unit_expect_int(cases[i].name, runs[0], cases[i].run0_start);
+			unit_expect_int(cases[i].name, runs[1], cases[i].run0_end);
+		}
+		/* The view follows the body when it grows. */
+		body_run(mt, 0, "then x y z");
+		v = msg_text_collapsed(mt, &len);
+		n = msg_text_collapsed_runs(mt, &runs);
+		unit_expect_int(cases[i].name, n, cases[i].nruns + 1);
+		msg_text_free(&mt);
+	}
+}
+
+/* msg_text_collapsed_raw - text that is not normalised has no collapsed view */
+static void
+msg_text_collapsed_raw(void **state)
+{
+	struct msg_text *mt = msg_text_new(4096, 0);
+	size_t len;
+
+	body_run(mt, 0, "i n v o i c e");
+	msg_text_collapsed(mt, &len);
+	assert_int_equal(len, 0);
+	msg_text_reset(mt);
+	msg_text_free(&mt);
+}
+
 int
 main(void)
 {
@@ -370,6 +435,8 @@ main(void)
 		cmocka_unit_test(msg_text_add_part_list),
 		cmocka_unit_test(msg_text_reset_reuses),
 		cmocka_unit_test(msg_text_new_raw),
+		cmocka_unit_test(msg_text_collapsed_view),
+		cmocka_unit_test(msg_text_collapsed_raw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

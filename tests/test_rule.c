@@ -20,6 +20,7 @@ struct hit_log {
 	struct {
 		size_t rule;
 		enum rule_target target;
+		enum rule_view view;
 		size_t start, end;
 		char text[128];
 	} hit[MAX_LOGGED];
@@ -41,6 +42,7 @@ log_hit(const struct rule_hit *hit, void *ctx)
 		len = sizeof(log->hit[0].text) - 1;
 	log->hit[log->n].rule = hit->rule;
 	log->hit[log->n].target = hit->target;
+	log->hit[log->n].view = hit->view;
 	log->hit[log->n].start = hit->start;
 	log->hit[log->n].end = hit->end;
 	memcpy(log->hit[log->n].text, hit->text + hit->start, len);
@@ -80,13 +82,27 @@ finish_set(struct rule_set *rs, int finish)
 		fail_msg("rule_set_finish: %s", error ? error : "(none)");
 }
 
-/* sample_text - a message with every kind of text */
+/*
+ * plain_set - a set whose patterns are compiled as written, for the tests
+ * of targets, caseless and limits over text that is not folded.
+ */
+static struct rule_set *
+plain_set(unsigned long match_limit, unsigned long depth_limit)
+{
+	struct rule_set *rs = rule_set_new(match_limit, depth_limit);
+
+	assert_non_null(rs);
+	rule_set_fold(rs, 0);
+	return rs;
+}
+
+/* sample_text - a message with every kind of text, not folded (normalise off) */
 static struct msg_text *
 sample_text(void)
 {
 	static const char body[] = "Dear customer, your invoice is attached.\nInvoice total: 10. invoice again";
 	static const char hidden[] = "secret renewal";
-	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct msg_text *mt = msg_text_new(1 << 16, 0);
 
 	assert_non_null(mt);
 	msg_text_add_header(mt, "Subject", "Your Invoice 42", 15);
@@ -272,7 +288,7 @@ static const struct match_case match_cases[] = {
 	{ "body max_hits 2", "body", "invoice", 2, 1, 2, "invoice", "Invoice" },
 	{ "body max_hits 1", "body", "invoice", 1, 1, 1, "invoice", "invoice" },
 	{ "body case-sensitive", "body", "Invoice", 0, 0, 1, "Invoice", "Invoice" },
-	{ "body holds hidden text", "body", "renewal", 0, 1, 1, "renewal", "renewal" },
+	{ "body reads the hidden view", "body", "renewal", 1, 1, 1, "renewal", "renewal" },
 	{ "body not headers", "body", "vendor", 0, 1, 0, NULL, NULL },
 	{ "hidden", "hidden", "renewal", 0, 1, 1, "renewal", "renewal" },
 	{ "hidden only", "hidden", "invoice", 0, 1, 0, NULL, NULL },
@@ -295,7 +311,7 @@ run_match_cases(int finish)
 	assert_non_null(scratch);
 	for (i = 0; i < UNIT_NELEM(match_cases); i++) {
 		const struct match_case *c = &match_cases[i];
-		struct rule_set *rs = rule_set_new(1000000, 10000);
+		struct rule_set *rs = plain_set(1000000, 10000);
 		struct hit_log log;
 		const char *error = NULL;
 		enum rule_target want_target;
@@ -344,7 +360,7 @@ rule_set_match_combined_prefiltered(void **state)
 {
 	struct msg_text *mt = sample_text();
 	struct rule_scratch *scratch = rule_scratch_new();
-	struct rule_set *rs = rule_set_new(1000000, 10000);
+	struct rule_set *rs = plain_set(1000000, 10000);
 	size_t count[UNIT_NELEM(match_cases)];
 	struct hit_log log;
 	const char *error = NULL;
@@ -373,7 +389,7 @@ rule_set_match_order(void **state)
 {
 	struct msg_text *mt = sample_text();
 	struct rule_scratch *scratch = rule_scratch_new();
-	struct rule_set *rs = rule_set_new(1000000, 10000);
+	struct rule_set *rs = plain_set(1000000, 10000);
 	static const size_t want_rule[] = { 0, 0, 0, 2, 3 };
 	struct hit_log log;
 	const char *error = NULL;
@@ -423,7 +439,7 @@ rule_set_match_unicode(void **state)
 	    "\xc3\x9c" "BERWEISUNG der RECHNUNG f\xc3\xbcr \xc3\xbc" "ber "
 	    "\xce\x9b\xce\x9f\xce\x93\xce\x91\xce\xa1\xce\x99\xce\x91\xce\xa3\xce\x9c\xce\x8c\xce\xa3 "
 	    "\xe5\x8f\x91\xe7\xa5\xa8 \xe5\x8f\xb7\xe7\xa0\x81";
-	struct msg_text *mt = msg_text_new(1 << 16, 1);
+	struct msg_text *mt = msg_text_new(1 << 16, 0);
 	struct rule_scratch *scratch = rule_scratch_new();
 	size_t i;
 
@@ -432,7 +448,7 @@ rule_set_match_unicode(void **state)
 	msg_text_body_end(mt);
 	for (i = 0; i < 2 * UNIT_NELEM(cases); i++) {
 		size_t k = i / 2;
-		struct rule_set *rs = rule_set_new(1000000, 10000);
+		struct rule_set *rs = plain_set(1000000, 10000);
 		struct hit_log log;
 		const char *error = NULL;
 		char row[128];
@@ -472,8 +488,8 @@ rule_set_match_empty(void **state)
 
 	for (i = 0; i < 2 * UNIT_NELEM(cases); i++) {
 		size_t k = i / 2;
-		struct msg_text *mt = msg_text_new(1024, 1);
-		struct rule_set *rs = rule_set_new(1000000, 10000);
+		struct msg_text *mt = msg_text_new(1024, 0);
+		struct rule_set *rs = plain_set(1000000, 10000);
 		struct hit_log log;
 		const char *error = NULL;
 		char row[64];
@@ -592,6 +608,333 @@ rule_set_match_backtracking_prefiltered(void **state)
 	run_backtracking(1);
 }
 
+/* folded_text - a folded message (normalise on) with this body */
+static struct msg_text *
+folded_text(const char *body)
+{
+	struct msg_text *mt = msg_text_new(1 << 16, 1);
+
+	assert_non_null(mt);
+	msg_text_body_begin(mt, 0);
+	msg_text_body_append(mt, body, strlen(body));
+	msg_text_body_end(mt);
+	return mt;
+}
+
+/* rule_fold_pattern_table - literals fold like the text; syntax, escapes and ranges stay */
+static void
+rule_fold_pattern_table(void **state)
+{
+	static const struct {
+		const char *pattern;
+		const char *want;
+	} cases[] = {
+		{ "Invoice", "invoice" },
+		{ "\\bInvoices?\\b", "\\binvoices?\\b" },
+		{ "payment (?:is due|failed)", "payment\\s+(?:is\\s+due|failed)" },
+		{ "a  \t b", "a\\s+b" },
+		{ "auto-?renew\\w*", "auto\\-?renew\\w*" },
+		{ "CVE-\\d{4}", "cve\\-\\d{4}" },
+		{ "\\x{41}\\p{Lu}\\N{U+41}", "\\x{41}\\p{Lu}\\N{U+41}" },
+		{ "\\QA.B\\E", "\\QA.B\\E" },
+		{ "(?<Name>X)\\k<Name>", "(?<Name>x)\\k<Name>" },
+		{ "(?i:X)(?=Y)(?<!Z)(*UCP)", "(?i:x)(?=y)(?<!z)(*UCP)" },
+		{ "[A-Z\\d ]+", "[A-Z\\d\\s]+" },
+		{ "[^.]{0,40}?", "[^\\.]{0,40}?" },
+		{ "[\xc3\x84x]", "[ax]" },
+		{ "[[:alpha:]\xc3\x9f]", "[[:alpha:]\xc3\x9f]" },	/* ß folds to two: kept */
+		{ "R\xc3\xbc" "ckerstattung", "ruckerstattung" },
+		{ "stra\xc3\x9f?", "stra(?:ss)?" },
+		{ "\xc3\x89t\xc3\xa9", "ete" },
+		{ "d['\xe2\x80\x99]essai", "d[\\'\\']essai" },
+		{ "\xef\xbd\x89\xef\xbd\x8e", "in" },
+		{ "\xd0\xb0 ?b", "a(?:\\s+)?b" },
+		{ "x{2}y{2,}z{a}", "x{2}y{2,}z\\{a\\}" },
+		{ "\xe8\xab\x8b\xe6\xb1\x82|\xe3\x82\xab\xe3\x82\x99", "\xe8\xab\x8b\xe6\xb1\x82|\xe3\x82\xac" },
+		{ "(?x) a b # comment", "(?x) a b # comment" },
+	};
+	struct strbuf out = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		rule_fold_pattern(cases[i].pattern, &out);
+		unit_expect_str(cases[i].pattern, out.data, cases[i].want);
+	}
+	strbuf_release(&out);
+}
+
+/*
+ * Each Unicode evasion of issue 12, and what must stay apart: a plain
+ * pattern over folded text, with and without the prefilter.
+ */
+static const struct {
+	const char *name;
+	const char *body;
+	const char *pattern;
+	size_t hits;
+	enum rule_view view;	/* of the first hit */
+} evasion_cases[] = {
+	{ "plain", "Your invoice is attached.",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "capitals", "YOUR INVOICE",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "cyrillic look-alikes", "Your \xd1\x96nv\xd0\xbe\xd1\x96\xd1\x81\xd0\xb5 is attached.",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "cyrillic capitals", "\xd0\x86NV\xd0\x9e\xd0\x86\xd0\xa1\xd0\x95",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "greek look-alikes", "inv\xce\xbf\xce\xb9" "ce",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "greek and cyrillic in payment", "\xcf\x81\xd0\xb0ym\xd0\xb5nt failed",
+	  "\\bpayment failed\\b", 1, RULE_VIEW_VISIBLE },
+	{ "math bold", "\xf0\x9d\x90\xa2\xf0\x9d\x90\xa7\xf0\x9d\x90\xaf\xf0\x9d\x90\xa8\xf0\x9d\x90\xa2\xf0\x9d\x90\x9c\xf0\x9d\x90\x9e",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "math monospace", "\xf0\x9d\x9a\x92\xf0\x9d\x9a\x97\xf0\x9d\x9a\x9f\xf0\x9d\x9a\x98\xf0\x9d\x9a\x92\xf0\x9d\x9a\x8c\xf0\x9d\x9a\x8e",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "math sans-serif bold payment", "\xf0\x9d\x97\xbd\xf0\x9d\x97\xae\xf0\x9d\x98\x86\xf0\x9d\x97\xba\xf0\x9d\x97\xb2\xf0\x9d\x97\xbb\xf0\x9d\x98\x81",
+	  "\\bpayment\\b", 1, RULE_VIEW_VISIBLE },
+	{ "full-width", "\xef\xbd\x89\xef\xbd\x8e\xef\xbd\x96\xef\xbd\x8f\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "dotless and dotted i", "\xc4\xb1nvo\xc4\xb0" "ce",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "mark on every letter", "i\xcc\x81n\xcc\x83v\xcc\x88o\xcc\x82i\xcc\x80" "c\xcc\xa7" "e\xcc\x84",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "stacked marks", "i\xcc\x80\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86nvoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "enclosing marks", "i\xe2\x83\x9dn\xe2\x83\x9ev\xe2\x83\x9foice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "letter spacing", "Your i n v o i c e is attached",
+	  "\\binvoice\\b", 1, RULE_VIEW_COLLAPSED },
+	{ "letter spacing with dots", "Your i.n.v.o.i.c.e is attached",
+	  "\\binvoice\\b", 1, RULE_VIEW_COLLAPSED },
+	{ "letter spacing in a phrase", "p a y m e n t failed",
+	  "\\bpayment failed\\b", 1, RULE_VIEW_COLLAPSED },
+	{ "LRE", "in\xe2\x80\xaavoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "RLE", "in\xe2\x80\xabvoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "PDF", "in\xe2\x80\xacvoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "LRO", "in\xe2\x80\xadvoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "RLO", "in\xe2\x80\xaevoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "LRI", "in\xe2\x81\xa6voice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "RLI", "in\xe2\x81\xa7voice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "FSI", "in\xe2\x81\xa8voice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "PDI", "in\xe2\x81\xa9voice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "ALM", "in\xd8\x9cvoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "variation selectors", "i\xef\xb8\x80n\xef\xb8\x8fv\xf3\xa0\x84\x80oice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "tag characters", "inv\xf3\xa0\x80\x81\xf3\xa0\x81\x81\xf3\xa0\x81\xbfoice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "U+206A-U+206F", "i\xe2\x81\xaan\xe2\x81\xabv\xe2\x81\xaco\xe2\x81\xadi\xe2\x81\xae" "c\xe2\x81\xaf" "e",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "zero-width and soft hyphen", "in\xe2\x80\x8bvo\xc2\xadi\xe2\x81\xa0" "ce",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "hangul filler", "in\xe3\x85\xa4voice",
+	  "\\binvoice\\b", 1, RULE_VIEW_VISIBLE },
+	{ "wrapped line in a phrase", "We were unable\x0ato charge your card",
+	  "unable to charge", 1, RULE_VIEW_VISIBLE },
+	{ "tabs and spaces in a phrase", "unable \x09 to   charge",
+	  "unable to charge", 1, RULE_VIEW_VISIBLE },
+	{ "optional space in a pattern", "\xec\x9e\x90\xeb\x8f\x99\x0a\xea\xb0\xb1\xec\x8b\xa0",
+	  "\xec\x9e\x90\xeb\x8f\x99 ?(?:\xea\xb0\xb1\xec\x8b\xa0|\xec\x97\xb0\xec\x9e\xa5)", 1, RULE_VIEW_VISIBLE },
+	{ "umlaut decomposed", "Ru\xcc\x88" "ckerstattung",
+	  "R\xc3\xbc" "ckerstattung", 1, RULE_VIEW_VISIBLE },
+	{ "umlaut written plain", "Rueckerstattung und ruckerstattung",
+	  "r\xc3\xbc" "ckerstattung", 1, RULE_VIEW_VISIBLE },
+	{ "accent in pattern and text", "\xc3\xa9" "ch\xc3\xa9" "ance",
+	  "\xc3\x89" "CH\xc3\x89" "ANCE", 1, RULE_VIEW_VISIBLE },
+	{ "sharp s", "STRASSE",
+	  "stra\xc3\x9f" "e", 1, RULE_VIEW_VISIBLE },
+	{ "mark on han", "\xe8\xab\x8b\xcc\x81\xe6\xb1\x82\xe6\x9b\xb8",
+	  "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8", 1, RULE_VIEW_VISIBLE },
+	{ "zero-width in han", "\xe8\xab\x8b\xe2\x80\x8b\xe6\xb1\x82\xe6\x9b\xb8",
+	  "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8", 1, RULE_VIEW_VISIBLE },
+	{ "kana decomposed", "\xe3\x82\xab\xe3\x82\x99\xe3\x82\xa4\xe3\x83\x88\xe3\x82\x99",
+	  "\xe3\x82\xac\xe3\x82\xa4\xe3\x83\x89", 1, RULE_VIEW_VISIBLE },
+	{ "kana without voicing stays apart", "\xe3\x82\xab\xe3\x82\xa4\xe3\x83\x88",
+	  "\xe3\x82\xac\xe3\x82\xa4\xe3\x83\x89", 0, RULE_VIEW_VISIBLE },
+	{ "halfwidth kana", "\xef\xbd\xb6\xef\xbe\x9e\xef\xbd\xb2\xef\xbe\x84\xef\xbe\x9e",
+	  "\xe3\x82\xac\xe3\x82\xa4\xe3\x83\x89", 1, RULE_VIEW_VISIBLE },
+	{ "hangul jamo", "\xe1\x84\x80\xe1\x85\xa7\xe1\x86\xaf\xe1\x84\x8c\xe1\x85\xa6",
+	  "\xea\xb2\xb0\xec\xa0\x9c", 1, RULE_VIEW_VISIBLE },
+	{ "greek and cyrillic capitals", "Your \xce\x95NTERPR\xd0\x86SE \xd0\x90GREEMENT",
+	  "\\benterprise agreement\\b", 1, RULE_VIEW_VISIBLE },
+	{ "another word stays apart", "please invoke it",
+	  "\\binvoice\\b", 0, RULE_VIEW_VISIBLE },
+	{ "a split word stays apart", "inv oice",
+	  "\\binvoice\\b", 0, RULE_VIEW_VISIBLE },
+};
+
+/* rule_set_match_evasions - a plain-word pattern matches every evasion of it, and only those */
+static void
+rule_set_match_evasions(void **state)
+{
+	struct rule_scratch *scratch = rule_scratch_new();
+	size_t i;
+
+	for (i = 0; i < 2 * UNIT_NELEM(evasion_cases); i++) {
+		size_t k = i / 2;
+		struct msg_text *mt = folded_text(evasion_cases[k].body);
+		struct rule_set *rs = rule_set_new(1000000, 10000);
+		struct hit_log log;
+		const char *error = NULL;
+		char row[128];
+
+		snprintf(row, sizeof(row), "%s%s", evasion_cases[k].name,
+		    i % 2 ? " (prefiltered)" : "");
+		memset(&log, 0, sizeof(log));
+		add_rule(rs, "ev", "body", evasion_cases[k].pattern, 0, 1);
+		finish_set(rs, (int)(i % 2));
+		unit_expect_int(row, rule_set_match(rs, mt, scratch, log_hit, &log, &error), 0);
+		unit_expect_int(row, log.n, evasion_cases[k].hits);
+		if (log.n > 0)
+			unit_expect_int(row, log.hit[0].view, evasion_cases[k].view);
+		rule_set_free(&rs);
+		msg_text_free(&mt);
+	}
+	rule_scratch_free(&scratch);
+}
+
+/* view_hit - rule_hit_fn that records views and texts */
+struct view_log {
+	size_t n;
+	enum rule_view view[8];
+	const char *text[8];
+	char match[8][32];
+};
+
+static void
+view_hit(const struct rule_hit *hit, void *ctx)
+{
+	struct view_log *log = ctx;
+	size_t len = hit->end - hit->start;
+
+	if (log->n == 8)
+		return;
+	if (len > 31)
+		len = 31;
+	log->view[log->n] = hit->view;
+	log->text[log->n] = hit->text;
+	memcpy(log->match[log->n], hit->text + hit->start, len);
+	log->match[log->n][len] = '\0';
+	log->n++;
+}
+
+/* rule_set_match_views - visible, then collapsed runs only, then hidden; max_hits across views */
+static void
+rule_set_match_views(void **state)
+{
+	struct msg_text *mt = folded_text("an invoice and an i n v o i c e");
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct view_log log;
+	const char *error = NULL, *hidden;
+	size_t len;
+	int finish;
+
+	assert_string_equal(rule_view_name(RULE_VIEW_VISIBLE), "visible");
+	assert_string_equal(rule_view_name(RULE_VIEW_COLLAPSED), "collapsed");
+	assert_string_equal(rule_view_name(RULE_VIEW_HIDDEN), "hidden");
+	for (finish = 0; finish < 2; finish++) {
+		struct rule_set *rs = rule_set_new(1000000, 10000);
+
+		/* Uncapped: the visible word, then the collapsed run; "an" twice is not counted again. */
+		add_rule(rs, "all", "body", "\\binvoice\\b", 0, 1);
+		add_rule(rs, "one", "body", "\\binvoice\\b", 1, 1);
+		add_rule(rs, "an", "body", "\\ban\\b", 0, 1);
+		finish_set(rs, finish);
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match(rs, mt, scratch, view_hit, &log, &error), 0);
+		assert_int_equal(log.n, 5);
+		assert_int_equal(log.view[0], RULE_VIEW_VISIBLE);
+		assert_int_equal(log.view[1], RULE_VIEW_COLLAPSED);
+		assert_string_equal(log.match[1], "invoice");
+		assert_int_equal(log.view[2], RULE_VIEW_VISIBLE);	/* max_hits 1 across views */
+		assert_int_equal(log.view[3], RULE_VIEW_VISIBLE);
+		assert_int_equal(log.view[4], RULE_VIEW_VISIBLE);
+		rule_set_free(&rs);
+	}
+	msg_text_free(&mt);
+
+	/* Hidden text is read by body rules, last, and reported as the hidden view. */
+	mt = msg_text_new(1 << 16, 1);
+	msg_text_body_begin(mt, 0);
+	msg_text_body_append(mt, "hello", 5);
+	msg_text_body_end(mt);
+	msg_text_body_begin(mt, 1);
+	msg_text_body_append(mt, "Renewal", 7);
+	msg_text_body_end(mt);
+	hidden = msg_text_hidden(mt, &len);
+	for (finish = 0; finish < 2; finish++) {
+		struct rule_set *rs = rule_set_new(1000000, 10000);
+
+		add_rule(rs, "renewal", "body", "renewal", 0, 1);
+		finish_set(rs, finish);
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match(rs, mt, scratch, view_hit, &log, &error), 0);
+		assert_true(log.n >= 1);
+		assert_int_equal(log.view[log.n - 1], RULE_VIEW_HIDDEN);
+		assert_ptr_equal(log.text[log.n - 1], hidden);
+		assert_string_equal(log.match[log.n - 1], "renewal");
+		rule_set_free(&rs);
+	}
+	rule_scratch_free(&scratch);
+	msg_text_free(&mt);
+}
+
+/* rule_set_fold_off - with normalise off, patterns are compiled as written */
+static void
+rule_set_fold_off(void **state)
+{
+	struct msg_text *mt = msg_text_new(1 << 16, 0);
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct rule_set *rs = plain_set(1000000, 10000);
+	struct hit_log log;
+	const char *error = NULL;
+
+	msg_text_body_begin(mt, 0);
+	msg_text_body_append(mt, "R\xc3\xbc" "ckerstattung\nunable to", 25);
+	msg_text_body_end(mt);
+	add_rule(rs, "umlaut", "body", "R\xc3\xbc" "ckerstattung", 0, 0);
+	add_rule(rs, "space", "body", "unable to", 0, 1);
+	add_rule(rs, "nobreak", "body", "erstattung unable", 0, 1);
+	memset(&log, 0, sizeof(log));
+	assert_int_equal(rule_set_match(rs, mt, scratch, log_hit, &log, &error), 0);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.hit[0].rule, 0);
+	assert_int_equal(log.hit[1].rule, 1);
+	rule_set_free(&rs);
+	rule_scratch_free(&scratch);
+	msg_text_free(&mt);
+}
+
+/* rule_set_share_prefilter_fold - a prefilter is shared only between sets folded alike */
+static void
+rule_set_share_prefilter_fold(void **state)
+{
+	struct rule_set *built = rule_set_new(1000000, 10000);
+	struct rule_set *same = rule_set_new(1000000, 10000);
+	struct rule_set *plain = plain_set(1000000, 10000);
+
+	add_rule(built, "a", "body", "invoice\\s+due", 0, 1);
+	add_rule(same, "a", "body", "invoice\\s+due", 0, 1);
+	add_rule(plain, "a", "body", "invoice\\s+due", 0, 1);
+	finish_set(built, 1);
+	assert_int_equal(rule_set_share_prefilter(plain, built), 0);
+	assert_int_equal(rule_set_prefiltered(plain), 0);
+	assert_int_equal(rule_set_share_prefilter(same, built), 1);
+	assert_int_equal(rule_set_prefiltered(same), 1);
+	rule_set_free(&built);
+	rule_set_free(&same);
+	rule_set_free(&plain);
+}
+
 int
 main(void)
 {
@@ -609,6 +952,11 @@ main(void)
 		cmocka_unit_test(rule_set_match_hard_cap),
 		cmocka_unit_test(rule_set_match_backtracking),
 		cmocka_unit_test(rule_set_match_backtracking_prefiltered),
+		cmocka_unit_test(rule_fold_pattern_table),
+		cmocka_unit_test(rule_set_match_evasions),
+		cmocka_unit_test(rule_set_match_views),
+		cmocka_unit_test(rule_set_fold_off),
+		cmocka_unit_test(rule_set_share_prefilter_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

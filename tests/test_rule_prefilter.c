@@ -43,7 +43,7 @@ rule_prefilter_widen_table(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int rc = rule_prefilter_widen(rows[i].in, &out);
+		int rc = rule_prefilter_widen(rows[i].in, 0, &out);
 
 		if (rows[i].out == NULL)
 			assert_int_equal(rc, -1);
@@ -52,6 +52,11 @@ rule_prefilter_widen_table(void **state)
 			assert_string_equal(out.data, rows[i].out);
 		}
 	}
+	/* Folded text has only ASCII white space: \s stays as it is. */
+	assert_int_equal(rule_prefilter_widen("unable\\s+to(?:\\s+)?charge", 1, &out), 0);
+	assert_string_equal(out.data, "unable\\s+to(?:\\s+)?charge");
+	assert_int_equal(rule_prefilter_widen("[^\\s]\\w", 1, &out), 0);
+	assert_string_equal(out.data, "[^\\s][\\w" NA "]");
 	strbuf_release(&out);
 }
 
@@ -74,7 +79,7 @@ rule_prefilter_scan_candidates(void **state)
 	const char *error = NULL;
 
 	(void)state;
-	pf = rule_prefilter_new(patterns, caseless, ids, 4, always, &error);
+	pf = rule_prefilter_new(patterns, caseless, ids, 4, 0, always, &error);
 	assert_non_null(pf);
 	assert_int_equal(rule_prefilter_scan(pf, ps, text, strlen(text), cand), 0);
 	assert_int_equal(cand[0], 1);	/* \w over Ä, caseless over Ü */

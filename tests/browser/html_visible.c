@@ -10,6 +10,7 @@
 #include "mime_decoder.h"
 #include "msg_text.h"
 #include "strbuf.h"
+#include "text_norm.h"
 
 /*
  * Usage: html_visible FILE...
@@ -18,6 +19,12 @@
  * one, and one JSON line per file is printed:
  *   {"file": FILE, "body": visible text, "hidden": hidden text}
  * Exit 0, or 1 when a file cannot be read.
+ *
+ * Usage: html_visible --fold
+ * Each line of the standard input is a JSON string (what the browser
+ * shows); each is printed back as a JSON string line, folded as the
+ * decoder folds text (text_norm), so that the oracle compares like with
+ * like.
  */
 
 #define MAX_TEXT (4 * 1024 * 1024)
@@ -38,6 +45,40 @@ read_file(const char *path, struct strbuf *sb)
 	return 0;
 }
 
+/* fold_lines - JSON string lines in, the same folded out */
+static int
+fold_lines(void)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *line = NULL, *dump;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = 0;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		json_error_t jerr;
+		json_t *in = json_loadb(line, (size_t)n, JSON_DECODE_ANY, &jerr), *o;
+
+		if (in == NULL || !json_is_string(in)) {
+			fprintf(stderr, "html_visible: --fold: not a JSON string: %s\n", jerr.text);
+			json_decref(in);
+			ret = 1;
+			continue;
+		}
+		strbuf_reset(&out);
+		text_norm_string(&out, json_string_value(in), json_string_length(in), 1);
+		o = json_stringn(out.data != NULL ? out.data : "", out.len);
+		dump = o != NULL ? json_dumps(o, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+		printf("%s\n", dump != NULL ? dump : "\"\"");
+		free(dump);
+		json_decref(o);
+		json_decref(in);
+	}
+	free(line);
+	strbuf_release(&out);
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -52,6 +93,8 @@ main(int argc, char **argv)
 	size_t blen, hlen;
 	int i, ret = 0;
 
+	if (argc == 2 && strcmp(argv[1], "--fold") == 0)
+		return fold_lines();
 	if (md == NULL || mt == NULL)
 		return 2;
 	for (i = 1; i < argc; i++) {

@@ -11,10 +11,11 @@ by headless Chromium, which writes two texts per body into the page:
     off-screen boxes);
   - "ghost": the innerText of those invisible boxes.
 HTML_VISIBLE prints, per body, the visible text and the hidden text that the
-decoder hands to the classifier.  Both sides are compared as words: NFKC,
-Unicode case folding, format characters (Cf: zero-width, soft hyphen,
-invisible operators) removed, then split on everything that is not a letter,
-digit or mark.  Checks:
+decoder hands to the classifier.  The browser's texts are first folded as the
+decoder folds text (HTML_VISIBLE --fold: NFKC with case folding, accents and
+look-alikes, text_norm).  Both sides are compared as words: NFKC, Unicode case
+folding, format characters (Cf: zero-width, soft hyphen, invisible operators)
+removed, then split on everything that is not a letter, digit or mark.  Checks:
   1. every "eye" word is in the visible text (a word the reader sees is seen
      by every rule);
   2. every "ghost" word is in the visible or the hidden text (rendered text
@@ -134,6 +135,15 @@ def main():
     browser = {}
     for i in range(0, len(files), BATCH):
         browser.update(render(chromium, workdir, files[i:i + BATCH]))
+    # The decoder folds text (NFKC, case, accents, look-alikes: text_norm);
+    # the browser's words are folded the same way before they are compared.
+    keys = [(p, k) for p in files if p in browser and "error" not in browser[p]
+            for k in ("eye", "ghost")]
+    folded = subprocess.run([html_visible, "--fold"], stdout=subprocess.PIPE, check=True,
+                            input="".join(json.dumps(browser[p][k]) + "\n"
+                                          for p, k in keys).encode("utf-8"))
+    for (p, k), line in zip(keys, folded.stdout.decode("utf-8").splitlines()):
+        browser[p][k] = json.loads(line)
     out = subprocess.run([html_visible] + files, stdout=subprocess.PIPE, check=True)
     ours = {}
     for line in out.stdout.decode("utf-8").splitlines():

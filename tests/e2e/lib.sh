@@ -120,7 +120,7 @@ maximal_backoff_time = 10s
 EOF
 	# The milter lines, exactly as the README shows them, with the
 	# private socket in place of the shipped one.
-	sed "s|unix:/run/csp-milter/csp-milter.sock|unix:$E2E_TMP/milter.sock|" \
+	sed "s|unix:/var/spool/postfix/csp-milter/csp-milter.sock|unix:$E2E_TMP/milter.sock|" \
 	    "$E2E_DIR/main.cf.milter" >>"$E2E_PF/main.cf"
 }
 
