@@ -19,9 +19,14 @@ expect() {
 	grep -Eq -- "$3" "$2" || { fail "$1: no \"$3\" in:"; sed 's/^/    /' "$2"; }
 }
 
-# The shipped config, with its customers file; its model file is what we train.
-cp "$top_srcdir/conf/csp-milter.conf" "$top_srcdir/conf/rules.conf" \
-    "$top_srcdir/conf/customers.csv" "$tmp/"
+# The shipped config, with its customers file, its deployment paths in $tmp and
+# no account to switch to (for -n); its model file is what we train.
+cp "$top_srcdir/conf/rules.conf" "$top_srcdir/conf/customers.csv" "$tmp/"
+sed -e "s|^\([[:space:]]*socket = \).*|\1\"unix:$tmp/csp.sock\";|" \
+    -e '/^[[:space:]]*\(socket_group\|user\|group\) = /d' \
+    -e 's|^\([[:space:]]*pidfile = \).*|\1"";|' \
+    -e 's|^audit_file = .*|audit_file = "";|' \
+    "$top_srcdir/conf/csp-milter.conf" >"$tmp/csp-milter.conf"
 conf=$tmp/csp-milter.conf
 
 # 1. Training: figures on stdout, nothing on stderr when it is not a terminal.
