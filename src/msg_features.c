@@ -66,17 +66,22 @@ static struct {
 } stop_table[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
-/* A cached stem: the word and its stem live in stem_arena. */
+/*
+ * A cached stem, word and stem inline: the cache is direct-mapped (a new
+ * word takes its slot from whatever was there), so it never grows and
+ * never has to start afresh.  Longer words are stemmed every time.
+ */
+#define STEM_WORD_MAX 22
 struct stem_entry {
 	uint64_t hash;		/* of the word and language; 0: empty */
-	uint32_t word, stem;	/* offsets into stem_arena */
-	uint16_t word_len, stem_len;
+	uint8_t word_len, stem_len;
+	char word[STEM_WORD_MAX], stem[STEM_WORD_MAX];
 };
-#define STEM_SLOTS 1024		/* power of two */
-#define STEM_MAX (STEM_SLOTS / 2)	/* entries before the cache starts afresh */
+#define STEM_SLOTS 2048		/* power of two */
 
 /* One word of the body or subject, folded, in scratch->words. */
 struct token {
+	uint64_t hash;		/* hash_bytes of the folded word, seed 0 */
 	uint32_t off, len;
 	uint8_t flags;
 	uint8_t stop;		/* stop-word languages, 1 << enum stem_lang */
@@ -100,8 +105,6 @@ struct msg_features_scratch {
 	int words_pair;		/* count_feature is counting a word pair */
 	/* Stems of words seen before, per language: most words recur. */
 	struct stem_entry *stem_cache;
-	struct strbuf stem_arena;	/* "word\0stem\0" pairs */
-	size_t stem_count;
 	unsigned bits;
 	uint64_t seed;
 	/* Counts: open addressing on the feature index. */
@@ -181,11 +184,11 @@ stop_build(void)
 		}
 }
 
-/* stop_lookup - the languages in which a folded word is a stop word */
+/* stop_lookup - the languages in which a folded word (of hash_bytes h, seed 0) is a stop word */
 static unsigned
-stop_lookup(const char *w, size_t len)
+stop_lookup(const char *w, size_t len, uint64_t h)
 {
-	size_t slot = hash_bytes(w, len, 0) & (STOP_SLOTS - 1);
+	size_t slot = h & (STOP_SLOTS - 1);
 
 	while (stop_table[slot].word != NULL) {
 		if (stop_table[slot].len == len && memcmp(stop_table[slot].word, w, len) == 0)
@@ -241,7 +244,6 @@ msg_features_scratch_free(struct msg_features_scratch **sp)
 	free(s->out);
 	free(s->slot_name);
 	free(s->stem_cache);
-	strbuf_release(&s->stem_arena);
 	strbuf_release(&s->words);
 	strbuf_release(&s->prev);
 	strbuf_release(&s->addr);
@@ -387,7 +389,9 @@ tok_end(struct tokenizer *t)
 	}
 	if (t->chars == 1)
 		tok->flags |= TOK_SHORT;
-	tok->stop = (uint8_t)stop_lookup(s->words.data + tok->off, tok->len);
+	/* One hash of the word serves the stop words and the stem cache. */
+	tok->hash = hash_bytes(s->words.data + tok->off, tok->len, 0);
+	tok->stop = (uint8_t)stop_lookup(s->words.data + tok->off, tok->len, tok->hash);
 	s->ntokens++;
 }
 
@@ -421,6 +425,9 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 
 	while (i < n) {
 		start = i;
+		/* Room for one more folded character, checked once here. */
+		if (s->words.len + U8_MAX_LENGTH >= s->words.cap)
+			strbuf_grow(&s->words, 1024);
 		U8_NEXT(p, i, n, c);
 		if (c >= 0 && is_cjk(c)) {
 			/* CJK has no spaces: count each pair of neighbouring characters. */
@@ -451,7 +458,7 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 			t->chars++;
 			if (c <= '9')
 				t->tok->flags |= TOK_NUM;
-			strbuf_append_char(&s->words, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			s->words.data[s->words.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			continue;
 		}
 		if (t->tok == NULL && !tok_begin(t))
@@ -465,10 +472,13 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 		blen = 0;
 		err = 0;
 		U8_APPEND(buf, blen, (int32_t)sizeof(buf), c, err);
-		if (!err)
-			strbuf_append(&s->words, buf, (size_t)blen);
+		if (!err) {
+			memcpy(s->words.data + s->words.len, buf, (size_t)blen);
+			s->words.len += (size_t)blen;
+		}
 	}
 	tok_end(t);
+	s->words.data[s->words.len] = '\0';
 	if (prev_start >= 0 && run == 0)
 		count_feature(s, t->prefix, text + prev_start, (size_t)prev_len, NULL, 0);
 }
@@ -498,7 +508,6 @@ term_of(struct msg_features_scratch *s, const struct token *tok, size_t *len_r)
 	const sb_symbol *stem;
 	struct stem_entry *e;
 	uint64_t h;
-	size_t slot;
 
 	if (tok->flags & TOK_NUM) {
 		*len_r = 1;
@@ -508,37 +517,26 @@ term_of(struct msg_features_scratch *s, const struct token *tok, size_t *len_r)
 		*len_r = tok->len;
 		return w;
 	}
-	h = hash_bytes(w, tok->len, s->lang) | 1;
-	slot = h & (STEM_SLOTS - 1);
-	for (; (e = &s->stem_cache[slot])->hash != 0; slot = (slot + 1) & (STEM_SLOTS - 1))
-		if (e->hash == h && e->word_len == tok->len &&
-		    memcmp(s->stem_arena.data + e->word, w, tok->len) == 0) {
-			*len_r = e->stem_len;
-			return s->stem_arena.data + e->stem;
-		}
+	h = (tok->hash ^ ((uint64_t)(s->lang + 1) * 0x9e3779b97f4a7c15ULL)) | 1;
+	e = &s->stem_cache[h & (STEM_SLOTS - 1)];
+	if (e->hash == h && e->word_len == tok->len && memcmp(e->word, w, tok->len) == 0) {
+		*len_r = e->stem_len;
+		return e->stem;
+	}
 	if ((stem = sb_stemmer_stem(s->stemmer[s->lang], (const sb_symbol *)w,
 	    (int)tok->len)) == NULL) {
 		*len_r = tok->len;
 		return w;
 	}
 	*len_r = (size_t)sb_stemmer_length(s->stemmer[s->lang]);
-	if (s->stem_count == STEM_MAX) {
-		/* Full: start afresh rather than grow; memory stays bounded. */
-		memset(s->stem_cache, 0, STEM_SLOTS * sizeof(*s->stem_cache));
-		strbuf_reset(&s->stem_arena);
-		s->stem_count = 0;
-		slot = h & (STEM_SLOTS - 1);
-		e = &s->stem_cache[slot];
-	}
+	if (tok->len > STEM_WORD_MAX || *len_r > STEM_WORD_MAX)
+		return (const char *)stem;
 	e->hash = h;
-	e->word = (uint32_t)s->stem_arena.len;
-	e->word_len = (uint16_t)tok->len;
-	strbuf_append(&s->stem_arena, w, tok->len);
-	e->stem = (uint32_t)s->stem_arena.len;
-	e->stem_len = (uint16_t)*len_r;
-	strbuf_append(&s->stem_arena, stem, *len_r);
-	s->stem_count++;
-	return s->stem_arena.data + e->stem;
+	e->word_len = (uint8_t)tok->len;
+	e->stem_len = (uint8_t)*len_r;
+	memcpy(e->word, w, tok->len);
+	memcpy(e->stem, stem, *len_r);
+	return e->stem;
 }
 
 /* count_words - unigrams and bigrams of tokens [from, to) */
@@ -548,6 +546,12 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 	const char *term;
 	size_t i, len;
 	int have_prev = 0;
+	/*
+	 * FNV-1a runs left to right, so the state after prefix + word serves
+	 * both the word's own feature and the pair it opens with the next word:
+	 * each word is hashed twice, not four times.
+	 */
+	uint64_t base = hash_feed(hash_start(s->seed), prefix, strlen(prefix)), h, prev_h = 0;
 
 	for (i = from; i < to; i++) {
 		const struct token *tok = &s->tokens[i];
@@ -557,16 +561,22 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 		if ((tok->stop & (1u << s->lang)) || (tok->flags & (TOK_SHORT | TOK_NUM)) == TOK_SHORT)
 			continue;
 		term = term_of(s, tok, &len);
+		h = hash_feed(base, term, len);
 		/* Nearly every message has numbers: "#" only counts next to a word. */
 		if (!(tok->flags & TOK_NUM))
-			count_feature(s, prefix, term, len, NULL, 0);
+			count_index(s, (uint32_t)(hash_end(h) >> (64 - s->bits)), prefix, term, len,
+			    NULL, 0);
 		if (have_prev) {
 			s->words_pair = 1;
-			count_feature(s, prefix, s->prev.data, s->prev.len, term, len);
+			count_index(s, (uint32_t)(hash_end(hash_feed(hash_feed(prev_h, " ", 1), term,
+			    len)) >> (64 - s->bits)), prefix, s->prev.data, s->prev.len, term, len);
 			s->words_pair = 0;
 		}
-		strbuf_reset(&s->prev);
-		strbuf_append(&s->prev, term, len);
+		if (s->keep_names) {
+			strbuf_reset(&s->prev);
+			strbuf_append(&s->prev, term, len);
+		}
+		prev_h = h;
 		have_prev = 1;
 	}
 }
