@@ -478,7 +478,8 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 		}
 	}
 	tok_end(t);
-	s->words.data[s->words.len] = '\0';
+	if (s->words.data != NULL)
+		s->words.data[s->words.len] = '\0';
 	if (prev_start >= 0 && run == 0)
 		count_feature(s, t->prefix, text + prev_start, (size_t)prev_len, NULL, 0);
 }
