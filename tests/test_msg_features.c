@@ -257,6 +257,22 @@ msg_features_extract_fields_apart(void **state)
 	msg_features_scratch_free(&s);
 }
 
+/* msg_features_extract_empty - no text, no features, nothing read or written out of bounds */
+static void
+msg_features_extract_empty(void **state)
+{
+	struct msg_features_scratch *s = msg_features_scratch_new();
+	struct msg_text *mt = msg_text_new(1 << 20, 1);
+	const struct feature *f;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(msg_features_extract(s, mt, BITS, SEED, &f, &n), 0);
+	assert_int_equal(n, 0);
+	msg_text_free(&mt);
+	msg_features_scratch_free(&s);
+}
+
 /* msg_features_extract_bounded - a huge body stops at the caps, and names stay off by default */
 static void
 msg_features_extract_bounded(void **state)
@@ -291,6 +307,7 @@ main(void)
 		cmocka_unit_test(msg_features_extract_cjk),
 		cmocka_unit_test(msg_features_extract_stemming),
 		cmocka_unit_test(msg_features_extract_fields_apart),
+		cmocka_unit_test(msg_features_extract_empty),
 		cmocka_unit_test(msg_features_extract_bounded),
 	};
 
