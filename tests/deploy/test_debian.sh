@@ -294,11 +294,14 @@ fi
 next_token
 printf 'From: billing@vendor.example\nTo: %s\nSubject: Your invoice\nX-Token: %s\n\nYour invoice for March is ready.\n' \
     "$ALICE" "$t" | timeout 60 sendmail -C "$PF" -i -f billing@vendor.example -- "$ALICE"
-if wait_delivered "$t"; then
-	check "sendmail(1) mail passes the milter in the chrooted cleanup (got $(rcpts_of "$t"))" \
-	    [ "$(rcpts_of "$t")" = "$PARTNER" ]
+# Postfix removes a sendmail(1) recipient only by its original spelling, which
+# the milter never sees: billing mail submitted that way is held, not rerouted.
+if wait_for 50 sh -c "postqueue -c '$PF' -j 2>/dev/null | grep -q '\"queue_name\": *\"hold\"'"; then
+	check "sendmail(1) billing mail passes the milter in the chrooted cleanup and is held" \
+	    sh -c "postqueue -c '$PF' -j | grep '\"queue_name\": *\"hold\"' | grep -q '$ALICE'"
+	check "sendmail(1) billing mail does not reach the customer" sh -c "[ -z \"$(delivered "$t")\" ]"
 else
-	nok "sendmail(1): not delivered: $(grep -i milter "$PF/log/maillog" | tail -3)"
+	nok "sendmail(1): not held: $(postqueue -c "$PF" -j) $(grep -i milter "$PF/log/maillog" | tail -3)"
 fi
 [ "${DEB_E2E_DEBUG:-0}" = 1 ] && { tail -2 /var/log/csp-milter/audit.jsonl; cat "$(delivered "$t")"; }
 check "every message has its audit record, written as csp-milter" \
