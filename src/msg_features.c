@@ -77,11 +77,11 @@ struct stem_entry {
 	uint8_t word_len, stem_len;
 	char word[STEM_WORD_MAX], stem[STEM_WORD_MAX];
 };
-#define STEM_SLOTS 2048		/* power of two */
+#define STEM_SLOTS 1024		/* power of two */
 
 /* One word of the body or subject, folded, in scratch->words. */
 struct token {
-	uint64_t hash;		/* hash_bytes of the folded word, seed 0 */
+	uint32_t hash;		/* hash_bytes of the folded word, seed 0, low bits */
 	uint32_t off, len;
 	uint8_t flags;
 	uint8_t stop;		/* stop-word languages, 1 << enum stem_lang */
@@ -390,7 +390,7 @@ tok_end(struct tokenizer *t)
 	if (t->chars == 1)
 		tok->flags |= TOK_SHORT;
 	/* One hash of the word serves the stop words and the stem cache. */
-	tok->hash = hash_bytes(s->words.data + tok->off, tok->len, 0);
+	tok->hash = (uint32_t)hash_bytes(s->words.data + tok->off, tok->len, 0);
 	tok->stop = (uint8_t)stop_lookup(s->words.data + tok->off, tok->len, tok->hash);
 	s->ntokens++;
 }

@@ -38,7 +38,7 @@
  * time per message are bounded; the rules still see everything.
  *
  * A msg_features_scratch is one thread's reusable state (Snowball stemmers,
- * a cache of recent stems, token and count tables: about 130 KB, made on
+ * a cache of recent stems, token and count tables: about 160 KB, made on
  * a connection's first classified message); it is not thread-safe.
  */
 #define MSG_FEATURES_MAX_TOKENS 2048
