@@ -156,6 +156,20 @@ message_langs(const struct msg_text *mt)
 	return langs | lang_detect(text, len);
 }
 
+/*
+ * classify_model_points - what the model adds to a class it gives
+ * probability p: weight x p, and nothing below the confidence floor, so a
+ * model that half-believes "invoice" cannot pull a restaurant bill over the
+ * threshold on its own.
+ */
+long
+classify_model_points(const struct classify_params *params, double p)
+{
+	if (p * 100.0 < params->model_min_confidence)
+		return 0;
+	return lround(params->model_weight * p);
+}
+
 /* classify_message - score and decide */
 int
 classify_message(const struct classify_params *params, const struct msg_text *mt,
@@ -192,7 +206,7 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 			return -1;
 		res->model_scored = 1;
 		for (i = 0; i < CLASS_RULED; i++)
-			res->score[i] += lround(params->model_weight * res->model_p[i]);
+			res->score[i] += classify_model_points(params, res->model_p[i]);
 	}
 	/*
 	 * Compliance precedence: the first class in precedence order (the most

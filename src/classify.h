@@ -11,7 +11,8 @@
  * A pure function of (rules, thresholds, precedence, decoded message): no
  * libmilter, no globals.  The per-class score is the sum of the weights of
  * the counted matches of the class's rules, plus, with a learned model,
- * lround(model_weight * p) for the model's probability p of the class (the
+ * lround(model_weight * p) for the model's probability p of the class when
+ * p reaches the confidence floor (the
  * model reads the visible body, the subject and the sender; its scratch
  * lives in the result, made on first use).  The class is the first class
  * in precedence order (most restrictive first) whose score reaches its
@@ -43,7 +44,8 @@ struct classify_params {
 	enum csp_class precedence[CLASS_RULED];	/* first to reach its threshold wins */
 	size_t excerpt_max;	/* bytes of context kept around a match */
 	const struct model *model;	/* NULL: rules only */
-	int model_weight;	/* score[c] += lround(model_weight * p[c]) */
+	int model_weight;	/* score[c] += lround(model_weight * p[c]) ... */
+	int model_min_confidence;	/* ... when 100 * p[c] reaches this */
 };
 
 /* One rule that matched, with where and an excerpt of the decoded text. */
@@ -81,6 +83,9 @@ int classify_message(const struct classify_params *params, const struct msg_text
 
 /* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
 int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
+
+/* classify_model_points - the model's points for a class it gives probability p */
+long classify_model_points(const struct classify_params *params, double p);
 
 /* classify_excerpt - the excerpt of match m (not NUL-terminated) */
 const char *classify_excerpt(const struct classify_result *res,

@@ -562,7 +562,7 @@ cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_c
 	for (c = 0; c < CLASS_COUNT; c++) {
 		fprintf(out, "    %-12s p=%.3f", csp_class_name((enum csp_class)c), p[c]);
 		if (c < CLASS_RULED)
-			fprintf(out, "  points +%ld\n", lround(conf->classify.model_weight * p[c]));
+			fprintf(out, "  points +%ld\n", classify_model_points(&conf->classify, p[c]));
 		else
 			fprintf(out, "  (no points: other has no score)\n");
 	}

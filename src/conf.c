@@ -626,17 +626,18 @@ parse_directory(struct conf_parse *cp, const config_setting_t *g, const struct c
 static void
 parse_model(struct conf_parse *cp, const config_setting_t *g, const struct conf_overrides *ov)
 {
-	static const char *const keys[] = { "file", "weight", NULL };
+	static const char *const keys[] = { "file", "weight", "min_confidence", NULL };
 	struct conf *c = cp->conf;
 	const char *error;
 	char *file;
-	long long weight;
+	long long weight, min_confidence;
 
 	if (g == NULL)
 		return;
 	check_keys(cp, g, "model", keys);
 	file = get_string(cp, g, "file", NULL);
 	weight = get_long(cp, g, "weight", 10, 0, 1000);
+	min_confidence = get_long(cp, g, "min_confidence", 90, 0, 100);
 	if (file == NULL && !cp->failed)
 		conf_fail(cp, g, "model needs file = \"...\"");
 	if (cp->failed) {
@@ -646,6 +647,7 @@ parse_model(struct conf_parse *cp, const config_setting_t *g, const struct conf_
 	c->model_file = resolve_path(cp->path, file);
 	free(file);
 	c->classify.model_weight = (int)weight;
+	c->classify.model_min_confidence = (int)min_confidence;
 	if (ov != NULL && ov->no_model)
 		return;
 	if ((c->model = model_load(c->model_file, &error)) == NULL) {

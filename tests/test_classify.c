@@ -318,6 +318,27 @@ classify_message_lang(void **state)
 	rule_set_free(&rs);
 }
 
+/* classify_model_points_floor - the model adds weight x p, nothing below its confidence floor */
+static void
+classify_model_points_floor(void **state)
+{
+	struct classify_params params;
+
+	(void)state;
+	memset(&params, 0, sizeof(params));
+	params.model_weight = 3;
+	params.model_min_confidence = 90;
+	assert_int_equal(classify_model_points(&params, 0.95), 3);
+	assert_int_equal(classify_model_points(&params, 0.90), 3);
+	assert_int_equal(classify_model_points(&params, 0.89), 0);
+	assert_int_equal(classify_model_points(&params, 0.0), 0);
+	params.model_min_confidence = 0;
+	assert_int_equal(classify_model_points(&params, 0.5), 2);
+	assert_int_equal(classify_model_points(&params, 0.1), 0);
+	params.model_weight = 0;
+	assert_int_equal(classify_model_points(&params, 1.0), 0);
+}
+
 /* classify_message_matches - one entry per matching rule, with hits, target and first offset */
 static void
 classify_message_matches(void **state)
@@ -564,6 +585,7 @@ main(void)
 		cmocka_unit_test(classify_message_ties),
 		cmocka_unit_test(classify_message_hidden),
 		cmocka_unit_test(classify_message_lang),
+		cmocka_unit_test(classify_model_points_floor),
 		cmocka_unit_test(classify_message_matches),
 		cmocka_unit_test(classify_message_excerpts),
 		cmocka_unit_test(classify_message_uncertain_decode),
