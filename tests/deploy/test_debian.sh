@@ -274,7 +274,8 @@ else
 	nok "non-vendor: not delivered: $(tail -3 "$T/$t.swaks")"
 fi
 next_token
-if send_mail "$t" billing@vendor.example "$ALICE" "Welcome to the community" "We are glad you joined us."; then
+# From no-reply@: a content-free message from billing@ is read as billing (sender convention and model).
+if send_mail "$t" no-reply@vendor.example "$ALICE" "Welcome to the community" "We are glad you joined us."; then
 	q=$(qid_of "$t")
 	wait_for 50 held "$q"
 	check "other mail to a CSP customer is held (queue id $q)" held "$q"
