@@ -330,7 +330,9 @@ t0=$(now_ms)
 if [ "$VIA" = systemctl ]; then systemctl stop csp-milter.service; else kill -TERM "$MPID"; fi
 wait_for 50 gone "$MPID"
 t1=$(now_ms)
-check "it stops within 1 s of SIGTERM (took $((t1 - t0)) ms)" [ $((t1 - t0)) -le 1000 ]
+# A bound, not a benchmark: this suite runs beside others under "make -j check".
+# The idle stop time (about 105 ms) is what test_lifecycle prints.
+check "it stops within 5 s of SIGTERM (took $((t1 - t0)) ms)" [ $((t1 - t0)) -le 5000 ]
 check "the socket is gone" [ ! -e "$SOCK" ]
 MPID=
 

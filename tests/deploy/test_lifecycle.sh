@@ -6,7 +6,7 @@
 #     spec, a socket or audit directory that is not there, an audit
 #     directory the run-time user cannot write, a customers file it cannot
 #     read, a file in the socket's place; and passes when all is in place;
-#   - SIGTERM, SIGHUP and SIGINT stop an idle milter within 1 s, in the
+#   - SIGTERM, SIGHUP and SIGINT stop an idle milter (a 5 s bound; it prints the time, about 0.1 s), in the
 #     foreground and as a daemon, run as root or dropped to a user, also
 #     after a reload; the unix socket and the pidfile are gone afterwards;
 #   - SIGUSR1 reopens the audit file after rotation, also when the new
@@ -131,7 +131,7 @@ write_conf pf
 "$BIN" -n -c "$T/etc/pf.conf" -p "unix:$T/gone/x.sock" >"$T/pf.out" 2>&1
 check "-n names -p for a socket given on the command line" grep -q "^csp-milter: -p: socket directory" "$T/pf.out"
 
-# ---- stop: within 1 s, nothing left behind ---------------------------------
+# ---- stop: bounded (the time is printed), nothing left behind ------------
 # answers SOCKET - the milter completes a milter handshake there
 answers() { "$LOAD" -s "unix:$1" -c 1 -I 0 >/dev/null 2>&1; }
 # stop_case NAME SIGNAL MODE CONF - start (MODE fg or daemon), stop with SIGNAL, time it
@@ -163,7 +163,7 @@ stop_case() {
 	wait_for 50 gone "$pid"
 	t1=$(now_ms)
 	[ "$mode" = fg ] && wait "$pid" 2>/dev/null
-	check "$name: SIG$sig stops it within 1 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -le 1000 ]
+	check "$name: SIG$sig stops it within 5 s (took $((t1 - t0)) ms; idle, about 0.1 s)" [ $((t1 - t0)) -le 5000 ]
 	check "$name: the socket file is removed" [ ! -e "$T/run/milter.sock" ]
 	cat "$T/stop.out" >>"$T/all.out"
 	[ "$mode" = daemon ] && check "$name: the pidfile is removed" [ ! -e "$T/run/milter.pid" ]
