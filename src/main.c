@@ -51,8 +51,9 @@ parse_count(const char *arg, const char *opt, long min, long *value_r)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* run - the command line; rcpts has room for every argument */
+static int
+run(int argc, char **argv, const char **rcpts)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
 		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS };
@@ -94,8 +95,7 @@ main(int argc, char **argv)
 	memset(&topts, 0, sizeof(topts));
 	eopts.margin = 2;
 	eopts.folds = 5;
-	if ((copts.rcpts = calloc((size_t)argc, sizeof(*copts.rcpts))) == NULL)
-		return 1;
+	copts.rcpts = rcpts;
 	while ((ch = getopt_long(argc, argv, "c:nfp:o:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf_path = optarg; break;
@@ -161,11 +161,9 @@ main(int argc, char **argv)
 		}
 		status = cli_train_run(conf, &topts, stdout);
 		conf_unref(&conf);
-		free(copts.rcpts);
 		return status;
 	}
 	if (accept_shrink) {
-		free(copts.rcpts);
 		if (classify || check || eopts.corpus != NULL || optind != argc) {
 			fprintf(stderr, "csp-milter: --accept-shrink goes alone (with -c CONF)\n");
 			return 2;
@@ -200,7 +198,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (!classify && !check && eopts.corpus == NULL) {
-		free(copts.rcpts);
 		return milter_main(conf_path, &ov, foreground);
 	}
 	if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
@@ -224,6 +221,18 @@ main(int argc, char **argv)
 		status = cli_classify_run(conf, &copts, argv + optind, argc - optind, stdout);
 	conf_unref(&conf2);
 	conf_unref(&conf);
-	free(copts.rcpts);
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char **rcpts = calloc((size_t)argc, sizeof(*rcpts));
+	int rc;
+
+	if (rcpts == NULL)
+		return 1;
+	rc = run(argc, argv, rcpts);
+	free(rcpts);
+	return rc;
 }

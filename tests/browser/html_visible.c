@@ -86,8 +86,8 @@ main(int argc, char **argv)
 	    "Content-Type: text/html; charset=utf-8\n"
 	    "Content-Transfer-Encoding: 8bit\n\n";
 	struct mime_limits lim = MIME_LIMITS_DEFAULT;
-	struct mime_decoder *md = mime_decoder_new(&lim);
-	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct mime_decoder *md;
+	struct msg_text *mt;
 	struct strbuf msg = STRBUF_INIT;
 	const char *body, *hidden;
 	size_t blen, hlen;
@@ -95,8 +95,13 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--fold") == 0)
 		return fold_lines();
-	if (md == NULL || mt == NULL)
+	md = mime_decoder_new(&lim);
+	mt = msg_text_new(MAX_TEXT, 1);
+	if (md == NULL || mt == NULL) {
+		mime_decoder_free(&md);
+		msg_text_free(&mt);
 		return 2;
+	}
 	for (i = 1; i < argc; i++) {
 		json_t *o;
 		char *line;
