@@ -66,7 +66,8 @@ static const struct {
 
 /* The function words of every language in one table, built once. */
 static struct {
-	char word[WORD_MAX + 1];
+	char word[WORD_MAX];
+	unsigned char len;
 	unsigned char lang;	/* index into langs + 1; 0: empty slot */
 } table[TABLE_SIZE];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -100,6 +101,19 @@ word_hash(const char *w, size_t len)
 	return h;
 }
 
+/* table_slot - the slot that holds word, or the empty slot where it would go */
+static uint32_t
+table_slot(const char *word, size_t len)
+{
+	uint32_t h;
+
+	for (h = word_hash(word, len) & (TABLE_SIZE - 1); table[h].lang != 0;
+	    h = (h + 1) & (TABLE_SIZE - 1))
+		if (table[h].len == len && memcmp(table[h].word, word, len) == 0)
+			break;
+	return h;
+}
+
 /* table_add - one function word, unless already listed (a word listed twice keeps its first) */
 static void
 table_add(const char *word, size_t len, int l)
@@ -108,12 +122,10 @@ table_add(const char *word, size_t len, int l)
 
 	if (len == 0 || len > WORD_MAX)
 		return;
-	for (h = word_hash(word, len) & (TABLE_SIZE - 1); table[h].lang != 0;
-	    h = (h + 1) & (TABLE_SIZE - 1))
-		if (strlen(table[h].word) == len && memcmp(table[h].word, word, len) == 0)
-			return;
+	if (table[h = table_slot(word, len)].lang != 0)
+		return;
 	memcpy(table[h].word, word, len);
-	table[h].word[len] = '\0';
+	table[h].len = (unsigned char)len;
 	table[h].lang = (unsigned char)(l + 1);
 }
 
@@ -143,14 +155,10 @@ table_build(void)
 static void
 count_word(const char *w, size_t len, unsigned hits[LANG_COUNT])
 {
-	uint32_t h;
+	uint32_t h = table_slot(w, len);
 
-	for (h = word_hash(w, len) & (TABLE_SIZE - 1); table[h].lang != 0;
-	    h = (h + 1) & (TABLE_SIZE - 1))
-		if (strlen(table[h].word) == len && memcmp(table[h].word, w, len) == 0) {
-			hits[table[h].lang - 1]++;
-			return;
-		}
+	if (table[h].lang != 0)
+		hits[table[h].lang - 1]++;
 }
 
 unsigned
