@@ -11,21 +11,8 @@ set -u
 NAME=audit-html
 . "${top_srcdir:-.}/tests/audit/lib.sh"
 
-CHROMIUM=${CHROMIUM:-}
-for c in chromium chromium-browser google-chrome; do
-	[ -n "$CHROMIUM" ] && break
-	CHROMIUM=$(command -v "$c" 2>/dev/null || true)
-done
-if [ -z "$CHROMIUM" ]; then
-	if [ "${CSP_ALLOW_SKIP_BROWSER:-0}" = 1 ]; then
-		echo "SKIP: no chromium (install it: apt-get install -y chromium)"
-		exit 77
-	fi
-	echo "FAIL: no chromium found; install it (apt-get install -y chromium)"
-	echo "      or set CSP_ALLOW_SKIP_BROWSER=1 to skip this test"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+. "${top_srcdir:-.}/tests/chromium.sh"
+chromium_find "0 passed, 1 failed"
 
 # chrome - run headless Chromium with a throw-away profile
 chrome() {

@@ -13,20 +13,8 @@ set -u
 srcdir=${top_srcdir:-.}
 builddir=${top_builddir:-.}
 
-CHROMIUM=${CHROMIUM:-}
-for c in chromium chromium-browser google-chrome; do
-	[ -n "$CHROMIUM" ] && break
-	CHROMIUM=$(command -v "$c" 2>/dev/null || true)
-done
-if [ -z "$CHROMIUM" ]; then
-	if [ "${CSP_ALLOW_SKIP_BROWSER:-0}" = 1 ]; then
-		echo "SKIP: no chromium (install it: apt-get install -y chromium)"
-		exit 77
-	fi
-	echo "FAIL: no chromium found; install it (apt-get install -y chromium)"
-	echo "      or set CSP_ALLOW_SKIP_BROWSER=1 to skip this test"
-	exit 1
-fi
+. "$srcdir/tests/chromium.sh"
+chromium_find
 if [ ! -x "$builddir/tests/browser/html_visible" ]; then
 	echo "FAIL: $builddir/tests/browser/html_visible is not built (make check builds it)"
 	exit 1
