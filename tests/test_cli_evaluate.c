@@ -546,6 +546,29 @@ cli_evaluate_run_bad_folders(void **state)
 	unit_tmpdir_remove(&dir);
 }
 
+/* expect_explain - --explain of one message under eval.conf holds every wanted block */
+static void
+expect_explain(const char *name, const char *msg, const char *const *want, size_t n)
+{
+	struct cli_classify_opts opts;
+	struct conf *c = load("eval.conf");
+	char *dir = unit_tmpdir_new(), *path, *out = NULL;
+	size_t len, i;
+	FILE *fp = open_memstream(&out, &len);
+
+	path = unit_write_str(dir, name, msg);
+	memset(&opts, 0, sizeof(opts));
+	opts.explain = 1;
+	unit_expect_int("status", cli_classify_run(c, &opts, &path, 1, fp), 0);
+	fclose(fp);
+	for (i = 0; i < n; i++)
+		unit_expect_contains("explain", out, want[i]);
+	free(out);
+	free(path);
+	conf_unref(&c);
+	unit_tmpdir_remove(&dir);
+}
+
 /* cli_classify_run_explain - --explain shows each match in context, its raw form and the score build-up */
 static void
 cli_classify_run_explain(void **state)
@@ -565,26 +588,10 @@ cli_classify_run_explain(void **state)
 		"    incident, threshold 5: nothing matched\n",
 		"    -> subscription: ",
 	};
-	struct cli_classify_opts opts;
-	struct conf *c = load("eval.conf");
-	char *dir = unit_tmpdir_new(), *path, *out = NULL;
-	size_t len, i;
-	FILE *fp = open_memstream(&out, &len);
-
 	(void)state;
 	/* Two spaces and a zero-width space that normalisation removes. */
-	path = unit_write_str(dir, "zw.eml", "Subject: hello\n\n"
-	    "Your  new inv\xe2\x80\x8boice is here; the payment is due.\n");
-	memset(&opts, 0, sizeof(opts));
-	opts.explain = 1;
-	unit_expect_int("status", cli_classify_run(c, &opts, &path, 1, fp), 0);
-	fclose(fp);
-	for (i = 0; i < UNIT_NELEM(want); i++)
-		unit_expect_contains("explain", out, want[i]);
-	free(out);
-	free(path);
-	conf_unref(&c);
-	unit_tmpdir_remove(&dir);
+	expect_explain("zw.eml", "Subject: hello\n\n"
+	    "Your  new inv\xe2\x80\x8boice is here; the payment is due.\n", want, UNIT_NELEM(want));
 }
 
 /* cli_classify_run_explain_collapsed - a match in the collapsed view shows the spaced letters raw */
@@ -596,25 +603,9 @@ cli_classify_run_explain_collapsed(void **state)
 		"      decoded: your new [[invoice]] is here; the payment is due.\n"
 		"      raw: Your new [[i n v o i c e]] is here; the payment is due.\\n\n",
 	};
-	struct cli_classify_opts opts;
-	struct conf *c = load("eval.conf");
-	char *dir = unit_tmpdir_new(), *path, *out = NULL;
-	size_t len, i;
-	FILE *fp = open_memstream(&out, &len);
-
 	(void)state;
-	path = unit_write_str(dir, "spaced.eml", "Subject: hello\n\n"
-	    "Your new i n v o i c e is here; the payment is due.\n");
-	memset(&opts, 0, sizeof(opts));
-	opts.explain = 1;
-	unit_expect_int("status", cli_classify_run(c, &opts, &path, 1, fp), 0);
-	fclose(fp);
-	for (i = 0; i < UNIT_NELEM(want); i++)
-		unit_expect_contains("explain", out, want[i]);
-	free(out);
-	free(path);
-	conf_unref(&c);
-	unit_tmpdir_remove(&dir);
+	expect_explain("spaced.eml", "Subject: hello\n\n"
+	    "Your new i n v o i c e is here; the payment is due.\n", want, UNIT_NELEM(want));
 }
 
 int
