@@ -31,16 +31,16 @@ enum fold_kind {
 	FOLD_OUT,	/* emit out[0..len) */
 	FOLD_DROP,	/* Default_Ignorable: nothing */
 	FOLD_MARK,	/* a combining mark: dropped after a base that strips marks */
-	FOLD_SLOW,	/* too long for the table: fold through ICU each time */
 };
 
 enum fold_flags {
 	FOLD_STRIP = 1 << 0,	/* marks after this base are dropped */
 	FOLD_COMPOSE = 1 << 1,	/* may compose with what follows: hold it back */
 	FOLD_JOIN = 1 << 2,	/* composes with what precedes it */
+	FOLD_LONG = 1 << 3,	/* too long for the table: fold through ICU each time */
 };
 
-/* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_SLOW. */
+/* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_LONG. */
 struct fold_entry {
 	uint8_t kind;
 	uint8_t flags;
@@ -335,7 +335,7 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 	if (strip)
 		e->flags |= FOLD_STRIP;
 	if (s.len > sizeof(e->out))
-		e->kind = FOLD_SLOW;
+		e->flags |= FOLD_LONG;	/* a mark stays a mark (Tibetan BHA: two marks) */
 	else if (s.len > 0) {
 		memcpy(e->out, s.data, s.len);
 		e->len = (uint8_t)s.len;
@@ -450,23 +450,27 @@ emit_folded(struct text_norm *tn, struct strbuf *out, const char *s, size_t n)
 	}
 }
 
-/* emit_entry - append a character's folding */
+/*
+ * emit_entry - append a character's folding; a base sets whether the marks
+ * after it go, a mark leaves that as it was.
+ */
 static void
 emit_entry(struct text_norm *tn, struct strbuf *out, const struct fold_entry *e, unsigned cp)
 {
 	struct strbuf s = STRBUF_INIT;
 	UChar in[2];
 	int32_t n = 0;
-	int strip = 1;
+	int strip = e->kind != FOLD_MARK;
 
-	if (e->kind == FOLD_SLOW) {
+	if (e->flags & FOLD_LONG) {
 		U16_APPEND_UNSAFE(in, n, (UChar32)cp);
 		fold_segment(in, n, &strip, &s);
 		emit_folded(tn, out, s.data, s.len);
 		strbuf_release(&s);
 	} else
 		emit_folded(tn, out, e->out, e->len);
-	tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
+	if (e->kind != FOLD_MARK)
+		tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
 }
 
 /* seg_flush - fold and emit the held-back base and its marks */
@@ -526,7 +530,7 @@ handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned cha
 		if (tn->seg_len > 0)
 			seg_push(tn, out, cp);
 		else if (!tn->strip_marks)
-			emit_folded(tn, out, e->out, e->len);
+			emit_entry(tn, out, e, cp);
 		return;
 	default:
 		break;
