@@ -7,14 +7,7 @@
 
 #include "strbuf.h"
 #include "utf8.h"
-
-/* strbuf_oom - out of memory is not recoverable at this level */
-static void
-strbuf_oom(size_t want)
-{
-	fprintf(stderr, "csp-milter: out of memory (%zu bytes)\n", want);
-	abort();
-}
+#include "xalloc.h"
 
 /* strbuf_init - start empty with room for hint bytes */
 void
@@ -53,15 +46,14 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 	char *p;
 
 	if (extra > (size_t)-1 / 2 - sb->len)
-		strbuf_oom(extra);
+		xalloc_fail(extra);
 	need = sb->len + extra + 1;
 	if (need <= sb->cap)
 		return;
 	cap = sb->cap ? sb->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	if ((p = realloc(sb->data, cap)) == NULL)
-		strbuf_oom(cap);
+	p = xrealloc(sb->data, cap);
 	/*
 	 * Zero the new room: the PCRE2 JIT and Vectorscan read ahead of a
 	 * subject's end in whole words, and that must never touch bytes

@@ -15,9 +15,8 @@
 /*
  * The one growable string type of the project.  Data from the wire always
  * goes through a strbuf, never a fixed char[].  A strbuf is owned by whoever
- * holds it; it is not thread-safe.  Allocation failure aborts through
- * strbuf_oom(), because every caller would otherwise need the same check;
- * the milter installs its own handler that turns it into on_error.
+ * holds it; it is not thread-safe.  Growing never fails: out of memory is
+ * xalloc's one outcome (log, exit 71; the MTA tempfails what was in flight).
  */
 struct strbuf {
 	char *data;		/* NUL-terminated, may contain NULs */

@@ -6,9 +6,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 #include "unit.h"
+#include "xalloc.h"
 
 /* strbuf_append_growth - appending far past the first allocation keeps every byte and the NUL */
 static void
@@ -165,6 +169,75 @@ strbuf_append_json_table(void **state)
 	strbuf_release(&sb);
 }
 
+/* Under ASan a huge malloc must fail as it does in production, not abort. */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+
+/* exit_status_of - run fn in a child; its exit status, or -1 if it did not exit */
+static int
+exit_status_of(void (*fn)(void))
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+grow_past_memory(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_append(&sb, "x", 1);
+	strbuf_grow(&sb, (size_t)-1 / 2 - 16);
+}
+
+static void
+array_overflows(void)
+{
+	(void)xreallocarray(NULL, (size_t)-1 / 2, 4);
+}
+
+static void
+malloc_too_big(void)
+{
+	(void)xmalloc((size_t)-1 - 4096);
+}
+
+/* Out of memory has one outcome: the process exits 71, never returns NULL. */
+static void
+xalloc_failure_exits(void **state)
+{
+	(void)state;
+	assert_int_equal(exit_status_of(grow_past_memory), 71);
+	assert_int_equal(exit_status_of(array_overflows), 71);
+	assert_int_equal(exit_status_of(malloc_too_big), 71);
+}
+
+static void
+xalloc_copies(void **state)
+{
+	char *a = xstrdup("invoice"), *b = xstrndup("invoice", 3), *c = xstrndup("ab", 10);
+
+	(void)state;
+	assert_string_equal(a, "invoice");
+	assert_string_equal(b, "inv");
+	assert_string_equal(c, "ab");
+	free(a);
+	free(b);
+	free(c);
+}
+
 int
 main(void)
 {
@@ -175,6 +248,8 @@ main(void)
 		cmocka_unit_test(strbuf_truncate_cases),
 		cmocka_unit_test(strbuf_detach_cases),
 		cmocka_unit_test(strbuf_append_json_table),
+		cmocka_unit_test(xalloc_failure_exits),
+		cmocka_unit_test(xalloc_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
