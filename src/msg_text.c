@@ -162,22 +162,41 @@ msg_text_body_begin(struct msg_text *mt, int hidden)
 	text_norm_init(&mt->body_norm, mt->normalise);
 }
 
-/* append_capped - normalise into sb, stopping at the cap */
+/*
+ * Room past the cap for one fed piece's folding to land before the cut
+ * (a pending space, a character that folds to several): the views then
+ * stay within cap + slack bytes instead of doubling past the cap.
+ */
+#define TEXT_CAP_SLACK 64
+
+/*
+ * append_capped - normalise into sb, stopping at the cap.  Input goes in
+ * pieces no longer than the room left, so that the buffer grows to the cap
+ * and not beyond it; white space that folds away lets later pieces in.
+ */
 static void
 append_capped(struct msg_text *mt, struct strbuf *sb, struct text_norm *tn,
     const char *s, size_t len)
 {
-	size_t before = sb->len, room;
+	size_t before, room, n;
 
-	if (text_used(mt) >= mt->max_text) {
-		msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
-		return;
-	}
-	text_norm_feed(tn, sb, s, len);
-	if (text_used(mt) > mt->max_text) {
-		room = mt->max_text - (text_used(mt) - (sb->len - before));
-		strbuf_truncate(sb, before + utf8_floor(sb->data + before, room));
-		msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+	while (len > 0) {
+		if (text_used(mt) >= mt->max_text) {
+			msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+			return;
+		}
+		room = mt->max_text - text_used(mt);
+		n = len < room ? len : room;
+		before = sb->len;
+		strbuf_grow_capped(sb, n + TEXT_CAP_SLACK, sb->len + room + TEXT_CAP_SLACK + 1);
+		text_norm_feed(tn, sb, s, n);
+		s += n;
+		len -= n;
+		if (text_used(mt) > mt->max_text) {
+			strbuf_truncate(sb, before + utf8_floor(sb->data + before, room));
+			msg_text_set_flag(mt, MSG_TEXT_TRUNCATED, "decoded text cap reached");
+			return;
+		}
 	}
 }
 

@@ -42,6 +42,17 @@ strbuf_reset(struct strbuf *sb)
 void
 strbuf_grow(struct strbuf *sb, size_t extra)
 {
+	strbuf_grow_capped(sb, extra, (size_t)-1);
+}
+
+/*
+ * strbuf_grow_capped - strbuf_grow, but doubling stops at ceiling bytes
+ * (NUL included): a buffer that is cut at a known size never holds twice
+ * that size, most of it zeroed and resident, for the last few bytes.
+ */
+void
+strbuf_grow_capped(struct strbuf *sb, size_t extra, size_t ceiling)
+{
 	size_t need, cap;
 	char *p;
 
@@ -53,6 +64,8 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 	cap = sb->cap ? sb->cap : 64;
 	while (cap < need)
 		cap *= 2;
+	if (cap > ceiling)
+		cap = need > ceiling ? need : ceiling;
 	p = xrealloc(sb->data, cap);
 	/*
 	 * Zero the new room: the PCRE2 JIT and Vectorscan read ahead of a

@@ -30,6 +30,8 @@ void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_grow(struct strbuf *sb, size_t extra);
+/* As strbuf_grow, but capacity doubles no further than ceiling bytes, NUL included. */
+void strbuf_grow_capped(struct strbuf *sb, size_t extra, size_t ceiling);
 void strbuf_append(struct strbuf *sb, const void *data, size_t len);
 void strbuf_append_str(struct strbuf *sb, const char *s);
 void strbuf_append_char(struct strbuf *sb, char c);

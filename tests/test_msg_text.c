@@ -223,6 +223,9 @@ msg_text_body_append_cap(void **state)
 		{ "cut inside 3-byte (1)", 4, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6", MSG_TEXT_TRUNCATED },
 		{ "cut inside 3-byte (2)", 5, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6", MSG_TEXT_TRUNCATED },
 		{ "no cut needed", 6, "a\xd0\xb6\xe4\xb8\xad", "a\xd0\xb6\xe4\xb8\xad", 0 },
+		/* Input goes in pieces of the room left: white space that folds away lets the rest in. */
+		{ "collapsed white space is not cut", 6, "a          b          c", "a b c", 0 },
+		{ "cut after collapsed white space", 4, "a          b          c", "a b ", MSG_TEXT_TRUNCATED },
 	};
 	size_t i;
 

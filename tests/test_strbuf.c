@@ -169,6 +169,27 @@ strbuf_append_json_table(void **state)
 	strbuf_release(&sb);
 }
 
+/* Doubling stops at the ceiling; a need above it is met exactly. */
+static void
+strbuf_grow_capped_cases(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_grow_capped(&sb, 100, 1000);
+	assert_int_equal(sb.cap, 128);
+	strbuf_grow_capped(&sb, 600, 1000);
+	assert_int_equal(sb.cap, 1000);	/* doubling would give 1024 */
+	sb.len = 999;
+	sb.data[999] = '\0';
+	strbuf_grow_capped(&sb, 10, 1000);
+	assert_int_equal(sb.cap, 1010);	/* past the ceiling: exactly what is needed */
+	assert_int_equal(sb.data[1009], 0);
+	strbuf_grow(&sb, 2000);
+	assert_int_equal(sb.cap, 4040);	/* plain growth doubles */
+	strbuf_release(&sb);
+}
+
 /* Under ASan a huge malloc must fail as it does in production, not abort. */
 const char *__asan_default_options(void);
 const char *
@@ -248,6 +269,7 @@ main(void)
 		cmocka_unit_test(strbuf_truncate_cases),
 		cmocka_unit_test(strbuf_detach_cases),
 		cmocka_unit_test(strbuf_append_json_table),
+		cmocka_unit_test(strbuf_grow_capped_cases),
 		cmocka_unit_test(xalloc_failure_exits),
 		cmocka_unit_test(xalloc_copies),
 	};

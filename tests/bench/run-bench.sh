@@ -183,7 +183,9 @@ result "decoder MB/s, dev corpus" "-" "$m MB/s" "bench_decoder $CORPUS"
 m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/.*50 MB message.*: \([0-9.]*\) MB\/s.*/\1/p' "$TMP/dec.$i"; done | median)
 result "decoder MB/s, 50 MB message (40 MB base64)" "-" "$m MB/s" "bench_decoder $CORPUS"
 m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/.*peak RSS: \([0-9]*\) KiB.*/\1/p' "$TMP/dec.$i"; done | median)
-result "decoder peak RSS, 50 MB message" "-" "$m KiB" "bench_decoder $CORPUS"
+result "decoder peak RSS, 50 MB message" "< 8192 KiB" "$m KiB" "bench_decoder $CORPUS (fresh process)"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/.*peak RSS after the dev corpus too: \([0-9]*\) KiB.*/\1/p' "$TMP/dec.$i"; done | median)
+result "decoder peak RSS, 50 MB message then the dev corpus" "-" "$m KiB" "bench_decoder $CORPUS"
 }
 
 # --- milters: start them now, their prefilters build while the classifier runs ---
