@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_evaluate.h"
+#include "eval_corpus.h"
 #include "cli_train.h"
 #include "msg_features.h"
 #include "model.h"
@@ -103,7 +103,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 			fprintf(err, "csp-milter: %s:%d: \"split\" must be \"train\" or \"valid\"\n",
 			    path.data, lineno);
 			rc = -1;
-		} else if ((file_path = cli_evaluate_label_file(dir, file, &why)) == NULL) {
+		} else if ((file_path = eval_corpus_label_file(dir, file, &why)) == NULL) {
 			fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", path.data, lineno, file,
 			    why);
 			rc = -1;
