@@ -7,7 +7,8 @@
 
 #include "html_entities.inc"
 
-_Static_assert(HTML_ENTITY_NAME_MAX == CHARREF_NAME_MAX, "CHARREF_NAME_MAX follows html_entities.inc");
+_Static_assert(HTML_ENTITY_NAME_MAX == CHARREF_NAME_MAX,
+    "CHARREF_NAME_MAX follows html_entities.inc");
 
 /* The numeric references 0x80-0x9F read as windows-1252 (0: kept as is). */
 static const unsigned short c1_table[32] = {
