@@ -1,6 +1,7 @@
 /* html_text character references - named (WHATWG entities.json) and numeric */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "html_text_private.h"
@@ -75,23 +76,24 @@ charref_cp(struct html_text *ht, unsigned cp)
 static const struct html_entity *
 entity_find(const char *s, size_t n)
 {
-	size_t lo = 0, hi = HTML_ENTITY_COUNT, mid, ml;
-	int c;
+	struct html_name_key key = { s, n };
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		ml = strlen(html_entities[mid].name);
-		c = memcmp(s, html_entities[mid].name, n < ml ? n : ml);
-		if (c == 0)
-			c = n < ml ? -1 : n > ml ? 1 : 0;
-		if (c == 0)
-			return &html_entities[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return bsearch(&key, html_entities, HTML_ENTITY_COUNT, sizeof(html_entities[0]),
+	    html_name_cmp);
+}
+
+/* html_name_cmp - a name against a table entry, for bsearch (html_text_private.h) */
+int
+html_name_cmp(const void *k, const void *entry)
+{
+	const struct html_name_key *key = k;
+	const char *name = *(const char *const *)entry;
+	size_t len = strlen(name);
+	int c = memcmp(key->s, name, key->n < len ? key->n : len);
+
+	if (c == 0)
+		c = key->n < len ? -1 : key->n > len;
+	return c;
 }
 
 /*

@@ -228,6 +228,16 @@ void html_tag_begin(struct html_text *ht, int is_end);
 void html_tag_name_char(struct html_text *ht, int c);
 void html_tag_emit(struct html_text *ht);
 
+/*
+ * A name of n bytes to look up with bsearch in a table sorted by strcmp
+ * whose entries start with their name (tags, entities).
+ */
+struct html_name_key {
+	const char *s;
+	size_t n;
+};
+int html_name_cmp(const void *key, const void *entry);
+
 /* html_charref.c: character references, to where they were found */
 void html_charref_out(struct html_text *ht, const char *s, size_t n);
 int html_charref_named_end(struct html_text *ht, int next);

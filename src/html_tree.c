@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "html_text_private.h"
@@ -106,25 +107,13 @@ hash_str(const char *s)
 static int
 tag_lookup(const char *name, size_t len)
 {
-	size_t lo = 0, hi = sizeof(tags) / sizeof(tags[0]), mid, tl;
-	int c;
+	struct html_name_key key = { name, len };
+	const void *t;
 
 	if (len > NAME_KEEP)
 		return -1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		tl = strlen(tags[mid].name);
-		c = memcmp(name, tags[mid].name, len < tl ? len : tl);
-		if (c == 0)
-			c = len < tl ? -1 : len > tl ? 1 : 0;
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	t = bsearch(&key, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), html_name_cmp);
+	return t != NULL ? (int)(((const char *)t - (const char *)tags) / sizeof(tags[0])) : -1;
 }
 
 /* css_end - the end of the style attribute */
