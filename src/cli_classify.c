@@ -13,6 +13,7 @@
 #include "lang.h"
 #include "utf8.h"
 #include "mime_decoder.h"
+#include "xalloc.h"
 
 /* append_matches - the "matches" list */
 static void
@@ -195,7 +196,6 @@ struct explain_run {
 	struct explain_hit *hits;
 	size_t count, cap;
 	struct strbuf ctx;	/* context copies: the texts may be rebuilt later */
-	int oom;
 };
 
 /* explain_window - [from, to) around [start, end), cut on character bounds */
@@ -219,15 +219,8 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	size_t i, n, len, from, to;
 
 	if (run->count == run->cap) {
-		size_t cap = run->cap ? run->cap * 2 : 16;
-		struct explain_hit *p = realloc(run->hits, cap * sizeof(*p));
-
-		if (p == NULL) {
-			run->oom = 1;
-			return;
-		}
-		run->hits = p;
-		run->cap = cap;
+		run->cap = run->cap ? run->cap * 2 : 16;
+		run->hits = xreallocarray(run->hits, run->cap, sizeof(*run->hits));
 	}
 	h = &run->hits[run->count++];
 	h->rule = hit->rule;
@@ -584,10 +577,6 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 	run.mt = scan->text;
 	/* Run the rules once more to see every counted match, not only the first of each rule. */
 	(void)rule_set_match(rules, scan->text, scan->scratch, explain_on_hit, &run, &error);
-	if (run.oom) {
-		rc = -1;
-		goto out;
-	}
 	/* The same message decoded again with normalisation off. */
 	if ((raw_mt = msg_text_new(conf->max_text, 0)) == NULL ||
 	    (md = mime_decoder_new(&conf->limits)) == NULL) {

@@ -37,12 +37,4 @@ struct cli_evaluate_opts {
 int cli_evaluate_run(struct conf *conf, struct conf *conf2,
     const struct cli_evaluate_opts *opts, FILE *out);
 
-/*
- * cli_evaluate_label_file - dir/name for the message a label names, which
- * must be a regular file inside the corpus folder: a labels file from
- * elsewhere must not make the evaluation (or --train) read /dev/zero or
- * ../../etc/shadow.  The caller frees it; NULL with *why_r.
- */
-char *cli_evaluate_label_file(const char *dir, const char *name, const char **why_r);
-
 #endif

@@ -11,12 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_evaluate.h"
 #include "cli_train.h"
+#include "eval_corpus.h"
 #include "msg_features.h"
 #include "model.h"
 #include "model_train.h"
 #include "scan.h"
+#include "xalloc.h"
 
 enum split { SPLIT_NONE, SPLIT_TRAIN, SPLIT_VALID };
 
@@ -103,7 +104,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 			fprintf(err, "csp-milter: %s:%d: \"split\" must be \"train\" or \"valid\"\n",
 			    path.data, lineno);
 			rc = -1;
-		} else if ((file_path = cli_evaluate_label_file(dir, file, &why)) == NULL) {
+		} else if ((file_path = eval_corpus_label_file(dir, file, &why)) == NULL) {
 			fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", path.data, lineno, file,
 			    why);
 			rc = -1;
@@ -111,22 +112,13 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 			struct train_item *it;
 
 			if (c->count == c->cap) {
-				size_t ncap = c->cap ? c->cap * 2 : 256;
-				struct train_item *p = realloc(c->items, ncap * sizeof(*p));
-
-				if (p == NULL) {
-					free(file_path);
-					json_decref(obj);
-					rc = -1;
-					break;
-				}
-				c->items = p;
-				c->cap = ncap;
+				c->cap = c->cap ? c->cap * 2 : 256;
+				c->items = xreallocarray(c->items, c->cap, sizeof(*c->items));
 			}
 			it = &c->items[c->count++];
 			memset(it, 0, sizeof(*it));
 			it->file = file_path;
-			it->topic = topic != NULL ? strdup(topic) : NULL;
+			it->topic = topic != NULL ? xstrdup(topic) : NULL;
 			it->label = (enum csp_class)ci;
 			it->split = split == NULL ? SPLIT_NONE :
 			    strcmp(split, "train") == 0 ? SPLIT_TRAIN : SPLIT_VALID;
@@ -323,8 +315,7 @@ cli_train_run(struct conf *conf, const struct cli_train_opts *opts, FILE *out)
 	memset(confusion, 0, sizeof(confusion));
 	if (corpus_labels(&c, opts->corpus, err) < 0 || corpus_features(&c, conf, err) < 0)
 		goto out;
-	if ((use = calloc(c.count, 1)) == NULL)
-		goto out;
+	use = xcalloc(c.count, 1);
 	for (i = 0; i < c.count; i++) {
 		use[i] = c.items[i].split != SPLIT_VALID;
 		ntrain += use[i];
@@ -440,12 +431,10 @@ cli_train_crossval(struct conf *conf, const char *corpus, int folds, FILE *out,
 	}
 	if (corpus_features(&c, conf, err) < 0)
 		goto out;
-	topics = calloc(c.count, sizeof(*topics));
-	fold_size = calloc((size_t)folds, sizeof(*fold_size));
-	fold_of = calloc(c.count, sizeof(*fold_of));
-	use = calloc(c.count, 1);
-	if (topics == NULL || fold_size == NULL || fold_of == NULL || use == NULL)
-		goto out;
+	topics = xcalloc(c.count, sizeof(*topics));
+	fold_size = xcalloc((size_t)folds, sizeof(*fold_size));
+	fold_of = xcalloc(c.count, sizeof(*fold_of));
+	use = xcalloc(c.count, 1);
 	/* Distinct topics (a message without one is a topic of its own: its file). */
 	for (i = 0; i < c.count; i++)
 		topics[i].name = c.items[i].topic != NULL ? c.items[i].topic : c.items[i].file;
@@ -551,11 +540,11 @@ cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_c
 	if ((fs = msg_features_scratch_new()) == NULL)
 		return -1;
 	msg_features_keep_names(fs, 1);
-	if (msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n) < 0 ||
-	    (pulls = calloc(n ? n : 1, sizeof(*pulls))) == NULL) {
+	if (msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n) < 0) {
 		msg_features_scratch_free(&fs);
 		return -1;
 	}
+	pulls = xcalloc(n, sizeof(*pulls));
 	model_predict(m, f, n, p);
 	fprintf(out, "  model (%s, weight %d; %zu features, Latin words stemmed as %s):\n",
 	    conf->model_file, conf->classify.model_weight, n, msg_features_language(fs));

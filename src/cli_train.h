@@ -54,7 +54,8 @@ void cli_train_figures_line(FILE *out, int weight, size_t confusion[4][4]);
  * cli_train_explain - for --explain: the model's probability and points
  * per class, and the features that pulled hardest for and against winner
  * (for "other", the model's own first choice), by name.  Nothing without a
- * model.  Returns 0, or -1 out of memory.
+ * model.  Returns 0, or -1 when msg_features could not extract the
+ * features (its own out-of-memory report, until it is on xalloc).
  */
 int cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_class winner,
     FILE *out);

@@ -8,10 +8,10 @@
 #include <strings.h>
 
 #include "rule.h"
+#include "rule_fold.h"
 #include "rule_prefilter.h"
 #include "strbuf.h"
-#include "text_norm.h"
-#include "utf8.h"
+#include "xalloc.h"
 
 /* Unlimited max_hits still stops here, so one rule cannot scan forever. */
 #define RULE_HITS_HARD_CAP 10000
@@ -102,10 +102,8 @@ rule_target_parse(const char *s, enum rule_target *target_r, const char **header
 struct rule_set *
 rule_set_new(unsigned long match_limit, unsigned long depth_limit)
 {
-	struct rule_set *rs = calloc(1, sizeof(*rs));
+	struct rule_set *rs = xcalloc(1, sizeof(*rs));
 
-	if (rs == NULL)
-		return NULL;
 	rs->match_limit = match_limit;
 	rs->depth_limit = depth_limit;
 	rs->fold = 1;
@@ -152,324 +150,11 @@ rule_set_fold(struct rule_set *rs, int fold)
 	rs->fold = fold;
 }
 
-/*
- * Pattern folding.  The text the rules see is folded (text_norm), so the
- * literal parts of each pattern are folded the same way when it is
- * compiled, and the regex syntax around them is copied as written:
- * escapes, classes' ranges and POSIX names, group syntax, quantifiers.
- * A literal space (or run of white space) becomes \s+, so that a phrase
- * matches across a line break.  Patterns in extended mode ((?x)) are
- * compiled as written.
- */
-struct fold_pat {
-	const char *p;		/* next character of the pattern */
-	struct strbuf *out;
-	struct strbuf lit;	/* a literal run waiting to be folded */
-};
-
-/* is_quantifier - does a quantifier start at p? */
-static int
-is_quantifier(const char *p)
-{
-	const char *q;
-
-	if (*p == '?' || *p == '*' || *p == '+')
-		return 1;
-	if (*p != '{')
-		return 0;
-	q = p + 1;
-	while (*q >= '0' && *q <= '9')
-		q++;
-	if (*q == ',') {
-		q++;
-		while (*q >= '0' && *q <= '9')
-			q++;
-	}
-	return *q == '}' && q > p + 1 && !(q == p + 2 && p[1] == ',');
-}
-
-/* copy_quantifier - copy one quantifier and its lazy/possessive suffix */
-static const char *
-copy_quantifier(const char *p, struct strbuf *out)
-{
-	const char *q = p;
-
-	if (*q == '{')
-		q = strchr(q, '}') + 1;
-	else
-		q++;
-	if (*q == '?' || *q == '+')
-		q++;
-	strbuf_append(out, p, (size_t)(q - p));
-	return q;
-}
-
-/* escape_len - bytes of the escape sequence at p (p[0] is the backslash) */
-static size_t
-escape_len(const char *p)
-{
-	const char *q = p + 1, *e;
-	char c = *q;
-
-	if (c == '\0')
-		return 1;
-	q++;
-	if (strchr("xopPNgk", c) != NULL && (*q == '{' || ((c == 'g' || c == 'k') &&
-	    (*q == '<' || *q == '\'')))) {
-		char close = *q == '{' ? '}' : *q == '<' ? '>' : '\'';
-
-		if ((e = strchr(q + 1, close)) != NULL)
-			return (size_t)(e + 1 - p);
-		return strlen(p);
-	}
-	if (c == 'x') {
-		while (q < p + 4 && strchr("0123456789abcdefABCDEF", *q) != NULL && *q != '\0')
-			q++;
-	} else if (c == 'c' && *q != '\0')
-		q++;
-	else if (c >= '0' && c <= '9') {
-		while (*q >= '0' && *q <= '9')
-			q++;
-	} else if (c == 'Q') {
-		e = strstr(q, "\\E");
-		return e != NULL ? (size_t)(e + 2 - p) : strlen(p);
-	} else if ((unsigned char)c >= 0x80) {
-		unsigned cp;
-		int n = utf8_decode((const unsigned char *)q - 1, strlen(q - 1), &cp);
-
-		q += n > 1 ? n - 1 : 0;
-	}
-	return (size_t)(q - p);
-}
-
-/* put_folded - append folded literal text, escaped where ASCII punctuation came out */
-static void
-put_folded(struct strbuf *out, const char *s, size_t len, int in_class)
-{
-	struct strbuf f = STRBUF_INIT;
-	size_t i;
-
-	text_norm_fold(&f, s, len);
-	for (i = 0; i < f.len; i++) {
-		unsigned char c = (unsigned char)f.data[i];
-
-		if (c == ' ' || c == '\n')
-			strbuf_append_str(out, in_class ? "\\s" : "\\s+");
-		else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9'))) {
-			if (c < 0x20 || c == 0x7f)
-				strbuf_appendf(out, "\\x{%x}", c);
-			else {
-				strbuf_append_char(out, '\\');
-				strbuf_append_char(out, (char)c);
-			}
-		} else
-			strbuf_append_char(out, (char)c);
-	}
-	strbuf_release(&f);
-}
-
-/* code_points - how many characters s holds */
-static size_t
-code_points(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/*
- * lit_flush - fold the waiting literal run.  When a quantifier follows,
- * its last character is folded alone and grouped if it became more or
- * less than one character (ß? -> (?:ss)?).
- */
-static void
-lit_flush(struct fold_pat *fp, int quantified)
-{
-	struct strbuf f = STRBUF_INIT;
-	size_t last;
-
-	if (fp->lit.len == 0)
-		return;
-	if (!quantified) {
-		put_folded(fp->out, fp->lit.data, fp->lit.len, 0);
-		strbuf_reset(&fp->lit);
-		return;
-	}
-	last = utf8_floor(fp->lit.data, fp->lit.len - 1);
-	put_folded(fp->out, fp->lit.data, last, 0);
-	put_folded(&f, fp->lit.data + last, fp->lit.len - last, 0);
-	if (code_points(f.data != NULL ? f.data : "", f.len) == 1 ||
-	    (f.len == 2 && f.data[0] == '\\'))
-		strbuf_append(fp->out, f.data, f.len);
-	else {
-		strbuf_append_str(fp->out, "(?:");
-		strbuf_append(fp->out, f.data, f.len);
-		strbuf_append_char(fp->out, ')');
-	}
-	strbuf_release(&f);
-	strbuf_reset(&fp->lit);
-}
-
-/* char_len - bytes of the UTF-8 character at p (at least 1) */
-static size_t
-char_len(const char *p)
-{
-	unsigned cp;
-	int n = utf8_decode((const unsigned char *)p, strlen(p), &cp);
-
-	return n > 0 ? (size_t)n : 1;
-}
-
-/* fold_class - copy a character class, folding its single characters */
-static const char *
-fold_class(const char *p, struct strbuf *out)
-{
-	struct strbuf f = STRBUF_INIT;
-	const char *start;
-	size_t n;
-
-	strbuf_append_char(out, *p++);	/* [ */
-	if (*p == '^')
-		strbuf_append_char(out, *p++);
-	start = p;
-	while (*p != '\0' && !(*p == ']' && p > start)) {
-		if (*p == '[' && p[1] == ':' && (strstr(p, ":]") != NULL)) {
-			const char *e = strstr(p, ":]") + 2;
-
-			strbuf_append(out, p, (size_t)(e - p));
-			p = e;
-			continue;
-		}
-		n = *p == '\\' ? escape_len(p) : char_len(p);
-		if (p[n] == '-' && p[n + 1] != ']' && p[n + 1] != '\0') {
-			/* A range: copied as written, both ends. */
-			size_t m = p[n + 1] == '\\' ? escape_len(p + n + 1) : char_len(p + n + 1);
-
-			strbuf_append(out, p, n + 1 + m);
-			p += n + 1 + m;
-			continue;
-		}
-		if (*p == '\\') {
-			strbuf_append(out, p, n);
-		} else if (*p == ' ' || *p == '\t' || *p == '\n') {
-			strbuf_append_str(out, "\\s");
-		} else {
-			strbuf_reset(&f);
-			put_folded(&f, p, n, 1);
-			/* One character out, or an escaped one: use it; else keep the original. */
-			if (f.len > 0 && (code_points(f.data, f.len) == 1 ||
-			    (f.len == 2 && f.data[0] == '\\')))
-				strbuf_append(out, f.data, f.len);
-			else
-				strbuf_append(out, p, n);
-		}
-		p += n;
-	}
-	strbuf_release(&f);
-	if (*p == ']')
-		strbuf_append_char(out, *p++);
-	return p;
-}
-
-/* fold_group_start - copy "(?..." group syntax up to where its body starts */
-static const char *
-fold_group_start(const char *p, struct strbuf *out)
-{
-	const char *q = p + 2, *e;
-
-	if (p[1] == '*') {
-		e = strchr(q, ')');
-		q = e != NULL ? e + 1 : q + strlen(q);
-	} else if (*q == '#') {
-		e = strchr(q, ')');
-		q = e != NULL ? e + 1 : q + strlen(q);
-	} else if (*q == '(' || *q == '\0') {
-		;
-	} else if (strchr(":|>=!", *q) != NULL) {
-		q++;
-	} else if (*q == '<' && (q[1] == '=' || q[1] == '!')) {
-		q += 2;
-	} else if (*q == '\'' || (*q == 'P' && q[1] == '\'')) {
-		e = strchr(*q == 'P' ? q + 2 : q + 1, '\'');
-		q = e != NULL ? e + 1 : q + strlen(q);
-	} else {
-		while (*q != '\0' && *q != ':' && *q != ')' && *q != '>')
-			q++;
-		if (*q != '\0')
-			q++;
-	}
-	strbuf_append(out, p, (size_t)(q - p));
-	return q;
-}
-
-/* fold_pattern - the pattern with its literals folded; 0, or -1 to keep it as written */
-static int
-fold_pattern(const char *pattern, struct strbuf *out)
-{
-	struct fold_pat fp = { pattern, out, STRBUF_INIT };
-	size_t n;
-
-	strbuf_reset(out);
-	if (strstr(pattern, "(?x") != NULL || strstr(pattern, "(?-") != NULL ||
-	    strstr(pattern, "(?^") != NULL)
-		return -1;	/* extended mode, unset options: white space reads otherwise */
-	while (*fp.p != '\0') {
-		const char *p = fp.p;
-
-		if (*p == '\\') {
-			n = escape_len(p);
-			lit_flush(&fp, 0);
-			strbuf_append(out, p, n);
-			fp.p += n;
-		} else if (*p == '[') {
-			lit_flush(&fp, 0);
-			fp.p = fold_class(p, out);
-		} else if (*p == '(' && (p[1] == '?' || p[1] == '*')) {
-			lit_flush(&fp, 0);
-			fp.p = fold_group_start(p, out);
-		} else if (is_quantifier(p)) {
-			lit_flush(&fp, 1);
-			fp.p = copy_quantifier(p, out);
-		} else if (strchr("().^$|", *p) != NULL) {
-			lit_flush(&fp, 0);
-			strbuf_append_char(out, *p);
-			fp.p++;
-		} else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			lit_flush(&fp, 0);
-			while (*fp.p == ' ' || *fp.p == '\t' || *fp.p == '\n' || *fp.p == '\r')
-				fp.p++;
-			strbuf_append_str(out, is_quantifier(fp.p) ? "(?:\\s+)" : "\\s+");
-		} else {
-			n = char_len(p);
-			strbuf_append(&fp.lit, p, n);
-			fp.p += n;
-		}
-	}
-	lit_flush(&fp, 0);
-	strbuf_release(&fp.lit);
-	strbuf_grow(out, 0);
-	return 0;
-}
-
-/* rule_fold_pattern - the pattern as rule_set_add compiles it (for tests and --explain) */
-void
-rule_fold_pattern(const char *pattern, struct strbuf *out)
-{
-	if (fold_pattern(pattern, out) < 0) {
-		strbuf_reset(out);
-		strbuf_append_str(out, pattern);
-	}
-}
-
-/* xstrdup_opt - strdup that keeps NULL */
+/* xstrdup_opt - a copy that keeps NULL */
 static char *
 xstrdup_opt(const char *s)
 {
-	return s != NULL ? strdup(s) : NULL;
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
 /* rule_set_add - compile and keep one rule */
@@ -483,13 +168,8 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 	PCRE2_UCHAR msg[256];
 
 	if (rs->count == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 32;
-		struct rule *p = realloc(rs->rules, cap * sizeof(*p));
-
-		if (p == NULL)
-			goto oom;
-		rs->rules = p;
-		rs->cap = cap;
+		rs->cap = rs->cap ? rs->cap * 2 : 32;
+		rs->rules = xreallocarray(rs->rules, rs->cap, sizeof(*rs->rules));
 	}
 	r = &rs->rules[rs->count];
 	memset(r, 0, sizeof(*r));
@@ -526,24 +206,14 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 	}
 	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 	r->spec = *spec;
-	r->spec.id = strdup(spec->id);
+	r->spec.id = xstrdup(spec->id);
 	r->spec.header = xstrdup_opt(spec->header);
-	r->spec.pattern = strdup(spec->pattern);
+	r->spec.pattern = xstrdup(spec->pattern);
 	r->spec.file = xstrdup_opt(spec->file);
 	if (r->folded == NULL)
-		r->folded = strdup(spec->pattern);
-	if (r->spec.id == NULL || r->spec.pattern == NULL || r->folded == NULL ||
-	    (spec->header != NULL && r->spec.header == NULL)) {
-		pcre2_code_free(r->code);
-		free(r->folded);
-		rule_free_strings(&r->spec);
-		goto oom;
-	}
+		r->folded = xstrdup(spec->pattern);
 	rs->count++;
 	return 0;
-oom:
-	*error_r = "out of memory compiling rules";
-	return -1;
 }
 
 size_t
@@ -585,20 +255,18 @@ target_text(enum rule_target target, int second)
 int
 rule_set_finish(struct rule_set *rs, const char **error_r)
 {
-	const char **pats = calloc(rs->count + 1, sizeof(*pats));
-	int *caseless = calloc(rs->count + 1, sizeof(*caseless));
-	unsigned *ids = calloc(rs->count + 1, sizeof(*ids));
+	const char **pats;
+	int *caseless;
+	unsigned *ids;
 	size_t i, n;
 	int t, rc = 0;
 
 	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE))
-		goto out;
-	rs->always = calloc(rs->count + 1, 1);
-	if (pats == NULL || caseless == NULL || ids == NULL || rs->always == NULL) {
-		*error_r = "out of memory building the rule prefilter";
-		rc = -1;
-		goto out;
-	}
+		return 0;
+	pats = xcalloc(rs->count + 1, sizeof(*pats));
+	caseless = xcalloc(rs->count + 1, sizeof(*caseless));
+	ids = xcalloc(rs->count + 1, sizeof(*ids));
+	rs->always = xcalloc(rs->count + 1, 1);
 	for (t = 0; t < RULE_TEXT_COUNT && rc == 0; t++) {
 		for (i = 0, n = 0; i < rs->count; i++) {
 			const struct rule_spec *spec = &rs->rules[i].spec;
@@ -614,7 +282,6 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 			rc = -1;
 	}
 	__atomic_store_n(&rs->finished, rc == 0, __ATOMIC_RELEASE);
-out:
 	free(pats);
 	free(caseless);
 	free(ids);
@@ -648,8 +315,7 @@ rule_set_share_prefilter(struct rule_set *rs, const struct rule_set *from)
 	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE) ||
 	    !__atomic_load_n(&from->finished, __ATOMIC_ACQUIRE) || !same_rules(rs, from))
 		return 0;
-	if ((rs->always = malloc(rs->count + 1)) == NULL)
-		return 0;
+	rs->always = xmalloc(rs->count + 1);
 	memcpy(rs->always, from->always, rs->count + 1);
 	for (t = 0; t < RULE_TEXT_COUNT; t++)
 		if (from->prefilter[t] != NULL)
@@ -669,18 +335,15 @@ rule_set_prefiltered(const struct rule_set *rs)
 struct rule_scratch *
 rule_scratch_new(void)
 {
-	struct rule_scratch *s = calloc(1, sizeof(*s));
+	struct rule_scratch *s = xcalloc(1, sizeof(*s));
 
-	if (s == NULL)
-		return NULL;
 	s->md = pcre2_match_data_create(1, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	s->prefilter = rule_prefilter_scratch_new();
-	if (s->md == NULL || s->mctx == NULL || s->jit_stack == NULL || s->prefilter == NULL) {
-		rule_scratch_free(&s);
-		return NULL;
-	}
+	/* PCRE2 allocates with malloc: NULL is out of memory, handled as xalloc's */
+	if (s->md == NULL || s->mctx == NULL || s->jit_stack == NULL)
+		xalloc_fail(1024 * 1024);
 	pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
 	return s;
 }
@@ -875,11 +538,11 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 }
 
 /*
- * prefilter_pass - mark the candidate rules; 0 when done (headers text built),
- * -1 when the prefilter could not run (every rule is then a candidate).
- * The body prefilter scans every view of the body.
+ * prefilter_pass - mark the candidate rules and build the headers text;
+ * when a prefilter cannot run, every rule is a candidate.  The body
+ * prefilter scans every view of the body.
  */
-static int
+static void
 prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule_scratch *s)
 {
 	const char *text[RULE_TEXT_COUNT + 2];
@@ -888,11 +551,7 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 	int t;
 
 	if (s->candidates_cap < rs->count) {
-		unsigned char *p = realloc(s->candidates, rs->count);
-
-		if (p == NULL)
-			return -1;
-		s->candidates = p;
+		s->candidates = xrealloc(s->candidates, rs->count);
 		s->candidates_cap = rs->count;
 	}
 	memset(s->candidates, 0, rs->count);
@@ -915,10 +574,9 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 		if (rule_prefilter_scan(rs->prefilter[pf[t]], s->prefilter, text[t], len[t],
 		    s->candidates) < 0) {
 			memset(s->candidates, 1, rs->count);
-			return 0;
+			return;
 		}
 	}
-	return 0;
 }
 
 /* rule_set_match - run every rule over its target */
@@ -934,7 +592,8 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 
 	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
 	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
-	prefiltered = rule_set_prefiltered(rs) && prefilter_pass(rs, mt, scratch) == 0;
+	if ((prefiltered = rule_set_prefiltered(rs)))
+		prefilter_pass(rs, mt, scratch);
 	have_headers = prefiltered;
 	for (i = 0; i < rs->count; i++) {
 		const struct rule_spec *spec = &rs->rules[i].spec;

@@ -75,8 +75,6 @@ struct rule_set *rule_set_new(unsigned long match_limit, unsigned long depth_lim
  * normalised.  A space in a folded pattern matches any run of white space.
  */
 void rule_set_fold(struct rule_set *rs, int fold);
-/* rule_fold_pattern - the pattern rule_set_add compiles for a folded set */
-void rule_fold_pattern(const char *pattern, struct strbuf *out);
 void rule_set_free(struct rule_set **rs);
 /* rule_set_add - compile one rule; on error *error_r is "FILE:LINE: rule ID: ..." */
 int rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **error_r);

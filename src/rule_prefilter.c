@@ -7,6 +7,7 @@
 
 #include "rule_prefilter.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 struct rule_prefilter {
 	int refcount;		/* shared by snapshots with the same rules */
@@ -89,7 +90,7 @@ release_widened(struct strbuf *widened, size_t count)
 {
 	size_t i;
 
-	for (i = 0; widened != NULL && i < count; i++)
+	for (i = 0; i < count; i++)
 		strbuf_release(&widened[i]);
 	free(widened);
 }
@@ -99,18 +100,14 @@ struct rule_prefilter *
 rule_prefilter_new(const char *const *patterns, const int *caseless, const unsigned *ids,
     size_t count, int folded, unsigned char *always, const char **error_r)
 {
-	struct rule_prefilter *pf = calloc(1, sizeof(*pf));
-	const char **pats = calloc(count + 1, sizeof(*pats));
-	unsigned *flags = calloc(count + 1, sizeof(*flags));
-	unsigned *pids = calloc(count + 1, sizeof(*pids));
-	struct strbuf *widened = calloc(count + 1, sizeof(*widened));
+	struct rule_prefilter *pf = xcalloc(1, sizeof(*pf));
+	const char **pats = xcalloc(count + 1, sizeof(*pats));
+	unsigned *flags = xcalloc(count + 1, sizeof(*flags));
+	unsigned *pids = xcalloc(count + 1, sizeof(*pids));
+	struct strbuf *widened = xcalloc(count + 1, sizeof(*widened));
 	hs_compile_error_t *err = NULL;
 	size_t i, n = count;
 
-	if (pf == NULL || pats == NULL || flags == NULL || pids == NULL || widened == NULL) {
-		*error_r = "out of memory building the rule prefilter";
-		goto fail;
-	}
 	/*
 	 * Unicode properties (UCP) make Vectorscan take seconds per
 	 * multilingual pattern; a widened pattern without them is a superset
@@ -184,7 +181,7 @@ rule_prefilter_free(struct rule_prefilter **pfp)
 struct rule_prefilter_scratch *
 rule_prefilter_scratch_new(void)
 {
-	return calloc(1, sizeof(struct rule_prefilter_scratch));
+	return xcalloc(1, sizeof(struct rule_prefilter_scratch));
 }
 
 void
@@ -205,7 +202,6 @@ static int
 scratch_fit(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps)
 {
 	size_t i;
-	unsigned *p;
 
 	for (i = 0; i < ps->ready_count; i++)
 		if (ps->ready[i] == pf->generation)
@@ -216,12 +212,8 @@ scratch_fit(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps)
 	if (ps->ready_count == 16)
 		ps->ready_count = 0;
 	if (ps->ready_count == ps->ready_cap) {
-		size_t cap = ps->ready_cap ? ps->ready_cap * 2 : 4;
-
-		if ((p = realloc(ps->ready, cap * sizeof(*p))) == NULL)
-			return -1;
-		ps->ready = p;
-		ps->ready_cap = cap;
+		ps->ready_cap = ps->ready_cap ? ps->ready_cap * 2 : 4;
+		ps->ready = xreallocarray(ps->ready, ps->ready_cap, sizeof(*ps->ready));
 	}
 	ps->ready[ps->ready_count++] = pf->generation;
 	return 0;

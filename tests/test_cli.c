@@ -10,6 +10,7 @@
 #include "cli_classify.h"
 #include "conf.h"
 #include "unit.h"
+#include "xalloc.h"
 
 /*
  * The config has two rules per class and inline customers of each kind.
@@ -83,7 +84,7 @@ struct cli_env {
 static int
 setup(void **state)
 {
-	struct cli_env *env = calloc(1, sizeof(*env));
+	struct cli_env *env = xcalloc(1, sizeof(*env));
 	const char *error = NULL;
 	char *path;
 	size_t i;
@@ -120,7 +121,7 @@ run_cli(struct cli_env *env, const char *from, int json, const char *const *name
     int *status_r)
 {
 	struct cli_classify_opts opts;
-	char **files = calloc((size_t)n, sizeof(*files));
+	char **files = xcalloc((size_t)n, sizeof(*files));
 	char *out = NULL;
 	size_t out_len = 0;
 	FILE *fp = open_memstream(&out, &out_len);

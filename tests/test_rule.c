@@ -9,6 +9,7 @@
 
 #include "msg_text.h"
 #include "rule.h"
+#include "rule_fold.h"
 #include "strbuf.h"
 #include "unit.h"
 

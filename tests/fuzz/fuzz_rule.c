@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rule.h"
+#include "rule_fold.h"
 #include "strbuf.h"
 
 /*

@@ -1,0 +1,58 @@
+/* html_css - the CSS that hides text: style attributes and simple class rules */
+#ifndef CSP_HTML_CSS_H
+#define CSP_HTML_CSS_H
+
+#include <stddef.h>
+
+/*
+ * Fed one decoded character at a time (the caller has already resolved
+ * character references), so a declaration may be cut anywhere.  Which
+ * declarations hide is listed in html_text.h.  Plain structs, owned and
+ * embedded by the caller; no allocation; not thread-safe per object.
+ */
+#define CSS_PROP_MAX	32
+#define CSS_VALUE_MAX	64
+#define SHEET_CLASSES	64	/* hiding classes remembered from <style> blocks */
+#define HTML_CLASS_MAX	48	/* bytes of a class name */
+#define SELECTOR_MAX	512	/* bytes of a selector list kept */
+
+enum html_display { D_UNSET, D_INLINE, D_BLOCK };
+
+/* One style attribute, scanned as its decoded characters arrive. */
+struct html_css {
+	char prop[CSS_PROP_MAX];
+	char val[CSS_VALUE_MAX];
+	size_t plen, vlen;
+	int in_value;
+	int comment;		/* 1: after '/', 2: inside, 3: inside after '*' */
+	int esc;		/* 1 + hex digits of a backslash escape */
+	unsigned esc_cp;
+	char quote;
+	int hide, zero_box, overflow_hidden;
+	enum html_display display;
+};
+
+/* A <style> block, scanned for rules that hide a class. */
+struct html_sheet {
+	char sel[SELECTOR_MAX];
+	size_t sel_len;
+	int in_block;
+	int at_depth;		/* inside @media and the like: conditional, not counted */
+	int comment;		/* as in struct html_css, for the selector */
+	struct html_css css;
+	char classes[SHEET_CLASSES][HTML_CLASS_MAX + 1];	/* lower case */
+	size_t nclasses;
+};
+
+/* html_css_char - one decoded character of a declaration block (zeroed at its start) */
+void html_css_char(struct html_css *c, int ch);
+/* html_css_finish - the end of a declaration block: 1 when it hides */
+int html_css_finish(struct html_css *c);
+/* html_sheet_begin - a <style> element starts; the classes already found stay */
+void html_sheet_begin(struct html_sheet *sh);
+/* html_sheet_feed - text of a <style> element */
+void html_sheet_feed(struct html_sheet *sh, const char *s, size_t n);
+/* html_sheet_hides - does a rule seen so far hide class cls (lower case) */
+int html_sheet_hides(const struct html_sheet *sh, const char *cls);
+
+#endif
