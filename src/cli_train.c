@@ -171,15 +171,16 @@ corpus_features(struct train_corpus *c, struct conf *conf, FILE *err)
 			rc = -1;
 			break;
 		}
-		if (scan_begin(scan, conf) < 0 || scan_raw_fd(scan, fd) < 0) {
+		scan_begin(scan, conf);
+		if (scan_raw_fd(scan, fd) < 0) {
 			fprintf(err, "%scsp-milter: %s: read error: %s\n", tty ? "\n" : "", it->file,
 			    strerror(errno));
 			rc = -1;
 		}
 		close(fd);
 		/* An undecodable part only marks the text uncertain: its features still count. */
-		(void)mime_decoder_finish(scan->decoder);
-		if (rc == 0 && (msg_features_extract(fs, scan->text, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
+		scan_finish(scan);
+		if (rc == 0 && (msg_features_extract(fs, scan_result(scan)->text, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
 		    &f, &n) < 0 || model_train_set_add(&c->set, f, n, it->label) < 0)) {
 			fprintf(err, "csp-milter: out of memory\n");
 			rc = -1;

@@ -14,6 +14,7 @@
 #include "mime_encoding.h"
 #include "mime_header.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /*
  * The body is scanned once, line by line, without ever holding a whole
@@ -25,7 +26,10 @@
  * by limits.max_depth.  Part headers are collected a line at a time into
  * buffers capped by limits.max_header_len.  A message/rfc822 part sent
  * base64 or quoted-printable is decoded and handed to a child decoder that
- * writes into the same msg_text, with the depth that is left.
+ * writes into the same msg_text, with the depth that is left.  The
+ * budgets are the message's, not a decoder's: a child counts its parts
+ * against the root's part count and opens its converters through the
+ * root's charset cache, so nesting never buys a fresh budget.
  */
 
 #define BOUNDARY_MAX	998	/* longer boundary parameters are not honoured */
@@ -97,7 +101,8 @@ struct mime_decoder {
 	size_t depth, frames_cap;
 	size_t nboundaries;	/* frames with a boundary */
 	size_t line_cap;	/* bytes of a line needed to match any boundary */
-	size_t nparts;
+	struct mime_decoder *root;	/* the message's decoder: owns the budgets */
+	size_t nparts;		/* root only: parts of the whole message */
 	size_t top_bytes;	/* top-level header bytes handed to msg_text */
 	size_t top_cap;		/* at most this many */
 
@@ -138,26 +143,28 @@ struct mime_decoder {
 static void feed(struct mime_decoder *, const char *, size_t);
 static void add_part(struct mime_decoder *, const char *);
 
-/* mime_decoder_new - a decoder with its converters and buffers */
-struct mime_decoder *
-mime_decoder_new(const struct mime_limits *limits)
+/* decoder_new - a decoder; a child (root not NULL) shares the root's budgets */
+static struct mime_decoder *
+decoder_new(const struct mime_limits *limits, struct mime_decoder *root)
 {
-	struct mime_decoder *md = calloc(1, sizeof(*md));
+	struct mime_decoder *md = xcalloc(1, sizeof(*md));
 
-	if (md == NULL)
-		return NULL;
 	md->limits = *limits;
 	if (md->limits.max_depth > FRAMES_HARD_MAX)
 		md->limits.max_depth = FRAMES_HARD_MAX;
 	md->top_cap = md->limits.max_header_len > TOP_HEADERS_MIN ?
 	    md->limits.max_header_len : TOP_HEADERS_MIN;
-	md->cc = charset_cache_new();
+	md->root = root != NULL ? root : md;
+	md->cc = root != NULL ? root->cc : charset_cache_new();
 	md->html = html_text_new();
-	if (md->cc == NULL || md->html == NULL) {
-		mime_decoder_free(&md);
-		return NULL;
-	}
 	return md;
+}
+
+/* mime_decoder_new - a decoder with its converters and buffers */
+struct mime_decoder *
+mime_decoder_new(const struct mime_limits *limits)
+{
+	return decoder_new(limits, NULL);
 }
 
 /* part_release - free the storage of a part */
@@ -184,7 +191,8 @@ mime_decoder_free(struct mime_decoder **mdp)
 		strbuf_release(&md->frames[i].boundary);
 	free(md->frames);
 	mime_decoder_free(&md->child);
-	charset_cache_free(&md->cc);
+	if (md->root == md)
+		charset_cache_free(&md->cc);
 	html_text_free(&md->html);
 	part_release(&md->part);
 	strbuf_release(&md->hline);
@@ -224,11 +232,13 @@ void
 mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 {
 	md->out = out;
-	charset_cache_begin(md->cc);
+	if (md->root == md) {
+		charset_cache_begin(md->cc);
+		md->nparts = 1;
+	}
 	md->depth = 0;
 	md->nboundaries = 0;
 	md->line_cap = 0;
-	md->nparts = 1;
 	md->top_bytes = 0;
 	md->mode = MD_HEADER;
 	md->top_done = 0;
@@ -318,11 +328,7 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 
 		if (cap > md->limits.max_depth)
 			cap = md->limits.max_depth;
-		f = realloc(md->frames, cap * sizeof(*f));
-		if (f == NULL) {
-			limit(md, "out of memory for MIME nesting");
-			return NULL;
-		}
+		f = xreallocarray(md->frames, cap, sizeof(*f));
 		memset(f + md->frames_cap, 0, (cap - md->frames_cap) * sizeof(*f));
 		md->frames = f;
 		md->frames_cap = cap;
@@ -499,12 +505,22 @@ text_leaf(struct mime_decoder *md, const char *type)
 	leaf_open(md, 0, filter, p->attachment);
 }
 
+/* count_part - one more part of the message; 0, or -1 past limits.max_parts */
+static int
+count_part(struct mime_decoder *md)
+{
+	if (++md->root->nparts > md->root->limits.max_parts) {
+		limit(md, "too many MIME parts");
+		return -1;
+	}
+	return 0;
+}
+
 /* begin_part - a boundary opened a new part inside frame k */
 static void
 begin_part(struct mime_decoder *md, int nested, int in_digest)
 {
-	if (++md->nparts > md->limits.max_parts) {
-		limit(md, "too many MIME parts");
+	if (count_part(md) < 0) {
 		md->mode = MD_DONE;
 		return;
 	}
@@ -529,24 +545,21 @@ add_part(struct mime_decoder *md, const char *type)
  * child_open - a message/rfc822 part with a base64 or quoted-printable
  * encoding (not allowed, but sent): decode it and parse the result with a
  * child decoder writing into the same msg_text.  The child gets the depth
- * left over, so the chain of children is bounded by max_depth.
+ * left over, so the chain of children is bounded by max_depth; the nested
+ * message is a part of the message, and the child's parts and charset
+ * opens count against the same budgets as the root's.
  */
 static void
 child_open(struct mime_decoder *md)
 {
-	struct mime_limits lim = md->limits;
-
 	if (md->depth + 1 >= md->limits.max_depth) {
 		limit(md, "MIME nesting too deep");
 		return;
 	}
-	if (md->child == NULL) {
-		lim.max_depth = md->limits.max_depth - md->depth - 1;
-		if ((md->child = mime_decoder_new(&lim)) == NULL) {
-			limit(md, "out of memory for a nested message");
-			return;
-		}
-	}
+	if (count_part(md) < 0)
+		return;
+	if (md->child == NULL)
+		md->child = decoder_new(&md->limits, md->root);
 	md->child->limits.max_depth = md->limits.max_depth - md->depth - 1;
 	mime_decoder_reset(md->child, md->out);
 	part_reset(&md->child->part, 0, 1, 0);
@@ -1089,7 +1102,7 @@ feed(struct mime_decoder *md, const char *data, size_t len)
 }
 
 /* mime_decoder_header - one top-level header from the milter */
-int
+void
 mime_decoder_header(struct mime_decoder *md, const char *name, const char *value)
 {
 	size_t vlen = strlen(value);
@@ -1103,7 +1116,6 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 		uncertain(md, "bare CR in header block");
 	bounded_append(md, &md->hfield, md->tmp.data != NULL ? md->tmp.data : "", md->tmp.len);
 	flush_field(md);
-	return 0;
 }
 
 /* mime_decoder_on_top_header - a reader of the raw top-level fields */
@@ -1115,35 +1127,32 @@ mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *ar
 }
 
 /* mime_decoder_end_headers - the top-level header block is complete */
-int
+void
 mime_decoder_end_headers(struct mime_decoder *md)
 {
 	if (!md->top_done && md->mode == MD_HEADER) {
 		flush_field(md);
 		end_headers(md);
 	}
-	return 0;
 }
 
 /* mime_decoder_body - a body chunk from the milter */
-int
+void
 mime_decoder_body(struct mime_decoder *md, const char *data, size_t len)
 {
 	mime_decoder_end_headers(md);
 	feed(md, data, len);
-	return 0;
 }
 
 /* mime_decoder_raw - a chunk of the whole message */
-int
+void
 mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len)
 {
 	feed(md, data, len);
-	return 0;
 }
 
 /* mime_decoder_finish - end of message: flush every partial state */
-int
+void
 mime_decoder_finish(struct mime_decoder *md)
 {
 	struct strbuf line;
@@ -1164,7 +1173,6 @@ mime_decoder_finish(struct mime_decoder *md)
 	}
 	leaf_close(md);
 	md->mode = MD_DONE;
-	return 0;
 }
 
 /* mime_decoder_saturated - nothing more can change the text */

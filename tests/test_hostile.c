@@ -255,18 +255,18 @@ env_10000(struct scan *s)
 	for (i = 0; i < 10000; i++) {
 		snprintf(buf, sizeof(buf), "<user%05zu@%s>", i,
 		    i % 2 ? "Contoso.Example" : "contoso.example");
-		assert_int_equal(scan_add_rcpt(s, buf), 0);
+		scan_add_rcpt(s, buf);
 	}
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /* env_case - the same contoso recipient twice in different case */
 static void
 env_case(struct scan *s)
 {
-	assert_int_equal(scan_add_rcpt(s, "<Admin@Contoso.Example>"), 0);
-	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, "<Admin@Contoso.Example>");
+	scan_add_rcpt(s, CONTOSO);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /*
@@ -363,8 +363,8 @@ gen_from_70kb_name(struct strbuf *m)
 static void \
 fn(struct scan *s) \
 { \
-	assert_int_equal(scan_add_rcpt(s, addr), 0); \
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0); \
+	scan_add_rcpt(s, addr); \
+	scan_add_rcpt(s, FABRIKAM); \
 }
 
 ENV_RCPT(env_trailing_dot, "<admin@contoso.example.>")
@@ -876,8 +876,8 @@ envelope(const struct hostile_case *hc, struct scan *s)
 		hc->envelope(s);
 		return;
 	}
-	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, CONTOSO);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /*
@@ -917,7 +917,7 @@ milter_feed(struct scan *s, const char *m, size_t len)
 			strbuf_append(&value, m + pos, end - pos);
 		} else if ((colon = memchr(m + pos, ':', end - pos)) != NULL) {
 			if (have)
-				assert_int_equal(scan_header(s, name.data, value.data), 0);
+				scan_header(s, name.data, value.data);
 			strbuf_reset(&name);
 			strbuf_reset(&value);
 			n = (size_t)(colon - (m + pos));
@@ -933,11 +933,11 @@ milter_feed(struct scan *s, const char *m, size_t len)
 		pos = lf != NULL ? eol + 1 : len;
 	}
 	if (have)
-		assert_int_equal(scan_header(s, name.data, value.data != NULL ? value.data : ""), 0);
-	assert_int_equal(scan_end_headers(s), 0);
+		scan_header(s, name.data, value.data != NULL ? value.data : "");
+	scan_end_headers(s);
 	while (pos < len && !scan_saturated(s)) {
 		n = len - pos < CHUNK ? len - pos : CHUNK;
-		assert_int_equal(scan_body(s, m + pos, n), 0);
+		scan_body(s, m + pos, n);
 		pos += n;
 	}
 	strbuf_release(&name);
@@ -952,7 +952,7 @@ raw_feed(struct scan *s, const char *m, size_t len)
 
 	for (pos = 0; pos < len; pos += n) {
 		n = len - pos < CHUNK ? len - pos : CHUNK;
-		assert_int_equal(scan_raw(s, m + pos, n), 0);
+		scan_raw(s, m + pos, n);
 	}
 }
 
@@ -965,7 +965,7 @@ decision_letter(enum decision d)
 
 /* check_plan - partners planned once each, and only for a rerouted customer */
 static void
-check_plan(const char *row, const struct scan *s, const struct action_plan *plan,
+check_plan(const char *row, const struct scan_result *s, const struct action_plan *plan,
     struct outcome *o)
 {
 	int want_a = 0, want_b = 0, got_a = 0, got_b = 0;
@@ -995,43 +995,45 @@ static void
 run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, int milter,
     struct outcome *o)
 {
+	const struct scan_result *sr;
 	struct action_plan plan;
 	const char *row = hc->name;
 	size_t i;
 
-	assert_int_equal(scan_begin(s, hostile_conf), 0);
+	scan_begin(s, hostile_conf);
 	envelope(hc, s);
 	if (milter)
 		milter_feed(s, m->data, m->len);
 	else
 		raw_feed(s, m->data, m->len);
-	assert_int_equal(scan_decide(s, 0), 0);
+	scan_decide(s, 0);
 	if (hc->local)
 		scan_hold_removals(s);
+	sr = scan_result(s);
 	strbuf_reset(&o->decisions);
 	strbuf_reset(&o->addrcpt);
 	strbuf_reset(&o->reason);
 	if (hc->untouched) {
-		if (s->vendor)
+		if (sr->vendor)
 			fail_msg("%s: the sender was taken as vendor-side", row);
-		o->flags = msg_text_flags(s->text);
+		o->flags = sr->text_flags;
 		return;
 	}
-	if (!s->vendor)
+	if (!sr->vendor)
 		fail_msg("%s: the sender was not taken as vendor-side", row);
-	o->class = s->result.class;
-	o->uncertain = s->result.uncertain;
-	o->flags = msg_text_flags(s->text);
+	o->class = sr->classify->class;
+	o->uncertain = sr->classify->uncertain;
+	o->flags = sr->text_flags;
 	strbuf_reset(&o->reason);
-	strbuf_append(&o->reason, s->result.reason.data != NULL ? s->result.reason.data : "",
-	    s->result.reason.len);
+	strbuf_append(&o->reason, sr->classify->reason.data != NULL ? sr->classify->reason.data : "",
+	    sr->classify->reason.len);
 	strbuf_reset(&o->decisions);
 	strbuf_reset(&o->addrcpt);
-	for (i = 0; i < s->rcpt_count; i++) {
-		const struct scan_rcpt *r = &s->rcpts[i];
+	for (i = 0; i < sr->rcpt_count; i++) {
+		const struct scan_recipient *r = &sr->rcpts[i];
 		enum decision want = DECISION_COUNT;
 
-		if (hc->odd != 0 && r->reading_count < 0)
+		if (hc->odd != 0 && r->canon[0] == '\0')
 			want = (enum decision)(hc->odd - 1);
 		else if (strstr(r->canon, "contoso.example") != NULL ||
 		    strstr(r->canon, "xn--bcher-kva.example") != NULL)
@@ -1046,8 +1048,8 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 		strbuf_append_char(&o->decisions, decision_letter(r->decision));
 	}
 	action_plan_init(&plan);
-	action_plan_build(&plan, s);
-	check_plan(row, s, &plan, o);
+	action_plan_build(&plan, sr);
+	check_plan(row, sr, &plan, o);
 	action_plan_release(&plan);
 }
 
@@ -1066,13 +1068,13 @@ holds(const char *text, size_t len, const char *what)
 
 /* check_text - what the decoded text must and must not hold (raw path) */
 static void
-check_text(const struct hostile_case *hc, const struct scan *s)
+check_text(const struct hostile_case *hc, struct scan *s)
 {
 	const char *body, *hidden;
 	size_t blen, hlen;
 
-	body = msg_text_body(s->text, &blen);
-	hidden = msg_text_hidden(s->text, &hlen);
+	body = msg_text_body(scan_result(s)->text, &blen);
+	hidden = msg_text_hidden(scan_result(s)->text, &hlen);
 	if (hc->body_has != NULL && !holds(body, blen, hc->body_has))
 		fail_msg("%s: the body lacks \"%s\"", hc->name, hc->body_has);
 	if (hc->body_lacks != NULL && holds(body, blen, hc->body_lacks))
