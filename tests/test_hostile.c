@@ -153,6 +153,97 @@ gen_tiny_parts(struct strbuf *m)
 	strbuf_append_str(m, "--t--\n");
 }
 
+/* gen_base64 - append in as base64, lines of 76 */
+static void
+gen_base64(struct strbuf *m, const struct strbuf *in)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)in->data;
+	size_t i;
+
+	for (i = 0; i < in->len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 |
+		    (i + 1 < in->len ? (unsigned)p[i + 1] << 8 : 0) |
+		    (i + 2 < in->len ? p[i + 2] : 0);
+
+		strbuf_append_char(m, a[v >> 18 & 63]);
+		strbuf_append_char(m, a[v >> 12 & 63]);
+		strbuf_append_char(m, i + 1 < in->len ? a[v >> 6 & 63] : '=');
+		strbuf_append_char(m, i + 2 < in->len ? a[v & 63] : '=');
+		if (i % 57 == 54)
+			strbuf_append_char(m, '\n');
+	}
+	strbuf_append_char(m, '\n');
+}
+
+/* gen_encoded_children - an invoice, then n base64 message/rfc822 parts built by inner */
+static void
+gen_encoded_children(struct strbuf *m, int n, void (*inner)(struct strbuf *, int))
+{
+	struct strbuf msg = STRBUF_INIT;
+	int i;
+
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: multipart/mixed; boundary=\"top\"\n\n"
+	    "--top\nContent-Type: text/plain\n\nYour invoice is attached.\n");
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&msg);
+		inner(&msg, i);
+		strbuf_append_str(m, "--top\nContent-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n");
+		gen_base64(m, &msg);
+	}
+	strbuf_append_str(m, "--top--\n");
+	strbuf_release(&msg);
+}
+
+/* gen_thirty_parts - a forwarded message of 30 parts */
+static void
+gen_thirty_parts(struct strbuf *m, int n)
+{
+	int i;
+
+	strbuf_appendf(m, "Subject: fwd %d\nContent-Type: multipart/mixed; boundary=in\n\n", n);
+	for (i = 0; i < 30; i++)
+		strbuf_appendf(m, "--in\n\nnote %d\n", i);
+	strbuf_append_str(m, "--in--\n");
+}
+
+/*
+ * gen_encoded_parts - 45 base64 forwarded messages of 30 parts: 1,350
+ * parts, each child under max_parts (1,000) but not the message
+ */
+static void
+gen_encoded_parts(struct strbuf *m)
+{
+	gen_encoded_children(m, 45, gen_thirty_parts);
+}
+
+static const char *const gen_charsets[] = {
+	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
+	"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1254",
+	"CP1255", "CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437",
+	"CP850", "CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863",
+	"CP865", "CP866", "EUC-JP", "MACINTOSH",
+};
+
+/* gen_one_charset - a forwarded message in charset n of gen_charsets */
+static void
+gen_one_charset(struct strbuf *m, int n)
+{
+	strbuf_appendf(m, "Subject: fwd\nContent-Type: text/plain; charset=%s\n\nnote %d\n",
+	    gen_charsets[n], n);
+}
+
+/* gen_encoded_charsets - 35 base64 forwarded messages, each in its own charset */
+static void
+gen_encoded_charsets(struct strbuf *m)
+{
+	gen_encoded_children(m, sizeof(gen_charsets) / sizeof(gen_charsets[0]), gen_one_charset);
+}
+
 /* gen_long_line - a 20 MB body line without a newline, keyword first or last */
 static void
 gen_long_line(struct strbuf *m, int keyword_first)
@@ -427,6 +518,13 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "tiny_parts_100000", .gen = gen_tiny_parts, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	/* Budgets are the message's: nested decoders count against them (issue 15, fault 4). */
+	{ .name = "encoded_rfc822_parts_budget", .gen = gen_encoded_parts, .class = "subscription",
+	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	{ .name = "encoded_rfc822_charset_budget", .gen = gen_encoded_charsets,
+	  .class = "subscription", .uncertain = 1, .flags = U, .reason = "unknown charset",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
 	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
