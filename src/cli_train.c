@@ -180,10 +180,10 @@ corpus_features(struct train_corpus *c, struct conf *conf, FILE *err)
 		close(fd);
 		/* An undecodable part only marks the text uncertain: its features still count. */
 		scan_finish(scan);
-		if (rc == 0 && (msg_features_extract(fs, scan_result(scan)->text, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
-		    &f, &n) < 0 || model_train_set_add(&c->set, f, n, it->label) < 0)) {
-			fprintf(err, "csp-milter: out of memory\n");
-			rc = -1;
+		if (rc == 0) {
+			msg_features_extract(fs, scan_result(scan)->text, MODEL_TRAIN_BITS,
+			    MODEL_TRAIN_SEED, &f, &n);
+			model_train_set_add(&c->set, f, n, it->label);
 		}
 	}
 	if (tty)
@@ -552,8 +552,8 @@ cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_c
 	if ((fs = msg_features_scratch_new()) == NULL)
 		return -1;
 	msg_features_keep_names(fs, 1);
-	if (msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n) < 0 ||
-	    (pulls = calloc(n ? n : 1, sizeof(*pulls))) == NULL) {
+	msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n);
+	if ((pulls = calloc(n ? n : 1, sizeof(*pulls))) == NULL) {
 		msg_features_scratch_free(&fs);
 		return -1;
 	}

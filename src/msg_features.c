@@ -612,7 +612,7 @@ count_sender(struct msg_features_scratch *s, const struct msg_text *mt)
 }
 
 /* msg_features_extract - the message's feature vector */
-int
+void
 msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,
     uint64_t seed, const struct feature **f_r, size_t *n_r)
 {
@@ -667,5 +667,4 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 		s->out[i].value = (float)(s->out[i].value * norm);
 	*f_r = s->out;
 	*n_r = s->nused;
-	return 0;
 }
