@@ -579,13 +579,12 @@ milter_eom(SMFICTX *ctx)
 		return verdict;
 	}
 	c = scan_result(mc->scan)->conf;
-	if (!mc->failed)
-		scan_decide(mc->scan, 0);
 	if (mc->failed) {
 		log_err(qid, "internal error while scanning: answering %s", error_action_name(c->on_error));
 		record(mc, qid, error_action_name(c->on_error));
 		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
 	}
+	scan_decide(mc->scan, 0);
 	/* A local submission's recipients arrive rewritten: a removal could miss. */
 	if (mc->local_submission)
 		scan_hold_removals(mc->scan);
