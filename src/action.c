@@ -212,9 +212,9 @@ action_plan_build(struct action_plan *plan, const struct scan_result *res)
 	strbuf_release(&sb);
 }
 
-/* applied - note one change the MTA refused */
+/* note_result - count a change the MTA refused */
 static void
-applied(struct action_plan *plan, int rc)
+note_result(struct action_plan *plan, int rc)
 {
 	if (rc < 0)
 		plan->refused++;
@@ -231,16 +231,16 @@ action_plan_apply(struct action_plan *plan, const struct action_ops *ops, void *
 	if (plan->reject)
 		return 0;
 	for (i = 0; i < plan->delrcpt_count; i++)
-		applied(plan, ops->delrcpt(ctx, plan->delrcpt[i]));
+		note_result(plan, ops->delrcpt(ctx, plan->delrcpt[i]));
 	for (i = 0; i < plan->addrcpt_count; i++)
-		applied(plan, ops->addrcpt(ctx, plan->addrcpt[i]));
+		note_result(plan, ops->addrcpt(ctx, plan->addrcpt[i]));
 	for (i = 0, h = plan->headers.data; i < plan->header_count; i++) {
 		v = h + strlen(h) + 1;
-		applied(plan, ops->addheader(ctx, h, v));
+		note_result(plan, ops->addheader(ctx, h, v));
 		h = v + strlen(v) + 1;
 	}
 	if (plan->quarantine)
-		applied(plan, ops->quarantine(ctx, plan->quarantine_reason.data));
+		note_result(plan, ops->quarantine(ctx, plan->quarantine_reason.data));
 	if (plan->refused == 0)
 		return 0;
 	/* A refused change: the message gets on_refusal, and that is what is recorded. */

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "mime_decoder.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* The storage of one recipient; scan_recipient points into it. */

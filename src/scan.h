@@ -5,10 +5,8 @@
 #include <stddef.h>
 #include "classify.h"
 #include "conf.h"
-#include "mime_decoder.h"
 #include "msg_text.h"
 #include "policy.h"
-#include "strbuf.h"
 
 /*
  * The shared path of the milter and the offline commands.  A scan holds
@@ -59,7 +57,9 @@ void scan_free(struct scan **scan);
 
 /* scan_begin - start a message under conf (referenced until the next begin) */
 void scan_begin(struct scan *scan, struct conf *conf);
+/* scan_set_sender - the envelope sender as the MTA gave it; unreadable: vendor mail, uncertain */
 void scan_set_sender(struct scan *scan, const char *mail_from);
+/* scan_add_rcpt - one envelope recipient as the MTA gave it (copied) */
 void scan_add_rcpt(struct scan *scan, const char *rcpt);
 
 /* Feeding: the milter path (headers, then body) or the raw path. */
@@ -87,10 +87,11 @@ int scan_raw_fd(struct scan *scan, int fd);
 int scan_sender_is_vendor(const struct scan *scan, int assume_vendor);
 
 /*
- * scan_decide - classify and decide for each recipient.  The sender is
- * vendor-side if the envelope sender or the header From is.  With
- * assume_vendor, a message without an envelope sender counts as vendor mail
- * (the offline classifier).
+ * scan_decide - end the message, then, when the sender is vendor-side (as
+ * scan_sender_is_vendor says), classify and decide for each recipient;
+ * other mail keeps DECISION_DELIVER everywhere and is not classified.
+ * With assume_vendor, a message without an envelope sender counts as
+ * vendor mail (the offline classifier).
  */
 void scan_decide(struct scan *scan, int assume_vendor);
 
@@ -123,6 +124,5 @@ const struct scan_result *scan_result(struct scan *scan);
  * and the customer would get the mail.
  */
 void scan_hold_removals(struct scan *scan);
-
 
 #endif
