@@ -538,7 +538,7 @@ explain_message(struct scan *s, const char *data, size_t data_len, FILE *out)
 		explain_show(out, run.ctx.data + h->ctx_off, h->ctx_len, h->mark_off, h->mark_len);
 		fputc('\n', out);
 		norm = explain_text(rules, scan->text, h, &nh, &norm_len);
-		raw = explain_text(rules, raw_mt, h, &rh, &raw_len);
+		raw = explain_text(NULL, raw_mt, h, &rh, &raw_len);
 		explain_raw(out, norm, norm_len, raw, raw_len, h);
 	}
 	fprintf(out, "  score build-up (counted matches in rule order):\n");

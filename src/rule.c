@@ -880,7 +880,7 @@ rule_source_text(const struct rule_set *rs, const struct msg_text *mt, enum rule
 			return msg_text_header_value(mt, header, len_r);
 		break;
 	case RULE_SOURCE_HEADERS:
-		headers_text(tmp, mt, rs->fold);
+		headers_text(tmp, mt, rs != NULL && rs->fold);
 		*len_r = tmp->len;
 		return tmp->data;
 	case RULE_SOURCE_BODY:

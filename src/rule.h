@@ -122,9 +122,10 @@ int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 
 /*
  * rule_source_text - the text of source in mt, as the rules of rs read it
- * (RULE_SOURCE_HEADERS is built into tmp); "" with length 0 when mt has no
- * such text.  Lets a caller find a hit's text again in another decoding of
- * the same message (--explain).
+ * (RULE_SOURCE_HEADERS is built into tmp; rs NULL: header names as they
+ * came, for a text that is not normalised); "" with length 0 when mt has
+ * no such text.  Lets a caller find a hit's text again, in the same or
+ * another decoding of the message (--explain).
  */
 const char *rule_source_text(const struct rule_set *rs, const struct msg_text *mt,
     enum rule_source source, size_t header, struct strbuf *tmp, size_t *len_r);
