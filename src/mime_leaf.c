@@ -37,7 +37,9 @@ mime_leaf_new(struct charset_cache *cc)
 	struct mime_leaf *leaf = xcalloc(1, sizeof(*leaf));
 
 	leaf->cc = cc;
-	leaf->html = html_text_new();
+	/* Until html_text allocates through xalloc too (then this check goes). */
+	if ((leaf->html = html_text_new()) == NULL)
+		xalloc_fail(sizeof(struct mime_leaf));
 	return leaf;
 }
 

@@ -50,7 +50,9 @@ scan_new(void)
 	struct scan *s = xcalloc(1, sizeof(*s));
 
 	classify_result_init(&s->result);
-	s->scratch = rule_scratch_new();
+	/* PCRE2 reports its own allocation failures: they end here, as xalloc's do. */
+	if ((s->scratch = rule_scratch_new()) == NULL)
+		xalloc_fail(sizeof(*s));
 	return s;
 }
 
