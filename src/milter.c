@@ -486,25 +486,30 @@ error_action_name(enum on_error_action how)
 	return how == ON_ERROR_ACCEPT ? "accept" : how == ON_ERROR_REJECT ? "reject" : "tempfail";
 }
 
-/* The MTA's side of each planned change. */
+/* The MTA's side of each planned change: 0, or -1 when libmilter says no. */
+
+/* smfi_delrcpt_op - remove a recipient */
 static int
 smfi_delrcpt_op(void *ctx, const char *rcpt)
 {
 	return smfi_delrcpt(ctx, (char *)rcpt) == MI_SUCCESS ? 0 : -1;
 }
 
+/* smfi_addrcpt_op - add a recipient */
 static int
 smfi_addrcpt_op(void *ctx, const char *rcpt)
 {
 	return smfi_addrcpt(ctx, (char *)rcpt) == MI_SUCCESS ? 0 : -1;
 }
 
+/* smfi_addheader_op - add a header */
 static int
 smfi_addheader_op(void *ctx, const char *name, const char *value)
 {
 	return smfi_addheader(ctx, (char *)name, (char *)value) == MI_SUCCESS ? 0 : -1;
 }
 
+/* smfi_quarantine_op - hold the message */
 static int
 smfi_quarantine_op(void *ctx, const char *reason)
 {

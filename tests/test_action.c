@@ -38,18 +38,21 @@ fake_change(struct fake_mta *mta, const char *kind, const char *arg)
 	return 0;
 }
 
+/* fake_delrcpt - a recipient removal */
 static int
 fake_delrcpt(void *ctx, const char *rcpt)
 {
 	return fake_change(ctx, "delrcpt", rcpt);
 }
 
+/* fake_addrcpt - a recipient addition */
 static int
 fake_addrcpt(void *ctx, const char *rcpt)
 {
 	return fake_change(ctx, "addrcpt", rcpt);
 }
 
+/* fake_addheader - a header addition */
 static int
 fake_addheader(void *ctx, const char *name, const char *value)
 {
@@ -57,6 +60,7 @@ fake_addheader(void *ctx, const char *name, const char *value)
 	return fake_change(ctx, "addheader", name);
 }
 
+/* fake_quarantine - a hold */
 static int
 fake_quarantine(void *ctx, const char *reason)
 {
@@ -84,6 +88,7 @@ setup(void **state)
 	return conf == NULL ? -1 : 0;
 }
 
+/* teardown - drop the config */
 static int
 teardown(void **state)
 {
