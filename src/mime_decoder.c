@@ -73,6 +73,7 @@ struct mime_decoder {
 	size_t line_cap;	/* bytes of a line needed to match any boundary */
 	struct mime_decoder *root;	/* the message's decoder: owns the budgets */
 	size_t nparts;		/* root only: parts of the whole message */
+	size_t nheaders;	/* root only: header fields of the whole message */
 	size_t top_bytes;	/* top-level header bytes handed to msg_text */
 	size_t top_cap;		/* at most this many */
 
@@ -168,6 +169,7 @@ mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 	if (md->root == md) {
 		charset_cache_begin(md->cc);
 		md->nparts = 1;
+		md->nheaders = 0;
 	}
 	md->depth = 0;
 	md->nboundaries = 0;
@@ -484,8 +486,9 @@ field(struct mime_decoder *md, char *f, size_t len)
 		vl = len - (size_t)(v - f);
 		md->top_header_fn(md->top_header_arg, f, nl, v, vl, md->hfield_cut);
 	}
-	if (++p->nheaders > md->limits.max_headers) {
-		if (p->nheaders == md->limits.max_headers + 1)
+	/* Fields of every header block count, nested decoders' included. */
+	if (++md->root->nheaders > md->root->limits.max_headers) {
+		if (md->root->nheaders == md->root->limits.max_headers + 1)
 			limit(md, "too many header fields");
 		return;
 	}

@@ -22,17 +22,17 @@
  *
  * The limits are the message's budgets.  A message/rfc822 part sent base64
  * or quoted-printable is decoded and parsed by a nested decoder; it counts
- * its parts against the same max_parts, opens its charset converters
- * against the same per-message budget (CHARSET_OPENS_MAX, charset.h) and
- * gets only the depth left over, so nesting never buys a fresh budget.
- * max_header_len and max_headers apply to every header block, nested
- * ones included.
+ * its parts and header fields against the same max_parts and max_headers,
+ * opens its charset converters against the same per-message budget
+ * (CHARSET_OPENS_MAX, charset.h) and gets only the depth left over, so
+ * nesting never buys a fresh budget.  max_header_len applies to every
+ * header line, nested ones included.
  */
 struct mime_limits {
 	size_t max_depth;	/* nesting of multipart and message/rfc822, nested decoders included */
 	size_t max_parts;	/* MIME parts in the whole message, nested decoders included */
 	size_t max_header_len;	/* bytes of one unfolded header line */
-	size_t max_headers;	/* header fields per header block */
+	size_t max_headers;	/* header fields in the whole message, every block and nested decoder */
 };
 
 #define MIME_LIMITS_DEFAULT { 32, 1000, 65536, 10000 }

@@ -39,7 +39,6 @@ mime_part_reset(struct mime_part *p, int top, int nested, int in_digest)
 	p->cte = MIME_CTE_IDENTITY;
 	p->have_type = p->have_cte = p->have_charset = 0;
 	p->flowed = p->delsp = p->attachment = 0;
-	p->nheaders = 0;
 	p->top = top;
 	p->nested = nested;
 	p->in_digest = in_digest;

@@ -33,7 +33,6 @@ struct mime_part {
 	int flowed;		/* format=flowed */
 	int delsp;		/* delsp=yes */
 	int attachment;		/* Content-Disposition: attachment */
-	size_t nheaders;	/* fields seen in the block (the decoder counts them) */
 	int top;		/* the message's own header block */
 	int nested;		/* the header block of a message/rfc822 part */
 	int in_digest;		/* inside multipart/digest: the default type is message/rfc822 */

@@ -220,6 +220,27 @@ gen_encoded_parts(struct strbuf *m)
 	gen_encoded_children(m, 45, gen_thirty_parts);
 }
 
+/* gen_many_fields - a forwarded message with 300 header fields */
+static void
+gen_many_fields(struct strbuf *m, int n)
+{
+	int i;
+
+	for (i = 0; i < 300; i++)
+		strbuf_appendf(m, "X-Trace-%d: %d\n", i, n);
+	strbuf_append_str(m, "Subject: fwd\n\nnote\n");
+}
+
+/*
+ * gen_encoded_fields - 40 base64 forwarded messages of 301 fields: 12,040
+ * fields, each block under max_headers (10,000) but not the message
+ */
+static void
+gen_encoded_fields(struct strbuf *m)
+{
+	gen_encoded_children(m, 40, gen_many_fields);
+}
+
 static const char *const gen_charsets[] = {
 	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
 	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
@@ -522,6 +543,9 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "encoded_rfc822_parts_budget", .gen = gen_encoded_parts, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	{ .name = "encoded_rfc822_headers_budget", .gen = gen_encoded_fields,
+	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "too many header fields",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "encoded_rfc822_charset_budget", .gen = gen_encoded_charsets,
 	  .class = "subscription", .uncertain = 1, .flags = U, .reason = "unknown charset",
 	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },

@@ -723,6 +723,57 @@ mime_decoder_raw_parts_budget_nested(void **state)
 	mime_decoder_free(&md);
 }
 
+/* thirty_fields - a nested message whose header block has 30 fields */
+static void
+thirty_fields(struct strbuf *msg, int n)
+{
+	int i;
+
+	for (i = 0; i < 30; i++)
+		strbuf_appendf(msg, "X-Note-%d: %d\n", i, n);
+	strbuf_appendf(msg, "Subject: inner\n\nmsg%dtext\n", n);
+}
+
+/*
+ * mime_decoder_raw_headers_budget_nested - header fields of base64
+ * message/rfc822 children count against the message's max_headers, as
+ * those of plain parts do (fault 4)
+ */
+static void
+mime_decoder_raw_headers_budget_nested(void **state)
+{
+	struct mime_limits lim = { 32, 1000, 65536, 100 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	/* 5 children of 31 fields each: no block reaches 100, the message does. */
+	encoded_children(&raw, 5, thirty_fields);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_non_null(strstr(msg_text_reason(mt), "too many header fields"));
+	assert_non_null(strstr(msg_text_body(mt, &len), "msg0text"));
+	/* The same fields in plain parts count the same way. */
+	strbuf_reset(&raw);
+	strbuf_append_str(&raw, "Content-Type: multipart/mixed; boundary=p\n\n");
+	for (i = 0; i < 5; i++) {
+		strbuf_append_str(&raw, "--p\n");
+		thirty_fields(&raw, i);
+	}
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	/* Under the budget: no limit. */
+	strbuf_reset(&raw);
+	encoded_children(&raw, 2, thirty_fields);
+	decode_string(md, mt, &raw);
+	assert_int_equal(msg_text_flags(mt) & MSG_TEXT_LIMIT, 0);
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
 static const char *const budget_charsets[] = {
 	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
 	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
@@ -1064,6 +1115,7 @@ main(void)
 		cmocka_unit_test(mime_decoder_raw_encoded_message_chain),
 		cmocka_unit_test(mime_decoder_raw_parts_budget_nested),
 		cmocka_unit_test(mime_decoder_raw_charset_budget_nested),
+		cmocka_unit_test(mime_decoder_raw_headers_budget_nested),
 		cmocka_unit_test(mime_decoder_body_huge_line),
 		cmocka_unit_test(mime_decoder_raw_huge_header),
 		cmocka_unit_test(mime_decoder_reset_reuse),
