@@ -7,6 +7,7 @@
 
 #include "action.h"
 #include "safe_text.h"
+#include "xalloc.h"
 
 /* Keep generated header lines and replies readable and under SMTP limits. */
 #define ACTION_LIST_MAX 400
@@ -32,6 +33,7 @@ plan_clear(struct action_plan *plan)
 	plan->delrcpt = NULL;
 	plan->addrcpt_count = plan->delrcpt_count = plan->header_count = 0;
 	plan->reject = plan->quarantine = 0;
+	plan->refused = 0;
 	plan->action = "untouched";
 	strbuf_reset(&plan->reply_text);
 	strbuf_reset(&plan->headers);
@@ -60,16 +62,16 @@ add_header(struct action_plan *plan, const char *name, const char *value)
 
 /* list_rcpts - recipients with one decision, comma-separated, bounded */
 static void
-list_rcpts(struct strbuf *out, const struct scan *scan, enum decision d)
+list_rcpts(struct strbuf *out, const struct scan_result *res, enum decision d)
 {
 	size_t i, n = 0, shown = 0;
 
-	for (i = 0; i < scan->rcpt_count; i++) {
-		if (scan->rcpts[i].decision != d)
+	for (i = 0; i < res->rcpt_count; i++) {
+		if (res->rcpts[i].decision != d)
 			continue;
 		n++;
 		if (out->len < ACTION_LIST_MAX) {
-			strbuf_appendf(out, "%s%s", shown ? ", " : "", scan->rcpts[i].rcpt);
+			strbuf_appendf(out, "%s%s", shown ? ", " : "", res->rcpts[i].rcpt);
 			shown++;
 		}
 	}
@@ -93,18 +95,18 @@ safe_reply(struct strbuf *out, const char *s)
 
 /* build_reply - the reject text from the configured template */
 static void
-build_reply(struct action_plan *plan, const struct scan *scan)
+build_reply(struct action_plan *plan, const struct scan_result *res)
 {
-	const char *t = scan->conf->reject_text;
+	const char *t = res->conf->reject_text;
 	struct strbuf list = STRBUF_INIT;
 
 	for (; *t != '\0'; t++) {
 		if (*t == '%' && t[1] == 'c') {
-			safe_reply(&plan->reply_text, csp_class_name(scan->result.class));
+			safe_reply(&plan->reply_text, csp_class_name(res->classify->class));
 			t++;
 		} else if (*t == '%' && t[1] == 'r') {
 			strbuf_reset(&list);
-			list_rcpts(&list, scan, DECISION_REJECT);
+			list_rcpts(&list, res, DECISION_REJECT);
 			safe_reply(&plan->reply_text, list.data ? list.data : "");
 			t++;
 		} else if (*t == '%') {
@@ -132,31 +134,29 @@ add_partner(struct action_plan *plan, const char *partner)
 			strbuf_release(&sb);
 			return;
 		}
-	if ((p = realloc(plan->addrcpt, (plan->addrcpt_count + 1) * sizeof(*p))) == NULL) {
-		strbuf_release(&sb);
-		return;
-	}
+	p = xreallocarray(plan->addrcpt, plan->addrcpt_count + 1, sizeof(*p));
 	plan->addrcpt = p;
 	plan->addrcpt[plan->addrcpt_count++] = strbuf_detach(&sb, NULL);
 }
 
 /* action_plan_build - plan the changes */
 void
-action_plan_build(struct action_plan *plan, const struct scan *scan)
+action_plan_build(struct action_plan *plan, const struct scan_result *res)
 {
-	const struct conf *c = scan->conf;
+	const struct conf *c = res->conf;
+	const struct classify_result *cr = res->classify;
 	enum decision overall;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, refused = 0;
 
 	plan_clear(plan);
-	if (!scan->vendor)
+	if (!res->vendor)
 		return;
-	overall = scan_action(scan);
+	overall = res->action;
 	plan->action = decision_name(overall);
 	if (c->monitor || overall >= DECISION_TAG) {
-		strbuf_appendf(&sb, "%s%s", csp_class_name(scan->result.class),
-		    scan->result.uncertain ? " (uncertain)" : "");
+		strbuf_appendf(&sb, "%s%s", csp_class_name(cr->class),
+		    cr->uncertain ? " (uncertain)" : "");
 		add_header(plan, "X-CSP-Class", sb.data);
 		strbuf_reset(&sb);
 		strbuf_appendf(&sb, "%s%s", decision_name(overall), c->monitor ? " (monitor mode: not applied)" : "");
@@ -166,28 +166,25 @@ action_plan_build(struct action_plan *plan, const struct scan *scan)
 		strbuf_release(&sb);
 		return;
 	}
-	if ((plan->delrcpt = calloc(scan->rcpt_count + 1, sizeof(*plan->delrcpt))) == NULL) {
-		strbuf_release(&sb);
-		return;
-	}
-	for (i = 0; i < scan->rcpt_count; i++)
-		if (scan->rcpts[i].decision == DECISION_REJECT)
+	plan->delrcpt = xcalloc(res->rcpt_count + 1, sizeof(*plan->delrcpt));
+	for (i = 0; i < res->rcpt_count; i++)
+		if (res->rcpts[i].decision == DECISION_REJECT)
 			refused++;
-	if (refused > 0 && (c->reject_scope == REJECT_MESSAGE || refused == scan->rcpt_count)) {
+	if (refused > 0 && (c->reject_scope == REJECT_MESSAGE || refused == res->rcpt_count)) {
 		plan->reject = 1;
 		plan->action = "reject";
-		build_reply(plan, scan);
+		build_reply(plan, res);
 		strbuf_release(&sb);
 		return;
 	}
 	if (refused > 0) {
 		strbuf_reset(&sb);
-		list_rcpts(&sb, scan, DECISION_REJECT);
-		strbuf_appendf(&sb, "; class=%s", csp_class_name(scan->result.class));
+		list_rcpts(&sb, res, DECISION_REJECT);
+		strbuf_appendf(&sb, "; class=%s", csp_class_name(cr->class));
 		add_header(plan, "X-CSP-Refused", sb.data);
 	}
-	for (i = 0; i < scan->rcpt_count; i++) {
-		const struct scan_rcpt *r = &scan->rcpts[i];
+	for (i = 0; i < res->rcpt_count; i++) {
+		const struct scan_recipient *r = &res->rcpts[i];
 
 		if (r->decision == DECISION_REJECT)
 			plan->delrcpt[plan->delrcpt_count++] = r->rcpt;
@@ -198,19 +195,55 @@ action_plan_build(struct action_plan *plan, const struct scan *scan)
 	}
 	if (plan->addrcpt_count > 0) {
 		strbuf_reset(&sb);
-		list_rcpts(&sb, scan, DECISION_REROUTE);
+		list_rcpts(&sb, res, DECISION_REROUTE);
 		strbuf_append_str(&sb, " to ");
 		for (i = 0; i < plan->addrcpt_count; i++)
 			strbuf_appendf(&sb, "%s%s", i ? ", " : "", plan->addrcpt[i]);
 		strbuf_appendf(&sb, "; class=%s; such mail must come from the CSP partner",
-		    csp_class_name(scan->result.class));
+		    csp_class_name(cr->class));
 		add_header(plan, "X-CSP-Rerouted", sb.data);
 	}
 	if (overall == DECISION_QUARANTINE) {
 		plan->quarantine = 1;
 		strbuf_appendf(&plan->quarantine_reason, "csp-milter: class=%s%s to CSP customer; review before release",
-		    csp_class_name(scan->result.class), scan->result.uncertain ? " (uncertain)" : "");
+		    csp_class_name(cr->class), cr->uncertain ? " (uncertain)" : "");
 		strbuf_truncate(&plan->quarantine_reason, 100);
 	}
 	strbuf_release(&sb);
+}
+
+/* note_result - count a change the MTA refused */
+static void
+note_result(struct action_plan *plan, int rc)
+{
+	if (rc < 0)
+		plan->refused++;
+}
+
+/* action_plan_apply - replay the plan; the plan then says what really happened */
+int
+action_plan_apply(struct action_plan *plan, const struct action_ops *ops, void *ctx,
+    const char *on_refusal)
+{
+	const char *h, *v;
+	size_t i;
+
+	if (plan->reject)
+		return 0;
+	for (i = 0; i < plan->delrcpt_count; i++)
+		note_result(plan, ops->delrcpt(ctx, plan->delrcpt[i]));
+	for (i = 0; i < plan->addrcpt_count; i++)
+		note_result(plan, ops->addrcpt(ctx, plan->addrcpt[i]));
+	for (i = 0, h = plan->headers.data; i < plan->header_count; i++) {
+		v = h + strlen(h) + 1;
+		note_result(plan, ops->addheader(ctx, h, v));
+		h = v + strlen(v) + 1;
+	}
+	if (plan->quarantine)
+		note_result(plan, ops->quarantine(ctx, plan->quarantine_reason.data));
+	if (plan->refused == 0)
+		return 0;
+	/* A refused change: the message gets on_refusal, and that is what is recorded. */
+	plan->action = on_refusal;
+	return -1;
 }

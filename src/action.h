@@ -7,14 +7,19 @@
 #include "strbuf.h"
 
 /*
- * A pure function of the decided scan: no libmilter here.  The milter
- * layer replays the plan with smfi_* calls; tests inspect it directly.
- * The plan points into the scan (recipient strings) and must not outlive
- * the next scan_begin.  Not thread-safe; one plan per scan.
+ * A pure function of the scan's result: no libmilter here.  The milter
+ * layer replays the plan through action_plan_apply with its smfi_* calls;
+ * tests inspect the plan and apply it through their own calls.  The plan
+ * points into the scan (recipient strings) and must not outlive the next
+ * scan_begin.  Not thread-safe; one plan per scan.
  */
 struct action_plan {
 	int reject;			/* refuse the whole message */
-	const char *action;		/* overall, for the audit: untouched deliver tag reroute reject quarantine */
+	/*
+	 * Overall, for the audit: untouched deliver tag reroute reject
+	 * quarantine; after a refused change, what the message got instead.
+	 */
+	const char *action;
 	struct strbuf reply_text;	/* with reject: the SMTP reply text */
 	const char **delrcpt;		/* recipients to remove, exactly as the MTA gave them */
 	size_t delrcpt_count;
@@ -24,11 +29,31 @@ struct action_plan {
 	size_t header_count;
 	int quarantine;			/* hold the whole message */
 	struct strbuf quarantine_reason;	/* at most 100 bytes */
+	size_t refused;			/* changes the MTA refused (action_plan_apply) */
+};
+
+/* The MTA's side of each change: 0, or -1 when the MTA refused it. */
+struct action_ops {
+	int (*delrcpt)(void *ctx, const char *rcpt);
+	int (*addrcpt)(void *ctx, const char *rcpt);
+	int (*addheader)(void *ctx, const char *name, const char *value);
+	int (*quarantine)(void *ctx, const char *reason);
 };
 
 void action_plan_init(struct action_plan *plan);
 void action_plan_release(struct action_plan *plan);
 /* action_plan_build - plan the changes for a decided scan (reset first) */
-void action_plan_build(struct action_plan *plan, const struct scan *scan);
+void action_plan_build(struct action_plan *plan, const struct scan_result *res);
+
+/*
+ * action_plan_apply - make every change of the plan through ops (nothing
+ * for a reject: the caller refuses the message).  Every change is tried.
+ * Returns 0 when the MTA took them all; -1 when it refused one: then
+ * plan->action becomes on_refusal (the caller's answer to an internal
+ * error, e.g. "tempfail"), so that the audit never records a reroute or a
+ * quarantine that did not happen.  Record after applying.
+ */
+int action_plan_apply(struct action_plan *plan, const struct action_ops *ops, void *ctx,
+    const char *on_refusal);
 
 #endif

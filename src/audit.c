@@ -6,11 +6,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "log.h"
 #include "safe_text.h"
 #include "utf8.h"
 
@@ -130,9 +132,9 @@ append_time(struct strbuf *sb)
 
 /* header_value - a decoded top-level header, "" when absent */
 static const char *
-header_value(const struct scan *scan, const char *name, size_t *len_r)
+header_value(const struct scan_result *res, const char *name, size_t *len_r)
 {
-	const char *v = msg_text_header_find(scan->text, name, len_r);
+	const char *v = msg_text_header_find(res->text, name, len_r);
 
 	if (v == NULL) {
 		*len_r = 0;
@@ -141,12 +143,12 @@ header_value(const struct scan *scan, const char *name, size_t *len_r)
 	return v;
 }
 
-/* audit_record - the JSON record of one message */
+/* audit_record_build - the JSON record of one message */
 void
-audit_record(struct strbuf *out, const struct scan *scan, const struct audit_event *ev)
+audit_record_build(struct strbuf *out, const struct scan_result *sr, const struct audit_event *ev)
 {
-	const struct conf *c = scan->conf;
-	const struct classify_result *res = &scan->result;
+	const struct conf *c = sr->conf;
+	const struct classify_result *res = sr->classify;
 	const char *v, *ex;
 	size_t len, i;
 	int k;
@@ -159,20 +161,20 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	json_key_cstr(out, "client", ev->client);
 	/* The MTA that holds the message: its release command differs. */
 	json_key_cstr(out, "mta", ev->mta != NULL ? ev->mta : "");
-	json_key_str(out, "mail_from", scan->mail_from.data, scan->mail_from.len);
+	json_key_cstr(out, "mail_from", sr->mail_from);
 	/* Exactly as the MTA gave it, for the sender the canonical form cannot show. */
-	json_key_str(out, "mail_from_raw", scan->mail_from_raw.data, scan->mail_from_raw.len);
-	v = header_value(scan, "From", &len);
+	json_key_cstr(out, "mail_from_raw", sr->mail_from_raw);
+	v = header_value(sr, "From", &len);
 	json_key_str(out, "header_from", v, utf8_cap(v, len, 500));
-	v = header_value(scan, "Message-ID", &len);
+	v = header_value(sr, "Message-ID", &len);
 	json_key_str(out, "message_id", v, utf8_cap(v, len, 500));
-	v = header_value(scan, "Subject", &len);
+	v = header_value(sr, "Subject", &len);
 	if (c->audit_redact_subject)
 		json_key_cstr(out, "subject", len > 0 ? "[redacted]" : "");
 	else
 		json_key_str(out, "subject", v, utf8_cap(v, len, c->audit_subject_max));
-	strbuf_appendf(out, ",\"size\":%zu", scan->size);
-	if (scan->vendor) {
+	strbuf_appendf(out, ",\"size\":%zu", sr->size);
+	if (sr->vendor) {
 		strbuf_appendf(out, ",\"class\":\"%s\",\"scores\":{", csp_class_name(res->class));
 		for (k = 0; k < CLASS_RULED; k++)
 			strbuf_appendf(out, "%s\"%s\":%ld", k ? "," : "",
@@ -182,7 +184,7 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 	} else
 		strbuf_append_str(out, ",\"class\":\"\",\"scores\":{},\"uncertain\":false,\"uncertain_reason\":\"\"");
 	strbuf_append_str(out, ",\"rules\":[");
-	for (i = 0; scan->vendor && i < res->match_count; i++) {
+	for (i = 0; sr->vendor && i < res->match_count; i++) {
 		const struct classify_match *m = &res->matches[i];
 		const struct rule_spec *spec = rule_set_spec(c->rules, m->rule);
 
@@ -196,14 +198,14 @@ audit_record(struct strbuf *out, const struct scan *scan, const struct audit_eve
 		strbuf_append_char(out, '}');
 	}
 	strbuf_append_str(out, "],\"recipients\":[");
-	for (i = 0; i < scan->rcpt_count; i++) {
-		const struct scan_rcpt *r = &scan->rcpts[i];
+	for (i = 0; i < sr->rcpt_count; i++) {
+		const struct scan_recipient *r = &sr->rcpts[i];
 
 		strbuf_append_str(out, i ? ",{\"rcpt\":" : "{\"rcpt\":");
 		strbuf_append_json(out, r->rcpt, strlen(r->rcpt));
 		json_key_cstr(out, "customer", r->cust ? r->cust->customer_id : "");
 		json_key_cstr(out, "partner", r->cust ? r->cust->partner : "");
-		json_key_cstr(out, "decision", scan->vendor ? decision_name(r->decision) : "untouched");
+		json_key_cstr(out, "decision", sr->vendor ? decision_name(r->decision) : "untouched");
 		strbuf_append_char(out, '}');
 	}
 	strbuf_append_str(out, "]");
@@ -236,29 +238,49 @@ summary_addr(struct strbuf *out, const char *canon, const char *raw)
  * add a field (a local part such as "x class=incident"@...) or a line.
  */
 void
-audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_event *ev)
+audit_summary(struct strbuf *out, const struct scan_result *sr, const struct audit_event *ev)
 {
-	const struct classify_result *res = &scan->result;
+	const struct classify_result *res = sr->classify;
 	const char *qid = ev->queue_id && *ev->queue_id ? ev->queue_id : "NOQUEUE";
 	size_t i;
 
 	strbuf_reset(out);
 	safe_text_log_word(out, qid, strlen(qid));
 	strbuf_appendf(out, ": csp-milter: class=%s action=%s%s from=",
-	    scan->vendor ? csp_class_name(res->class) : "none", ev->action,
-	    scan->vendor && res->uncertain ? " uncertain=yes" : "");
-	summary_addr(out, scan->mail_from.data, scan->mail_from_raw.data);
+	    sr->vendor ? csp_class_name(res->class) : "none", ev->action,
+	    sr->vendor && res->uncertain ? " uncertain=yes" : "");
+	summary_addr(out, sr->mail_from, sr->mail_from_raw);
 	strbuf_append_str(out, " rcpt=");
-	for (i = 0; i < scan->rcpt_count && i < 20; i++) {
+	for (i = 0; i < sr->rcpt_count && i < 20; i++) {
 		if (i > 0)
 			strbuf_append_char(out, ',');
-		summary_addr(out, scan->rcpts[i].canon, scan->rcpts[i].rcpt);
+		summary_addr(out, sr->rcpts[i].canon, sr->rcpts[i].rcpt);
 	}
-	if (scan->rcpt_count > 20)
-		strbuf_appendf(out, ",...(%zu)", scan->rcpt_count);
+	if (sr->rcpt_count > 20)
+		strbuf_appendf(out, ",...(%zu)", sr->rcpt_count);
 	strbuf_append_str(out, " rule=");
-	for (i = 0; scan->vendor && i < res->match_count && i < 10; i++)
-		strbuf_appendf(out, "%s%s", i ? "," : "", rule_set_spec(scan->conf->rules, res->matches[i].rule)->id);
+	for (i = 0; sr->vendor && i < res->match_count && i < 10; i++)
+		strbuf_appendf(out, "%s%s", i ? "," : "", rule_set_spec(sr->conf->rules, res->matches[i].rule)->id);
 	if (i == 0)
 		strbuf_append_char(out, '-');
+}
+
+/* audit_message - record one message: the audit line, then its syslog lines */
+int
+audit_message(const struct scan_result *res, const struct audit_event *ev, struct strbuf *scratch)
+{
+	const struct conf *c = res->conf;
+	int rc;
+
+	audit_record_build(scratch, res, ev);
+	rc = audit_write(scratch);
+	if (rc < 0)
+		log_warn(ev->queue_id, "audit write to %s failed", c->audit_file);
+	if (c->audit_syslog_json) {
+		strbuf_truncate(scratch, scratch->len - 1);	/* no newline in syslog */
+		log_raw(LOG_INFO, scratch->data);
+	}
+	audit_summary(scratch, res, ev);
+	log_raw(LOG_INFO, scratch->data);
+	return rc;
 }

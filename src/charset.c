@@ -10,6 +10,7 @@
 
 #include "charset.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define CACHE_MAX	24
 
@@ -58,7 +59,7 @@ static const struct charset_label {
 struct charset_cache *
 charset_cache_new(void)
 {
-	return calloc(1, sizeof(struct charset_cache));
+	return xcalloc(1, sizeof(struct charset_cache));
 }
 
 /* charset_cache_free - close every descriptor */

@@ -62,6 +62,7 @@ struct charset_conv {
 	size_t carry_len;
 };
 
+/* charset_cache_new - never NULL; free with charset_cache_free */
 struct charset_cache *charset_cache_new(void);
 void charset_cache_free(struct charset_cache **cc);
 /*

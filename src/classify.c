@@ -10,6 +10,7 @@
 #include "lang.h"
 #include "model.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 static const char *const class_names[CLASS_COUNT] = {
 	"subscription", "incident", "non_csp", "other",
@@ -56,7 +57,6 @@ classify_result_release(struct classify_result *res)
 struct classify_run {
 	const struct classify_params *params;
 	struct classify_result *res;
-	int oom;
 };
 
 /* add_excerpt - context around a match, on one line, cut on character bounds */
@@ -122,15 +122,8 @@ on_hit(const struct rule_hit *hit, void *ctx)
 		return;
 	}
 	if (res->match_count == res->match_cap) {
-		size_t cap = res->match_cap ? res->match_cap * 2 : 16;
-		struct classify_match *p = realloc(res->matches, cap * sizeof(*p));
-
-		if (p == NULL) {
-			run->oom = 1;
-			return;
-		}
-		res->matches = p;
-		res->match_cap = cap;
+		res->match_cap = res->match_cap ? res->match_cap * 2 : 16;
+		res->matches = xreallocarray(res->matches, res->match_cap, sizeof(*res->matches));
 	}
 	m = &res->matches[res->match_count++];
 	m->rule = hit->rule;
@@ -171,11 +164,11 @@ classify_model_points(const struct classify_params *params, double p)
 }
 
 /* classify_message - score and decide */
-int
+void
 classify_message(const struct classify_params *params, const struct msg_text *mt,
     struct rule_scratch *scratch, struct classify_result *res)
 {
-	struct classify_run run = { params, res, 0 };
+	struct classify_run run = { params, res };
 	const char *error = NULL;
 	int i, best = -1;
 
@@ -197,13 +190,11 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 			strbuf_append_str(&res->reason, error);
 		}
 	}
-	if (run.oom)
-		return -1;
 	res->model_scored = 0;
 	if (params->model != NULL) {
-		if ((res->features == NULL && (res->features = msg_features_scratch_new()) == NULL) ||
-		    model_score(params->model, mt, res->model_p, res->features) < 0)
-			return -1;
+		if (res->features == NULL)
+			res->features = msg_features_scratch_new();
+		model_score(params->model, mt, res->model_p, res->features);
 		res->model_scored = 1;
 		for (i = 0; i < CLASS_RULED; i++)
 			res->score[i] += classify_model_points(params, res->model_p[i]);
@@ -221,7 +212,6 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 			best = (int)c;
 	}
 	res->class = best < 0 ? CLASS_OTHER : (enum csp_class)best;
-	return 0;
 }
 
 /* classify_excerpt - text of one match's excerpt */

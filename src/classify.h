@@ -77,8 +77,8 @@ struct classify_result {
 void classify_result_init(struct classify_result *res);
 void classify_result_release(struct classify_result *res);
 
-/* classify_message - fill res (reset first); returns 0, or -1 out of memory */
-int classify_message(const struct classify_params *params, const struct msg_text *mt,
+/* classify_message - fill res (reset first) */
+void classify_message(const struct classify_params *params, const struct msg_text *mt,
     struct rule_scratch *scratch, struct classify_result *res);
 
 /* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */

@@ -17,9 +17,9 @@
 
 /* append_matches - the "matches" list */
 static void
-append_matches(const struct scan *scan, struct strbuf *sb)
+append_matches(const struct scan_result *scan, struct strbuf *sb)
 {
-	const struct classify_result *res = &scan->result;
+	const struct classify_result *res = scan->classify;
 	const struct rule_set *rules = scan->conf->rules;
 	const char *ex;
 	size_t i, len;
@@ -58,9 +58,9 @@ append_langs(struct strbuf *sb, unsigned langs, const char *open, const char *cl
 
 /* cli_classify_json - one message as one JSON object */
 void
-cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb)
+cli_classify_json(const struct scan_result *scan, const char *file, struct strbuf *sb)
 {
-	const struct classify_result *res = &scan->result;
+	const struct classify_result *res = scan->classify;
 	size_t i;
 	int c;
 
@@ -90,7 +90,7 @@ cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb)
 	}
 	strbuf_append_str(sb, ",\"recipients\":[");
 	for (i = 0; i < scan->rcpt_count; i++) {
-		const struct scan_rcpt *r = &scan->rcpts[i];
+		const struct scan_recipient *r = &scan->rcpts[i];
 		const char *cust = r->cust ? r->cust->customer_id : "";
 		const char *partner = r->cust ? r->cust->partner : "";
 
@@ -110,9 +110,9 @@ cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb)
 
 /* print_human - the readable report of one message */
 static void
-print_human(const struct scan *scan, const char *file, FILE *out)
+print_human(const struct scan_result *scan, const char *file, FILE *out)
 {
-	const struct classify_result *res = &scan->result;
+	const struct classify_result *res = scan->classify;
 	struct strbuf langs = STRBUF_INIT;
 	const char *ex;
 	size_t i, len;
@@ -149,7 +149,7 @@ print_human(const struct scan *scan, const char *file, FILE *out)
 		    (int)len, ex);
 	}
 	for (i = 0; i < scan->rcpt_count; i++) {
-		const struct scan_rcpt *r = &scan->rcpts[i];
+		const struct scan_recipient *r = &scan->rcpts[i];
 
 		fprintf(out, "  recipient %s: %s", r->rcpt, decision_name(r->decision));
 		if (r->decision == DECISION_REROUTE)
@@ -172,27 +172,18 @@ print_human(const struct scan *scan, const char *file, FILE *out)
 #define EXPLAIN_CONTEXT 40	/* bytes of context either side of a match */
 
 /* Where a match was: which text of the decoded message. */
-enum explain_where {
-	WHERE_HEADER,		/* one header value (subject, from, header:NAME) */
-	WHERE_HEADERS,		/* the "Name: value" lines (headers, all) */
-	WHERE_BODY,
-	WHERE_COLLAPSED,	/* the letter-spaced runs of the body joined */
-	WHERE_HIDDEN,
-	WHERE_PARTS,
-};
 
 struct explain_hit {
 	size_t rule;
 	enum rule_target target;
 	enum rule_view view;
-	enum explain_where where;
-	size_t header;		/* WHERE_HEADER: index of the header */
+	enum rule_source source;	/* the text it was found in */
+	size_t header;		/* RULE_SOURCE_HEADER: index of the header */
 	size_t start, end;	/* in that text */
 	size_t ctx_off, ctx_len, mark_off, mark_len;	/* into explain_run.ctx */
 };
 
 struct explain_run {
-	const struct msg_text *mt;
 	struct explain_hit *hits;
 	size_t count, cap;
 	struct strbuf ctx;	/* context copies: the texts may be rebuilt later */
@@ -214,9 +205,8 @@ static void
 explain_on_hit(const struct rule_hit *hit, void *ctx)
 {
 	struct explain_run *run = ctx;
-	const struct msg_text *mt = run->mt;
 	struct explain_hit *h;
-	size_t i, n, len, from, to;
+	size_t from, to;
 
 	if (run->count == run->cap) {
 		run->cap = run->cap ? run->cap * 2 : 16;
@@ -228,25 +218,8 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	h->view = hit->view;
 	h->start = hit->start;
 	h->end = hit->end;
-	h->header = 0;
-	/* The rule module hands out pointers into these texts: tell them apart. */
-	if (hit->text == msg_text_body(mt, &len))
-		h->where = WHERE_BODY;
-	else if (hit->view == RULE_VIEW_COLLAPSED)
-		h->where = WHERE_COLLAPSED;
-	else if (hit->text == msg_text_hidden(mt, &len))
-		h->where = WHERE_HIDDEN;
-	else if (hit->text == msg_text_parts(mt, &len))
-		h->where = WHERE_PARTS;
-	else {
-		h->where = WHERE_HEADERS;
-		for (i = 0, n = msg_text_header_count(mt); i < n; i++)
-			if (msg_text_header_value(mt, i, &len) == hit->text) {
-				h->where = WHERE_HEADER;
-				h->header = i;
-				break;
-			}
-	}
+	h->source = hit->source;
+	h->header = hit->header;
 	explain_window(hit->text, hit->text_len, hit->start, hit->end, &from, &to);
 	h->ctx_off = run->ctx.len;
 	h->ctx_len = to - from;
@@ -255,54 +228,17 @@ explain_on_hit(const struct rule_hit *hit, void *ctx)
 	strbuf_append(&run->ctx, hit->text + from, to - from);
 }
 
-/* explain_headers - every header as the rule module builds them: "Name: value" lines */
-static void
-explain_headers(const struct msg_text *mt, struct strbuf *sb)
-{
-	size_t i, n = msg_text_header_count(mt), len;
-	const char *v;
-
-	strbuf_reset(sb);
-	for (i = 0; i < n; i++) {
-		v = msg_text_header_value(mt, i, &len);
-		strbuf_append_str(sb, msg_text_header_name(mt, i));
-		strbuf_append(sb, ": ", 2);
-		strbuf_append(sb, v, len);
-		strbuf_append_char(sb, '\n');
-	}
-	strbuf_grow(sb, 0);
-}
-
 /* explain_text - the text a hit refers to, in a (raw or normalised) msg_text */
 static const char *
-explain_text(const struct msg_text *mt, const struct explain_hit *h, struct strbuf *headers,
-    size_t *len_r)
+explain_text(const struct rule_set *rules, const struct msg_text *mt,
+    const struct explain_hit *h, struct strbuf *headers, size_t *len_r)
 {
-	const char *text;
+	const char *text = rule_source_text(rules, mt, h->source, h->header, headers, len_r);
 
-	switch (h->where) {
-	case WHERE_BODY:
+	/* The raw text has no collapsed view: its body holds the spaced letters. */
+	if (h->source == RULE_SOURCE_COLLAPSED && *len_r == 0)
 		return msg_text_body(mt, len_r);
-	case WHERE_COLLAPSED:
-		/* The raw text has no collapsed view: its body holds the spaced letters. */
-		text = msg_text_collapsed(mt, len_r);
-		return *len_r > 0 ? text : msg_text_body(mt, len_r);
-	case WHERE_HIDDEN:
-		return msg_text_hidden(mt, len_r);
-	case WHERE_PARTS:
-		return msg_text_parts(mt, len_r);
-	case WHERE_HEADER:
-		if (h->header < msg_text_header_count(mt))
-			return msg_text_header_value(mt, h->header, len_r);
-		*len_r = 0;
-		return "";
-	case WHERE_HEADERS:
-		explain_headers(mt, headers);
-		*len_r = headers->len;
-		return headers->data;
-	}
-	*len_r = 0;
-	return "";
+	return text;
 }
 
 /*
@@ -541,18 +477,18 @@ explain_raw(FILE *out, const char *norm, size_t norm_len, const char *raw, size_
 static const char *
 explain_where_name(const struct msg_text *mt, const struct explain_hit *h)
 {
-	switch (h->where) {
-	case WHERE_HEADER:
+	switch (h->source) {
+	case RULE_SOURCE_HEADER:
 		return msg_text_header_name(mt, h->header);
-	case WHERE_HEADERS:
+	case RULE_SOURCE_HEADERS:
 		return "headers";
-	case WHERE_BODY:
+	case RULE_SOURCE_BODY:
 		return "body";
-	case WHERE_COLLAPSED:
+	case RULE_SOURCE_COLLAPSED:
 		return "collapsed body";
-	case WHERE_HIDDEN:
+	case RULE_SOURCE_HIDDEN:
 		return "hidden";
-	case WHERE_PARTS:
+	case RULE_SOURCE_PARTS:
 		return "parts";
 	}
 	return "?";
@@ -560,32 +496,29 @@ explain_where_name(const struct msg_text *mt, const struct explain_hit *h)
 
 /* explain_message - matches, raw text and score build-up of the scanned message */
 static int
-explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
+explain_message(struct scan *s, const char *data, size_t data_len, FILE *out)
 {
+	const struct scan_result *scan = scan_result(s);
 	const struct conf *conf = scan->conf;
 	const struct rule_set *rules = conf->rules;
 	struct explain_run run;
 	struct msg_text *raw_mt = NULL;
 	struct mime_decoder *md = NULL;
 	struct strbuf nh = STRBUF_INIT, rh = STRBUF_INIT;
-	const char *error = NULL, *norm, *raw;
+	const char *norm, *raw;
 	size_t i, norm_len, raw_len, matched;
 	long total;
 	int c, rc = 0;
 
 	memset(&run, 0, sizeof(run));
-	run.mt = scan->text;
 	/* Run the rules once more to see every counted match, not only the first of each rule. */
-	(void)rule_set_match(rules, scan->text, scan->scratch, explain_on_hit, &run, &error);
+	scan_rule_hits(s, explain_on_hit, &run);
 	/* The same message decoded again with normalisation off. */
-	if ((raw_mt = msg_text_new(conf->max_text, 0)) == NULL ||
-	    (md = mime_decoder_new(&conf->limits)) == NULL) {
-		rc = -1;
-		goto out;
-	}
+	raw_mt = msg_text_new(conf->max_text, 0);
+	md = mime_decoder_new(&conf->limits);
 	mime_decoder_reset(md, raw_mt);
-	(void)mime_decoder_raw(md, data != NULL ? data : "", data_len);
-	(void)mime_decoder_finish(md);
+	mime_decoder_raw(md, data != NULL ? data : "", data_len);
+	mime_decoder_finish(md);
 
 	fprintf(out, "  explain:%s\n", scan->vendor ? "" :
 	    " (the sender is not vendor-side, so none of this applies to it)");
@@ -598,14 +531,14 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 		fprintf(out, "    %s (%s %+d) target %s, in %s at %zu-%zu, %s view%s\n", spec->id,
 		    csp_class_name((enum csp_class)spec->class_index), spec->weight,
 		    rule_target_name(h->target), explain_where_name(scan->text, h), h->start, h->end,
-		    rule_view_name(h->view), classify_counts(spec, h->view, scan->result.langs) ? "" :
+		    rule_view_name(h->view), classify_counts(spec, h->view, scan->classify->langs) ? "" :
 		    h->view == RULE_VIEW_HIDDEN ? " (not counted: hidden text may only add to subscription)" :
 		    " (not counted: the rule is for another language than the message's)");
 		fputs("      decoded: ", out);
 		explain_show(out, run.ctx.data + h->ctx_off, h->ctx_len, h->mark_off, h->mark_len);
 		fputc('\n', out);
-		norm = explain_text(scan->text, h, &nh, &norm_len);
-		raw = explain_text(raw_mt, h, &rh, &raw_len);
+		norm = explain_text(rules, scan->text, h, &nh, &norm_len);
+		raw = explain_text(NULL, raw_mt, h, &rh, &raw_len);
 		explain_raw(out, norm, norm_len, raw, raw_len, h);
 	}
 	fprintf(out, "  score build-up (counted matches in rule order):\n");
@@ -618,7 +551,7 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 			const struct rule_spec *spec = rule_set_spec(rules, run.hits[i].rule);
 
 			if (spec->class_index != c ||
-			    !classify_counts(spec, run.hits[i].view, scan->result.langs))
+			    !classify_counts(spec, run.hits[i].view, scan->classify->langs))
 				continue;
 			total += spec->weight;
 			matched++;
@@ -629,12 +562,11 @@ explain_message(struct scan *scan, const char *data, size_t data_len, FILE *out)
 		fprintf(out, "%s\n", matched == 0 ? " nothing matched" : "");
 	}
 	fprintf(out, "    -> %s: the first class in precedence order that reaches its threshold"
-	    " wins (", csp_class_name(scan->result.class));
+	    " wins (", csp_class_name(scan->classify->class));
 	for (c = 0; c < CLASS_RULED; c++)
 		fprintf(out, "%s%s", c ? ", " : "", csp_class_name(conf->classify.precedence[c]));
 	fprintf(out, "); none: other\n");
-	rc = cli_train_explain(conf, scan->text, scan->result.class, out);
-out:
+	rc = cli_train_explain(conf, scan->text, scan->classify->class, out);
 	mime_decoder_free(&md);
 	msg_text_free(&raw_mt);
 	strbuf_release(&nh);
@@ -682,27 +614,26 @@ classify_one(struct scan *scan, struct conf *conf, const struct cli_classify_opt
 		fprintf(stderr, "csp-milter: %s: %s\n", file, strerror(errno));
 		return -1;
 	}
-	rc = scan_begin(scan, conf);
-	if (rc == 0 && opts->from != NULL)
+	rc = 0;
+	scan_begin(scan, conf);
+	if (opts->from != NULL)
 		scan_set_sender(scan, opts->from);
-	for (i = 0; rc == 0 && i < opts->rcpt_count; i++)
-		rc = scan_add_rcpt(scan, opts->rcpts[i]);
-	if (rc == 0 && raw != NULL) {
+	for (i = 0; i < opts->rcpt_count; i++)
+		scan_add_rcpt(scan, opts->rcpts[i]);
+	if (raw != NULL) {
 		if (read_all(fd, raw) < 0) {
 			fprintf(stderr, "csp-milter: %s: read error: %s\n", file, strerror(errno));
 			rc = -1;
 		} else
-			rc = scan_raw(scan, raw->data != NULL ? raw->data : "", raw->len);
-	} else if (rc == 0 && scan_raw_fd(scan, fd) < 0) {
+			scan_raw(scan, raw->data != NULL ? raw->data : "", raw->len);
+	} else if (scan_raw_fd(scan, fd) < 0) {
 		fprintf(stderr, "csp-milter: %s: read error: %s\n", file, strerror(errno));
 		rc = -1;
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (rc == 0 && scan_decide(scan, opts->from == NULL) < 0) {
-		fprintf(stderr, "csp-milter: %s: out of memory\n", file);
-		rc = -1;
-	}
+	if (rc == 0)
+		scan_decide(scan, opts->from == NULL);
 	return rc;
 }
 
@@ -715,10 +646,6 @@ cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
 	struct strbuf sb = STRBUF_INIT, raw = STRBUF_INIT;
 	int i, status = 0;
 
-	if (scan == NULL) {
-		fprintf(stderr, "csp-milter: out of memory\n");
-		return 1;
-	}
 	for (i = 0; i < nfiles; i++) {
 		if (classify_one(scan, conf, opts, files[i], opts->explain ? &raw : NULL) < 0) {
 			status = 1;
@@ -726,10 +653,10 @@ cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
 		}
 		if (opts->json) {
 			strbuf_reset(&sb);
-			cli_classify_json(scan, files[i], &sb);
+			cli_classify_json(scan_result(scan), files[i], &sb);
 			fprintf(out, "%s\n", sb.data);
 		} else {
-			print_human(scan, files[i], out);
+			print_human(scan_result(scan), files[i], out);
 			if (opts->explain && explain_message(scan, raw.data, raw.len, out) < 0) {
 				fprintf(stderr, "csp-milter: %s: out of memory\n", files[i]);
 				status = 1;

@@ -23,6 +23,6 @@ int cli_classify_run(struct conf *conf, const struct cli_classify_opts *opts,
     char **files, int nfiles, FILE *out);
 
 /* cli_classify_json - append the JSON object for one scanned message */
-void cli_classify_json(const struct scan *scan, const char *file, struct strbuf *sb);
+void cli_classify_json(const struct scan_result *res, const char *file, struct strbuf *sb);
 
 #endif

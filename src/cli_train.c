@@ -147,10 +147,6 @@ corpus_features(struct train_corpus *c, struct conf *conf, FILE *err)
 	size_t i, n;
 	int fd, rc = 0, tty = isatty(fileno(err));
 
-	if (scan == NULL || fs == NULL) {
-		fprintf(err, "csp-milter: out of memory\n");
-		rc = -1;
-	}
 	for (i = 0; rc == 0 && i < c->count; i++) {
 		const struct train_item *it = &c->items[i];
 
@@ -163,18 +159,19 @@ corpus_features(struct train_corpus *c, struct conf *conf, FILE *err)
 			rc = -1;
 			break;
 		}
-		if (scan_begin(scan, conf) < 0 || scan_raw_fd(scan, fd) < 0) {
+		scan_begin(scan, conf);
+		if (scan_raw_fd(scan, fd) < 0) {
 			fprintf(err, "%scsp-milter: %s: read error: %s\n", tty ? "\n" : "", it->file,
 			    strerror(errno));
 			rc = -1;
 		}
 		close(fd);
 		/* An undecodable part only marks the text uncertain: its features still count. */
-		(void)mime_decoder_finish(scan->decoder);
-		if (rc == 0 && (msg_features_extract(fs, scan->text, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED,
-		    &f, &n) < 0 || model_train_set_add(&c->set, f, n, it->label) < 0)) {
-			fprintf(err, "csp-milter: out of memory\n");
-			rc = -1;
+		scan_finish(scan);
+		if (rc == 0) {
+			msg_features_extract(fs, scan_result(scan)->text, MODEL_TRAIN_BITS,
+			    MODEL_TRAIN_SEED, &f, &n);
+			model_train_set_add(&c->set, f, n, it->label);
 		}
 	}
 	if (tty)
@@ -537,13 +534,9 @@ cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_c
 
 	if (m == NULL)
 		return 0;
-	if ((fs = msg_features_scratch_new()) == NULL)
-		return -1;
+	fs = msg_features_scratch_new();
 	msg_features_keep_names(fs, 1);
-	if (msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n) < 0) {
-		msg_features_scratch_free(&fs);
-		return -1;
-	}
+	msg_features_extract(fs, mt, model_bits(m), model_seed(m), &f, &n);
 	pulls = xcalloc(n, sizeof(*pulls));
 	model_predict(m, f, n, p);
 	fprintf(out, "  model (%s, weight %d; %zu features, Latin words stemmed as %s):\n",

@@ -79,8 +79,7 @@ conf_customers_block(struct conf_parse *cp, const config_setting_t *g,
 	const char *error;
 	int i;
 
-	if ((c->directory = directory_new()) == NULL)
-		xalloc_fail(0);	/* the one policy, until directory_new is on it */
+	c->directory = directory_new();
 	if (g != NULL)
 		conf_check_keys(cp, g, "directory", keys);
 	c->max_shrink = (int)conf_get_long(cp, g, "max_shrink", 10, 0, 100);

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "directory.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /* Strings live in large blocks that are freed together. */
 struct str_block {
@@ -54,18 +55,12 @@ struct directory {
 struct directory *
 directory_new(void)
 {
-	struct directory *dir = calloc(1, sizeof(*dir));
+	struct directory *dir = xcalloc(1, sizeof(*dir));
 
-	if (dir == NULL)
-		return NULL;
 	dir->mask = 63;
 	dir->partner_mask = 63;
-	dir->slots = calloc(dir->mask + 1, sizeof(*dir->slots));
-	dir->partners = calloc(dir->partner_mask + 1, sizeof(*dir->partners));
-	if (dir->slots == NULL || dir->partners == NULL) {
-		directory_free(&dir);
-		return NULL;
-	}
+	dir->slots = xcalloc(dir->mask + 1, sizeof(*dir->slots));
+	dir->partners = xcalloc(dir->partner_mask + 1, sizeof(*dir->partners));
 	return dir;
 }
 
@@ -102,8 +97,7 @@ dir_strdup(struct directory *dir, const char *s, int lower)
 	if (b == NULL || b->cap - b->used < len) {
 		size_t cap = len > DIR_BLOCK_SIZE ? len : DIR_BLOCK_SIZE;
 
-		if ((b = malloc(sizeof(*b) + cap)) == NULL)
-			return NULL;
+		b = xmalloc(sizeof(*b) + cap);
 		b->used = 0;
 		b->cap = cap;
 		b->next = dir->blocks;
@@ -159,7 +153,7 @@ dir_find(const struct directory *dir, const char *key, size_t len, uint64_t h)
 	}
 }
 
-/* dir_reserve - room for rows more entries without growing; rehashes */
+/* dir_reserve - room for rows more entries without growing; rehashes; -1 past 2^32 - 2 rows */
 static int
 dir_reserve(struct directory *dir, size_t rows)
 {
@@ -174,8 +168,7 @@ dir_reserve(struct directory *dir, size_t rows)
 
 		while (cap < want)
 			cap *= 2;
-		if ((e = realloc(dir->entries, cap * sizeof(*e))) == NULL)
-			return -1;
+		e = xreallocarray(dir->entries, cap, sizeof(*e));
 		dir->entries = e;
 		dir->cap = cap;
 	}
@@ -183,10 +176,7 @@ dir_reserve(struct directory *dir, size_t rows)
 		return 0;
 	while (want * 2 > size)
 		size *= 2;
-	if ((dir->slots = calloc(size, sizeof(*dir->slots))) == NULL) {
-		dir->slots = old;
-		return -1;
-	}
+	dir->slots = xcalloc(size, sizeof(*dir->slots));
 	dir->mask = size - 1;
 	for (i = 0; i < dir->count; i++) {
 		const char *key = dir->entries[i].cust.key;
@@ -212,10 +202,8 @@ dir_partner(struct directory *dir, const char *partner)
 
 	if ((dir->partner_count + 1) * 2 > dir->partner_mask + 1) {
 		size_t size = (dir->partner_mask + 1) * 2;
-		const char **fresh = calloc(size, sizeof(*fresh));
+		const char **fresh = xcalloc(size, sizeof(*fresh));
 
-		if (fresh == NULL)
-			return NULL;
 		for (i = 0; i <= dir->partner_mask; i++) {
 			if (dir->partners[i] == NULL)
 				continue;
@@ -234,8 +222,8 @@ dir_partner(struct directory *dir, const char *partner)
 			return *p;
 		p = (p == &dir->partners[dir->partner_mask]) ? dir->partners : p + 1;
 	}
-	if ((*p = dir_strdup(dir, partner, 1)) != NULL)
-		dir->partner_count++;
+	*p = dir_strdup(dir, partner, 1);
+	dir->partner_count++;
 	return *p;
 }
 
@@ -339,7 +327,7 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
 		return dir_error(dir, error_r, "%s%s: invalid partner mailbox \"%s\"", file,
 		    where_of(w, sizeof(w), line), partner);
 	if (dir_reserve(dir, 1) < 0)
-		return dir_error(dir, error_r, "%s%s: out of memory", file, where_of(w, sizeof(w), line));
+		return dir_error(dir, error_r, "%s%s: too many customers", file, where_of(w, sizeof(w), line));
 	h = dir_hash(recipient, len);
 	slot = dir_find(dir, recipient, len, h);
 	if (slot->index != 0) {
@@ -351,10 +339,9 @@ dir_add(struct directory *dir, const char *recipient, const char *customer_id,
 		    where_of(fw, sizeof(fw), first->line));
 	}
 	e = &dir->entries[dir->count];
-	if ((e->cust.key = dir_strdup(dir, recipient, 1)) == NULL ||
-	    (e->cust.customer_id = dir_strdup(dir, customer_id, 0)) == NULL ||
-	    (e->cust.partner = dir_partner(dir, partner)) == NULL)
-		return dir_error(dir, error_r, "%s%s: out of memory", file, where_of(w, sizeof(w), line));
+	e->cust.key = dir_strdup(dir, recipient, 1);
+	e->cust.customer_id = dir_strdup(dir, customer_id, 0);
+	e->cust.partner = dir_partner(dir, partner);
 	e->cust.csp = csp;
 	e->cust.direct = direct;
 	e->file = file;
@@ -371,8 +358,6 @@ directory_add(struct directory *dir, const char *recipient, const char *customer
 {
 	const char *file = dir_strdup(dir, source, 0);
 
-	if (file == NULL)
-		return dir_error(dir, error_r, "%s: out of memory", source);
 	return dir_add(dir, recipient, customer_id, partner, csp, direct, file, 0, error_r);
 }
 
@@ -510,9 +495,10 @@ directory_load_csv_fd(struct directory *dir, int fd, const char *path, uint64_t 
 		return dir_error(dir, error_r, "%s:%zu: the last line has no newline: the file looks "
 		    "truncated or still being written", path, cs.lines + 1);
 	}
-	if ((file = dir_strdup(dir, path, 0)) == NULL || dir_reserve(dir, cs.lines + 1) < 0) {
+	file = dir_strdup(dir, path, 0);
+	if (dir_reserve(dir, cs.lines + 1) < 0) {
 		fclose(fp);
-		return dir_error(dir, error_r, "%s: out of memory", path);
+		return dir_error(dir, error_r, "%s: too many lines (%zu)", path, cs.lines);
 	}
 	while ((got = getline(&line, &cap, fp)) >= 0) {
 		lineno++;

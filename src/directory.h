@@ -12,6 +12,9 @@
  * lookups take that form and are case-insensitive.  Lookup order: the exact
  * address, then its domain, then each parent domain.  Built for ten rows
  * to a million: an open-addressing hash table, load time linear in rows.
+ * Memory comes from xalloc (xalloc.h): no call fails for want of it.
+ * This module parses and looks up only; the daemon watches the customers
+ * file and decides when to load it again.
  */
 struct directory;
 
@@ -23,6 +26,7 @@ struct customer {
 	int direct;
 };
 
+/* directory_new - never NULL; free with directory_free */
 struct directory *directory_new(void);
 void directory_free(struct directory **dir);
 
@@ -52,7 +56,11 @@ int directory_load_csv(struct directory *dir, const char *path, const char **err
 int directory_load_csv_fd(struct directory *dir, int fd, const char *path, uint64_t *hash,
     const char **error_r);
 
-/* directory_lookup - the customer for a canonical address, or NULL */
+/*
+ * directory_lookup - the customer for an address in lookup form (addr.h),
+ * or NULL: the exact address first, then its domain and each parent
+ * domain.  Owned by the directory.
+ */
 const struct customer *directory_lookup(const struct directory *dir, const char *canon_addr);
 
 size_t directory_count(const struct directory *dir);

@@ -51,26 +51,25 @@ eval_fail(struct eval_outcome *o, const char *what, int errnum)
 }
 
 /* eval_rules_only - the model's probabilities, the class of the rules alone, and under other weights */
-static int
+static void
 eval_rules_only(struct scan *scan, const struct conf *conf, struct eval_outcome *o)
 {
 	struct classify_params params = conf->classify;
 	struct classify_result res;
-	int rc, k;
+	int k;
 
-	memcpy(o->model_p, scan->result.model_p, sizeof(o->model_p));
+	memcpy(o->model_p, scan_result(scan)->classify->model_p, sizeof(o->model_p));
 	params.model = NULL;
 	classify_result_init(&res);
-	rc = classify_message(&params, scan->text, scan->scratch, &res);
+	scan_classify(scan, &params, &res);
 	o->class_rules = res.class;
 	params.model = conf->classify.model;
-	for (k = 0; k < EVAL_WEIGHTS && rc == 0; k++) {
+	for (k = 0; k < EVAL_WEIGHTS; k++) {
 		params.model_weight = eval_weights[k];
-		rc = classify_message(&params, scan->text, scan->scratch, &res);
+		scan_classify(scan, &params, &res);
 		o->class_w[k] = res.class;
 	}
 	classify_result_release(&res);
-	return rc;
 }
 
 /*
@@ -83,9 +82,10 @@ static void
 eval_scan(struct scan *scan, struct conf *conf, const struct eval_item *it,
     struct eval_outcome *o)
 {
-	const struct classify_result *res = &scan->result;
+	const struct scan_result *sr;
+	const struct classify_result *res;
 	size_t i, nrules = rule_set_count(conf->rules);
-	int fd, rc;
+	int fd;
 
 	o->hits = xcalloc(nrules, sizeof(*o->hits));
 	o->decision = xcalloc(it->rcpt_count, sizeof(*o->decision));
@@ -93,38 +93,32 @@ eval_scan(struct scan *scan, struct conf *conf, const struct eval_item *it,
 		eval_fail(o, "cannot open", errno);
 		return;
 	}
-	rc = scan_begin(scan, conf);
-	if (rc == 0 && it->mail_from != NULL)
+	scan_begin(scan, conf);
+	if (it->mail_from != NULL)
 		scan_set_sender(scan, it->mail_from);
-	for (i = 0; rc == 0 && i < it->rcpt_count; i++)
-		rc = scan_add_rcpt(scan, it->rcpt[i]);
-	if (rc < 0) {
-		close(fd);
-		eval_fail(o, "out of memory", 0);
-		return;
-	}
+	for (i = 0; i < it->rcpt_count; i++)
+		scan_add_rcpt(scan, it->rcpt[i]);
 	if (scan_raw_fd(scan, fd) < 0) {
 		eval_fail(o, "read error", errno);
 		close(fd);
 		return;
 	}
 	close(fd);
-	if (scan_decide(scan, it->mail_from == NULL) < 0 ||
-	    (!scan->vendor && classify_message(&conf->classify, scan->text, scan->scratch,
-	    &scan->result) < 0)) {
-		eval_fail(o, "out of memory", 0);
-		return;
-	}
-	o->vendor = scan->vendor;
+	scan_decide(scan, it->mail_from == NULL);
+	if (!scan_result(scan)->vendor)
+		scan_classify(scan, &conf->classify, NULL);
+	sr = scan_result(scan);
+	res = sr->classify;
+	o->vendor = sr->vendor;
 	o->uncertain = res->uncertain;
 	o->class = res->class;
 	memcpy(o->score, res->score, sizeof(o->score));
 	for (i = 0; i < res->match_count; i++)
 		o->hits[res->matches[i].rule] += res->matches[i].hits;
 	for (i = 0; i < it->rcpt_count; i++)
-		o->decision[i] = scan->rcpts[i].decision;
-	if ((o->model_scored = res->model_scored) && eval_rules_only(scan, conf, o) < 0)
-		eval_fail(o, "out of memory", 0);
+		o->decision[i] = sr->rcpts[i].decision;
+	if ((o->model_scored = res->model_scored))
+		eval_rules_only(scan, conf, o);
 }
 
 /* eval_worker - take messages until none is left, each under every config */
@@ -136,8 +130,7 @@ eval_worker(void *arg)
 	size_t r, idx;
 
 	for (r = 0; r < pool->nruns; r++)
-		if ((scans[r] = scan_new()) == NULL)
-			xalloc_fail(0);	/* the one policy, until scan_new is on it */
+		scans[r] = scan_new();
 	for (;;) {
 		pthread_mutex_lock(&pool->lock);
 		idx = pool->next < pool->corpus->count ? pool->next++ : (size_t)-1;

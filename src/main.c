@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "milter.h"
 #include "preflight.h"
+#include "xalloc.h"
 
 
 /* usage - the synopsis, to stderr */
@@ -227,11 +228,9 @@ run(int argc, char **argv, const char **rcpts)
 int
 main(int argc, char **argv)
 {
-	const char **rcpts = calloc((size_t)argc, sizeof(*rcpts));
+	const char **rcpts = xcalloc((size_t)argc, sizeof(*rcpts));
 	int rc;
 
-	if (rcpts == NULL)
-		return 1;
 	rc = run(argc, argv, rcpts);
 	free(rcpts);
 	return rc;

@@ -374,12 +374,10 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &mc->start);
 	c = milter_conf_get();
 	milter_check_customers(c);
-	if (mc->scan == NULL && (mc->scan = scan_new()) == NULL)
-		mc->failed = 1;
-	else if (scan_begin(mc->scan, c) < 0)
-		mc->failed = 1;
-	else
-		scan_set_sender(mc->scan, argv[0]);
+	if (mc->scan == NULL)
+		mc->scan = scan_new();
+	scan_begin(mc->scan, c);
+	scan_set_sender(mc->scan, argv[0]);
 	conf_unref(&c);
 	return SMFIS_NOREPLY;
 }
@@ -390,8 +388,8 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct milter_conn *mc = conn_get(ctx);
 
-	if (mc != NULL && !mc->failed && scan_add_rcpt(mc->scan, argv[0]) < 0)
-		mc->failed = 1;
+	if (mc != NULL && !mc->failed)
+		scan_add_rcpt(mc->scan, argv[0]);
 	return SMFIS_NOREPLY;
 }
 
@@ -436,8 +434,7 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 		mc->forged_count++;
 		strbuf_append(&mc->hdr_names, name, strlen(name) + 1);
 	}
-	if (scan_header(mc->scan, name, value) < 0)
-		mc->failed = 1;
+	scan_header(mc->scan, name, value);
 	return SMFIS_NOREPLY;
 }
 
@@ -449,10 +446,8 @@ milter_eoh(SMFICTX *ctx)
 
 	if (mc == NULL || mc->failed)
 		return SMFIS_NOREPLY;
-	if (scan_end_headers(mc->scan) < 0)
-		mc->failed = 1;
-	else
-		mc->vendor = scan_sender_is_vendor(mc->scan, 0);
+	scan_end_headers(mc->scan);
+	mc->vendor = scan_sender_is_vendor(mc->scan, 0);
 	return SMFIS_NOREPLY;
 }
 
@@ -464,10 +459,7 @@ milter_body(SMFICTX *ctx, unsigned char *data, size_t len)
 
 	if (mc == NULL || mc->failed || !mc->vendor)
 		return SMFIS_SKIP;
-	if (scan_body(mc->scan, (const char *)data, len) < 0) {
-		mc->failed = 1;
-		return SMFIS_SKIP;
-	}
+	scan_body(mc->scan, (const char *)data, len);
 	return scan_saturated(mc->scan) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
@@ -494,12 +486,48 @@ error_action_name(enum on_error_action how)
 	return how == ON_ERROR_ACCEPT ? "accept" : how == ON_ERROR_REJECT ? "reject" : "tempfail";
 }
 
-/* apply_plan - replay the plan through libmilter; -1 if the MTA refused a change */
+/* The MTA's side of each planned change: 0, or -1 when libmilter says no. */
+
+/* smfi_delrcpt_op - remove a recipient */
 static int
-apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid)
+smfi_delrcpt_op(void *ctx, const char *rcpt)
 {
-	const struct action_plan *p = &mc->plan;
-	const char *h;
+	return smfi_delrcpt(ctx, (char *)rcpt) == MI_SUCCESS ? 0 : -1;
+}
+
+/* smfi_addrcpt_op - add a recipient */
+static int
+smfi_addrcpt_op(void *ctx, const char *rcpt)
+{
+	return smfi_addrcpt(ctx, (char *)rcpt) == MI_SUCCESS ? 0 : -1;
+}
+
+/* smfi_addheader_op - add a header */
+static int
+smfi_addheader_op(void *ctx, const char *name, const char *value)
+{
+	return smfi_addheader(ctx, (char *)name, (char *)value) == MI_SUCCESS ? 0 : -1;
+}
+
+/* smfi_quarantine_op - hold the message */
+static int
+smfi_quarantine_op(void *ctx, const char *reason)
+{
+	return smfi_quarantine(ctx, (char *)reason) == MI_SUCCESS ? 0 : -1;
+}
+
+static const struct action_ops milter_ops = {
+	smfi_delrcpt_op, smfi_addrcpt_op, smfi_addheader_op, smfi_quarantine_op,
+};
+
+/*
+ * apply_plan - remove forged headers, then replay the plan through
+ * libmilter; -1 if the MTA refused a change (the plan then records
+ * on_refusal instead of the changes it could not make).
+ */
+static int
+apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid, const char *on_refusal)
+{
 	size_t i;
 	int rc = 0;
 
@@ -507,25 +535,12 @@ apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid)
 	for (i = mc->forged_count; i-- > 0;)
 		if (smfi_chgheader(ctx, mc->forged[i].name, mc->forged[i].index, NULL) != MI_SUCCESS)
 			rc = -1;
-	if (p->reject)
-		return rc;
-	for (i = 0; i < p->delrcpt_count; i++)
-		if (smfi_delrcpt(ctx, (char *)p->delrcpt[i]) != MI_SUCCESS)
-			rc = -1;
-	for (i = 0; i < p->addrcpt_count; i++)
-		if (smfi_addrcpt(ctx, p->addrcpt[i]) != MI_SUCCESS)
-			rc = -1;
-	for (i = 0, h = p->headers.data; i < p->header_count; i++) {
-		const char *v = h + strlen(h) + 1;
-
-		if (smfi_addheader(ctx, (char *)h, (char *)v) != MI_SUCCESS)
-			rc = -1;
-		h = v + strlen(v) + 1;
-	}
-	if (p->quarantine && smfi_quarantine(ctx, (char *)p->quarantine_reason.data) != MI_SUCCESS)
+	if (action_plan_apply(&mc->plan, &milter_ops, ctx, on_refusal) < 0)
 		rc = -1;
-	if (rc < 0)
+	if (rc < 0) {
+		mc->plan.action = on_refusal;
 		log_warnx(qid, "the MTA refused a message change");
+	}
 	return rc;
 }
 
@@ -540,28 +555,16 @@ elapsed_us(const struct milter_conn *mc)
 	    (now.tv_nsec - mc->start.tv_nsec) / 1000;
 }
 
-/* record - write the audit record and the syslog summary; -1 if the audit write failed */
+/* record - the audit record and the syslog summary; -1 if the audit write failed */
 static int
 record(struct milter_conn *mc, const char *qid, const char *action)
 {
 	struct audit_event ev = { qid, mc->client, action, elapsed_us(mc), mc->mta };
-	const struct conf *c = mc->scan->conf;
-	int rc;
 
-	audit_record(&mc->record, mc->scan, &ev);
-	rc = audit_write(&mc->record);
-	if (rc < 0)
-		log_warn(qid, "audit write to %s failed", c->audit_file);
-	if (c->audit_syslog_json) {
-		strbuf_truncate(&mc->record, mc->record.len - 1);	/* no newline in syslog */
-		log_raw(LOG_INFO, mc->record.data);
-	}
-	audit_summary(&mc->record, mc->scan, &ev);
-	log_raw(LOG_INFO, mc->record.data);
-	return rc;
+	return audit_message(scan_result(mc->scan), &ev, &mc->record);
 }
 
-/* milter_eom - classify, decide, record, then apply */
+/* milter_eom - classify, decide, apply, then record what was applied */
 static sfsistat
 milter_eom(SMFICTX *ctx)
 {
@@ -572,7 +575,7 @@ milter_eom(SMFICTX *ctx)
 
 	if (qid == NULL)
 		qid = "";
-	if (mc == NULL || mc->scan == NULL || mc->scan->conf == NULL) {
+	if (mc == NULL || mc->scan == NULL || scan_result(mc->scan)->conf == NULL) {
 		struct conf *now = milter_conf_get();
 
 		log_err(qid, "out of memory before end of message");
@@ -580,22 +583,26 @@ milter_eom(SMFICTX *ctx)
 		conf_unref(&now);
 		return verdict;
 	}
-	c = mc->scan->conf;
-	if (mc->failed || scan_decide(mc->scan, 0) < 0) {
+	c = scan_result(mc->scan)->conf;
+	if (mc->failed) {
 		log_err(qid, "internal error while scanning: answering %s", error_action_name(c->on_error));
 		record(mc, qid, error_action_name(c->on_error));
 		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
 	}
+	scan_decide(mc->scan, 0);
 	/* A local submission's recipients arrive rewritten: a removal could miss. */
 	if (mc->local_submission)
 		scan_hold_removals(mc->scan);
-	action_plan_build(&mc->plan, mc->scan);
+	action_plan_build(&mc->plan, scan_result(mc->scan));
+	/* The record says what was applied: a refused change records on_error's answer. */
+	if (apply_plan(ctx, mc, qid, error_action_name(c->on_error)) < 0) {
+		record(mc, qid, mc->plan.action);
+		return answer_error(ctx, c->on_error, "csp-milter: cannot apply decision, try again later");
+	}
 	if (record(mc, qid, mc->plan.action) < 0 && c->on_audit_error != ON_ERROR_ACCEPT) {
 		/* Never decide without a record, unless told to. */
 		return answer_error(ctx, c->on_audit_error, "csp-milter: audit log unavailable, try again later");
 	}
-	if (apply_plan(ctx, mc, qid) < 0)
-		return answer_error(ctx, c->on_error, "csp-milter: cannot apply decision, try again later");
 	if (mc->plan.reject) {
 		smfi_setreply(ctx, c->reject_code, c->reject_xcode, mc->plan.reply_text.data);
 		verdict = SMFIS_REJECT;

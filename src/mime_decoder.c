@@ -7,13 +7,13 @@
 #include <strings.h>
 
 #include "charset.h"
-#include "enriched.h"
-#include "flowed.h"
-#include "html_text.h"
 #include "mime_decoder.h"
 #include "mime_encoding.h"
 #include "mime_header.h"
+#include "mime_leaf.h"
+#include "mime_part.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /*
  * The body is scanned once, line by line, without ever holding a whole
@@ -25,12 +25,15 @@
  * by limits.max_depth.  Part headers are collected a line at a time into
  * buffers capped by limits.max_header_len.  A message/rfc822 part sent
  * base64 or quoted-printable is decoded and handed to a child decoder that
- * writes into the same msg_text, with the depth that is left.
+ * writes into the same msg_text, with the depth that is left.  The body
+ * of a text part goes to a mime_leaf (transfer encoding, charset, filter).  The
+ * budgets are the message's, not a decoder's: a child counts its parts
+ * against the root's part count and opens its converters through the
+ * root's charset cache, so nesting never buys a fresh budget.
  */
 
-#define BOUNDARY_MAX	998	/* longer boundary parameters are not honoured */
 #define FRAMES_HARD_MAX	4096	/* whatever the configured depth */
-#define SLICE		65536	/* bytes decoded at a time */
+#define SLICE		65536	/* bytes of an encoded message/rfc822 decoded at a time */
 #define TOP_HEADERS_MIN	(1024 * 1024)	/* top-level header bytes kept, at least */
 
 enum md_mode {
@@ -41,17 +44,8 @@ enum md_mode {
 
 enum md_action {
 	MD_SKIP,		/* preamble, epilogue, attachment */
-	MD_TEXT,
-	MD_HTML,
+	MD_LEAF,		/* a text part: the leaf decodes it */
 	MD_CHILD,		/* an encoded message/rfc822: decoded, then parsed by child */
-};
-
-/* What a text part goes through between the charset converter and msg_text. */
-enum md_filter {
-	MD_FILTER_NONE,
-	MD_FILTER_FLOWED,	/* RFC 3676 format=flowed */
-	MD_FILTER_ENRICHED,	/* text/enriched */
-	MD_FILTER_RICHTEXT,	/* text/richtext */
 };
 
 enum md_frame_kind {
@@ -67,37 +61,19 @@ struct md_frame {
 	size_t shown_mark;	/* body mark where its current part began, or SIZE_MAX */
 };
 
-/* The header fields of the part being read that matter for decoding. */
-struct md_part {
-	struct strbuf type;	/* lower-cased type/subtype, "" if malformed */
-	struct strbuf charset;
-	struct strbuf boundary;
-	struct strbuf filename;
-	struct strbuf name;	/* Content-Type name=, if no filename */
-	enum mime_cte cte;
-	int have_type;
-	int have_cte;
-	int have_charset;
-	int flowed;		/* format=flowed */
-	int delsp;		/* delsp=yes */
-	int attachment;		/* Content-Disposition: attachment */
-	size_t nheaders;
-	int top;		/* the message's own header block */
-	int nested;		/* the header block of a message/rfc822 part */
-	int in_digest;
-};
-
 struct mime_decoder {
 	struct mime_limits limits;
 	struct msg_text *out;
 	struct charset_cache *cc;
-	struct html_text *html;
+	struct mime_leaf *leaf;
 
 	struct md_frame *frames;
 	size_t depth, frames_cap;
 	size_t nboundaries;	/* frames with a boundary */
 	size_t line_cap;	/* bytes of a line needed to match any boundary */
-	size_t nparts;
+	struct mime_decoder *root;	/* the message's decoder: owns the budgets */
+	size_t nparts;		/* root only: parts of the whole message */
+	size_t nheaders;	/* root only: header fields of the whole message */
 	size_t top_bytes;	/* top-level header bytes handed to msg_text */
 	size_t top_cap;		/* at most this many */
 
@@ -111,7 +87,7 @@ struct mime_decoder {
 	int hfield_cut;		/* the current field was cut at the cap */
 	mime_header_fn *top_header_fn;	/* sees every top-level field raw */
 	void *top_header_arg;
-	struct md_part part;
+	struct mime_part part;	/* the fields of the part being read */
 
 	int line_start;		/* body mode: at the start of a line */
 	int in_lbuf;		/* collecting a line that may be a boundary */
@@ -119,18 +95,11 @@ struct mime_decoder {
 	struct strbuf lbuf;
 
 	enum md_action action;
-	int plain;		/* identity encoding: UTF-8 runs need no copies */
-	struct mime_encoding enc;
-	struct charset_conv conv;
-	struct strbuf dbuf;
-	struct strbuf cbuf;
-	struct strbuf tmp;
-	struct strbuf tmp2;
+	struct mime_encoding enc;	/* MD_CHILD: the transfer encoding of the nested message */
+	struct strbuf dbuf;	/* MD_CHILD: decoded bytes for the child */
+	struct strbuf tmp;	/* a decoded header value */
+	struct strbuf tmp2;	/* an unknown charset's name */
 	struct strbuf reason;	/* scratch for a flag's reason */
-	enum md_filter filter;
-	struct flowed flowed;
-	struct enriched enriched;
-	struct strbuf fbuf;	/* a filter's output */
 	struct strbuf hraw;	/* a header value with raw 8-bit bytes, as UTF-8 */
 	struct mime_decoder *child;	/* parses base64 or QP message/rfc822 parts */
 };
@@ -138,37 +107,29 @@ struct mime_decoder {
 static void feed(struct mime_decoder *, const char *, size_t);
 static void add_part(struct mime_decoder *, const char *);
 
-/* mime_decoder_new - a decoder with its converters and buffers */
-struct mime_decoder *
-mime_decoder_new(const struct mime_limits *limits)
+/* decoder_new - a decoder; a child (root not NULL) shares the root's budgets */
+static struct mime_decoder *
+decoder_new(const struct mime_limits *limits, struct mime_decoder *root)
 {
-	struct mime_decoder *md = calloc(1, sizeof(*md));
+	struct mime_decoder *md = xcalloc(1, sizeof(*md));
 
-	if (md == NULL)
-		return NULL;
 	md->limits = *limits;
 	if (md->limits.max_depth > FRAMES_HARD_MAX)
 		md->limits.max_depth = FRAMES_HARD_MAX;
 	md->top_cap = md->limits.max_header_len > TOP_HEADERS_MIN ?
 	    md->limits.max_header_len : TOP_HEADERS_MIN;
-	md->cc = charset_cache_new();
-	md->html = html_text_new();
-	if (md->cc == NULL || md->html == NULL) {
-		mime_decoder_free(&md);
-		return NULL;
-	}
+	md->root = root != NULL ? root : md;
+	md->cc = root != NULL ? root->cc : charset_cache_new();
+	md->leaf = mime_leaf_new(md->cc);
+	mime_part_init(&md->part);
 	return md;
 }
 
-/* part_release - free the storage of a part */
-static void
-part_release(struct md_part *p)
+/* mime_decoder_new - a decoder with its converters and buffers */
+struct mime_decoder *
+mime_decoder_new(const struct mime_limits *limits)
 {
-	strbuf_release(&p->type);
-	strbuf_release(&p->charset);
-	strbuf_release(&p->boundary);
-	strbuf_release(&p->filename);
-	strbuf_release(&p->name);
+	return decoder_new(limits, NULL);
 }
 
 /* mime_decoder_free - release and clear the caller's pointer */
@@ -184,39 +145,20 @@ mime_decoder_free(struct mime_decoder **mdp)
 		strbuf_release(&md->frames[i].boundary);
 	free(md->frames);
 	mime_decoder_free(&md->child);
-	charset_cache_free(&md->cc);
-	html_text_free(&md->html);
-	part_release(&md->part);
+	if (md->root == md)
+		charset_cache_free(&md->cc);
+	mime_leaf_free(&md->leaf);
+	mime_part_release(&md->part);
 	strbuf_release(&md->hline);
 	strbuf_release(&md->hfield);
 	strbuf_release(&md->lbuf);
 	strbuf_release(&md->dbuf);
-	strbuf_release(&md->cbuf);
 	strbuf_release(&md->tmp);
 	strbuf_release(&md->tmp2);
 	strbuf_release(&md->reason);
-	strbuf_release(&md->fbuf);
 	strbuf_release(&md->hraw);
 	free(md);
 	*mdp = NULL;
-}
-
-/* part_reset - forget the previous part's fields, keep the storage */
-static void
-part_reset(struct md_part *p, int top, int nested, int in_digest)
-{
-	strbuf_reset(&p->type);
-	strbuf_reset(&p->charset);
-	strbuf_reset(&p->boundary);
-	strbuf_reset(&p->filename);
-	strbuf_reset(&p->name);
-	p->cte = MIME_CTE_IDENTITY;
-	p->have_type = p->have_cte = p->have_charset = 0;
-	p->flowed = p->delsp = p->attachment = 0;
-	p->nheaders = 0;
-	p->top = top;
-	p->nested = nested;
-	p->in_digest = in_digest;
 }
 
 /* mime_decoder_reset - start a new message */
@@ -224,11 +166,14 @@ void
 mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 {
 	md->out = out;
-	charset_cache_begin(md->cc);
+	if (md->root == md) {
+		charset_cache_begin(md->cc);
+		md->nparts = 1;
+		md->nheaders = 0;
+	}
 	md->depth = 0;
 	md->nboundaries = 0;
 	md->line_cap = 0;
-	md->nparts = 1;
 	md->top_bytes = 0;
 	md->mode = MD_HEADER;
 	md->top_done = 0;
@@ -236,13 +181,12 @@ mime_decoder_reset(struct mime_decoder *md, struct msg_text *out)
 	strbuf_reset(&md->hline);
 	strbuf_reset(&md->hfield);
 	md->hline_cut = md->hfield_cut = 0;
-	part_reset(&md->part, 1, 0, 0);
+	mime_part_reset(&md->part, 1, 0, 0);
 	md->line_start = 1;
 	md->in_lbuf = 0;
 	md->skip_line = 0;
 	strbuf_reset(&md->lbuf);
-	md->action = MD_SKIP;
-	md->plain = 0;
+	md->action = MD_SKIP;	/* a part cut off by the reset is dropped, not flushed */
 }
 
 /* limit - record a structure limit */
@@ -318,11 +262,7 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 
 		if (cap > md->limits.max_depth)
 			cap = md->limits.max_depth;
-		f = realloc(md->frames, cap * sizeof(*f));
-		if (f == NULL) {
-			limit(md, "out of memory for MIME nesting");
-			return NULL;
-		}
+		f = xreallocarray(md->frames, cap, sizeof(*f));
 		memset(f + md->frames_cap, 0, (cap - md->frames_cap) * sizeof(*f));
 		md->frames = f;
 		md->frames_cap = cap;
@@ -335,144 +275,53 @@ push_frame(struct mime_decoder *md, enum md_frame_kind kind)
 	return f;
 }
 
-/* text_out - decoded UTF-8 of a text part, through its filter, to msg_text */
-static void
-text_out(struct mime_decoder *md, const char *p, size_t n)
-{
-	if (md->filter == MD_FILTER_NONE) {
-		msg_text_body_append(md->out, p, n);
-		return;
-	}
-	strbuf_reset(&md->fbuf);
-	if (md->filter == MD_FILTER_FLOWED)
-		flowed_feed(&md->flowed, &md->fbuf, p, n);
-	else
-		enriched_feed(&md->enriched, &md->fbuf, p, n);
-	if (md->fbuf.len > 0)
-		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
-}
-
-/* text_end - end of a text part: flush its filter */
-static void
-text_end(struct mime_decoder *md)
-{
-	strbuf_reset(&md->fbuf);
-	if (md->filter == MD_FILTER_FLOWED)
-		flowed_end(&md->flowed, &md->fbuf);
-	else if (md->filter != MD_FILTER_NONE)
-		enriched_end(&md->enriched, &md->fbuf);
-	if (md->fbuf.len > 0)
-		msg_text_body_append(md->out, md->fbuf.data, md->fbuf.len);
-	md->filter = MD_FILTER_NONE;
-}
-
 /* content - decode a span of the current leaf's body */
 static void
 content(struct mime_decoder *md, const char *data, size_t len)
 {
-	const char *p = data;
-	size_t n = len;
+	size_t n;
 
-	if (md->action == MD_SKIP || len == 0 || msg_text_full(md->out))
+	if (md->action == MD_LEAF)
+		mime_leaf_feed(md->leaf, data, len);
+	if (md->action != MD_CHILD)
 		return;
-	if (md->action == MD_CHILD) {
-		while (len > 0 && !msg_text_full(md->out)) {
-			n = len < SLICE ? len : SLICE;
-			strbuf_reset(&md->dbuf);
-			mime_encoding_feed(&md->enc, &md->dbuf, data, n);
-			data += n;
-			len -= n;
-			mime_decoder_raw(md->child, md->dbuf.data, md->dbuf.len);
-		}
-		return;
-	}
-	if (md->plain) {
-		/* Identity encoding: what needs no conversion is used in place. */
-		n = charset_conv_direct(&md->conv, data, len);
-		if (n > 0 && md->action == MD_HTML)
-			html_text_feed(md->html, p, n);
-		else if (n > 0)
-			text_out(md, p, n);
-		data += n;
-		len -= n;
-	}
-	/* Slices keep the intermediate buffers small whatever the caller feeds. */
+	/* Slices keep the buffer small whatever the caller feeds. */
 	while (len > 0 && !msg_text_full(md->out)) {
 		n = len < SLICE ? len : SLICE;
 		strbuf_reset(&md->dbuf);
 		mime_encoding_feed(&md->enc, &md->dbuf, data, n);
 		data += n;
 		len -= n;
-		strbuf_reset(&md->cbuf);
-		charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
-		p = md->cbuf.data;
-		if (md->cbuf.len == 0)
-			continue;
-		if (md->action == MD_HTML)
-			html_text_feed(md->html, p, md->cbuf.len);
-		else
-			text_out(md, p, md->cbuf.len);
+		mime_decoder_raw(md->child, md->dbuf.data, md->dbuf.len);
 	}
 }
 
-/* leaf_close - end the current text part, flushing every stage */
+
+/* leaf_close - end the current part: flush the leaf or the child */
 static void
 leaf_close(struct mime_decoder *md)
 {
-	if (md->action == MD_SKIP)
-		return;
-	strbuf_reset(&md->dbuf);
-	mime_encoding_finish(&md->enc, &md->dbuf);
-	if (md->action == MD_CHILD) {
+	if (md->action == MD_LEAF)
+		mime_leaf_close(md->leaf);
+	else if (md->action == MD_CHILD) {
+		strbuf_reset(&md->dbuf);
+		mime_encoding_finish(&md->enc, &md->dbuf);
 		mime_decoder_raw(md->child, md->dbuf.data, md->dbuf.len);
 		mime_decoder_finish(md->child);
-		md->action = MD_SKIP;
-		return;
 	}
-	strbuf_reset(&md->cbuf);
-	charset_conv_feed(&md->conv, &md->cbuf, md->dbuf.data, md->dbuf.len);
-	charset_conv_finish(&md->conv, &md->cbuf);
-	if (md->action == MD_HTML) {
-		if (md->cbuf.len > 0)
-			html_text_feed(md->html, md->cbuf.data, md->cbuf.len);
-		html_text_end(md->html);
-	} else {
-		if (md->cbuf.len > 0)
-			text_out(md, md->cbuf.data, md->cbuf.len);
-		text_end(md);
-		msg_text_body_end(md->out);
-	}
-	if (charset_conv_doubt(&md->conv) != NULL)
-		uncertain(md, charset_conv_doubt(&md->conv));
 	md->action = MD_SKIP;
 }
 
-/*
- * leaf_open - start decoding a text part.  filter is what turns it into
- * what the reader sees (flowed, enriched); hidden: a run the reader does
- * not see without opening it (an attachment).
- */
+/* leaf_open - start decoding a text part through the leaf */
 static void
-leaf_open(struct mime_decoder *md, int html, enum md_filter filter, int hidden)
+leaf_open(struct mime_decoder *md, enum mime_leaf_filter filter, int hidden)
 {
-	struct md_part *p = &md->part;
+	struct mime_part *p = &md->part;
+	struct mime_leaf_label label = { p->cte, p->charset.data, p->charset.len, filter,
+	    p->delsp, hidden };
 
-	if (p->charset.len == 0)
-		charset_conv_open_unlabelled(md->cc, &md->conv);
-	else if (charset_conv_open(md->cc, &md->conv, p->charset.data, p->charset.len) < 0)
-		unknown_charset(md, p->charset.data, p->charset.len);
-	mime_encoding_init(&md->enc, p->cte);
-	md->plain = p->cte == MIME_CTE_IDENTITY;
-	md->action = html ? MD_HTML : MD_TEXT;
-	md->filter = filter;
-	if (filter == MD_FILTER_FLOWED)
-		flowed_begin(&md->flowed, p->delsp);
-	else if (filter != MD_FILTER_NONE)
-		enriched_begin(&md->enriched, filter == MD_FILTER_RICHTEXT);
-	if (html)
-		html_text_begin(md->html, md->out);
-	else
-		msg_text_body_begin(md->out, hidden);
+	mime_leaf_open(md->leaf, md->out, &label);
+	md->action = MD_LEAF;
 }
 
 /*
@@ -486,29 +335,39 @@ leaf_open(struct mime_decoder *md, int html, enum md_filter filter, int hidden)
 static void
 text_leaf(struct mime_decoder *md, const char *type)
 {
-	struct md_part *p = &md->part;
-	enum md_filter filter = MD_FILTER_NONE;
+	struct mime_part *p = &md->part;
+	enum mime_leaf_filter filter = MIME_LEAF_PLAIN;
 
 	if (strcmp(type, "text/enriched") == 0)
-		filter = MD_FILTER_ENRICHED;
+		filter = MIME_LEAF_ENRICHED;
 	else if (strcmp(type, "text/richtext") == 0)
-		filter = MD_FILTER_RICHTEXT;
+		filter = MIME_LEAF_RICHTEXT;
 	else if (p->flowed)
-		filter = MD_FILTER_FLOWED;	/* read as text/plain, with its parameters */
+		filter = MIME_LEAF_FLOWED;	/* read as text/plain, with its parameters */
 	add_part(md, type);
-	leaf_open(md, 0, filter, p->attachment);
+	leaf_open(md, filter, p->attachment);
+}
+
+/* count_part - one more part of the message; 0, or -1 past limits.max_parts */
+static int
+count_part(struct mime_decoder *md)
+{
+	if (++md->root->nparts > md->root->limits.max_parts) {
+		limit(md, "too many MIME parts");
+		return -1;
+	}
+	return 0;
 }
 
 /* begin_part - a boundary opened a new part inside frame k */
 static void
 begin_part(struct mime_decoder *md, int nested, int in_digest)
 {
-	if (++md->nparts > md->limits.max_parts) {
-		limit(md, "too many MIME parts");
+	if (count_part(md) < 0) {
 		md->mode = MD_DONE;
 		return;
 	}
-	part_reset(&md->part, 0, nested, in_digest);
+	mime_part_reset(&md->part, 0, nested, in_digest);
 	strbuf_reset(&md->hline);
 	strbuf_reset(&md->hfield);
 	md->mode = MD_HEADER;
@@ -518,7 +377,7 @@ begin_part(struct mime_decoder *md, int nested, int in_digest)
 static void
 add_part(struct mime_decoder *md, const char *type)
 {
-	const struct md_part *p = &md->part;
+	const struct mime_part *p = &md->part;
 	const char *fn = p->filename.len > 0 ? p->filename.data :
 	    p->name.len > 0 ? p->name.data : NULL;
 
@@ -529,27 +388,24 @@ add_part(struct mime_decoder *md, const char *type)
  * child_open - a message/rfc822 part with a base64 or quoted-printable
  * encoding (not allowed, but sent): decode it and parse the result with a
  * child decoder writing into the same msg_text.  The child gets the depth
- * left over, so the chain of children is bounded by max_depth.
+ * left over, so the chain of children is bounded by max_depth; the nested
+ * message is a part of the message, and the child's parts and charset
+ * opens count against the same budgets as the root's.
  */
 static void
 child_open(struct mime_decoder *md)
 {
-	struct mime_limits lim = md->limits;
-
 	if (md->depth + 1 >= md->limits.max_depth) {
 		limit(md, "MIME nesting too deep");
 		return;
 	}
-	if (md->child == NULL) {
-		lim.max_depth = md->limits.max_depth - md->depth - 1;
-		if ((md->child = mime_decoder_new(&lim)) == NULL) {
-			limit(md, "out of memory for a nested message");
-			return;
-		}
-	}
+	if (count_part(md) < 0)
+		return;
+	if (md->child == NULL)
+		md->child = decoder_new(&md->limits, md->root);
 	md->child->limits.max_depth = md->limits.max_depth - md->depth - 1;
 	mime_decoder_reset(md->child, md->out);
-	part_reset(&md->child->part, 0, 1, 0);
+	mime_part_reset(&md->child->part, 0, 1, 0);
 	mime_encoding_init(&md->enc, md->part.cte);
 	md->action = MD_CHILD;
 }
@@ -558,7 +414,7 @@ child_open(struct mime_decoder *md)
 static void
 end_headers(struct mime_decoder *md)
 {
-	struct md_part *p = &md->part;
+	struct mime_part *p = &md->part;
 	struct md_frame *f;
 	const char *type;
 
@@ -594,7 +450,7 @@ end_headers(struct mime_decoder *md)
 	}
 	if (strcmp(type, "text/html") == 0) {
 		add_part(md, type);
-		leaf_open(md, 1, MD_FILTER_NONE, 0);
+		leaf_open(md, MIME_LEAF_HTML, 0);
 	} else if (strncmp(type, "text/", 5) == 0) {
 		text_leaf(md, type);
 	} else if (strncmp(type, "multipart/", 10) == 0) {
@@ -604,128 +460,14 @@ end_headers(struct mime_decoder *md)
 		add_part(md, type);
 }
 
-/* header_is - the field name equals name */
-static int
-header_is(const char *field, size_t len, const char *name)
-{
-	return strlen(name) == len && strncasecmp(field, name, len) == 0;
-}
-
-/* contains_ci - s holds the lower-case ASCII word w, in any case */
-static int
-contains_ci(const char *s, size_t len, const char *w)
-{
-	size_t n = strlen(w), i;
-
-	for (i = 0; i + n <= len; i++)
-		if ((s[i] | 0x20) == w[0] && strncasecmp(s + i, w, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* content_type - record a Content-Type field, noting a disagreeing second one */
-static void
-content_type(struct mime_decoder *md, const char *v, size_t len)
-{
-	struct md_part *p = &md->part;
-	struct strbuf *t = &md->tmp2;
-	int r;
-
-	strbuf_reset(t);
-	mime_header_content_type(t, v, len);
-	if (!p->have_type) {
-		p->have_type = 1;
-		strbuf_append(&p->type, t->data != NULL ? t->data : "", t->len);
-	} else if (t->len != p->type.len ||
-	    (t->len > 0 && memcmp(t->data, p->type.data, t->len) != 0)) {
-		uncertain(md, "conflicting Content-Type headers");
-		return;
-	}
-	strbuf_reset(t);
-	r = mime_header_param(NULL, t, v, len, "boundary");
-	if (r >= 0) {
-		if (r & MIME_HEADER_CONFLICT)
-			uncertain(md, "conflicting boundary parameters");
-		if (t->len > BOUNDARY_MAX)
-			limit(md, "boundary too long");
-		else if (p->boundary.len > 0 && (t->len != p->boundary.len ||
-		    memcmp(t->data, p->boundary.data, t->len) != 0))
-			uncertain(md, "conflicting Content-Type headers");
-		else if (p->boundary.len == 0)
-			strbuf_append(&p->boundary, t->data != NULL ? t->data : "", t->len);
-	}
-	strbuf_reset(t);
-	r = mime_header_param(NULL, t, v, len, "charset");
-	if (r >= 0) {
-		if (r & MIME_HEADER_CONFLICT)
-			uncertain(md, "conflicting charset parameters");
-		if (p->have_charset && (t->len != p->charset.len ||
-		    strncasecmp(t->data != NULL ? t->data : "", p->charset.data, t->len) != 0))
-			uncertain(md, "conflicting Content-Type headers");
-		else if (!p->have_charset) {
-			p->have_charset = 1;
-			strbuf_append(&p->charset, t->data != NULL ? t->data : "", t->len);
-		}
-	}
-	/* Parameter names are never encoded: no "format", no flowed text. */
-	if (contains_ci(v, len, "format")) {
-		strbuf_reset(t);
-		if (mime_header_param(NULL, t, v, len, "format") >= 0 && t->len == 6 &&
-		    strncasecmp(t->data, "flowed", 6) == 0)
-			p->flowed = 1;
-		strbuf_reset(t);
-		if (mime_header_param(NULL, t, v, len, "delsp") >= 0 && t->len == 3 &&
-		    strncasecmp(t->data, "yes", 3) == 0)
-			p->delsp = 1;
-	}
-	if (p->name.len == 0) {
-		r = mime_header_param(md->cc, &p->name, v, len, "name");
-		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
-			uncertain(md, "unknown charset in file name");
-	}
-}
-
-/*
- * raw_8bit - a header value with raw 8-bit bytes (RFC 6532 allows UTF-8;
- * older agents send their local charset) gets the unlabelled-text rule:
- * UTF-8 if it validates, else windows-1252, uncertain when undecidable.
- */
-static void
-raw_8bit(struct mime_decoder *md, const char **vp, size_t *vlp)
-{
-	struct charset_conv cv;
-	uint64_t w;
-	size_t i = 0;
-
-	while (i + 8 <= *vlp) {
-		memcpy(&w, *vp + i, 8);
-		if (w & UINT64_C(0x8080808080808080))
-			break;
-		i += 8;
-	}
-	while (i < *vlp && (unsigned char)(*vp)[i] < 0x80)
-		i++;
-	if (i == *vlp)
-		return;
-	strbuf_reset(&md->hraw);
-	charset_conv_open_unlabelled(md->cc, &cv);
-	charset_conv_feed(&cv, &md->hraw, *vp, *vlp);
-	charset_conv_finish(&cv, &md->hraw);
-	if (charset_conv_doubt(&cv) != NULL)
-		uncertain(md, "raw 8-bit header in no single charset");
-	*vp = md->hraw.data;
-	*vlp = md->hraw.len;
-}
-
 /* field - act on one complete header field */
 static void
 field(struct mime_decoder *md, char *f, size_t len)
 {
-	struct md_part *p = &md->part;
+	struct mime_part *p = &md->part;
 	const char *colon = memchr(f, ':', len);
 	size_t nl, vl, i;
 	const char *v;
-	enum mime_cte cte;
 	int r;
 
 	if (colon == NULL || colon == f)
@@ -744,8 +486,9 @@ field(struct mime_decoder *md, char *f, size_t len)
 		vl = len - (size_t)(v - f);
 		md->top_header_fn(md->top_header_arg, f, nl, v, vl, md->hfield_cut);
 	}
-	if (++p->nheaders > md->limits.max_headers) {
-		if (p->nheaders == md->limits.max_headers + 1)
+	/* Fields of every header block count, nested decoders' included. */
+	if (++md->root->nheaders > md->root->limits.max_headers) {
+		if (md->root->nheaders == md->root->limits.max_headers + 1)
 			limit(md, "too many header fields");
 		return;
 	}
@@ -755,11 +498,13 @@ field(struct mime_decoder *md, char *f, size_t len)
 		v++;
 		vl--;
 	}
-	if (p->top || (p->nested && (header_is(f, nl, "subject") || header_is(f, nl, "from")))) {
-		raw_8bit(md, &v, &vl);
+	if (p->top || (p->nested && (mime_part_name_is(f, nl, "subject") ||
+	    mime_part_name_is(f, nl, "from")))) {
 		strbuf_reset(&md->tmp);
 		strbuf_reset(&md->tmp2);
-		r = mime_header_decode(md->cc, &md->tmp, v, vl, &md->tmp2);
+		r = mime_header_display(md->cc, &md->tmp, v, vl, &md->hraw, &md->tmp2);
+		if (r & MIME_HEADER_RAW_DOUBT)
+			uncertain(md, "raw 8-bit header in no single charset");
 		if (r & MIME_HEADER_UNKNOWN_CHARSET)
 			unknown_charset(md, md->tmp2.data, md->tmp2.len);
 		if (!p->top) {
@@ -782,26 +527,7 @@ field(struct mime_decoder *md, char *f, size_t len)
 			f[nl] = save;
 		}
 	}
-	if (header_is(f, nl, "content-type")) {
-		content_type(md, v, vl);
-	} else if (header_is(f, nl, "content-transfer-encoding")) {
-		mime_encoding_parse(v, vl, &cte);
-		if (p->have_cte && cte != p->cte)
-			uncertain(md, "conflicting Content-Transfer-Encoding headers");
-		else if (!p->have_cte) {
-			p->have_cte = 1;
-			p->cte = cte;
-		}
-	} else if (header_is(f, nl, "content-disposition")) {
-		if (vl >= 10 && strncasecmp(v, "attachment", 10) == 0 &&
-		    (vl == 10 || v[10] == ';' || v[10] == ' ' || v[10] == '\t'))
-			p->attachment = 1;
-		if (p->filename.len > 0)
-			return;
-		r = mime_header_param(md->cc, &p->filename, v, vl, "filename");
-		if (r > 0 && (r & MIME_HEADER_UNKNOWN_CHARSET))
-			uncertain(md, "unknown charset in file name");
-	}
+	mime_part_field(p, md->cc, md->out, f, nl, v, vl);
 }
 
 /* flush_field - process the pending unfolded field */
@@ -1089,7 +815,7 @@ feed(struct mime_decoder *md, const char *data, size_t len)
 }
 
 /* mime_decoder_header - one top-level header from the milter */
-int
+void
 mime_decoder_header(struct mime_decoder *md, const char *name, const char *value)
 {
 	size_t vlen = strlen(value);
@@ -1103,7 +829,6 @@ mime_decoder_header(struct mime_decoder *md, const char *name, const char *value
 		uncertain(md, "bare CR in header block");
 	bounded_append(md, &md->hfield, md->tmp.data != NULL ? md->tmp.data : "", md->tmp.len);
 	flush_field(md);
-	return 0;
 }
 
 /* mime_decoder_on_top_header - a reader of the raw top-level fields */
@@ -1115,35 +840,32 @@ mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *ar
 }
 
 /* mime_decoder_end_headers - the top-level header block is complete */
-int
+void
 mime_decoder_end_headers(struct mime_decoder *md)
 {
 	if (!md->top_done && md->mode == MD_HEADER) {
 		flush_field(md);
 		end_headers(md);
 	}
-	return 0;
 }
 
 /* mime_decoder_body - a body chunk from the milter */
-int
+void
 mime_decoder_body(struct mime_decoder *md, const char *data, size_t len)
 {
 	mime_decoder_end_headers(md);
 	feed(md, data, len);
-	return 0;
 }
 
 /* mime_decoder_raw - a chunk of the whole message */
-int
+void
 mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len)
 {
 	feed(md, data, len);
-	return 0;
 }
 
 /* mime_decoder_finish - end of message: flush every partial state */
-int
+void
 mime_decoder_finish(struct mime_decoder *md)
 {
 	struct strbuf line;
@@ -1164,7 +886,6 @@ mime_decoder_finish(struct mime_decoder *md)
 	}
 	leaf_close(md);
 	md->mode = MD_DONE;
-	return 0;
 }
 
 /* mime_decoder_saturated - nothing more can change the text */

@@ -14,30 +14,41 @@
  * limits, whatever the input size.  A decoder serves one message at a time
  * and is not thread-safe; reuse it across messages with reset.
  *
- * Every call returns 0, or -1 on an internal failure (out of memory).
- * Hostile or malformed input is never an error: it is decoded as well as
- * possible and recorded in the msg_text flags.
+ * No call fails: memory comes from xalloc (see xalloc.h), and hostile or
+ * malformed input is never an error: it is decoded as well as possible and
+ * recorded in the msg_text flags.  A limit that stops the decoder from
+ * reading something sets MSG_TEXT_LIMIT, which makes the message
+ * uncertain (classify).
+ *
+ * The limits are the message's budgets.  A message/rfc822 part sent base64
+ * or quoted-printable is decoded and parsed by a nested decoder; it counts
+ * its parts and header fields against the same max_parts and max_headers,
+ * opens its charset converters against the same per-message budget
+ * (CHARSET_OPENS_MAX, charset.h) and gets only the depth left over, so
+ * nesting never buys a fresh budget.  max_header_len applies to every
+ * header line, nested ones included.
  */
 struct mime_limits {
-	size_t max_depth;	/* nesting of multipart and message/rfc822 */
-	size_t max_parts;	/* MIME parts in all */
+	size_t max_depth;	/* nesting of multipart and message/rfc822, nested decoders included */
+	size_t max_parts;	/* MIME parts in the whole message, nested decoders included */
 	size_t max_header_len;	/* bytes of one unfolded header line */
-	size_t max_headers;	/* header fields per part */
+	size_t max_headers;	/* header fields in the whole message, every block and nested decoder */
 };
 
 #define MIME_LIMITS_DEFAULT { 32, 1000, 65536, 10000 }
 
 struct mime_decoder;
 
+/* mime_decoder_new - never NULL; free with mime_decoder_free */
 struct mime_decoder *mime_decoder_new(const struct mime_limits *limits);
 void mime_decoder_free(struct mime_decoder **md);
 /* Start a new message writing into out (which the caller resets). */
 void mime_decoder_reset(struct mime_decoder *md, struct msg_text *out);
 
 /* Milter path. */
-int mime_decoder_header(struct mime_decoder *md, const char *name, const char *value);
-int mime_decoder_end_headers(struct mime_decoder *md);
-int mime_decoder_body(struct mime_decoder *md, const char *data, size_t len);
+void mime_decoder_header(struct mime_decoder *md, const char *name, const char *value);
+void mime_decoder_end_headers(struct mime_decoder *md);
+void mime_decoder_body(struct mime_decoder *md, const char *data, size_t len);
 
 /*
  * mime_decoder_on_top_header - fn sees every field of the top-level header
@@ -51,10 +62,10 @@ typedef void mime_header_fn(void *arg, const char *name, size_t name_len, const 
 void mime_decoder_on_top_header(struct mime_decoder *md, mime_header_fn *fn, void *arg);
 
 /* Raw path: the whole message in chunks. */
-int mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len);
+void mime_decoder_raw(struct mime_decoder *md, const char *data, size_t len);
 
 /* End of message on either path. */
-int mime_decoder_finish(struct mime_decoder *md);
+void mime_decoder_finish(struct mime_decoder *md);
 
 /* 1 when nothing more can change the text (cap reached): skip the rest. */
 int mime_decoder_saturated(const struct mime_decoder *md);

@@ -1,6 +1,7 @@
 /* mime_header - header field helpers: unfolding, RFC 2047 words, RFC 2231 parameters */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -401,4 +402,44 @@ mime_header_param(struct charset_cache *cc, struct strbuf *out,
 		strbuf_append(out, raw.data != NULL ? raw.data : "", raw.len);
 	strbuf_release(&raw);
 	return ret;
+}
+
+/* raw_8bit - raw 8-bit bytes by the unlabelled-text rule; 0 ASCII, 1 converted, 2 doubtful */
+static int
+raw_8bit(struct charset_cache *cc, struct strbuf *out, const char *in, size_t len)
+{
+	struct charset_conv cv;
+	uint64_t w;
+	size_t i = 0;
+
+	while (i + 8 <= len) {
+		memcpy(&w, in + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < len && (unsigned char)in[i] < 0x80)
+		i++;
+	if (i == len)
+		return 0;
+	charset_conv_open_unlabelled(cc, &cv);
+	charset_conv_feed(&cv, out, in, len);
+	charset_conv_finish(&cv, out);
+	return charset_conv_doubt(&cv) != NULL ? 2 : 1;
+}
+
+/* mime_header_display - raw 8-bit bytes, then encoded words, as UTF-8 */
+int
+mime_header_display(struct charset_cache *cc, struct strbuf *out, const char *in, size_t len,
+    struct strbuf *scratch, struct strbuf *unknown_r)
+{
+	int raw, r;
+
+	strbuf_reset(scratch);
+	if ((raw = raw_8bit(cc, scratch, in, len)) > 0) {
+		in = scratch->data;
+		len = scratch->len;
+	}
+	r = mime_header_decode(cc, out, in, len, unknown_r);
+	return raw == 2 ? r | MIME_HEADER_RAW_DOUBT : r;
 }

@@ -15,10 +15,11 @@
  * malformed encoded words are kept as they are.
  */
 
-/* Bits of the result of mime_header_decode and mime_header_param. */
+/* Bits of the results of mime_header_decode, _display and _param. */
 #define MIME_HEADER_UNKNOWN_CHARSET	1	/* a charset was not known */
 #define MIME_HEADER_CONFLICT		2	/* a parameter had two values */
 #define MIME_HEADER_BARE_CR		4	/* a CR not followed by LF */
+#define MIME_HEADER_RAW_DOUBT		8	/* raw 8-bit bytes in no single charset */
 
 /* mime_header_unfold - drop the line breaks of a folded value; returns MIME_HEADER_BARE_CR or 0 */
 int mime_header_unfold(struct strbuf *out, const char *in, size_t len);
@@ -34,6 +35,17 @@ int mime_header_unfold(struct strbuf *out, const char *in, size_t len);
  */
 int mime_header_decode(struct charset_cache *cc, struct strbuf *out,
     const char *in, size_t len, struct strbuf *unknown_r);
+
+/*
+ * mime_header_display - a header value as a reader sees it, appended to
+ * out: raw 8-bit bytes (RFC 6532 allows UTF-8; older agents send their
+ * local charset) read by the rule for unlabelled text (charset.h: UTF-8
+ * if it validates, else windows-1252), then RFC 2047 words decoded.
+ * scratch is the caller's.  Returns the bits of mime_header_decode, plus
+ * MIME_HEADER_RAW_DOUBT when the raw bytes have no single reading.
+ */
+int mime_header_display(struct charset_cache *cc, struct strbuf *out, const char *in, size_t len,
+    struct strbuf *scratch, struct strbuf *unknown_r);
 
 /* mime_header_content_type - "type/subtype" lower-cased into out; 0, or -1 if malformed */
 int mime_header_content_type(struct strbuf *out, const char *value, size_t len);

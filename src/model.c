@@ -12,6 +12,7 @@
 
 #include "model.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #define MODEL_MAGIC "csp-milter-model"
 #define MODEL_VERSION 1
@@ -54,8 +55,7 @@ model_new(unsigned bits, uint64_t seed, const enum csp_class *classes, int nclas
 
 	if (bits < MODEL_BITS_MIN || bits > MODEL_BITS_MAX || nclass < 1 || nclass > CLASS_COUNT)
 		return NULL;
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return NULL;
+	m = xcalloc(1, sizeof(*m));
 	m->bits = bits;
 	m->seed = seed;
 	m->c = c;
@@ -66,10 +66,7 @@ model_new(unsigned bits, uint64_t seed, const enum csp_class *classes, int nclas
 		m->classes[k] = classes[k];
 		m->column[classes[k]] = k;
 	}
-	if ((m->w = calloc((size_t)nclass << bits, sizeof(*m->w))) == NULL) {
-		free(m);
-		return NULL;
-	}
+	m->w = xcalloc((size_t)nclass << bits, sizeof(*m->w));
 	return m;
 }
 
@@ -151,17 +148,15 @@ model_predict(const struct model *m, const struct feature *f, size_t n, double p
 }
 
 /* model_score - probabilities for a decoded message */
-int
+void
 model_score(const struct model *m, const struct msg_text *mt, double p[CLASS_COUNT],
     struct msg_features_scratch *s)
 {
 	const struct feature *f;
 	size_t n;
 
-	if (msg_features_extract(s, mt, m->bits, m->seed, &f, &n) < 0)
-		return -1;
+	msg_features_extract(s, mt, m->bits, m->seed, &f, &n);
 	model_predict(m, f, n, p);
-	return 0;
 }
 
 /* model_argmax - most probable class, the first on a tie */
@@ -356,7 +351,7 @@ model_load(const char *path, const char **error_r)
 		goto fail;
 	}
 	if ((m = model_new(bits, seed, classes, nclass, c)) == NULL) {
-		*error_r = model_error("%s: out of memory", path);
+		*error_r = model_error("%s:1: unusable model parameters", path);
 		goto fail;
 	}
 	lineno++;

@@ -42,7 +42,8 @@ int model_save(const struct model *m, const char *path, const char **error_r);
 
 /*
  * model_new - an empty (all-zero) model over classes[0..nclass), for the
- * trainer; model_set_weight and model_set_bias fill it.  NULL out of memory.
+ * trainer; model_set_weight and model_set_bias fill it.  NULL when bits
+ * or nclass are out of range.
  */
 struct model *model_new(unsigned bits, uint64_t seed, const enum csp_class *classes,
     int nclass, double c);
@@ -62,9 +63,9 @@ void model_predict(const struct model *m, const struct feature *f, size_t n,
 
 /*
  * model_score - p[CLASS_COUNT] for a decoded message, through the
- * per-thread scratch s.  Returns 0, or -1 out of memory.
+ * per-thread scratch s.
  */
-int model_score(const struct model *m, const struct msg_text *mt, double p[CLASS_COUNT],
+void model_score(const struct model *m, const struct msg_text *mt, double p[CLASS_COUNT],
     struct msg_features_scratch *s);
 
 /* model_argmax - the most probable class of p */

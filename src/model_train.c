@@ -10,6 +10,7 @@
 #undef model
 
 #include "model_train.h"
+#include "xalloc.h"
 
 /* quiet - liblinear's iteration log goes nowhere */
 static void
@@ -45,30 +46,23 @@ cmp_feature(const void *a, const void *b)
 }
 
 /* model_train_set_add - append a sorted copy */
-int
+void
 model_train_set_add(struct model_train_set *set, const struct feature *f, size_t n,
     enum csp_class label)
 {
 	struct model_train_row *r;
 
 	if (set->count == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 256;
-		struct model_train_row *p = realloc(set->rows, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		set->rows = p;
-		set->cap = cap;
+		set->cap = set->cap ? set->cap * 2 : 256;
+		set->rows = xreallocarray(set->rows, set->cap, sizeof(*set->rows));
 	}
 	r = &set->rows[set->count];
-	if ((r->f = malloc((n ? n : 1) * sizeof(*f))) == NULL)
-		return -1;
+	r->f = xreallocarray(NULL, n ? n : 1, sizeof(*f));
 	memcpy(r->f, f, n * sizeof(*f));
 	qsort(r->f, n, sizeof(*r->f), cmp_feature);
 	r->n = n;
 	r->label = label;
 	set->count++;
-	return 0;
 }
 
 /* model_train - liblinear L2R_LR over the chosen rows */
@@ -102,13 +96,9 @@ model_train(const struct model_train_set *set, const unsigned char *use, unsigne
 	prob.l = (int)l;
 	prob.n = (int)dim + 1;		/* the bias is feature dim + 1 */
 	prob.bias = 1;
-	prob.y = calloc(l, sizeof(*prob.y));
-	prob.x = calloc(l, sizeof(*prob.x));
-	nodes = calloc(total, sizeof(*nodes));
-	if (prob.y == NULL || prob.x == NULL || nodes == NULL) {
-		*error_r = "out of memory";
-		goto out;
-	}
+	prob.y = xcalloc(l, sizeof(*prob.y));
+	prob.x = xcalloc(l, sizeof(*prob.x));
+	nodes = xcalloc(total, sizeof(*nodes));
 	for (i = 0, l = 0; i < set->count; i++) {
 		const struct model_train_row *r = &set->rows[i];
 
@@ -142,7 +132,7 @@ model_train(const struct model_train_set *set, const unsigned char *use, unsigne
 	for (k = 0; k < nclass; k++)
 		classes[k] = (enum csp_class)labels[k];
 	if ((m = model_new(bits, seed, classes, nclass, c)) == NULL) {
-		*error_r = "out of memory";
+		*error_r = "model bits or classes out of range";
 		goto out;
 	}
 	/* One class only: nothing to tell apart, every weight stays 0 (p = 1). */

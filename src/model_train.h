@@ -30,8 +30,8 @@ struct model_train_set {
 
 void model_train_set_init(struct model_train_set *set);
 void model_train_set_release(struct model_train_set *set);
-/* model_train_set_add - copy one vector in; 0, or -1 out of memory */
-int model_train_set_add(struct model_train_set *set, const struct feature *f, size_t n,
+/* model_train_set_add - copy one vector in */
+void model_train_set_add(struct model_train_set *set, const struct feature *f, size_t n,
     enum csp_class label);
 
 /*

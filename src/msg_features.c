@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "msg_features.h"
+#include "xalloc.h"
 #include "strbuf.h"
 
 #define SLOTS (2 * MSG_FEATURES_MAX)	/* count table: power of two, half full at most */
@@ -202,24 +203,16 @@ stop_lookup(const char *w, size_t len, uint64_t h)
 struct msg_features_scratch *
 msg_features_scratch_new(void)
 {
-	struct msg_features_scratch *s = calloc(1, sizeof(*s));
+	struct msg_features_scratch *s = xcalloc(1, sizeof(*s));
 
 	pthread_once(&stop_once, stop_build);
-	if (s == NULL)
-		return NULL;
-	s->tokens = malloc((MSG_FEATURES_MAX_TOKENS + SUBJECT_TOKENS) * sizeof(*s->tokens));
-	s->slot_index = malloc(SLOTS * sizeof(*s->slot_index));
-	s->slot_count = malloc(SLOTS * sizeof(*s->slot_count));
-	s->slot_pair = malloc(SLOTS * sizeof(*s->slot_pair));
-	s->used = malloc(MSG_FEATURES_MAX * sizeof(*s->used));
-	s->out = malloc(MSG_FEATURES_MAX * sizeof(*s->out));
-	s->stem_cache = calloc(STEM_SLOTS, sizeof(*s->stem_cache));
-	if (s->tokens == NULL || s->slot_index == NULL || s->slot_count == NULL ||
-	    s->slot_pair == NULL ||
-	    s->used == NULL || s->out == NULL || s->stem_cache == NULL) {
-		msg_features_scratch_free(&s);
-		return NULL;
-	}
+	s->tokens = xreallocarray(NULL, MSG_FEATURES_MAX_TOKENS + SUBJECT_TOKENS, sizeof(*s->tokens));
+	s->slot_index = xreallocarray(NULL, SLOTS, sizeof(*s->slot_index));
+	s->slot_count = xreallocarray(NULL, SLOTS, sizeof(*s->slot_count));
+	s->slot_pair = xreallocarray(NULL, SLOTS, sizeof(*s->slot_pair));
+	s->used = xreallocarray(NULL, MSG_FEATURES_MAX, sizeof(*s->used));
+	s->out = xreallocarray(NULL, MSG_FEATURES_MAX, sizeof(*s->out));
+	s->stem_cache = xcalloc(STEM_SLOTS, sizeof(*s->stem_cache));
 	memset(s->slot_index, 0xff, SLOTS * sizeof(*s->slot_index));
 	return s;
 }
@@ -257,8 +250,8 @@ void
 msg_features_keep_names(struct msg_features_scratch *s, int on)
 {
 	if (on && s->slot_name == NULL)
-		s->slot_name = calloc(SLOTS, sizeof(*s->slot_name));
-	s->keep_names = on && s->slot_name != NULL;
+		s->slot_name = xcalloc(SLOTS, sizeof(*s->slot_name));
+	s->keep_names = on;
 }
 
 /* slot_of - the count slot of an index, or of the empty slot where it goes */
@@ -619,7 +612,7 @@ count_sender(struct msg_features_scratch *s, const struct msg_text *mt)
 }
 
 /* msg_features_extract - the message's feature vector */
-int
+void
 msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,
     uint64_t seed, const struct feature **f_r, size_t *n_r)
 {
@@ -674,5 +667,4 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 		s->out[i].value = (float)(s->out[i].value * norm);
 	*f_r = s->out;
 	*n_r = s->nused;
-	return 0;
 }

@@ -52,16 +52,16 @@ struct feature {
 
 struct msg_features_scratch;
 
+/* msg_features_scratch_new - never NULL; free with msg_features_scratch_free */
 struct msg_features_scratch *msg_features_scratch_new(void);
 void msg_features_scratch_free(struct msg_features_scratch **s);
 
 /*
  * msg_features_extract - the feature vector of mt in [0, 2^bits), each
  * index once, in the order first seen (scoring needs no order; the trainer
- * sorts its copies).  *f_r stays valid until the next call on s.  Returns 0, or -1 out
- * of memory.
+ * sorts its copies).  *f_r stays valid until the next call on s.
  */
-int msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,
+void msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, unsigned bits,
     uint64_t seed, const struct feature **f_r, size_t *n_r);
 
 /* msg_features_hash - the index of one feature string (what msg_features_extract computes) */

@@ -9,6 +9,7 @@
 #include "strbuf.h"
 #include "text_norm.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 struct msg_header {
 	size_t name_off;	/* offsets into msg_text.headers */
@@ -47,14 +48,9 @@ struct msg_text {
 struct msg_text *
 msg_text_new(size_t max_text, int normalise)
 {
-	struct msg_text *mt;
+	struct msg_text *mt = xcalloc(1, sizeof(*mt));
 
-	if ((mt = calloc(1, sizeof(*mt))) == NULL)
-		return NULL;
-	if ((mt->collapsed = calloc(1, sizeof(*mt->collapsed))) == NULL) {
-		free(mt);
-		return NULL;
-	}
+	mt->collapsed = xcalloc(1, sizeof(*mt->collapsed));
 	mt->max_text = max_text;
 	mt->normalise = normalise;
 	msg_text_reset(mt);
@@ -107,15 +103,8 @@ msg_text_add_header(struct msg_text *mt, const char *name, const char *value, si
 	struct msg_header *h;
 
 	if (mt->hdr_count == mt->hdr_cap) {
-		size_t cap = mt->hdr_cap ? mt->hdr_cap * 2 : 32;
-		struct msg_header *p = realloc(mt->hdr, cap * sizeof(*p));
-
-		if (p == NULL) {
-			msg_text_set_flag(mt, MSG_TEXT_LIMIT, "out of memory for headers");
-			return;
-		}
-		mt->hdr = p;
-		mt->hdr_cap = cap;
+		mt->hdr_cap = mt->hdr_cap ? mt->hdr_cap * 2 : 32;
+		mt->hdr = xreallocarray(mt->hdr, mt->hdr_cap, sizeof(*mt->hdr));
 	}
 	h = &mt->hdr[mt->hdr_count++];
 	h->name_off = mt->headers.len;

@@ -29,6 +29,7 @@ enum msg_text_flags {
 	MSG_TEXT_LIMIT = 1 << 2,	/* a structure limit (depth, parts, header size) was hit */
 };
 
+/* msg_text_new - never NULL; free with msg_text_free */
 struct msg_text *msg_text_new(size_t max_text, int normalise);
 void msg_text_free(struct msg_text **mt);
 void msg_text_reset(struct msg_text *mt);

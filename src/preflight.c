@@ -19,6 +19,7 @@
 
 #include "preflight.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /* Where each setting came from, for FILE:LINE in every message. */
 struct preflight {
@@ -67,10 +68,10 @@ dir_of(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	if (slash == NULL)
-		return strdup(".");
+		return xstrdup(".");
 	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
 }
 
 /* check_names - the users and groups the milter will look up at start */
@@ -136,8 +137,7 @@ check_inet_socket(struct preflight *pf, const char *spec, int family)
 	char *port, *at;
 	int rc;
 
-	if ((port = strdup(spec)) == NULL)
-		return;
+	port = xstrdup(spec);
 	if ((at = strchr(port, '@')) != NULL)
 		*at++ = '\0';
 	if (*port == '\0')
@@ -276,11 +276,10 @@ preflight_check(const struct conf *conf, const struct conf_overrides *ov, FILE *
 	pf.err = err;
 	/* The file parsed once more, only to name the line of each setting. */
 	config_init(&pf.cfg);
-	if ((dir = dir_of(conf->path)) != NULL) {
-		config_set_include_dir(&pf.cfg, dir);
-		pf.have_cfg = config_read_file(&pf.cfg, conf->path) == CONFIG_TRUE;
-		free(dir);
-	}
+	dir = dir_of(conf->path);
+	config_set_include_dir(&pf.cfg, dir);
+	pf.have_cfg = config_read_file(&pf.cfg, conf->path) == CONFIG_TRUE;
+	free(dir);
 	check_names(&pf);
 	check_socket(&pf);
 	check_runtime_user(&pf);

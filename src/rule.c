@@ -383,6 +383,8 @@ struct match_text {
 	size_t len;
 	const size_t *runs;	/* [start, end) pairs: only matches touching one count */
 	size_t nruns;
+	enum rule_source source;
+	size_t header;		/* RULE_SOURCE_HEADER only */
 };
 
 /* touches_run - does [start, end) overlap one of the collapsed runs? */
@@ -446,6 +448,8 @@ match_text(struct match_run *run, size_t i, const struct match_text *t, int hits
 			hit.text_len = len;
 			hit.start = ov[0];
 			hit.end = ov[1];
+			hit.source = t->source;
+			hit.header = t->header;
 			hits++;
 			run->fn(&hit, run->ctx);
 		}
@@ -463,10 +467,10 @@ match_text(struct match_run *run, size_t i, const struct match_text *t, int hits
 
 /* match_plain - match one text of the visible view */
 static int
-match_plain(struct match_run *run, size_t i, enum rule_target target,
-    const char *text, size_t len, int hits)
+match_plain(struct match_run *run, size_t i, enum rule_target target, enum rule_source source,
+    size_t header, const char *text, size_t len, int hits)
 {
-	struct match_text t = { target, RULE_VIEW_VISIBLE, text, len, NULL, 0 };
+	struct match_text t = { target, RULE_VIEW_VISIBLE, text, len, NULL, 0, source, header };
 
 	return match_text(run, i, &t, hits);
 }
@@ -476,18 +480,20 @@ static int
 match_body(struct match_run *run, size_t i, enum rule_target target,
     const struct msg_text *mt, int hits)
 {
-	struct match_text t = { target, RULE_VIEW_VISIBLE, NULL, 0, NULL, 0 };
+	struct match_text t = { target, RULE_VIEW_VISIBLE, NULL, 0, NULL, 0, RULE_SOURCE_BODY, 0 };
 
 	t.text = msg_text_body(mt, &t.len);
 	hits = match_text(run, i, &t, hits);
 	t.text = msg_text_collapsed(mt, &t.len);
 	if (t.len > 0) {
 		t.view = RULE_VIEW_COLLAPSED;
+		t.source = RULE_SOURCE_COLLAPSED;
 		t.nruns = msg_text_collapsed_runs(mt, &t.runs);
 		hits = match_text(run, i, &t, hits);
 	}
 	t.text = msg_text_hidden(mt, &t.len);
 	t.view = RULE_VIEW_HIDDEN;
+	t.source = RULE_SOURCE_HIDDEN;
 	t.runs = NULL;
 	t.nruns = 0;
 	if (t.len > 0)
@@ -495,28 +501,62 @@ match_body(struct match_run *run, size_t i, enum rule_target target,
 	return hits;
 }
 
-/* build_headers - every header as "Name: value" lines, once per call */
+/* headers_text - every header as "Name: value" lines into sb */
 static void
-build_headers(struct rule_scratch *s, const struct msg_text *mt, int fold)
+headers_text(struct strbuf *sb, const struct msg_text *mt, int fold)
 {
 	size_t i, j, n = msg_text_header_count(mt), len, at;
 	const char *v;
 
-	strbuf_reset(&s->headers);
+	strbuf_reset(sb);
 	for (i = 0; i < n; i++) {
 		v = msg_text_header_value(mt, i, &len);
-		at = s->headers.len;
-		strbuf_append_str(&s->headers, msg_text_header_name(mt, i));
+		at = sb->len;
+		strbuf_append_str(sb, msg_text_header_name(mt, i));
 		/* Names fold like the values and the patterns: ASCII lower case. */
-		for (j = at; fold && j < s->headers.len; j++)
-			if (s->headers.data[j] >= 'A' && s->headers.data[j] <= 'Z')
-				s->headers.data[j] += 32;
-		strbuf_append(&s->headers, ": ", 2);
-		strbuf_append(&s->headers, v, len);
-		strbuf_append_char(&s->headers, '\n');
+		for (j = at; fold && j < sb->len; j++)
+			if (sb->data[j] >= 'A' && sb->data[j] <= 'Z')
+				sb->data[j] += 32;
+		strbuf_append(sb, ": ", 2);
+		strbuf_append(sb, v, len);
+		strbuf_append_char(sb, '\n');
 	}
-	if (s->headers.data == NULL)
-		strbuf_grow(&s->headers, 0);
+	if (sb->data == NULL)
+		strbuf_grow(sb, 0);
+}
+
+/* build_headers - every header as "Name: value" lines, once per call */
+static void
+build_headers(struct rule_scratch *s, const struct msg_text *mt, int fold)
+{
+	headers_text(&s->headers, mt, fold);
+}
+
+/* rule_source_text - a hit's text, found again in mt */
+const char *
+rule_source_text(const struct rule_set *rs, const struct msg_text *mt, enum rule_source source,
+    size_t header, struct strbuf *tmp, size_t *len_r)
+{
+	switch (source) {
+	case RULE_SOURCE_HEADER:
+		if (header < msg_text_header_count(mt))
+			return msg_text_header_value(mt, header, len_r);
+		break;
+	case RULE_SOURCE_HEADERS:
+		headers_text(tmp, mt, rs != NULL && rs->fold);
+		*len_r = tmp->len;
+		return tmp->data;
+	case RULE_SOURCE_BODY:
+		return msg_text_body(mt, len_r);
+	case RULE_SOURCE_COLLAPSED:
+		return msg_text_collapsed(mt, len_r);
+	case RULE_SOURCE_HIDDEN:
+		return msg_text_hidden(mt, len_r);
+	case RULE_SOURCE_PARTS:
+		return msg_text_parts(mt, len_r);
+	}
+	*len_r = 0;
+	return "";
 }
 
 /* match_named - every instance of one header */
@@ -532,7 +572,7 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 		if (strcasecmp(msg_text_header_name(mt, h), name) != 0)
 			continue;
 		v = msg_text_header_value(mt, h, &len);
-		hits = match_plain(run, i, target, v, len, hits);
+		hits = match_plain(run, i, target, RULE_SOURCE_HEADER, h, v, len, hits);
 	}
 	return hits;
 }
@@ -585,7 +625,8 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
 {
 	struct match_run run = { rs, scratch, fn, ctx, 0 };
-	struct match_text hidden = { RULE_TARGET_HIDDEN, RULE_VIEW_HIDDEN, NULL, 0, NULL, 0 };
+	struct match_text hidden = { RULE_TARGET_HIDDEN, RULE_VIEW_HIDDEN, NULL, 0, NULL, 0,
+	    RULE_SOURCE_HIDDEN, 0 };
 	const char *text;
 	size_t i, len;
 	int hits, have_headers, prefiltered;
@@ -618,8 +659,8 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 				build_headers(scratch, mt, rs->fold);
 				have_headers = 1;
 			}
-			hits = match_plain(&run, i, spec->target, scratch->headers.data,
-			    scratch->headers.len, 0);
+			hits = match_plain(&run, i, spec->target, RULE_SOURCE_HEADERS, 0,
+			    scratch->headers.data, scratch->headers.len, 0);
 			if (spec->target == RULE_TARGET_ALL)
 				match_body(&run, i, spec->target, mt, hits);
 			break;
@@ -634,7 +675,7 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 			break;
 		case RULE_TARGET_PARTS:
 			text = msg_text_parts(mt, &len);
-			match_plain(&run, i, spec->target, text, len, 0);
+			match_plain(&run, i, spec->target, RULE_SOURCE_PARTS, 0, text, len, 0);
 			break;
 		}
 	}

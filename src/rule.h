@@ -55,6 +55,16 @@ struct rule_spec {
 struct rule_set;
 struct rule_scratch;
 
+/* Which text of a msg_text a match was found in (rule_source_text rebuilds it). */
+enum rule_source {
+	RULE_SOURCE_HEADER,	/* one header value: rule_hit.header is its index */
+	RULE_SOURCE_HEADERS,	/* every header as "Name: value" lines */
+	RULE_SOURCE_BODY,	/* msg_text_body */
+	RULE_SOURCE_COLLAPSED,	/* msg_text_collapsed */
+	RULE_SOURCE_HIDDEN,	/* msg_text_hidden */
+	RULE_SOURCE_PARTS,	/* msg_text_parts */
+};
+
 /* One match, as reported to the caller. */
 struct rule_hit {
 	size_t rule;		/* index in the set */
@@ -63,6 +73,8 @@ struct rule_hit {
 	const char *text;	/* the text that matched (points into msg_text) */
 	size_t text_len;
 	size_t start, end;	/* byte offsets of the match in text */
+	enum rule_source source;	/* which text that is */
+	size_t header;		/* RULE_SOURCE_HEADER: the header's index in the msg_text */
 };
 
 /* Called for each counted match, in rule order. */
@@ -105,6 +117,16 @@ void rule_scratch_free(struct rule_scratch **scratch);
  */
 int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
+
+/*
+ * rule_source_text - the text of source in mt, as the rules of rs read it
+ * (RULE_SOURCE_HEADERS is built into tmp; rs NULL: header names as they
+ * came, for a text that is not normalised); "" with length 0 when mt has
+ * no such text.  Lets a caller find a hit's text again, in the same or
+ * another decoding of the message (--explain).
+ */
+const char *rule_source_text(const struct rule_set *rs, const struct msg_text *mt,
+    enum rule_source source, size_t header, struct strbuf *tmp, size_t *len_r);
 
 const char *rule_target_name(enum rule_target target);
 /* rule_view_name - "visible", "collapsed", "hidden" */

@@ -8,7 +8,38 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "mime_decoder.h"
 #include "scan.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* The storage of one recipient; scan_recipient points into it. */
+struct scan_rcpt {
+	char *rcpt;		/* as the MTA gave it */
+	char *canon;		/* lookup form as written, "" when unreadable */
+	char *readings;		/* every delivery reading, "\0"-terminated each */
+	int reading_count;	/* -1: the address cannot be read (held) */
+};
+
+struct scan {
+	struct conf *conf;	/* pinned snapshot */
+	struct mime_decoder *decoder;
+	struct msg_text *text;
+	struct rule_scratch *scratch;
+	struct classify_result result;
+	struct strbuf mail_from;	/* canonical envelope sender */
+	struct strbuf header_from;	/* first From mailbox, lookup form */
+	int sender_vendor;	/* an envelope, From or Sender address is vendor-side */
+	int sender_unreadable;	/* a sender address could not be read */
+	struct strbuf mail_from_raw;	/* the envelope sender exactly as the MTA gave it */
+	struct scan_rcpt *rcpts;	/* storage, parallel to decided */
+	struct scan_recipient *decided;	/* what scan_result shows */
+	size_t rcpt_count, rcpt_cap;
+	int vendor;		/* the sender is vendor-side */
+	int finished;		/* the decoder saw the end of the message */
+	size_t size;		/* bytes of message seen */
+	struct scan_result view;	/* refreshed by scan_result */
+};
 
 static void scan_top_header(void *, const char *, size_t, const char *, size_t, int);
 
@@ -16,15 +47,12 @@ static void scan_top_header(void *, const char *, size_t, const char *, size_t, 
 struct scan *
 scan_new(void)
 {
-	struct scan *s = calloc(1, sizeof(*s));
+	struct scan *s = xcalloc(1, sizeof(*s));
 
-	if (s == NULL)
-		return NULL;
 	classify_result_init(&s->result);
-	if ((s->scratch = rule_scratch_new()) == NULL) {
-		free(s);
-		return NULL;
-	}
+	/* PCRE2 reports its own allocation failures: they end here, as xalloc's do. */
+	if ((s->scratch = rule_scratch_new()) == NULL)
+		xalloc_fail(sizeof(*s));
 	return s;
 }
 
@@ -52,6 +80,7 @@ scan_free(struct scan **sp)
 		return;
 	scan_clear_rcpts(s);
 	free(s->rcpts);
+	free(s->decided);
 	conf_unref(&s->conf);
 	mime_decoder_free(&s->decoder);
 	msg_text_free(&s->text);
@@ -65,7 +94,7 @@ scan_free(struct scan **sp)
 }
 
 /* scan_begin - start a message */
-int
+void
 scan_begin(struct scan *s, struct conf *conf)
 {
 	/* A new snapshot may change the limits: rebuild the decoder state. */
@@ -76,11 +105,10 @@ scan_begin(struct scan *s, struct conf *conf)
 		conf_unref(&s->conf);
 		s->conf = conf;
 	}
-	if (s->text == NULL && (s->text = msg_text_new(conf->max_text, conf->normalise)) == NULL)
-		return -1;
+	if (s->text == NULL)
+		s->text = msg_text_new(conf->max_text, conf->normalise);
 	if (s->decoder == NULL) {
-		if ((s->decoder = mime_decoder_new(&conf->limits)) == NULL)
-			return -1;
+		s->decoder = mime_decoder_new(&conf->limits);
 		mime_decoder_on_top_header(s->decoder, scan_top_header, s);
 	}
 	msg_text_reset(s->text);
@@ -92,8 +120,8 @@ scan_begin(struct scan *s, struct conf *conf)
 	s->sender_unreadable = 0;
 	strbuf_reset(&s->mail_from_raw);
 	s->vendor = 0;
+	s->finished = 0;
 	s->size = 0;
-	return 0;
 }
 
 /* sender_unreadable - a sender address cannot be read: vendor mail, decided most restrictively */
@@ -128,64 +156,60 @@ scan_set_sender(struct scan *s, const char *mail_from)
 }
 
 /* scan_add_rcpt - one envelope recipient */
-int
+void
 scan_add_rcpt(struct scan *s, const char *rcpt)
 {
 	struct strbuf canon = STRBUF_INIT;
 	struct scan_rcpt *r;
+	struct scan_recipient *d;
 
 	if (s->rcpt_count == s->rcpt_cap) {
-		size_t cap = s->rcpt_cap ? s->rcpt_cap * 2 : 8;
-		struct scan_rcpt *p = realloc(s->rcpts, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		s->rcpts = p;
-		s->rcpt_cap = cap;
+		s->rcpt_cap = s->rcpt_cap ? s->rcpt_cap * 2 : 8;
+		s->rcpts = xreallocarray(s->rcpts, s->rcpt_cap, sizeof(*s->rcpts));
+		s->decided = xreallocarray(s->decided, s->rcpt_cap, sizeof(*s->decided));
 	}
 	r = &s->rcpts[s->rcpt_count];
+	d = &s->decided[s->rcpt_count++];
 	r->reading_count = addr_readings(rcpt, &canon);
-	r->rcpt = strdup(rcpt);
-	r->canon = strdup(r->reading_count > 0 ? canon.data : "");
+	r->rcpt = xstrdup(rcpt);
+	r->canon = xstrdup(r->reading_count > 0 ? canon.data : "");
 	r->readings = strbuf_detach(&canon, NULL);
-	r->cust = NULL;
-	r->decision = DECISION_DELIVER;
-	if (r->rcpt == NULL || r->canon == NULL) {
-		free(r->rcpt);
-		free(r->canon);
-		free(r->readings);
-		return -1;
-	}
-	s->rcpt_count++;
-	return 0;
+	d->rcpt = r->rcpt;
+	d->canon = r->canon;
+	d->cust = NULL;
+	d->decision = DECISION_DELIVER;
 }
 
-int
+/* scan_header - one top-level header field from the milter */
+void
 scan_header(struct scan *s, const char *name, const char *value)
 {
 	s->size += strlen(name) + strlen(value) + 3;
-	return mime_decoder_header(s->decoder, name, value);
+	mime_decoder_header(s->decoder, name, value);
 }
 
-int
+/* scan_end_headers - the milter's end of the header block */
+void
 scan_end_headers(struct scan *s)
 {
 	s->size += 2;
-	return mime_decoder_end_headers(s->decoder);
+	mime_decoder_end_headers(s->decoder);
 }
 
-int
+/* scan_body - a body chunk from the milter */
+void
 scan_body(struct scan *s, const char *data, size_t len)
 {
 	s->size += len;
-	return mime_decoder_body(s->decoder, data, len);
+	mime_decoder_body(s->decoder, data, len);
 }
 
-int
+/* scan_raw - a chunk of the whole message */
+void
 scan_raw(struct scan *s, const char *data, size_t len)
 {
 	s->size += len;
-	return mime_decoder_raw(s->decoder, data, len);
+	mime_decoder_raw(s->decoder, data, len);
 }
 
 /* scan_saturated - the cap is reached: the caller skips the rest, unseen */
@@ -203,12 +227,10 @@ int
 scan_raw_fd(struct scan *s, int fd)
 {
 	static const size_t chunk = 65536;
-	char *buf = malloc(chunk);
+	char *buf = xmalloc(chunk);
 	ssize_t n;
-	int rc = 0;
+	int rc = 0, saved;
 
-	if (buf == NULL)
-		return -1;
 	while ((n = read(fd, buf, chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -216,12 +238,11 @@ scan_raw_fd(struct scan *s, int fd)
 			rc = -1;
 			break;
 		}
-		if (scan_raw(s, buf, (size_t)n) < 0) {
-			rc = -1;
-			break;
-		}
+		scan_raw(s, buf, (size_t)n);
 	}
+	saved = errno;
 	free(buf);
+	errno = saved;
 	return rc;
 }
 
@@ -269,16 +290,6 @@ scan_top_header(void *arg, const char *name, size_t nl, const char *value, size_
 		sender_unreadable(sc.scan, "a sender header has no readable address");
 }
 
-/* scan_header_from - canonical header From */
-const char *
-scan_header_from(const struct scan *s, struct strbuf *tmp)
-{
-	strbuf_reset(tmp);
-	if (s->header_from.len > 0)
-		strbuf_append(tmp, s->header_from.data, s->header_from.len);
-	return tmp->data != NULL ? tmp->data : "";
-}
-
 /* scan_sender_is_vendor - any sender address is vendor-side, or one cannot be read */
 int
 scan_sender_is_vendor(const struct scan *s, int assume_vendor)
@@ -292,48 +303,73 @@ scan_sender_is_vendor(const struct scan *s, int assume_vendor)
  * recipient; an address that cannot be read is held, never "not a customer".
  */
 static void
-decide_rcpt(const struct conf *c, const struct classify_result *res, struct scan_rcpt *r)
+decide_rcpt(const struct conf *c, const struct classify_result *res, const struct scan_rcpt *r,
+    struct scan_recipient *d)
 {
 	const struct customer *cust;
-	enum decision d;
+	enum decision one;
 	const char *p;
 	int i;
 
-	r->cust = NULL;
+	d->cust = NULL;
 	if (r->reading_count < 0) {
-		r->decision = policy_decide(&c->policy, res->class, 1, NULL);
-		if (r->decision < DECISION_QUARANTINE)
-			r->decision = DECISION_QUARANTINE;
+		d->decision = policy_decide(&c->policy, res->class, 1, NULL);
+		if (d->decision < DECISION_QUARANTINE)
+			d->decision = DECISION_QUARANTINE;
 		return;
 	}
-	r->decision = DECISION_DELIVER;
+	d->decision = DECISION_DELIVER;
 	for (i = 0, p = r->readings; i < r->reading_count; i++, p += strlen(p) + 1) {
 		cust = directory_lookup(c->directory, p);
-		d = policy_decide(&c->policy, res->class, res->uncertain, cust);
-		if (i == 0 || d > r->decision || (d == r->decision && r->cust == NULL)) {
-			r->decision = d;
-			r->cust = cust;
+		one = policy_decide(&c->policy, res->class, res->uncertain, cust);
+		if (i == 0 || one > d->decision || (one == d->decision && d->cust == NULL)) {
+			d->decision = one;
+			d->cust = cust;
 		}
 	}
 }
 
+/* scan_finish - the end of the message reached the decoder */
+void
+scan_finish(struct scan *s)
+{
+	if (!s->finished)
+		mime_decoder_finish(s->decoder);
+	s->finished = 1;
+}
+
+/* scan_classify - the decoded text under other parameters */
+void
+scan_classify(struct scan *s, const struct classify_params *params, struct classify_result *res)
+{
+	scan_finish(s);
+	classify_message(params, s->text, s->scratch, res != NULL ? res : &s->result);
+}
+
+/* scan_rule_hits - every counted match again, for --explain */
+void
+scan_rule_hits(struct scan *s, rule_hit_fn fn, void *ctx)
+{
+	const char *error = NULL;
+
+	scan_finish(s);
+	(void)rule_set_match(s->conf->rules, s->text, s->scratch, fn, ctx, &error);
+}
+
 /* scan_decide - classify and decide for each recipient */
-int
+void
 scan_decide(struct scan *s, int assume_vendor)
 {
 	const struct conf *c = s->conf;
 	size_t i;
 
-	if (mime_decoder_finish(s->decoder) < 0)
-		return -1;
+	scan_finish(s);
 	s->vendor = scan_sender_is_vendor(s, assume_vendor);
 	if (!s->vendor)
-		return 0;
-	if (classify_message(&c->classify, s->text, s->scratch, &s->result) < 0)
-		return -1;
+		return;
+	classify_message(&c->classify, s->text, s->scratch, &s->result);
 	for (i = 0; i < s->rcpt_count; i++)
-		decide_rcpt(c, &s->result, &s->rcpts[i]);
-	return 0;
+		decide_rcpt(c, &s->result, &s->rcpts[i], &s->decided[i]);
 }
 
 /* scan_hold_removals - decisions that need a recipient removed become quarantine */
@@ -343,7 +379,7 @@ scan_hold_removals(struct scan *s)
 	size_t i;
 
 	for (i = 0; s->vendor && i < s->rcpt_count; i++) {
-		struct scan_rcpt *r = &s->rcpts[i];
+		struct scan_recipient *r = &s->decided[i];
 
 		if (r->decision == DECISION_REROUTE ||
 		    (r->decision == DECISION_REJECT && s->conf->reject_scope == REJECT_RECIPIENTS))
@@ -352,14 +388,35 @@ scan_hold_removals(struct scan *s)
 }
 
 /* scan_action - most restrictive recipient decision */
-enum decision
+static enum decision
 scan_action(const struct scan *s)
 {
 	enum decision d = DECISION_DELIVER;
 	size_t i;
 
-	for (i = 0; i < s->rcpt_count; i++)
-		if (s->rcpts[i].decision > d)
-			d = s->rcpts[i].decision;
+	for (i = 0; s->vendor && i < s->rcpt_count; i++)
+		if (s->decided[i].decision > d)
+			d = s->decided[i].decision;
 	return d;
+}
+
+/* scan_result - the view action, audit and the commands read */
+const struct scan_result *
+scan_result(struct scan *s)
+{
+	struct scan_result *v = &s->view;
+
+	v->conf = s->conf;
+	v->vendor = s->vendor;
+	v->action = scan_action(s);
+	v->classify = &s->result;
+	v->text_flags = s->text != NULL ? msg_text_flags(s->text) : 0;
+	v->mail_from = s->mail_from.len > 0 ? s->mail_from.data : "";
+	v->mail_from_raw = s->mail_from_raw.len > 0 ? s->mail_from_raw.data : "";
+	v->header_from = s->header_from.len > 0 ? s->header_from.data : "";
+	v->rcpts = s->decided;
+	v->rcpt_count = s->rcpt_count;
+	v->size = s->size;
+	v->text = s->text;
+	return v;
 }

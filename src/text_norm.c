@@ -12,6 +12,7 @@
 
 #include "text_norm.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /*
  * Folding one character at a time through ICU costs microseconds; text
@@ -345,8 +346,7 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 
 /*
  * fold_lookup - the folding of one non-ASCII character: its table entry,
- * or tmp filled in when the entry cannot be kept (out of memory, or
- * another thread is building it).
+ * or tmp filled in when another thread is building the entry.
  */
 static const struct fold_entry *
 fold_lookup(unsigned cp, struct fold_entry *tmp)
@@ -363,10 +363,7 @@ fold_lookup(unsigned cp, struct fold_entry *tmp)
 	}
 	pthread_once(&fold_once, fold_init);
 	if (b == NULL) {
-		if ((b = calloc(1, sizeof(*b))) == NULL) {
-			fold_entry_build((UChar32)cp, tmp);
-			return tmp;
-		}
+		b = xcalloc(1, sizeof(*b));
 		if (!__atomic_compare_exchange_n(&fold_blocks[cp >> 8], &expected, b, 0,
 		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			free(b);

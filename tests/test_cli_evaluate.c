@@ -608,6 +608,20 @@ cli_classify_run_explain_collapsed(void **state)
 	    "Your new i n v o i c e is here; the payment is due.\n", want, UNIT_NELEM(want));
 }
 
+/* cli_classify_run_explain_headers - a match in the headers names them, raw with the names as sent */
+static void
+cli_classify_run_explain_headers(void **state)
+{
+	static const char *const want[] = {
+		"    sub.invoice (subscription +5) target all, in headers at 43-50, visible view\n"
+		"      decoded: m: billing@vendor.example\\nsubject: your [[invoice]]\\n\n"
+		"      raw: m: billing@vendor.example\\nSubject: Your [[INVOICE]]\\n\n",
+	};
+	(void)state;
+	expect_explain("subject.eml", "From: billing@vendor.example\nSubject: Your INVOICE\n\n"
+	    "hello\n", want, UNIT_NELEM(want));
+}
+
 int
 main(void)
 {
@@ -624,6 +638,7 @@ main(void)
 		cmocka_unit_test(cli_evaluate_run_bad_folders),
 		cmocka_unit_test(cli_classify_run_explain),
 		cmocka_unit_test(cli_classify_run_explain_collapsed),
+		cmocka_unit_test(cli_classify_run_explain_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,6 +153,118 @@ gen_tiny_parts(struct strbuf *m)
 	strbuf_append_str(m, "--t--\n");
 }
 
+/* gen_base64 - append in as base64, lines of 76 */
+static void
+gen_base64(struct strbuf *m, const struct strbuf *in)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)in->data;
+	size_t i;
+
+	for (i = 0; i < in->len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 |
+		    (i + 1 < in->len ? (unsigned)p[i + 1] << 8 : 0) |
+		    (i + 2 < in->len ? p[i + 2] : 0);
+
+		strbuf_append_char(m, a[v >> 18 & 63]);
+		strbuf_append_char(m, a[v >> 12 & 63]);
+		strbuf_append_char(m, i + 1 < in->len ? a[v >> 6 & 63] : '=');
+		strbuf_append_char(m, i + 2 < in->len ? a[v & 63] : '=');
+		if (i % 57 == 54)
+			strbuf_append_char(m, '\n');
+	}
+	strbuf_append_char(m, '\n');
+}
+
+/* gen_encoded_children - an invoice, then n base64 message/rfc822 parts built by inner */
+static void
+gen_encoded_children(struct strbuf *m, int n, void (*inner)(struct strbuf *, int))
+{
+	struct strbuf msg = STRBUF_INIT;
+	int i;
+
+	strbuf_append_str(m, GEN_HEAD);
+	strbuf_append_str(m, "Content-Type: multipart/mixed; boundary=\"top\"\n\n"
+	    "--top\nContent-Type: text/plain\n\nYour invoice is attached.\n");
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&msg);
+		inner(&msg, i);
+		strbuf_append_str(m, "--top\nContent-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n");
+		gen_base64(m, &msg);
+	}
+	strbuf_append_str(m, "--top--\n");
+	strbuf_release(&msg);
+}
+
+/* gen_thirty_parts - a forwarded message of 30 parts */
+static void
+gen_thirty_parts(struct strbuf *m, int n)
+{
+	int i;
+
+	strbuf_appendf(m, "Subject: fwd %d\nContent-Type: multipart/mixed; boundary=in\n\n", n);
+	for (i = 0; i < 30; i++)
+		strbuf_appendf(m, "--in\n\nnote %d\n", i);
+	strbuf_append_str(m, "--in--\n");
+}
+
+/*
+ * gen_encoded_parts - 45 base64 forwarded messages of 30 parts: 1,350
+ * parts, each child under max_parts (1,000) but not the message
+ */
+static void
+gen_encoded_parts(struct strbuf *m)
+{
+	gen_encoded_children(m, 45, gen_thirty_parts);
+}
+
+/* gen_many_fields - a forwarded message with 300 header fields */
+static void
+gen_many_fields(struct strbuf *m, int n)
+{
+	int i;
+
+	for (i = 0; i < 300; i++)
+		strbuf_appendf(m, "X-Trace-%d: %d\n", i, n);
+	strbuf_append_str(m, "Subject: fwd\n\nnote\n");
+}
+
+/*
+ * gen_encoded_fields - 40 base64 forwarded messages of 301 fields: 12,040
+ * fields, each block under max_headers (10,000) but not the message
+ */
+static void
+gen_encoded_fields(struct strbuf *m)
+{
+	gen_encoded_children(m, 40, gen_many_fields);
+}
+
+static const char *const gen_charsets[] = {
+	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
+	"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1254",
+	"CP1255", "CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437",
+	"CP850", "CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863",
+	"CP865", "CP866", "EUC-JP", "MACINTOSH",
+};
+
+/* gen_one_charset - a forwarded message in charset n of gen_charsets */
+static void
+gen_one_charset(struct strbuf *m, int n)
+{
+	strbuf_appendf(m, "Subject: fwd\nContent-Type: text/plain; charset=%s\n\nnote %d\n",
+	    gen_charsets[n], n);
+}
+
+/* gen_encoded_charsets - 35 base64 forwarded messages, each in its own charset */
+static void
+gen_encoded_charsets(struct strbuf *m)
+{
+	gen_encoded_children(m, sizeof(gen_charsets) / sizeof(gen_charsets[0]), gen_one_charset);
+}
+
 /* gen_long_line - a 20 MB body line without a newline, keyword first or last */
 static void
 gen_long_line(struct strbuf *m, int keyword_first)
@@ -255,18 +367,18 @@ env_10000(struct scan *s)
 	for (i = 0; i < 10000; i++) {
 		snprintf(buf, sizeof(buf), "<user%05zu@%s>", i,
 		    i % 2 ? "Contoso.Example" : "contoso.example");
-		assert_int_equal(scan_add_rcpt(s, buf), 0);
+		scan_add_rcpt(s, buf);
 	}
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /* env_case - the same contoso recipient twice in different case */
 static void
 env_case(struct scan *s)
 {
-	assert_int_equal(scan_add_rcpt(s, "<Admin@Contoso.Example>"), 0);
-	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, "<Admin@Contoso.Example>");
+	scan_add_rcpt(s, CONTOSO);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /*
@@ -363,8 +475,8 @@ gen_from_70kb_name(struct strbuf *m)
 static void \
 fn(struct scan *s) \
 { \
-	assert_int_equal(scan_add_rcpt(s, addr), 0); \
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0); \
+	scan_add_rcpt(s, addr); \
+	scan_add_rcpt(s, FABRIKAM); \
 }
 
 ENV_RCPT(env_trailing_dot, "<admin@contoso.example.>")
@@ -427,6 +539,16 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "tiny_parts_100000", .gen = gen_tiny_parts, .class = "subscription",
 	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
 	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	/* Budgets are the message's: nested decoders count against them (issue 15, fault 4). */
+	{ .name = "encoded_rfc822_parts_budget", .gen = gen_encoded_parts, .class = "subscription",
+	  .uncertain = 1, .flags = L, .reason = "too many MIME parts", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	{ .name = "encoded_rfc822_headers_budget", .gen = gen_encoded_fields,
+	  .class = "subscription", .uncertain = 1, .flags = L, .reason = "too many header fields",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
+	{ .name = "encoded_rfc822_charset_budget", .gen = gen_encoded_charsets,
+	  .class = "subscription", .uncertain = 1, .flags = U, .reason = "unknown charset",
+	  .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE, .body_has = "invoice" },
 	{ .name = "boundary_unclosed", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "no closing boundary" },
 	{ .name = "boundary_prefix", .class = "subscription", .contoso = D_REROUTE,
@@ -876,8 +998,8 @@ envelope(const struct hostile_case *hc, struct scan *s)
 		hc->envelope(s);
 		return;
 	}
-	assert_int_equal(scan_add_rcpt(s, CONTOSO), 0);
-	assert_int_equal(scan_add_rcpt(s, FABRIKAM), 0);
+	scan_add_rcpt(s, CONTOSO);
+	scan_add_rcpt(s, FABRIKAM);
 }
 
 /*
@@ -917,7 +1039,7 @@ milter_feed(struct scan *s, const char *m, size_t len)
 			strbuf_append(&value, m + pos, end - pos);
 		} else if ((colon = memchr(m + pos, ':', end - pos)) != NULL) {
 			if (have)
-				assert_int_equal(scan_header(s, name.data, value.data), 0);
+				scan_header(s, name.data, value.data);
 			strbuf_reset(&name);
 			strbuf_reset(&value);
 			n = (size_t)(colon - (m + pos));
@@ -933,11 +1055,11 @@ milter_feed(struct scan *s, const char *m, size_t len)
 		pos = lf != NULL ? eol + 1 : len;
 	}
 	if (have)
-		assert_int_equal(scan_header(s, name.data, value.data != NULL ? value.data : ""), 0);
-	assert_int_equal(scan_end_headers(s), 0);
+		scan_header(s, name.data, value.data != NULL ? value.data : "");
+	scan_end_headers(s);
 	while (pos < len && !scan_saturated(s)) {
 		n = len - pos < CHUNK ? len - pos : CHUNK;
-		assert_int_equal(scan_body(s, m + pos, n), 0);
+		scan_body(s, m + pos, n);
 		pos += n;
 	}
 	strbuf_release(&name);
@@ -952,7 +1074,7 @@ raw_feed(struct scan *s, const char *m, size_t len)
 
 	for (pos = 0; pos < len; pos += n) {
 		n = len - pos < CHUNK ? len - pos : CHUNK;
-		assert_int_equal(scan_raw(s, m + pos, n), 0);
+		scan_raw(s, m + pos, n);
 	}
 }
 
@@ -965,7 +1087,7 @@ decision_letter(enum decision d)
 
 /* check_plan - partners planned once each, and only for a rerouted customer */
 static void
-check_plan(const char *row, const struct scan *s, const struct action_plan *plan,
+check_plan(const char *row, const struct scan_result *s, const struct action_plan *plan,
     struct outcome *o)
 {
 	int want_a = 0, want_b = 0, got_a = 0, got_b = 0;
@@ -995,43 +1117,45 @@ static void
 run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, int milter,
     struct outcome *o)
 {
+	const struct scan_result *sr;
 	struct action_plan plan;
 	const char *row = hc->name;
 	size_t i;
 
-	assert_int_equal(scan_begin(s, hostile_conf), 0);
+	scan_begin(s, hostile_conf);
 	envelope(hc, s);
 	if (milter)
 		milter_feed(s, m->data, m->len);
 	else
 		raw_feed(s, m->data, m->len);
-	assert_int_equal(scan_decide(s, 0), 0);
+	scan_decide(s, 0);
 	if (hc->local)
 		scan_hold_removals(s);
+	sr = scan_result(s);
 	strbuf_reset(&o->decisions);
 	strbuf_reset(&o->addrcpt);
 	strbuf_reset(&o->reason);
 	if (hc->untouched) {
-		if (s->vendor)
+		if (sr->vendor)
 			fail_msg("%s: the sender was taken as vendor-side", row);
-		o->flags = msg_text_flags(s->text);
+		o->flags = sr->text_flags;
 		return;
 	}
-	if (!s->vendor)
+	if (!sr->vendor)
 		fail_msg("%s: the sender was not taken as vendor-side", row);
-	o->class = s->result.class;
-	o->uncertain = s->result.uncertain;
-	o->flags = msg_text_flags(s->text);
+	o->class = sr->classify->class;
+	o->uncertain = sr->classify->uncertain;
+	o->flags = sr->text_flags;
 	strbuf_reset(&o->reason);
-	strbuf_append(&o->reason, s->result.reason.data != NULL ? s->result.reason.data : "",
-	    s->result.reason.len);
+	strbuf_append(&o->reason, sr->classify->reason.data != NULL ? sr->classify->reason.data : "",
+	    sr->classify->reason.len);
 	strbuf_reset(&o->decisions);
 	strbuf_reset(&o->addrcpt);
-	for (i = 0; i < s->rcpt_count; i++) {
-		const struct scan_rcpt *r = &s->rcpts[i];
+	for (i = 0; i < sr->rcpt_count; i++) {
+		const struct scan_recipient *r = &sr->rcpts[i];
 		enum decision want = DECISION_COUNT;
 
-		if (hc->odd != 0 && r->reading_count < 0)
+		if (hc->odd != 0 && r->canon[0] == '\0')
 			want = (enum decision)(hc->odd - 1);
 		else if (strstr(r->canon, "contoso.example") != NULL ||
 		    strstr(r->canon, "xn--bcher-kva.example") != NULL)
@@ -1046,8 +1170,8 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 		strbuf_append_char(&o->decisions, decision_letter(r->decision));
 	}
 	action_plan_init(&plan);
-	action_plan_build(&plan, s);
-	check_plan(row, s, &plan, o);
+	action_plan_build(&plan, sr);
+	check_plan(row, sr, &plan, o);
 	action_plan_release(&plan);
 }
 
@@ -1066,13 +1190,13 @@ holds(const char *text, size_t len, const char *what)
 
 /* check_text - what the decoded text must and must not hold (raw path) */
 static void
-check_text(const struct hostile_case *hc, const struct scan *s)
+check_text(const struct hostile_case *hc, struct scan *s)
 {
 	const char *body, *hidden;
 	size_t blen, hlen;
 
-	body = msg_text_body(s->text, &blen);
-	hidden = msg_text_hidden(s->text, &hlen);
+	body = msg_text_body(scan_result(s)->text, &blen);
+	hidden = msg_text_hidden(scan_result(s)->text, &hlen);
 	if (hc->body_has != NULL && !holds(body, blen, hc->body_has))
 		fail_msg("%s: the body lacks \"%s\"", hc->name, hc->body_has);
 	if (hc->body_lacks != NULL && holds(body, blen, hc->body_lacks))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "charset.h"
 #include "mime_decoder.h"
 #include "strbuf.h"
 #include "text_norm.h"
@@ -658,6 +659,162 @@ mime_decoder_raw_parts_cap(void **state)
 	mime_decoder_free(&md);
 }
 
+/* encoded_children - a multipart of n base64 message/rfc822 parts, each built by inner(i) */
+static void
+encoded_children(struct strbuf *raw, int n, void (*inner)(struct strbuf *, int))
+{
+	struct strbuf msg = STRBUF_INIT, enc = STRBUF_INIT;
+	int i;
+
+	strbuf_append_str(raw, "Content-Type: multipart/mixed; boundary=top\n\n");
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&msg);
+		strbuf_reset(&enc);
+		inner(&msg, i);
+		b64_encode(&enc, &msg);
+		strbuf_appendf(raw, "--top\nContent-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n%s", enc.data);
+	}
+	strbuf_append_str(raw, "--top--\n");
+	strbuf_release(&msg);
+	strbuf_release(&enc);
+}
+
+/* fifty_parts - a nested message of 50 text parts */
+static void
+fifty_parts(struct strbuf *msg, int n)
+{
+	int i;
+
+	strbuf_append_str(msg, "Subject: inner\nContent-Type: multipart/mixed; boundary=in\n\n");
+	for (i = 0; i < 50; i++)
+		strbuf_appendf(msg, "--in\n\nmsg%dpart%d\n", n, i);
+	strbuf_append_str(msg, "--in--\n");
+}
+
+/*
+ * mime_decoder_raw_parts_budget_nested - parts of base64 message/rfc822
+ * children count against the message's max_parts (fault 4: each child
+ * started with a fresh count, 2,250 parts went by without LIMIT)
+ */
+static void
+mime_decoder_raw_parts_budget_nested(void **state)
+{
+	struct mime_limits lim = { 32, 100, 65536, 10000 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+
+	encoded_children(&raw, 45, fifty_parts);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_non_null(strstr(msg_text_body(mt, &len), "msg0part0"));
+	assert_null(strstr(msg_text_body(mt, &len), "msg2part49"));
+	assert_null(strstr(msg_text_body(mt, &len), "msg44part0"));
+	/* The next message starts with the whole budget again. */
+	strbuf_reset(&raw);
+	encoded_children(&raw, 1, fifty_parts);
+	decode_string(md, mt, &raw);
+	assert_int_equal(msg_text_flags(mt) & MSG_TEXT_LIMIT, 0);
+	assert_non_null(strstr(msg_text_body(mt, &len), "msg0part49"));
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+/* thirty_fields - a nested message whose header block has 30 fields */
+static void
+thirty_fields(struct strbuf *msg, int n)
+{
+	int i;
+
+	for (i = 0; i < 30; i++)
+		strbuf_appendf(msg, "X-Note-%d: %d\n", i, n);
+	strbuf_appendf(msg, "Subject: inner\n\nmsg%dtext\n", n);
+}
+
+/*
+ * mime_decoder_raw_headers_budget_nested - header fields of base64
+ * message/rfc822 children count against the message's max_headers, as
+ * those of plain parts do (fault 4)
+ */
+static void
+mime_decoder_raw_headers_budget_nested(void **state)
+{
+	struct mime_limits lim = { 32, 1000, 65536, 100 };
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	size_t len;
+	int i;
+
+	/* 5 children of 31 fields each: no block reaches 100, the message does. */
+	encoded_children(&raw, 5, thirty_fields);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	assert_non_null(strstr(msg_text_reason(mt), "too many header fields"));
+	assert_non_null(strstr(msg_text_body(mt, &len), "msg0text"));
+	/* The same fields in plain parts count the same way. */
+	strbuf_reset(&raw);
+	strbuf_append_str(&raw, "Content-Type: multipart/mixed; boundary=p\n\n");
+	for (i = 0; i < 5; i++) {
+		strbuf_append_str(&raw, "--p\n");
+		thirty_fields(&raw, i);
+	}
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_LIMIT);
+	/* Under the budget: no limit. */
+	strbuf_reset(&raw);
+	encoded_children(&raw, 2, thirty_fields);
+	decode_string(md, mt, &raw);
+	assert_int_equal(msg_text_flags(mt) & MSG_TEXT_LIMIT, 0);
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
+static const char *const budget_charsets[] = {
+	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
+	"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1254",
+	"CP1255", "CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437",
+	"CP850", "CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863",
+	"CP865", "CP866", "EUC-JP", "MACINTOSH",
+};
+
+/* one_charset - a nested message whose text is in charset n of budget_charsets */
+static void
+one_charset(struct strbuf *msg, int n)
+{
+	strbuf_appendf(msg, "Subject: inner\nContent-Type: text/plain; charset=%s\n\ntext%d\n",
+	    budget_charsets[n], n);
+}
+
+/*
+ * mime_decoder_raw_charset_budget_nested - converters opened by base64
+ * message/rfc822 children count against the message's CHARSET_OPENS_MAX:
+ * past it a charset is unknown and the message uncertain (fault 4)
+ */
+static void
+mime_decoder_raw_charset_budget_nested(void **state)
+{
+	struct mime_limits lim = MIME_LIMITS_DEFAULT;
+	struct mime_decoder *md = mime_decoder_new(&lim);
+	struct msg_text *mt = msg_text_new(MAX_TEXT, 1);
+	struct strbuf raw = STRBUF_INIT;
+	const int n = sizeof(budget_charsets) / sizeof(budget_charsets[0]);
+
+	assert_true(n > CHARSET_OPENS_MAX);
+	encoded_children(&raw, n, one_charset);
+	decode_string(md, mt, &raw);
+	assert_true(msg_text_flags(mt) & MSG_TEXT_UNCERTAIN);
+	assert_non_null(strstr(msg_text_reason(mt), "unknown charset"));
+	strbuf_release(&raw);
+	msg_text_free(&mt);
+	mime_decoder_free(&md);
+}
+
 /* heap_used - bytes allocated right now */
 static size_t
 heap_used(void)
@@ -956,6 +1113,9 @@ main(void)
 		cmocka_unit_test(mime_decoder_raw_depth_cap),
 		cmocka_unit_test(mime_decoder_raw_parts_cap),
 		cmocka_unit_test(mime_decoder_raw_encoded_message_chain),
+		cmocka_unit_test(mime_decoder_raw_parts_budget_nested),
+		cmocka_unit_test(mime_decoder_raw_charset_budget_nested),
+		cmocka_unit_test(mime_decoder_raw_headers_budget_nested),
 		cmocka_unit_test(mime_decoder_body_huge_line),
 		cmocka_unit_test(mime_decoder_raw_huge_header),
 		cmocka_unit_test(mime_decoder_reset_reuse),

@@ -143,10 +143,10 @@ decode(struct scan *scan, struct conf *conf, const char *file)
 	int fd = open(path, O_RDONLY);
 
 	assert_true(fd >= 0);
-	assert_int_equal(scan_begin(scan, conf), 0);
+	scan_begin(scan, conf);
 	assert_int_equal(scan_raw_fd(scan, fd), 0);
 	close(fd);
-	assert_int_equal(scan_decide(scan, 1), 0);
+	scan_decide(scan, 1);
 	free(path);
 	free(corpus);
 }
@@ -183,11 +183,11 @@ model_train_separates(void **state)
 	assert_non_null(conf->model);
 	for (i = 0; i < NROWS; i++) {
 		decode(scan, conf, fixture_rows[i].file);
-		assert_true(scan->result.model_scored);
-		if (model_argmax(scan->result.model_p) != fixture_rows[i].label)
+		assert_true(scan_result(scan)->classify->model_scored);
+		if (model_argmax(scan_result(scan)->classify->model_p) != fixture_rows[i].label)
 			fail_msg("%s: model says %s", fixture_rows[i].file,
-			    csp_class_name(model_argmax(scan->result.model_p)));
-		assert_true(scan->result.model_p[fixture_rows[i].label] > 0.25);
+			    csp_class_name(model_argmax(scan_result(scan)->classify->model_p)));
+		assert_true(scan_result(scan)->classify->model_p[fixture_rows[i].label] > 0.25);
 	}
 	scan_free(&scan);
 	conf_unref(&conf);
@@ -236,9 +236,9 @@ model_save_round_trip(void **state)
 	model_train_set_init(&set);
 	for (i = 0; i < NROWS; i++) {
 		decode(scan, f->conf, fixture_rows[i].file);
-		assert_int_equal(msg_features_extract(fs, scan->text, MODEL_TRAIN_BITS,
-		    MODEL_TRAIN_SEED, &v, &n), 0);
-		assert_int_equal(model_train_set_add(&set, v, n, fixture_rows[i].label), 0);
+		msg_features_extract(fs, scan_result(scan)->text, MODEL_TRAIN_BITS,
+		    MODEL_TRAIN_SEED, &v, &n);
+		model_train_set_add(&set, v, n, fixture_rows[i].label);
 	}
 	trained = model_train(&set, NULL, MODEL_TRAIN_BITS, MODEL_TRAIN_SEED, MODEL_TRAIN_C, &error);
 	if (trained == NULL)
@@ -430,14 +430,14 @@ classify_message_model_points(void **state)
 	classify_result_init(&res);
 	for (i = 0; i < NROWS; i++) {
 		decode(scan, conf, fixture_rows[i].file);
-		assert_int_equal(classify_message(&rules_only, scan->text, scan->scratch, &res), 0);
+		scan_classify(scan, &rules_only, &res);
 		assert_false(res.model_scored);
 		for (c = 0; c < CLASS_RULED; c++)
-			assert_int_equal(scan->result.score[c], res.score[c] +
-			    lround(10 * scan->result.model_p[c]));
+			assert_int_equal(scan_result(scan)->classify->score[c], res.score[c] +
+			    lround(10 * scan_result(scan)->classify->model_p[c]));
 		/* No rules in this config: the points are the model's alone. */
 		if (fixture_rows[i].label != CLASS_OTHER)
-			assert_true(scan->result.score[fixture_rows[i].label] > 0);
+			assert_true(scan_result(scan)->classify->score[fixture_rows[i].label] > 0);
 	}
 	classify_result_release(&res);
 	scan_free(&scan);

@@ -39,7 +39,7 @@ extract(struct msg_features_scratch *s, const struct msg_text *mt, const struct 
 	size_t n;
 
 	msg_features_keep_names(s, 1);
-	assert_int_equal(msg_features_extract(s, mt, BITS, SEED, f, &n), 0);
+	msg_features_extract(s, mt, BITS, SEED, f, &n);
 	return n;
 }
 
@@ -267,7 +267,7 @@ msg_features_extract_empty(void **state)
 	size_t n = 99;
 
 	(void)state;
-	assert_int_equal(msg_features_extract(s, mt, BITS, SEED, &f, &n), 0);
+	msg_features_extract(s, mt, BITS, SEED, &f, &n);
 	assert_int_equal(n, 0);
 	msg_text_free(&mt);
 	msg_features_scratch_free(&s);
@@ -288,7 +288,7 @@ msg_features_extract_bounded(void **state)
 		strbuf_appendf(&body, "w%cx%c%c ", 'a' + (char)(i % 26), 'a' + (char)(i / 26 % 26),
 		    'a' + (char)(i / 676 % 26));
 	mt = make_text(NULL, NULL, body.data);
-	assert_int_equal(msg_features_extract(s, mt, BITS, SEED, &f, &n), 0);
+	msg_features_extract(s, mt, BITS, SEED, &f, &n);
 	assert_true(n > 0);
 	assert_true(n <= MSG_FEATURES_MAX);
 	assert_null(msg_features_name(s, f[0].index));

@@ -81,8 +81,8 @@ model_rss(const struct conf *conf, const struct corpus *corpus)
 	for (i = 0; i < corpus->count; i++) {
 		scan_begin(scan, (struct conf *)conf);
 		scan_raw(scan, corpus->data[i], corpus->len[i]);
-		mime_decoder_finish(scan->decoder);
-		model_score(m, scan->text, p, fs);
+		scan_finish(scan);
+		model_score(m, scan_result(scan)->text, p, fs);
 	}
 	printf("model RSS: %ld KiB (%s loaded again, one scratch, %zu messages scored)\n",
 	    rss_kib() - before, conf->model_file, corpus->count);
@@ -205,26 +205,26 @@ main(int argc, char **argv)
 			a = now();
 			c = cpu_now();
 			for (k = 0; k < 20; k++)
-				classify_message(&conf->classify, scan->text, scan->scratch, &res);
+				scan_classify(scan, &conf->classify, &res);
 			t_pf += now() - a;
 			c_pf += cpu_now() - c;
 			params.rules = plain;
 			a = now();
 			for (k = 0; k < 20; k++)
-				classify_message(&params, scan->text, scan->scratch, &res);
+				scan_classify(scan, &params, &res);
 			t_plain += now() - a;
 			params.rules = conf->rules;
 			if (conf->model != NULL) {
 				a = now();
 				c = cpu_now();
 				for (k = 0; k < 20; k++)
-					classify_message(&rules_only, scan->text, scan->scratch, &res_rules);
+					scan_classify(scan, &rules_only, &res_rules);
 				t_rules += now() - a;
 				c_rules += cpu_now() - c;
 				a = now();
 				c = cpu_now();
 				for (k = 0; k < 20; k++)
-					model_score(conf->model, scan->text, p, fs);
+					model_score(conf->model, scan_result(scan)->text, p, fs);
 				t_model += now() - a;
 				c_model += cpu_now() - c;
 			}
@@ -232,7 +232,7 @@ main(int argc, char **argv)
 				struct classify_result check;
 
 				classify_result_init(&check);
-				classify_message(&conf->classify, scan->text, scan->scratch, &check);
+				scan_classify(scan, &conf->classify, &check);
 				if (check.class != res.class || check.match_count != res.match_count ||
 				    memcmp(check.score, res.score, sizeof(res.score)) != 0)
 					mismatches++;

@@ -44,9 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scan_add_rcpt(scan, "<ADMIN@Contoso.Example>");
 	for (i = 1; i < size; i += piece)
 		scan_raw(scan, (const char *)data + i, size - i < piece ? size - i : piece);
-	if (scan_decide(scan, 0) < 0)
-		abort();
-	if (scan->result.class > CLASS_OTHER)
+	scan_decide(scan, 0);
+	if (scan_result(scan)->classify->class > CLASS_OTHER)
 		abort();
 	return 0;
 }
