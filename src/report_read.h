@@ -1,6 +1,6 @@
-/* audit_read - read an audit log, plain or gzip, in batches of whole lines */
-#ifndef CSP_AUDIT_READ_H
-#define CSP_AUDIT_READ_H
+/* report_read - read an audit log, plain or gzip, in batches of whole lines */
+#ifndef CSP_REPORT_READ_H
+#define CSP_REPORT_READ_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,14 +13,14 @@
  * batches of whole lines, so that lines of any length work and a batch
  * can be parsed apart from the others.  A reader belongs to one thread.
  */
-struct audit_reader;
+struct report_reader;
 
-/* audit_reader_new - open path; NULL with a reason in *error_r */
-struct audit_reader *audit_reader_new(const char *path, const char **error_r);
-void	audit_reader_free(struct audit_reader **rp);
+/* report_reader_new - open path; NULL with a reason in *error_r */
+struct report_reader *report_reader_new(const char *path, const char **error_r);
+void	report_reader_free(struct report_reader **rp);
 
 /*
- * audit_reader_batch - replace the contents of dst with the next whole
+ * report_reader_batch - replace the contents of dst with the next whole
  * lines, at least want bytes of them unless the file ends first.  Every
  * line in dst ends in "\n": a last line that lacks one gets one; "\r"
  * is left in place.  Returns 1 with lines in dst, 0 at the end of the
@@ -28,12 +28,12 @@ void	audit_reader_free(struct audit_reader **rp);
  * reader is freed).  On a read error the complete lines before it are
  * handed out first and a partial line after them is dropped.
  */
-int	audit_reader_batch(struct audit_reader *r, struct strbuf *dst,
+int	report_reader_batch(struct report_reader *r, struct strbuf *dst,
 	    size_t want, const char **error_r);
 
-/* audit_reader_bytes - bytes of (decompressed) data read so far */
-uint64_t audit_reader_bytes(const struct audit_reader *r);
-/* audit_reader_name - the name for diagnostics ("(stdin)" for "-") */
-const char *audit_reader_name(const struct audit_reader *r);
+/* report_reader_bytes - bytes of (decompressed) data read so far */
+uint64_t report_reader_bytes(const struct report_reader *r);
+/* report_reader_name - the name for diagnostics ("(stdin)" for "-") */
+const char *report_reader_name(const struct report_reader *r);
 
 #endif

@@ -1,16 +1,16 @@
-/* audit_html - a self-contained HTML report with inline SVG charts */
+/* report_html - a self-contained HTML report with inline SVG charts */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_html.h"
+#include "report_html.h"
 
 /* Colours of the actions, in the summary's action order; others grey. */
-static const struct audit_html_colour {
+static const struct report_html_colour {
 	const char *action;
 	const char *colour;
-} audit_html_colours[] = {
+} report_html_colours[] = {
 	{ "untouched", "#b0b7c3" },
 	{ "deliver", "#4c9a2a" },
 	{ "tag", "#e0b000" },
@@ -21,18 +21,18 @@ static const struct audit_html_colour {
 	{ "accept", "#16a085" },
 };
 
-static const char *const audit_html_palette[] = {
+static const char *const report_html_palette[] = {
 	"#2a6fdb", "#d43d3d", "#4c9a2a", "#e0b000", "#8e44ad", "#16a085",
 	"#e67e22", "#7f8c8d"
 };
 
-#define CHART_W		1000
-#define CHART_LEFT	60
-#define CHART_RIGHT	20
+#define REPORT_CHART_W		1000
+#define REPORT_CHART_LEFT	60
+#define REPORT_CHART_RIGHT	20
 
-/* audit_html_escape - append s HTML-escaped */
+/* report_html_escape - append s HTML-escaped */
 void
-audit_html_escape(struct strbuf *out, const char *s)
+report_html_escape(struct strbuf *out, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
@@ -50,22 +50,22 @@ audit_html_escape(struct strbuf *out, const char *s)
 	}
 }
 
-/* audit_html_colour - the colour of an action */
+/* report_html_colour - the colour of an action */
 static const char *
-audit_html_colour(const char *action, size_t i)
+report_html_colour(const char *action, size_t i)
 {
 	size_t k;
 
-	for (k = 0; k < sizeof(audit_html_colours) / sizeof(audit_html_colours[0]); k++)
-		if (strcmp(audit_html_colours[k].action, action) == 0)
-			return audit_html_colours[k].colour;
-	return audit_html_palette[i % (sizeof(audit_html_palette) /
-	    sizeof(audit_html_palette[0]))];
+	for (k = 0; k < sizeof(report_html_colours) / sizeof(report_html_colours[0]); k++)
+		if (strcmp(report_html_colours[k].action, action) == 0)
+			return report_html_colours[k].colour;
+	return report_html_palette[i % (sizeof(report_html_palette) /
+	    sizeof(report_html_palette[0]))];
 }
 
-/* audit_html_nice_max - a round axis maximum at least v */
+/* report_html_nice_max - a round axis maximum at least v */
 static uint64_t
-audit_html_nice_max(uint64_t v)
+report_html_nice_max(uint64_t v)
 {
 	uint64_t step = 1;
 
@@ -80,22 +80,22 @@ audit_html_nice_max(uint64_t v)
 	return step * 10;
 }
 
-/* audit_html_get2 - count of "a\tb" in table t */
+/* report_html_get2 - count of "a\tb" in table t */
 static uint64_t
-audit_html_get2(struct audit_count *t, struct strbuf *key, const char *a,
+report_html_get2(struct report_count *t, struct strbuf *key, const char *a,
     const char *b)
 {
 	strbuf_reset(key);
 	strbuf_appendf(key, "%s\t%s", a, b);
-	return audit_count_get(t, key->data, key->len);
+	return report_count_get(t, key->data, key->len);
 }
 
-/* audit_html_chart_daily - records per day, stacked by action */
+/* report_html_chart_daily - records per day, stacked by action */
 static void
-audit_html_chart_daily(struct strbuf *out, const struct audit_summary *s)
+report_html_chart_daily(struct strbuf *out, const struct report_summary *s)
 {
-	struct audit_count *daily = audit_summary_table(s, AUDIT_SUMMARY_DAILY);
-	struct audit_count *days_t = audit_summary_table(s, AUDIT_SUMMARY_DAY);
+	struct report_count *daily = report_summary_table(s, REPORT_SUMMARY_DAILY);
+	struct report_count *days_t = report_summary_table(s, REPORT_SUMMARY_DAY);
 	struct strbuf key = STRBUF_INIT;
 	const char **days, **actions;
 	size_t ndays, nactions, d, a, every;
@@ -103,35 +103,35 @@ audit_html_chart_daily(struct strbuf *out, const struct audit_summary *s)
 	uint64_t max = 0, v, ymax, tick;
 	double bw, x, y, h;
 
-	days = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_DAY, 0, &ndays);
-	actions = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_ACTION, 0, &nactions);
+	days = report_summary_axis(s, REPORT_SUMMARY_AXIS_DAY, 0, &ndays);
+	actions = report_summary_axis(s, REPORT_SUMMARY_AXIS_ACTION, 0, &nactions);
 	for (d = 0; d < ndays; d++)
-		if ((v = audit_count_get(days_t, days[d], strlen(days[d]))) > max)
+		if ((v = report_count_get(days_t, days[d], strlen(days[d]))) > max)
 			max = v;
-	ymax = audit_html_nice_max(max);
+	ymax = report_html_nice_max(max);
 	strbuf_appendf(out, "<svg id=\"chart-daily\" role=\"img\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n"
 	    "<title>Decisions per day by action</title>\n",
-	    CHART_W, height, CHART_W, height);
+	    REPORT_CHART_W, height, REPORT_CHART_W, height);
 	if (ndays == 0)
 		strbuf_appendf(out, "<text x=\"%d\" y=\"%d\">no records</text>\n",
-		    CHART_LEFT, top + plot_h / 2);
+		    REPORT_CHART_LEFT, top + plot_h / 2);
 	/* Grid lines and y labels. */
 	for (tick = 0; tick <= 4 && ndays > 0; tick++) {
 		y = top + plot_h - (double)plot_h * (double)tick / 4;
 		strbuf_appendf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
 		    "y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" "
-		    "class=\"ylab\">%llu</text>\n", CHART_LEFT, y,
-		    CHART_W - CHART_RIGHT, y, CHART_LEFT - 6, y + 4,
+		    "class=\"ylab\">%llu</text>\n", REPORT_CHART_LEFT, y,
+		    REPORT_CHART_W - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6, y + 4,
 		    (unsigned long long)(ymax * tick / 4));
 	}
-	bw = ndays > 0 ? (double)(CHART_W - CHART_LEFT - CHART_RIGHT) / ndays : 0;
+	bw = ndays > 0 ? (double)(REPORT_CHART_W - REPORT_CHART_LEFT - REPORT_CHART_RIGHT) / ndays : 0;
 	every = ndays / 12 + 1;
 	for (d = 0; d < ndays; d++) {
-		x = CHART_LEFT + bw * d;
+		x = REPORT_CHART_LEFT + bw * d;
 		y = top + plot_h;
 		for (a = 0; a < nactions; a++) {
-			v = audit_html_get2(daily, &key, days[d], actions[a]);
+			v = report_html_get2(daily, &key, days[d], actions[a]);
 			if (v == 0)
 				continue;
 			h = (double)plot_h * (double)v / (double)ymax;
@@ -139,28 +139,28 @@ audit_html_chart_daily(struct strbuf *out, const struct audit_summary *s)
 			strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			    "<title>", x + bw * 0.1, y, bw * 0.8, h,
-			    audit_html_colour(actions[a], a));
-			audit_html_escape(out, days[d]);
+			    report_html_colour(actions[a], a));
+			report_html_escape(out, days[d]);
 			strbuf_append_str(out, " ");
-			audit_html_escape(out, actions[a]);
+			report_html_escape(out, actions[a]);
 			strbuf_appendf(out, ": %llu</title></rect>\n",
 			    (unsigned long long)v);
 		}
 		if (d % every == 0) {
 			strbuf_appendf(out, "<text x=\"%.1f\" y=\"%d\" "
 			    "class=\"xlab\">", x + bw / 2, top + plot_h + 16);
-			audit_html_escape(out, days[d]);
+			report_html_escape(out, days[d]);
 			strbuf_append_str(out, "</text>\n");
 		}
 	}
 	/* Legend. */
 	for (a = 0; a < nactions; a++) {
-		x = CHART_LEFT + 120.0 * (a % 7);
+		x = REPORT_CHART_LEFT + 120.0 * (a % 7);
 		y = top + plot_h + 40 + 22 * (a / 7);
 		strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
 		    "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
-		    x, y, audit_html_colour(actions[a], a), x + 16, y + 11);
-		audit_html_escape(out, actions[a]);
+		    x, y, report_html_colour(actions[a], a), x + 16, y + 11);
+		report_html_escape(out, actions[a]);
 		strbuf_append_str(out, "</text>\n");
 	}
 	strbuf_append_str(out, "</svg>\n");
@@ -170,11 +170,11 @@ audit_html_chart_daily(struct strbuf *out, const struct audit_summary *s)
 }
 
 /*
- * audit_html_chart_bars - horizontal bars of (label, count) pairs from a
+ * report_html_chart_bars - horizontal bars of (label, count) pairs from a
  * sorted entry list, at most top of them.
  */
 static void
-audit_html_chart_bars(struct strbuf *out, const char *id, const char *title,
+report_html_chart_bars(struct strbuf *out, const char *id, const char *title,
     const char **labels, const uint64_t *counts, size_t n)
 {
 	const int label_w = 260, row_h = 26, top = 10;
@@ -187,23 +187,23 @@ audit_html_chart_bars(struct strbuf *out, const char *id, const char *title,
 		if (counts[i] > max)
 			max = counts[i];
 	strbuf_appendf(out, "<svg id=\"%s\" role=\"img\" viewBox=\"0 0 %d %d\" "
-	    "width=\"%d\" height=\"%d\">\n<title>%s</title>\n", id, CHART_W,
-	    height, CHART_W, height, title);
+	    "width=\"%d\" height=\"%d\">\n<title>%s</title>\n", id, REPORT_CHART_W,
+	    height, REPORT_CHART_W, height, title);
 	if (n == 0)
 		strbuf_appendf(out, "<text x=\"%d\" y=\"%d\">no records</text>\n",
 		    label_w, top + 16);
 	for (i = 0; i < n; i++) {
-		w = max > 0 ? (double)(CHART_W - label_w - 90) *
+		w = max > 0 ? (double)(REPORT_CHART_W - label_w - 90) *
 		    (double)counts[i] / (double)max : 0;
 		strbuf_appendf(out, "<text x=\"%d\" y=\"%d\" class=\"ylab\">",
 		    label_w - 8, top + row_h * (int)i + 17);
-		audit_html_escape(out, labels[i]);
+		report_html_escape(out, labels[i]);
 		strbuf_appendf(out, "</text><rect x=\"%d\" y=\"%d\" "
 		    "width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>",
 		    label_w, top + row_h * (int)i + 4, w < 1 ? 1 : w, row_h - 8,
-		    audit_html_palette[i % (sizeof(audit_html_palette) /
-		    sizeof(audit_html_palette[0]))]);
-		audit_html_escape(out, labels[i]);
+		    report_html_palette[i % (sizeof(report_html_palette) /
+		    sizeof(report_html_palette[0]))]);
+		report_html_escape(out, labels[i]);
 		strbuf_appendf(out, ": %llu</title></rect><text x=\"%.1f\" "
 		    "y=\"%d\">%llu</text>\n", (unsigned long long)counts[i],
 		    label_w + (w < 1 ? 1 : w) + 6, top + row_h * (int)i + 17,
@@ -212,12 +212,12 @@ audit_html_chart_bars(struct strbuf *out, const char *id, const char *title,
 	strbuf_append_str(out, "</svg>\n");
 }
 
-/* audit_html_chart_table - a bar chart of a count table's top entries */
+/* report_html_chart_table - a bar chart of a count table's top entries */
 static void
-audit_html_chart_table(struct strbuf *out, const char *id, const char *title,
-    struct audit_count *t, size_t top)
+report_html_chart_table(struct strbuf *out, const char *id, const char *title,
+    struct report_count *t, size_t top)
 {
-	const struct audit_count_entry *const *e = audit_count_sorted(t, 0);
+	const struct report_count_entry *const *e = report_count_sorted(t, 0);
 	const char **labels;
 	uint64_t *counts;
 	size_t n;
@@ -231,37 +231,37 @@ audit_html_chart_table(struct strbuf *out, const char *id, const char *title,
 		labels[n] = e[n]->key;
 		counts[n] = e[n]->count;
 	}
-	audit_html_chart_bars(out, id, title, labels, counts, n);
+	report_html_chart_bars(out, id, title, labels, counts, n);
 	free(labels);
 	free(counts);
 }
 
-/* audit_html_chart_classes - records per class, in report order */
+/* report_html_chart_classes - records per class, in report order */
 static void
-audit_html_chart_classes(struct strbuf *out, const struct audit_summary *s)
+report_html_chart_classes(struct strbuf *out, const struct report_summary *s)
 {
-	struct audit_count *t = audit_summary_table(s, AUDIT_SUMMARY_CLASS);
+	struct report_count *t = report_summary_table(s, REPORT_SUMMARY_CLASS);
 	const char **classes;
 	uint64_t *counts;
 	size_t n, i;
 
-	classes = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_CLASS, 0, &n);
+	classes = report_summary_axis(s, REPORT_SUMMARY_AXIS_CLASS, 0, &n);
 	if ((counts = calloc(n + 1, sizeof(*counts))) == NULL)
 		abort();
 	for (i = 0; i < n; i++)
-		counts[i] = audit_count_get(t, classes[i], strlen(classes[i]));
-	audit_html_chart_bars(out, "chart-classes", "Records per class",
+		counts[i] = report_count_get(t, classes[i], strlen(classes[i]));
+	report_html_chart_bars(out, "chart-classes", "Records per class",
 	    classes, counts, n);
 	free(classes);
 	free(counts);
 }
 
-/* audit_html_table_top - a two-column table of a count table */
+/* report_html_table_top - a two-column table of a count table */
 static void
-audit_html_table_top(struct strbuf *out, const char *caption,
-    const char *what, struct audit_count *t, size_t top)
+report_html_table_top(struct strbuf *out, const char *caption,
+    const char *what, struct report_count *t, size_t top)
 {
-	const struct audit_count_entry *const *e = audit_count_sorted(t, 0);
+	const struct report_count_entry *const *e = report_count_sorted(t, 0);
 	size_t i;
 
 	strbuf_appendf(out, "<table class=\"top\"><caption>%s</caption>\n"
@@ -270,42 +270,42 @@ audit_html_table_top(struct strbuf *out, const char *caption,
 		strbuf_append_str(out, "<tr><td colspan=\"2\">none</td></tr>\n");
 	for (i = 0; e[i] != NULL && (top == 0 || i < top); i++) {
 		strbuf_append_str(out, "<tr><td>");
-		audit_html_escape(out, e[i]->key);
+		report_html_escape(out, e[i]->key);
 		strbuf_appendf(out, "</td><td class=\"n\">%llu</td></tr>\n",
 		    (unsigned long long)e[i]->count);
 	}
 	strbuf_append_str(out, "</table>\n");
 }
 
-/* audit_html_table_matrix - records by class and action */
+/* report_html_table_matrix - records by class and action */
 static void
-audit_html_table_matrix(struct strbuf *out, const struct audit_summary *s)
+report_html_table_matrix(struct strbuf *out, const struct report_summary *s)
 {
-	struct audit_count *ca = audit_summary_table(s, AUDIT_SUMMARY_CLASS_ACTION);
-	struct audit_count *ac = audit_summary_table(s, AUDIT_SUMMARY_ACTION);
+	struct report_count *ca = report_summary_table(s, REPORT_SUMMARY_CLASS_ACTION);
+	struct report_count *ac = report_summary_table(s, REPORT_SUMMARY_ACTION);
 	struct strbuf key = STRBUF_INIT;
 	const char **rows, **cols;
 	size_t nrows, ncols, r, c;
 	uint64_t v, total;
 
-	rows = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_CLASS, 0, &nrows);
-	cols = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_ACTION, 1, &ncols);
+	rows = report_summary_axis(s, REPORT_SUMMARY_AXIS_CLASS, 0, &nrows);
+	cols = report_summary_axis(s, REPORT_SUMMARY_AXIS_ACTION, 1, &ncols);
 	strbuf_append_str(out, "<table id=\"class-action\"><caption>Records by "
 	    "class and action</caption>\n<tr><th>class</th>");
 	for (c = 0; c < ncols; c++) {
 		strbuf_append_str(out, "<th class=\"n\">");
-		audit_html_escape(out, cols[c]);
+		report_html_escape(out, cols[c]);
 		strbuf_append_str(out, "</th>");
 	}
 	strbuf_append_str(out, "<th class=\"n\">total</th></tr>\n");
 	for (r = 0; r <= nrows; r++) {
 		strbuf_appendf(out, "<tr%s><td>", r == nrows ? " class=\"total\"" : "");
-		audit_html_escape(out, r < nrows ? rows[r] : "total");
+		report_html_escape(out, r < nrows ? rows[r] : "total");
 		strbuf_append_str(out, "</td>");
 		total = 0;
 		for (c = 0; c < ncols; c++) {
-			v = r < nrows ? audit_html_get2(ca, &key, rows[r], cols[c]) :
-			    audit_count_get(ac, cols[c], strlen(cols[c]));
+			v = r < nrows ? report_html_get2(ca, &key, rows[r], cols[c]) :
+			    report_count_get(ac, cols[c], strlen(cols[c]));
 			total += v;
 			strbuf_appendf(out, "<td class=\"n%s\">%llu</td>",
 			    v == 0 ? " zero" : "", (unsigned long long)v);
@@ -319,15 +319,15 @@ audit_html_table_matrix(struct strbuf *out, const struct audit_summary *s)
 	strbuf_release(&key);
 }
 
-/* audit_html_render - append the whole page */
+/* report_html_render - append the whole page */
 void
-audit_html_render(struct strbuf *out, const struct audit_summary *s,
+report_html_render(struct strbuf *out, const struct report_summary *s,
     size_t top, const char *note)
 {
 	uint64_t read, matched, malformed;
 	struct strbuf title = STRBUF_INIT;
 
-	audit_summary_totals(s, &read, &matched, &malformed);
+	report_summary_totals(s, &read, &matched, &malformed);
 	strbuf_append_str(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<title>csp-milter audit report</title>\n<style>\n"
@@ -348,7 +348,7 @@ audit_html_render(struct strbuf *out, const struct audit_summary *s,
 	    "svg .xlab{text-anchor:middle}\n"
 	    "</style>\n</head>\n<body>\n<h1>csp-milter audit report</h1>\n"
 	    "<p class=\"note\">");
-	audit_html_escape(out, note);
+	report_html_escape(out, note);
 	strbuf_appendf(out, "</p>\n<table id=\"totals\"><tr><th>records read"
 	    "</th><td class=\"n\">%llu</td></tr>\n<tr><th>malformed lines</th>"
 	    "<td class=\"n\">%llu</td></tr>\n<tr><th>records matched</th>"
@@ -356,23 +356,23 @@ audit_html_render(struct strbuf *out, const struct audit_summary *s,
 	    (unsigned long long)read, (unsigned long long)malformed,
 	    (unsigned long long)matched);
 	strbuf_append_str(out, "<h2>Decisions per day</h2>\n");
-	audit_html_chart_daily(out, s);
+	report_html_chart_daily(out, s);
 	strbuf_append_str(out, "<h2>Classes and actions</h2>\n");
-	audit_html_table_matrix(out, s);
-	audit_html_chart_classes(out, s);
+	report_html_table_matrix(out, s);
+	report_html_chart_classes(out, s);
 	strbuf_appendf(&title, "Top %zu rules", top);
 	strbuf_appendf(out, "<h2>%s</h2>\n", title.data);
-	audit_html_chart_table(out, "chart-rules", title.data,
-	    audit_summary_table(s, AUDIT_SUMMARY_RULE), top);
+	report_html_chart_table(out, "chart-rules", title.data,
+	    report_summary_table(s, REPORT_SUMMARY_RULE), top);
 	strbuf_append_str(out, "<h2>Senders and partners</h2>\n<div class=\"tops\">\n");
-	audit_html_table_top(out, title.data, "rule",
-	    audit_summary_table(s, AUDIT_SUMMARY_RULE), top);
+	report_html_table_top(out, title.data, "rule",
+	    report_summary_table(s, REPORT_SUMMARY_RULE), top);
 	strbuf_reset(&title);
 	strbuf_appendf(&title, "Top %zu senders", top);
-	audit_html_table_top(out, title.data, "sender",
-	    audit_summary_table(s, AUDIT_SUMMARY_SENDER), top);
-	audit_html_table_top(out, "Reroutes per partner", "partner",
-	    audit_summary_table(s, AUDIT_SUMMARY_PARTNER), 0);
+	report_html_table_top(out, title.data, "sender",
+	    report_summary_table(s, REPORT_SUMMARY_SENDER), top);
+	report_html_table_top(out, "Reroutes per partner", "partner",
+	    report_summary_table(s, REPORT_SUMMARY_PARTNER), 0);
 	strbuf_append_str(out, "</div>\n</body>\n</html>\n");
 	strbuf_release(&title);
 }

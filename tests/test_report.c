@@ -1,4 +1,4 @@
-/* test_audit_report - unit tests of the csp-milter-audit modules */
+/* test_report_run - unit tests of the csp-milter-audit modules */
 #include "config.h"
 
 #include <stdarg.h>
@@ -14,13 +14,13 @@
 #include <zlib.h>
 
 #include "strbuf.h"
-#include "audit_count.h"
-#include "audit_filter.h"
-#include "audit_output.h"
-#include "audit_read.h"
-#include "audit_record.h"
-#include "audit_summary.h"
-#include "audit_time.h"
+#include "report_count.h"
+#include "report_filter.h"
+#include "report_output.h"
+#include "report_read.h"
+#include "report_record.h"
+#include "report_summary.h"
+#include "report_time.h"
 
 /* 2026-11-24T12:00:00Z, "now" for relative times. */
 #define NOW_US	(1795521600LL * 1000000)
@@ -43,9 +43,9 @@ static const char *const rec_line =
     "\"mode\":\"enforce\",\"config_version\":\"3f2a9c0d1e2b4a5f\","
     "\"elapsed_us\":812,\"added_later\":{\"x\":[1,2]}}";
 
-/* audit_time_parse_valid - RFC 3339 stamps give the right microseconds */
+/* report_time_parse_valid - RFC 3339 stamps give the right microseconds */
 static void
-audit_time_parse_valid(void **state)
+report_time_parse_valid(void **state)
 {
 	static const struct {
 		const char *in;
@@ -63,15 +63,15 @@ audit_time_parse_valid(void **state)
 	int64_t us;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(audit_time_parse(cases[i].in,
+		assert_int_equal(report_time_parse(cases[i].in,
 		    strlen(cases[i].in), &us), 0);
 		assert_true(us == cases[i].us);
 	}
 }
 
-/* audit_time_parse_invalid - malformed stamps are refused */
+/* report_time_parse_invalid - malformed stamps are refused */
 static void
-audit_time_parse_invalid(void **state)
+report_time_parse_invalid(void **state)
 {
 	static const char *const cases[] = {
 		"", "2026-11-24", "2026-11-24T15:11:35", "2026-13-01T00:00:00Z",
@@ -83,13 +83,13 @@ audit_time_parse_invalid(void **state)
 	int64_t us;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(audit_time_parse(cases[i], strlen(cases[i]),
+		assert_int_equal(report_time_parse(cases[i], strlen(cases[i]),
 		    &us), -1);
 }
 
-/* audit_time_parse_arg_forms - dates, zone-less and relative arguments */
+/* report_time_parse_arg_forms - dates, zone-less and relative arguments */
 static void
-audit_time_parse_arg_forms(void **state)
+report_time_parse_arg_forms(void **state)
 {
 	static const struct {
 		const char *in;
@@ -111,15 +111,15 @@ audit_time_parse_arg_forms(void **state)
 	int64_t us;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(audit_time_parse_arg(cases[i].in, NOW_US,
+		assert_int_equal(report_time_parse_arg(cases[i].in, NOW_US,
 		    cases[i].end_of_day, &us, &error), 0);
 		assert_true(us == cases[i].us);
 	}
 }
 
-/* audit_time_parse_arg_invalid - bad arguments give an error text */
+/* report_time_parse_arg_invalid - bad arguments give an error text */
 static void
-audit_time_parse_arg_invalid(void **state)
+report_time_parse_arg_invalid(void **state)
 {
 	static const char *const cases[] = {
 		"", "7", "d", "7y", "-7d", "7dd", "2026-11-31", "last week",
@@ -131,34 +131,34 @@ audit_time_parse_arg_invalid(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		error = NULL;
-		assert_int_equal(audit_time_parse_arg(cases[i], NOW_US, 0, &us,
+		assert_int_equal(report_time_parse_arg(cases[i], NOW_US, 0, &us,
 		    &error), -1);
 		assert_non_null(error);
 	}
 }
 
-/* audit_time_day_utc - the day of a time is its UTC date */
+/* report_time_day_utc - the day of a time is its UTC date */
 static void
-audit_time_day_utc(void **state)
+report_time_day_utc(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	audit_time_day(&sb, 1795533095123456LL);
+	report_time_day(&sb, 1795533095123456LL);
 	assert_string_equal(sb.data, "2026-11-24");
 	strbuf_reset(&sb);
-	audit_time_day(&sb, -1);
+	report_time_day(&sb, -1);
 	assert_string_equal(sb.data, "1969-12-31");
 	strbuf_release(&sb);
 }
 
-/* audit_record_parse_fields - every field the report uses is decoded */
+/* report_record_parse_fields - every field the report uses is decoded */
 static void
-audit_record_parse_fields(void **state)
+report_record_parse_fields(void **state)
 {
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	const char *error = NULL;
 
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
 	assert_string_equal(rec->queue_id, "4XyZ1abc");
 	assert_string_equal(rec->class, "subscription");
@@ -172,13 +172,13 @@ audit_record_parse_fields(void **state)
 	assert_string_equal(rec->rcpts[0].partner, "csp-desk@partner-a.example");
 	assert_string_equal(rec->rcpts[1].decision, "deliver");
 	assert_true(rec->time_us == 1795533095123456LL);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 	assert_null(rec);
 }
 
-/* audit_record_parse_malformed - each kind of damage is refused with a reason */
+/* report_record_parse_malformed - each kind of damage is refused with a reason */
 static void
-audit_record_parse_malformed(void **state)
+report_record_parse_malformed(void **state)
 {
 	static const struct {
 		const char *line;
@@ -203,13 +203,13 @@ audit_record_parse_malformed(void **state)
 		{ "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"x\","
 		    "\"class\":[]}", "\"class\": not a string" },
 	};
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	const char *error;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		error = NULL;
-		assert_int_equal(audit_record_parse(rec, cases[i].line,
+		assert_int_equal(report_record_parse(rec, cases[i].line,
 		    strlen(cases[i].line), &error), -1);
 		assert_non_null(error);
 		if (strstr(error, cases[i].reason) == NULL)
@@ -217,32 +217,32 @@ audit_record_parse_malformed(void **state)
 			    cases[i].reason);
 	}
 	/* The record is reusable after a failure. */
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
-/* audit_record_parse_minimal - missing optional keys read as empty */
+/* report_record_parse_minimal - missing optional keys read as empty */
 static void
-audit_record_parse_minimal(void **state)
+report_record_parse_minimal(void **state)
 {
 	static const char line[] =
 	    "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"tempfail\","
 	    "\"class\":null}";
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	const char *error;
 
-	assert_int_equal(audit_record_parse(rec, line, strlen(line), &error), 0);
+	assert_int_equal(report_record_parse(rec, line, strlen(line), &error), 0);
 	assert_string_equal(rec->class, "");
 	assert_string_equal(rec->mail_from, "");
 	assert_int_equal(rec->nrules, 0);
 	assert_int_equal(rec->nrcpts, 0);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
-/* audit_filter_match_each - every filter, matching and not matching */
+/* report_filter_match_each - every filter, matching and not matching */
 static void
-audit_filter_match_each(void **state)
+report_filter_match_each(void **state)
 {
 	static const struct {
 		const char *name;
@@ -279,54 +279,54 @@ audit_filter_match_each(void **state)
 		{ "rule", "sub.invoice", 0 },
 		{ "uncertain", "", 0 },
 	};
-	struct audit_record *rec = audit_record_new();
-	struct audit_filter *f;
+	struct report_record *rec = report_record_new();
+	struct report_filter *f;
 	const char *error;
 	size_t i;
 	int pre;
 
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		f = audit_filter_new(NOW_US);
-		assert_int_equal(audit_filter_set(f, cases[i].name,
+		f = report_filter_new(NOW_US);
+		assert_int_equal(report_filter_set(f, cases[i].name,
 		    cases[i].value, &error), 0);
-		if (audit_filter_match(f, rec) != cases[i].match)
+		if (report_filter_match(f, rec) != cases[i].match)
 			fail_msg("case %zu: --%s %s", i, cases[i].name,
 			    cases[i].value);
 		/* The pre-check may let through, but never drop, a match. */
-		pre = audit_filter_precheck(f, rec_line, strlen(rec_line));
+		pre = report_filter_precheck(f, rec_line, strlen(rec_line));
 		if (cases[i].match && !pre)
 			fail_msg("case %zu: pre-check dropped a match", i);
-		audit_filter_free(&f);
+		report_filter_free(&f);
 		assert_null(f);
 	}
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
-/* audit_filter_match_same_rcpt - recipient filters hold for one recipient */
+/* report_filter_match_same_rcpt - recipient filters hold for one recipient */
 static void
-audit_filter_match_same_rcpt(void **state)
+report_filter_match_same_rcpt(void **state)
 {
-	struct audit_record *rec = audit_record_new();
-	struct audit_filter *f = audit_filter_new(NOW_US);
+	struct report_record *rec = report_record_new();
+	struct report_filter *f = report_filter_new(NOW_US);
 	const char *error;
 
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
-	assert_int_equal(audit_filter_set(f, "rcpt", "other.example", &error), 0);
-	assert_int_equal(audit_filter_match(f, rec), 1);
-	assert_int_equal(audit_filter_match_rcpt(f, &rec->rcpts[0]), 0);
-	assert_int_equal(audit_filter_match_rcpt(f, &rec->rcpts[1]), 1);
-	assert_int_equal(audit_filter_set(f, "customer", "cust-contoso", &error), 0);
-	assert_int_equal(audit_filter_match(f, rec), 0);
-	audit_filter_free(&f);
-	audit_record_free(&rec);
+	assert_int_equal(report_filter_set(f, "rcpt", "other.example", &error), 0);
+	assert_int_equal(report_filter_match(f, rec), 1);
+	assert_int_equal(report_filter_match_rcpt(f, &rec->rcpts[0]), 0);
+	assert_int_equal(report_filter_match_rcpt(f, &rec->rcpts[1]), 1);
+	assert_int_equal(report_filter_set(f, "customer", "cust-contoso", &error), 0);
+	assert_int_equal(report_filter_match(f, rec), 0);
+	report_filter_free(&f);
+	report_record_free(&rec);
 }
 
-/* audit_filter_set_invalid - bad filter values are refused */
+/* report_filter_set_invalid - bad filter values are refused */
 static void
-audit_filter_set_invalid(void **state)
+report_filter_set_invalid(void **state)
 {
 	static const struct {
 		const char *name;
@@ -337,41 +337,41 @@ audit_filter_set_invalid(void **state)
 		{ "class", "" },
 		{ "nosuch", "x" },
 	};
-	struct audit_filter *f;
+	struct report_filter *f;
 	const char *error;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		f = audit_filter_new(NOW_US);
+		f = report_filter_new(NOW_US);
 		error = NULL;
-		assert_int_equal(audit_filter_set(f, cases[i].name,
+		assert_int_equal(report_filter_set(f, cases[i].name,
 		    cases[i].value, &error), -1);
 		assert_non_null(error);
-		audit_filter_free(&f);
+		report_filter_free(&f);
 	}
 }
 
-/* audit_filter_precheck_literal - lines without a needed literal are dropped */
+/* report_filter_precheck_literal - lines without a needed literal are dropped */
 static void
-audit_filter_precheck_literal(void **state)
+report_filter_precheck_literal(void **state)
 {
-	struct audit_filter *f = audit_filter_new(NOW_US);
+	struct report_filter *f = report_filter_new(NOW_US);
 	const char *error;
 
-	assert_int_equal(audit_filter_set(f, "partner", "PARTNER-A", &error), 0);
-	assert_int_equal(audit_filter_precheck(f, rec_line, strlen(rec_line)), 1);
-	assert_int_equal(audit_filter_precheck(f, "{\"x\":1}", 7), 0);
-	audit_filter_free(&f);
+	assert_int_equal(report_filter_set(f, "partner", "PARTNER-A", &error), 0);
+	assert_int_equal(report_filter_precheck(f, rec_line, strlen(rec_line)), 1);
+	assert_int_equal(report_filter_precheck(f, "{\"x\":1}", 7), 0);
+	report_filter_free(&f);
 	/* A value that may be escaped in JSON is never pre-checked. */
-	f = audit_filter_new(NOW_US);
-	assert_int_equal(audit_filter_set(f, "sender", "a/b", &error), 0);
-	assert_int_equal(audit_filter_precheck(f, "{\"x\":1}", 7), 1);
-	audit_filter_free(&f);
+	f = report_filter_new(NOW_US);
+	assert_int_equal(report_filter_set(f, "sender", "a/b", &error), 0);
+	assert_int_equal(report_filter_precheck(f, "{\"x\":1}", 7), 1);
+	report_filter_free(&f);
 }
 
-/* audit_memcasemem_cases - ASCII case-insensitive search */
+/* report_memcasemem_cases - ASCII case-insensitive search */
 static void
-audit_memcasemem_cases(void **state)
+report_memcasemem_cases(void **state)
 {
 	static const struct {
 		const char *hay;
@@ -389,7 +389,7 @@ audit_memcasemem_cases(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		p = audit_memcasemem(cases[i].hay, strlen(cases[i].hay),
+		p = report_memcasemem(cases[i].hay, strlen(cases[i].hay),
 		    cases[i].needle, strlen(cases[i].needle));
 		if (cases[i].at < 0)
 			assert_null(p);
@@ -398,9 +398,9 @@ audit_memcasemem_cases(void **state)
 	}
 }
 
-/* audit_output_csv_quote_cases - RFC 4180 quoting */
+/* report_output_csv_quote_cases - RFC 4180 quoting */
 static void
-audit_output_csv_quote_cases(void **state)
+report_output_csv_quote_cases(void **state)
 {
 	static const struct {
 		const char *in;
@@ -430,43 +430,43 @@ audit_output_csv_quote_cases(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		strbuf_reset(&sb);
 		strbuf_append_str(&sb, "");
-		audit_output_csv_quote(&sb, cases[i].in);
+		report_output_csv_quote(&sb, cases[i].in);
 		assert_string_equal(sb.data, cases[i].out);
 	}
 	strbuf_release(&sb);
 }
 
-/* audit_output_list_line - the list line and the release command */
+/* report_output_list_line - the list line and the release command */
 static void
-audit_output_list_line(void **state)
+report_output_list_line(void **state)
 {
 	static const char held[] =
 	    "{\"time\":\"2026-11-24T15:11:35Z\",\"queue_id\":\"4ABC\","
 	    "\"action\":\"quarantine\",\"class\":\"incident\","
 	    "\"mail_from\":\"a b@x\",\"recipients\":[]}";
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	struct strbuf sb = STRBUF_INIT;
 	const char *error;
 
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
-	audit_output_list(&sb, rec, NULL);
+	report_output_list(&sb, rec, NULL);
 	assert_string_equal(sb.data, "2026-11-24T15:11:35.123456Z 4XyZ1abc "
 	    "reroute subscription from=<billing@vendor.example> "
 	    "rcpt=<admin@contoso.example>,<x@other.example> "
 	    "rule=sub.invoice.en\n");
-	assert_int_equal(audit_record_parse(rec, held, strlen(held), &error), 0);
+	assert_int_equal(report_record_parse(rec, held, strlen(held), &error), 0);
 	strbuf_reset(&sb);
-	audit_output_list(&sb, rec, NULL);
+	report_output_list(&sb, rec, NULL);
 	assert_string_equal(sb.data, "2026-11-24T15:11:35Z 4ABC quarantine "
 	    "incident from=<a_b@x> rcpt=- rule=- release: postsuper -H 4ABC\n");
 	strbuf_release(&sb);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
-/* audit_output_release_per_mta - the release command of the MTA that held the message */
+/* report_output_release_per_mta - the release command of the MTA that held the message */
 static void
-audit_output_release_per_mta(void **state)
+report_output_release_per_mta(void **state)
 {
 	static const struct {
 		const char *mta, *want;
@@ -476,7 +476,7 @@ audit_output_release_per_mta(void **state)
 		{ "", " release: postsuper -H 4ABC" },	/* older records */
 		{ "exim", " release: postsuper -H 4ABC" },
 	};
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	struct strbuf line = STRBUF_INIT, sb = STRBUF_INIT;
 	const char *error;
 	size_t i;
@@ -485,30 +485,30 @@ audit_output_release_per_mta(void **state)
 		strbuf_reset(&line);
 		strbuf_appendf(&line, "{\"time\":\"2026-11-24T15:11:35Z\",\"queue_id\":\"4ABC\","
 		    "\"mta\":\"%s\",\"action\":\"quarantine\",\"recipients\":[]}", cases[i].mta);
-		assert_int_equal(audit_record_parse(rec, line.data, line.len, &error), 0);
+		assert_int_equal(report_record_parse(rec, line.data, line.len, &error), 0);
 		assert_string_equal(rec->mta, cases[i].mta);
 		strbuf_reset(&sb);
-		audit_output_release(&sb, rec);
+		report_output_release(&sb, rec);
 		assert_string_equal(sb.data, cases[i].want);
 	}
 	strbuf_release(&line);
 	strbuf_release(&sb);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
-/* audit_output_csv_rows - one row per shown recipient, quoted */
+/* report_output_csv_rows - one row per shown recipient, quoted */
 static void
-audit_output_csv_rows(void **state)
+report_output_csv_rows(void **state)
 {
-	struct audit_record *rec = audit_record_new();
-	struct audit_filter *f = audit_filter_new(NOW_US);
+	struct report_record *rec = report_record_new();
+	struct report_filter *f = report_filter_new(NOW_US);
 	struct strbuf sb = STRBUF_INIT;
 	const char *error;
 
-	assert_int_equal(audit_record_parse(rec, rec_line, strlen(rec_line),
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
 	strbuf_append_str(&sb, "");
-	audit_output_csv(&sb, rec, NULL);
+	report_output_csv(&sb, rec, NULL);
 	assert_string_equal(sb.data,
 	    "2026-11-24T15:11:35.123456Z,4XyZ1abc,<abc@vendor.example>,"
 	    "billing@vendor.example,<admin@contoso.example>,cust-contoso,"
@@ -517,55 +517,55 @@ audit_output_csv_rows(void **state)
 	    "2026-11-24T15:11:35.123456Z,4XyZ1abc,<abc@vendor.example>,"
 	    "billing@vendor.example,<x@other.example>,,,subscription,deliver,"
 	    "reroute,enforce,false,sub.invoice.en,\"Your, \"\"invoice\"\"\"\n");
-	assert_int_equal(audit_filter_set(f, "customer", "cust-contoso", &error), 0);
+	assert_int_equal(report_filter_set(f, "customer", "cust-contoso", &error), 0);
 	strbuf_reset(&sb);
-	audit_output_csv(&sb, rec, f);
+	report_output_csv(&sb, rec, f);
 	assert_null(strstr(sb.data, "other.example"));
 	assert_non_null(strstr(sb.data, "contoso"));
 	strbuf_release(&sb);
-	audit_filter_free(&f);
-	audit_record_free(&rec);
+	report_filter_free(&f);
+	report_record_free(&rec);
 }
 
-/* audit_count_add_many - counts survive growth and sort by count then key */
+/* report_count_add_many - counts survive growth and sort by count then key */
 static void
-audit_count_add_many(void **state)
+report_count_add_many(void **state)
 {
-	struct audit_count *t = audit_count_new();
-	const struct audit_count_entry *const *e;
+	struct report_count *t = report_count_new();
+	const struct report_count_entry *const *e;
 	struct strbuf key = STRBUF_INIT;
 	unsigned i;
 
 	for (i = 0; i < 10000; i++) {
 		strbuf_reset(&key);
 		strbuf_appendf(&key, "k%u", i % 1000);
-		audit_count_add(t, key.data, key.len, i % 1000 == 7 ? 5 : 1);
+		report_count_add(t, key.data, key.len, i % 1000 == 7 ? 5 : 1);
 	}
-	assert_int_equal(audit_count_size(t), 1000);
-	assert_int_equal(audit_count_get(t, "k7", 2), 50);
-	assert_int_equal(audit_count_get(t, "k8", 2), 10);
-	assert_int_equal(audit_count_get(t, "nope", 4), 0);
-	audit_count_add(t, "a\0b", 3, 1);
-	assert_int_equal(audit_count_get(t, "a\0b", 3), 1);
-	assert_int_equal(audit_count_get(t, "a", 1), 0);
-	e = audit_count_sorted(t, 0);
+	assert_int_equal(report_count_size(t), 1000);
+	assert_int_equal(report_count_get(t, "k7", 2), 50);
+	assert_int_equal(report_count_get(t, "k8", 2), 10);
+	assert_int_equal(report_count_get(t, "nope", 4), 0);
+	report_count_add(t, "a\0b", 3, 1);
+	assert_int_equal(report_count_get(t, "a\0b", 3), 1);
+	assert_int_equal(report_count_get(t, "a", 1), 0);
+	e = report_count_sorted(t, 0);
 	assert_string_equal(e[0]->key, "k7");
 	assert_string_equal(e[1]->key, "k0");
 	assert_string_equal(e[2]->key, "k1");
 	assert_null(e[1001]);
-	e = audit_count_sorted(t, 1);
+	e = report_count_sorted(t, 1);
 	assert_string_equal(e[0]->key, "a");
 	strbuf_release(&key);
-	audit_count_free(&t);
+	report_count_free(&t);
 	assert_null(t);
 }
 
 /* summary_get - a count from one of the summary's tables */
 static uint64_t
-summary_get(struct audit_summary *s, enum audit_summary_table t,
+summary_get(struct report_summary *s, enum report_summary_table t,
     const char *key)
 {
-	return audit_count_get(audit_summary_table(s, t), key, strlen(key));
+	return report_count_get(report_summary_table(s, t), key, strlen(key));
 }
 
 static const char *const summary_lines[] = {
@@ -583,106 +583,106 @@ static const char *const summary_lines[] = {
 	"\"class\":\"\",\"mail_from\":\"\"}",
 };
 
-/* audit_summary_add_counts - aggregation by class, action, rule, partner */
+/* report_summary_add_counts - aggregation by class, action, rule, partner */
 static void
-audit_summary_add_counts(void **state)
+report_summary_add_counts(void **state)
 {
-	struct audit_summary *s = audit_summary_new();
-	struct audit_record *rec = audit_record_new();
+	struct report_summary *s = report_summary_new();
+	struct report_record *rec = report_record_new();
 	const char **days;
 	const char *error;
 	uint64_t read, matched, malformed;
 	size_t i, n;
 
 	for (i = 0; i < sizeof(summary_lines) / sizeof(summary_lines[0]); i++) {
-		assert_int_equal(audit_record_parse(rec, summary_lines[i],
+		assert_int_equal(report_record_parse(rec, summary_lines[i],
 		    strlen(summary_lines[i]), &error), 0);
-		audit_summary_add(s, rec, NULL);
+		report_summary_add(s, rec, NULL);
 	}
-	audit_summary_set_input(s, 4, 1);
-	audit_summary_totals(s, &read, &matched, &malformed);
+	report_summary_set_input(s, 4, 1);
+	report_summary_totals(s, &read, &matched, &malformed);
 	assert_int_equal(read, 4);
 	assert_int_equal(matched, 3);
 	assert_int_equal(malformed, 1);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_CLASS_ACTION,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
 	    "subscription\treroute"), 2);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_CLASS_ACTION,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
 	    "(none)\tuntouched"), 1);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_RULE,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_RULE,
 	    "r1"), 2);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_PARTNER,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_PARTNER,
 	    "p1"), 2);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_PARTNER,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_PARTNER,
 	    "p2"), 1);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_SENDER,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_SENDER,
 	    "<>"), 1);
-	assert_int_equal(summary_get(s, AUDIT_SUMMARY_DAILY,
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAILY,
 	    "2026-11-24\treroute"), 1);
-	days = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_DAY, 0, &n);
+	days = report_summary_axis(s, REPORT_SUMMARY_AXIS_DAY, 0, &n);
 	assert_int_equal(n, 2);
 	assert_string_equal(days[0], "2026-11-23");
 	assert_string_equal(days[1], "2026-11-24");
 	assert_null(days[2]);
 	free(days);
-	audit_record_free(&rec);
-	audit_summary_free(&s);
+	report_record_free(&rec);
+	report_summary_free(&s);
 	assert_null(s);
 }
 
 /* summary_text - the text report of s as a string, to be freed */
 static char *
-summary_text(const struct audit_summary *s)
+summary_text(const struct report_summary *s)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(audit_summary_write_text(s, fp, 10), 0);
+	assert_int_equal(report_summary_write_text(s, fp, 10), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
 
-/* audit_summary_merge_split - counts shared out and merged equal counts kept in one */
+/* report_summary_merge_split - counts shared out and merged equal counts kept in one */
 static void
-audit_summary_merge_split(void **state)
+report_summary_merge_split(void **state)
 {
-	struct audit_summary *whole = audit_summary_new();
-	struct audit_summary *part[2] = { audit_summary_new(),
-	    audit_summary_new() };
-	struct audit_record *rec = audit_record_new();
+	struct report_summary *whole = report_summary_new();
+	struct report_summary *part[2] = { report_summary_new(),
+	    report_summary_new() };
+	struct report_record *rec = report_record_new();
 	const char *error;
 	char *want, *got;
 	size_t i;
 
 	for (i = 0; i < sizeof(summary_lines) / sizeof(summary_lines[0]); i++) {
-		assert_int_equal(audit_record_parse(rec, summary_lines[i],
+		assert_int_equal(report_record_parse(rec, summary_lines[i],
 		    strlen(summary_lines[i]), &error), 0);
-		audit_summary_add(whole, rec, NULL);
-		audit_summary_add(part[i % 2], rec, NULL);
+		report_summary_add(whole, rec, NULL);
+		report_summary_add(part[i % 2], rec, NULL);
 	}
-	audit_summary_merge(part[0], part[1]);
-	audit_summary_set_input(whole, 4, 1);
-	audit_summary_set_input(part[0], 4, 1);
+	report_summary_merge(part[0], part[1]);
+	report_summary_set_input(whole, 4, 1);
+	report_summary_set_input(part[0], 4, 1);
 	want = summary_text(whole);
 	got = summary_text(part[0]);
 	assert_string_equal(got, want);
-	assert_int_equal(summary_get(part[0], AUDIT_SUMMARY_RULE, "r1"), 2);
+	assert_int_equal(summary_get(part[0], REPORT_SUMMARY_RULE, "r1"), 2);
 	free(want);
 	free(got);
-	audit_record_free(&rec);
-	audit_summary_free(&whole);
-	audit_summary_free(&part[0]);
-	audit_summary_free(&part[1]);
+	report_record_free(&rec);
+	report_summary_free(&whole);
+	report_summary_free(&part[0]);
+	report_summary_free(&part[1]);
 }
 
-/* audit_record_parse_long_line - a document larger than one arena block decodes, and so does the next */
+/* report_record_parse_long_line - a document larger than one arena block decodes, and so does the next */
 static void
-audit_record_parse_long_line(void **state)
+report_record_parse_long_line(void **state)
 {
 	static const char small[] = "{\"time\":\"2026-11-24T10:00:00Z\","
 	    "\"action\":\"tag\",\"subject\":\"short\"}";
-	struct audit_record *rec = audit_record_new();
+	struct report_record *rec = report_record_new();
 	struct strbuf line = STRBUF_INIT;
 	const char *error;
 	size_t i;
@@ -696,48 +696,48 @@ audit_record_parse_long_line(void **state)
 		strbuf_append_char(&line, 'a' + i % 26);
 	strbuf_append_str(&line, "\"}");
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(audit_record_parse(rec, line.data, line.len,
+		assert_int_equal(report_record_parse(rec, line.data, line.len,
 		    &error), 0);
 		assert_int_equal(rec->nrules, 20000);
 		assert_string_equal(rec->rules[19999], "rule19999");
 		assert_int_equal(strlen(rec->subject), 300000);
-		assert_int_equal(audit_record_parse(rec, small,
+		assert_int_equal(report_record_parse(rec, small,
 		    sizeof(small) - 1, &error), 0);
 		assert_string_equal(rec->subject, "short");
 		assert_int_equal(rec->nrules, 0);
 	}
 	strbuf_release(&line);
-	audit_record_free(&rec);
+	report_record_free(&rec);
 }
 
 /* reader_all - every batch of path read with want, joined; checks each ends a line */
 static void
 reader_all(const char *path, size_t want, struct strbuf *all)
 {
-	struct audit_reader *r;
+	struct report_reader *r;
 	struct strbuf batch = STRBUF_INIT;
 	const char *error;
 	int ret;
 
-	assert_non_null(r = audit_reader_new(path, &error));
-	while ((ret = audit_reader_batch(r, &batch, want, &error)) == 1) {
+	assert_non_null(r = report_reader_new(path, &error));
+	while ((ret = report_reader_batch(r, &batch, want, &error)) == 1) {
 		assert_true(batch.len > 0);
 		assert_int_equal(batch.data[batch.len - 1], '\n');
 		strbuf_append(all, batch.data, batch.len);
 	}
 	assert_int_equal(ret, 0);
-	assert_true(audit_reader_bytes(r) > 0);
-	audit_reader_free(&r);
+	assert_true(report_reader_bytes(r) > 0);
+	report_reader_free(&r);
 	assert_null(r);
 	strbuf_release(&batch);
 }
 
-/* audit_reader_batch_lines - batches hold whole lines, plain and gzip, whatever their size */
+/* report_reader_batch_lines - batches hold whole lines, plain and gzip, whatever their size */
 static void
-audit_reader_batch_lines(void **state)
+report_reader_batch_lines(void **state)
 {
 	static const size_t wants[] = { 1, 5, 4096, 1 << 20 };
-	char path[] = "/tmp/test_audit_read.XXXXXX";
+	char path[] = "/tmp/test_report_read.XXXXXX";
 	struct strbuf data = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
 	gzFile gz;
 	size_t i, gzip;
@@ -775,28 +775,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(audit_time_parse_valid),
-		cmocka_unit_test(audit_time_parse_invalid),
-		cmocka_unit_test(audit_time_parse_arg_forms),
-		cmocka_unit_test(audit_time_parse_arg_invalid),
-		cmocka_unit_test(audit_time_day_utc),
-		cmocka_unit_test(audit_record_parse_fields),
-		cmocka_unit_test(audit_record_parse_malformed),
-		cmocka_unit_test(audit_record_parse_minimal),
-		cmocka_unit_test(audit_filter_match_each),
-		cmocka_unit_test(audit_filter_match_same_rcpt),
-		cmocka_unit_test(audit_filter_set_invalid),
-		cmocka_unit_test(audit_filter_precheck_literal),
-		cmocka_unit_test(audit_memcasemem_cases),
-		cmocka_unit_test(audit_output_csv_quote_cases),
-		cmocka_unit_test(audit_output_list_line),
-		cmocka_unit_test(audit_output_release_per_mta),
-		cmocka_unit_test(audit_output_csv_rows),
-		cmocka_unit_test(audit_count_add_many),
-		cmocka_unit_test(audit_summary_add_counts),
-		cmocka_unit_test(audit_summary_merge_split),
-		cmocka_unit_test(audit_record_parse_long_line),
-		cmocka_unit_test(audit_reader_batch_lines),
+		cmocka_unit_test(report_time_parse_valid),
+		cmocka_unit_test(report_time_parse_invalid),
+		cmocka_unit_test(report_time_parse_arg_forms),
+		cmocka_unit_test(report_time_parse_arg_invalid),
+		cmocka_unit_test(report_time_day_utc),
+		cmocka_unit_test(report_record_parse_fields),
+		cmocka_unit_test(report_record_parse_malformed),
+		cmocka_unit_test(report_record_parse_minimal),
+		cmocka_unit_test(report_filter_match_each),
+		cmocka_unit_test(report_filter_match_same_rcpt),
+		cmocka_unit_test(report_filter_set_invalid),
+		cmocka_unit_test(report_filter_precheck_literal),
+		cmocka_unit_test(report_memcasemem_cases),
+		cmocka_unit_test(report_output_csv_quote_cases),
+		cmocka_unit_test(report_output_list_line),
+		cmocka_unit_test(report_output_release_per_mta),
+		cmocka_unit_test(report_output_csv_rows),
+		cmocka_unit_test(report_count_add_many),
+		cmocka_unit_test(report_summary_add_counts),
+		cmocka_unit_test(report_summary_merge_split),
+		cmocka_unit_test(report_record_parse_long_line),
+		cmocka_unit_test(report_reader_batch_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,11 @@
-/* audit_html - a self-contained HTML report with inline SVG charts */
-#ifndef CSP_AUDIT_HTML_H
-#define CSP_AUDIT_HTML_H
+/* report_html - a self-contained HTML report with inline SVG charts */
+#ifndef CSP_REPORT_HTML_H
+#define CSP_REPORT_HTML_H
 
 #include <stddef.h>
 
 #include "strbuf.h"
-#include "audit_summary.h"
+#include "report_summary.h"
 
 /*
  * The page needs nothing outside itself: the style is inline and the
@@ -15,14 +15,14 @@
  * log is HTML-escaped.
  */
 
-/* audit_html_escape - append s HTML-escaped, control characters as '?' */
-void	audit_html_escape(struct strbuf *out, const char *s);
+/* report_html_escape - append s HTML-escaped, control characters as '?' */
+void	report_html_escape(struct strbuf *out, const char *s);
 
 /*
- * audit_html_render - append the whole page for summary s to out; note
+ * report_html_render - append the whole page for summary s to out; note
  * is a free-text line shown under the heading (the selection), may be "".
  */
-void	audit_html_render(struct strbuf *out, const struct audit_summary *s,
+void	report_html_render(struct strbuf *out, const struct report_summary *s,
 	    size_t top, const char *note);
 
 #endif

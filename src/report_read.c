@@ -1,4 +1,4 @@
-/* audit_read - read an audit log, plain or gzip, in batches of whole lines */
+/* report_read - read an audit log, plain or gzip, in batches of whole lines */
 #include "config.h"
 
 #include <errno.h>
@@ -11,15 +11,15 @@
 #include <zlib.h>
 
 #include "strbuf.h"
-#include "audit_read.h"
+#include "report_read.h"
 
 /*
  * zlib reads straight into the caller's buffer, without copying through
  * its own, when a read asks for at least its buffer size.
  */
-#define AUDIT_READ_GZBUF	(256 * 1024)
+#define REPORT_READ_GZBUF	(256 * 1024)
 
-struct audit_reader {
+struct report_reader {
 	gzFile	gz;
 	struct strbuf name;
 	struct strbuf carry;	/* a partial line left over from a batch */
@@ -28,11 +28,11 @@ struct audit_reader {
 	uint64_t bytes;
 };
 
-/* audit_reader_new - open path ("-": standard input) */
-struct audit_reader *
-audit_reader_new(const char *path, const char **error_r)
+/* report_reader_new - open path ("-": standard input) */
+struct report_reader *
+report_reader_new(const char *path, const char **error_r)
 {
-	struct audit_reader *r;
+	struct report_reader *r;
 	int fd;
 
 	if (strcmp(path, "-") == 0)
@@ -54,7 +54,7 @@ audit_reader_new(const char *path, const char **error_r)
 		*error_r = "cannot start decompression";
 		return NULL;
 	}
-	gzbuffer(r->gz, AUDIT_READ_GZBUF);
+	gzbuffer(r->gz, REPORT_READ_GZBUF);
 	strbuf_init(&r->name, 0);
 	strbuf_append_str(&r->name, strcmp(path, "-") == 0 ? "(stdin)" : path);
 	strbuf_init(&r->carry, 0);
@@ -62,11 +62,11 @@ audit_reader_new(const char *path, const char **error_r)
 	return r;
 }
 
-/* audit_reader_free - close the file and release the reader */
+/* report_reader_free - close the file and release the reader */
 void
-audit_reader_free(struct audit_reader **rp)
+report_reader_free(struct report_reader **rp)
 {
-	struct audit_reader *r = *rp;
+	struct report_reader *r = *rp;
 
 	if (r == NULL)
 		return;
@@ -78,9 +78,9 @@ audit_reader_free(struct audit_reader **rp)
 	*rp = NULL;
 }
 
-/* audit_reader_fill - read up to len bytes into dst; -1 on error, 0 at end */
+/* report_reader_fill - read up to len bytes into dst; -1 on error, 0 at end */
 static int
-audit_reader_fill(struct audit_reader *r, struct strbuf *dst, size_t len)
+report_reader_fill(struct report_reader *r, struct strbuf *dst, size_t len)
 {
 	const char *why;
 	int n, errnum;
@@ -114,9 +114,9 @@ audit_reader_fill(struct audit_reader *r, struct strbuf *dst, size_t len)
 	return n;
 }
 
-/* audit_reader_batch - the next whole lines */
+/* report_reader_batch - the next whole lines */
 int
-audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
+report_reader_batch(struct report_reader *r, struct strbuf *dst, size_t want,
     const char **error_r)
 {
 	size_t done = 0, from, len;	/* dst[0..done) ends in a newline */
@@ -133,9 +133,9 @@ audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
 	while (!r->eof && (done == 0 || dst->len < want)) {
 		from = dst->len;
 		len = want > dst->len ? want - dst->len : 0;
-		if (len < AUDIT_READ_GZBUF)
-			len = AUDIT_READ_GZBUF;
-		if ((n = audit_reader_fill(r, dst, len)) < 0) {
+		if (len < REPORT_READ_GZBUF)
+			len = REPORT_READ_GZBUF;
+		if ((n = report_reader_fill(r, dst, len)) < 0) {
 			/* Hand out the complete lines; report the error next. */
 			strbuf_truncate(dst, done);
 			if (done > 0)
@@ -156,16 +156,16 @@ audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
 	return 1;
 }
 
-/* audit_reader_bytes - bytes read so far */
+/* report_reader_bytes - bytes read so far */
 uint64_t
-audit_reader_bytes(const struct audit_reader *r)
+report_reader_bytes(const struct report_reader *r)
 {
 	return r->bytes;
 }
 
-/* audit_reader_name - the name for diagnostics */
+/* report_reader_name - the name for diagnostics */
 const char *
-audit_reader_name(const struct audit_reader *r)
+report_reader_name(const struct report_reader *r)
 {
 	return r->name.data;
 }

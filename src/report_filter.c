@@ -1,4 +1,4 @@
-/* audit_filter - select audit records for a report */
+/* report_filter - select audit records for a report */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,19 +7,19 @@
 #include <strings.h>
 
 #include "strbuf.h"
-#include "audit_time.h"
-#include "audit_filter.h"
+#include "report_time.h"
+#include "report_filter.h"
 
 /* One literal that a matching raw line must contain. */
-struct audit_filter_needle {
+struct report_filter_needle {
 	const char *s;
 	size_t	len;
 	int	nocase;
 };
 
-#define AUDIT_FILTER_NEEDLES	10
+#define REPORT_FILTER_NEEDLES	10
 
-struct audit_filter {
+struct report_filter {
 	int64_t	now_us;
 	int	has_since, has_until;
 	int64_t	since_us, until_us;
@@ -31,15 +31,15 @@ struct audit_filter {
 	char	*partner;
 	char	*rule;
 	int	uncertain;
-	struct audit_filter_needle needles[AUDIT_FILTER_NEEDLES];
+	struct report_filter_needle needles[REPORT_FILTER_NEEDLES];
 	size_t	nneedles;
 };
 
-/* audit_filter_new - an empty filter, matching everything */
-struct audit_filter *
-audit_filter_new(int64_t now_us)
+/* report_filter_new - an empty filter, matching everything */
+struct report_filter *
+report_filter_new(int64_t now_us)
 {
-	struct audit_filter *f;
+	struct report_filter *f;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		fprintf(stderr, "csp-milter-audit: out of memory\n");
@@ -49,11 +49,11 @@ audit_filter_new(int64_t now_us)
 	return f;
 }
 
-/* audit_filter_free - release the filter, clear the pointer */
+/* report_filter_free - release the filter, clear the pointer */
 void
-audit_filter_free(struct audit_filter **fp)
+report_filter_free(struct report_filter **fp)
 {
-	struct audit_filter *f = *fp;
+	struct report_filter *f = *fp;
 
 	if (f == NULL)
 		return;
@@ -69,11 +69,11 @@ audit_filter_free(struct audit_filter **fp)
 }
 
 /*
- * audit_filter_literal - 1 when s appears unchanged inside a JSON string
+ * report_filter_literal - 1 when s appears unchanged inside a JSON string
  * as any writer would encode it: printable ASCII without '"', '\' or '/'.
  */
 static int
-audit_filter_literal(const char *s)
+report_filter_literal(const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\' || *s == '/')
@@ -81,12 +81,12 @@ audit_filter_literal(const char *s)
 	return 1;
 }
 
-/* audit_filter_needle - remember a literal for audit_filter_precheck */
+/* report_filter_needle - remember a literal for report_filter_precheck */
 static void
-audit_filter_needle(struct audit_filter *f, const char *s, int nocase)
+report_filter_needle(struct report_filter *f, const char *s, int nocase)
 {
-	if (*s == '\0' || !audit_filter_literal(s) ||
-	    f->nneedles >= AUDIT_FILTER_NEEDLES)
+	if (*s == '\0' || !report_filter_literal(s) ||
+	    f->nneedles >= REPORT_FILTER_NEEDLES)
 		return;
 	f->needles[f->nneedles].s = s;
 	f->needles[f->nneedles].len = strlen(s);
@@ -94,9 +94,9 @@ audit_filter_needle(struct audit_filter *f, const char *s, int nocase)
 	f->nneedles++;
 }
 
-/* audit_filter_dup - strdup that aborts on failure */
+/* report_filter_dup - strdup that aborts on failure */
 static char *
-audit_filter_dup(const char *s)
+report_filter_dup(const char *s)
 {
 	char *p;
 
@@ -107,9 +107,9 @@ audit_filter_dup(const char *s)
 	return p;
 }
 
-/* audit_filter_set - add a condition */
+/* report_filter_set - add a condition */
 int
-audit_filter_set(struct audit_filter *f, const char *name, const char *value,
+report_filter_set(struct report_filter *f, const char *name, const char *value,
     const char **error_r)
 {
 	static const struct {
@@ -117,26 +117,26 @@ audit_filter_set(struct audit_filter *f, const char *name, const char *value,
 		size_t	offset;
 		int	nocase;
 	} strings[] = {
-		{ "class", offsetof(struct audit_filter, class), 0 },
-		{ "action", offsetof(struct audit_filter, action), 0 },
-		{ "sender", offsetof(struct audit_filter, sender), 1 },
-		{ "rcpt", offsetof(struct audit_filter, rcpt), 1 },
-		{ "customer", offsetof(struct audit_filter, customer), 0 },
-		{ "partner", offsetof(struct audit_filter, partner), 1 },
-		{ "rule", offsetof(struct audit_filter, rule), 0 },
+		{ "class", offsetof(struct report_filter, class), 0 },
+		{ "action", offsetof(struct report_filter, action), 0 },
+		{ "sender", offsetof(struct report_filter, sender), 1 },
+		{ "rcpt", offsetof(struct report_filter, rcpt), 1 },
+		{ "customer", offsetof(struct report_filter, customer), 0 },
+		{ "partner", offsetof(struct report_filter, partner), 1 },
+		{ "rule", offsetof(struct report_filter, rule), 0 },
 	};
 	char **slot;
 	size_t i;
 
 	if (strcmp(name, "since") == 0) {
-		if (audit_time_parse_arg(value, f->now_us, 0, &f->since_us,
+		if (report_time_parse_arg(value, f->now_us, 0, &f->since_us,
 		    error_r) < 0)
 			return -1;
 		f->has_since = 1;
 		return 0;
 	}
 	if (strcmp(name, "until") == 0) {
-		if (audit_time_parse_arg(value, f->now_us, 1, &f->until_us,
+		if (report_time_parse_arg(value, f->now_us, 1, &f->until_us,
 		    error_r) < 0)
 			return -1;
 		f->has_until = 1;
@@ -158,18 +158,18 @@ audit_filter_set(struct audit_filter *f, const char *name, const char *value,
 			*error_r = "given more than once";
 			return -1;
 		}
-		*slot = audit_filter_dup(value);
+		*slot = report_filter_dup(value);
 		if (!(slot == &f->class && strcmp(value, "none") == 0))
-			audit_filter_needle(f, *slot, strings[i].nocase);
+			report_filter_needle(f, *slot, strings[i].nocase);
 		return 0;
 	}
 	*error_r = "unknown filter";
 	return -1;
 }
 
-/* audit_memcasemem - ASCII case-insensitive search */
+/* report_memcasemem - ASCII case-insensitive search */
 const char *
-audit_memcasemem(const char *hay, size_t haylen, const char *needle,
+report_memcasemem(const char *hay, size_t haylen, const char *needle,
     size_t needlelen)
 {
 	const char *p, *end;
@@ -193,18 +193,18 @@ audit_memcasemem(const char *hay, size_t haylen, const char *needle,
 	return NULL;
 }
 
-/* audit_filter_precheck - cheap test on the raw line */
+/* report_filter_precheck - cheap test on the raw line */
 int
-audit_filter_precheck(const struct audit_filter *f, const char *line,
+report_filter_precheck(const struct report_filter *f, const char *line,
     size_t len)
 {
-	const struct audit_filter_needle *n;
+	const struct report_filter_needle *n;
 	size_t i;
 
 	for (i = 0; i < f->nneedles; i++) {
 		n = &f->needles[i];
 		if (n->nocase) {
-			if (audit_memcasemem(line, len, n->s, n->len) == NULL)
+			if (report_memcasemem(line, len, n->s, n->len) == NULL)
 				return 0;
 		} else if (memmem(line, len, n->s, n->len) == NULL)
 			return 0;
@@ -214,37 +214,37 @@ audit_filter_precheck(const struct audit_filter *f, const char *line,
 	return 1;
 }
 
-/* audit_filter_contains - case-insensitive substring test on C strings */
+/* report_filter_contains - case-insensitive substring test on C strings */
 static int
-audit_filter_contains(const char *hay, const char *needle)
+report_filter_contains(const char *hay, const char *needle)
 {
-	return audit_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
+	return report_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
 }
 
-/* audit_filter_match_rcpt - 1 when the recipient meets the recipient conditions */
+/* report_filter_match_rcpt - 1 when the recipient meets the recipient conditions */
 int
-audit_filter_match_rcpt(const struct audit_filter *f,
-    const struct audit_rcpt *r)
+report_filter_match_rcpt(const struct report_filter *f,
+    const struct report_rcpt *r)
 {
-	if (f->rcpt != NULL && !audit_filter_contains(r->rcpt, f->rcpt))
+	if (f->rcpt != NULL && !report_filter_contains(r->rcpt, f->rcpt))
 		return 0;
 	if (f->customer != NULL && strcmp(r->customer, f->customer) != 0)
 		return 0;
-	if (f->partner != NULL && !audit_filter_contains(r->partner, f->partner))
+	if (f->partner != NULL && !report_filter_contains(r->partner, f->partner))
 		return 0;
 	return 1;
 }
 
-/* audit_filter_has_rcpt - 1 when any recipient condition is set */
+/* report_filter_has_rcpt - 1 when any recipient condition is set */
 int
-audit_filter_has_rcpt(const struct audit_filter *f)
+report_filter_has_rcpt(const struct report_filter *f)
 {
 	return f->rcpt != NULL || f->customer != NULL || f->partner != NULL;
 }
 
-/* audit_filter_match - 1 when the record meets every condition */
+/* report_filter_match - 1 when the record meets every condition */
 int
-audit_filter_match(const struct audit_filter *f, const struct audit_record *rec)
+report_filter_match(const struct report_filter *f, const struct report_record *rec)
 {
 	size_t i;
 	int ok;
@@ -260,8 +260,8 @@ audit_filter_match(const struct audit_filter *f, const struct audit_record *rec)
 		    strcmp(rec->class, f->class) != 0)
 			return 0;
 	}
-	if (f->sender != NULL && !audit_filter_contains(rec->mail_from, f->sender) &&
-	    !audit_filter_contains(rec->header_from, f->sender))
+	if (f->sender != NULL && !report_filter_contains(rec->mail_from, f->sender) &&
+	    !report_filter_contains(rec->header_from, f->sender))
 		return 0;
 	if (f->rule != NULL) {
 		for (i = 0; i < rec->nrules; i++)
@@ -277,10 +277,10 @@ audit_filter_match(const struct audit_filter *f, const struct audit_record *rec)
 		if (i == rec->nrcpts)
 			return 0;
 	}
-	if (audit_filter_has_rcpt(f)) {
+	if (report_filter_has_rcpt(f)) {
 		ok = 0;
 		for (i = 0; i < rec->nrcpts && !ok; i++)
-			ok = audit_filter_match_rcpt(f, &rec->rcpts[i]);
+			ok = report_filter_match_rcpt(f, &rec->rcpts[i]);
 		if (!ok)
 			return 0;
 	}

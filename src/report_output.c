@@ -1,21 +1,21 @@
-/* audit_output - per-record output lines: list, CSV and JSON Lines */
+/* report_output - per-record output lines: list, CSV and JSON Lines */
 #include "config.h"
 
 #include <string.h>
 
-#include "audit_output.h"
+#include "report_output.h"
 #include "safe_text.h"
 
-/* audit_output_text - append s with controls and bidi overrides shown as '?' */
+/* report_output_text - append s with controls and bidi overrides shown as '?' */
 void
-audit_output_text(struct strbuf *out, const char *s)
+report_output_text(struct strbuf *out, const char *s)
 {
 	safe_text_terminal(out, s, strlen(s));
 }
 
-/* audit_output_word - a field that must not be empty or hold spaces */
+/* report_output_word - a field that must not be empty or hold spaces */
 static void
-audit_output_word(struct strbuf *out, const char *s)
+report_output_word(struct strbuf *out, const char *s)
 {
 	size_t start = out->len, i;
 
@@ -23,51 +23,51 @@ audit_output_word(struct strbuf *out, const char *s)
 		strbuf_append_char(out, '-');
 		return;
 	}
-	audit_output_text(out, s);
+	report_output_text(out, s);
 	for (i = start; i < out->len; i++)
 		if (out->data[i] == ' ')
 			out->data[i] = '_';
 }
 
-/* audit_output_angle - an address in angle brackets, added when missing */
+/* report_output_angle - an address in angle brackets, added when missing */
 static void
-audit_output_angle(struct strbuf *out, const char *addr)
+report_output_angle(struct strbuf *out, const char *addr)
 {
 	size_t len = strlen(addr);
 
 	if (len >= 2 && addr[0] == '<' && addr[len - 1] == '>') {
-		audit_output_word(out, addr);
+		report_output_word(out, addr);
 		return;
 	}
 	strbuf_append_char(out, '<');
 	if (*addr != '\0')
-		audit_output_word(out, addr);
+		report_output_word(out, addr);
 	strbuf_append_char(out, '>');
 }
 
-/* audit_output_list - one line per record */
+/* report_output_list - one line per record */
 void
-audit_output_list(struct strbuf *out, const struct audit_record *rec,
-    const struct audit_filter *f)
+report_output_list(struct strbuf *out, const struct report_record *rec,
+    const struct report_filter *f)
 {
 	size_t i, n = 0;
 
-	audit_output_word(out, rec->time);
+	report_output_word(out, rec->time);
 	strbuf_append_char(out, ' ');
-	audit_output_word(out, rec->queue_id);
+	report_output_word(out, rec->queue_id);
 	strbuf_append_char(out, ' ');
-	audit_output_word(out, rec->action);
+	report_output_word(out, rec->action);
 	strbuf_append_char(out, ' ');
-	audit_output_word(out, rec->class);
+	report_output_word(out, rec->class);
 	strbuf_append_str(out, " from=");
-	audit_output_angle(out, rec->mail_from);
+	report_output_angle(out, rec->mail_from);
 	strbuf_append_str(out, " rcpt=");
 	for (i = 0; i < rec->nrcpts; i++) {
-		if (f != NULL && !audit_filter_match_rcpt(f, &rec->rcpts[i]))
+		if (f != NULL && !report_filter_match_rcpt(f, &rec->rcpts[i]))
 			continue;
 		if (n++ > 0)
 			strbuf_append_char(out, ',');
-		audit_output_angle(out, rec->rcpts[i].rcpt);
+		report_output_angle(out, rec->rcpts[i].rcpt);
 	}
 	if (n == 0)
 		strbuf_append_char(out, '-');
@@ -75,42 +75,42 @@ audit_output_list(struct strbuf *out, const struct audit_record *rec,
 	for (i = 0; i < rec->nrules; i++) {
 		if (i > 0)
 			strbuf_append_char(out, ',');
-		audit_output_word(out, rec->rules[i]);
+		report_output_word(out, rec->rules[i]);
 	}
 	if (rec->nrules == 0)
 		strbuf_append_char(out, '-');
 	if (strcmp(rec->action, "quarantine") == 0 && *rec->queue_id != '\0')
-		audit_output_release(out, rec);
+		report_output_release(out, rec);
 	strbuf_append_char(out, '\n');
 }
 
 /*
- * audit_output_release - the command that releases a held message, for the
+ * report_output_release - the command that releases a held message, for the
  * MTA that held it: Postfix's hold queue, or Sendmail's quarantine, which
  * is lifted first and then delivered by a run of that one queue file.
  * Records without "mta" (before it was recorded) count as Postfix.
  */
 void
-audit_output_release(struct strbuf *out, const struct audit_record *rec)
+report_output_release(struct strbuf *out, const struct report_record *rec)
 {
 	if (rec->mta != NULL && strcmp(rec->mta, "sendmail") == 0) {
 		strbuf_append_str(out, " release: sendmail -Q -qQ -qI");
-		audit_output_word(out, rec->queue_id);
+		report_output_word(out, rec->queue_id);
 		strbuf_append_str(out, " && sendmail -qI");
-		audit_output_word(out, rec->queue_id);
+		report_output_word(out, rec->queue_id);
 		return;
 	}
 	strbuf_append_str(out, " release: postsuper -H ");
-	audit_output_word(out, rec->queue_id);
+	report_output_word(out, rec->queue_id);
 }
 
 /*
- * audit_output_csv_quote - append s as one CSV field.  A cell that starts
+ * report_output_csv_quote - append s as one CSV field.  A cell that starts
  * like a formula (=, +, -, @, tab or CR) is prefixed with a quote, as OWASP
  * recommends, so that a spreadsheet shows it instead of running it.
  */
 void
-audit_output_csv_quote(struct strbuf *out, const char *s)
+report_output_csv_quote(struct strbuf *out, const char *s)
 {
 	int formula = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
 	const char *p;
@@ -131,58 +131,58 @@ audit_output_csv_quote(struct strbuf *out, const char *s)
 	strbuf_append_char(out, '"');
 }
 
-/* audit_output_csv_header - the CSV header row */
+/* report_output_csv_header - the CSV header row */
 void
-audit_output_csv_header(struct strbuf *out)
+report_output_csv_header(struct strbuf *out)
 {
 	strbuf_append_str(out, "time,queue_id,message_id,mail_from,rcpt,"
 	    "customer,partner,class,decision,action,mode,uncertain,rules,"
 	    "subject\n");
 }
 
-/* audit_output_csv_row - one row for recipient r (NULL: none) */
+/* report_output_csv_row - one row for recipient r (NULL: none) */
 static void
-audit_output_csv_row(struct strbuf *out, const struct audit_record *rec,
-    const struct audit_rcpt *r, struct strbuf *rules)
+report_output_csv_row(struct strbuf *out, const struct report_record *rec,
+    const struct report_rcpt *r, struct strbuf *rules)
 {
-	static const struct audit_rcpt none = { "", "", "", "" };
+	static const struct report_rcpt none = { "", "", "", "" };
 
 	if (r == NULL)
 		r = &none;
-	audit_output_csv_quote(out, rec->time);
+	report_output_csv_quote(out, rec->time);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->queue_id);
+	report_output_csv_quote(out, rec->queue_id);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->message_id);
+	report_output_csv_quote(out, rec->message_id);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->mail_from);
+	report_output_csv_quote(out, rec->mail_from);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, r->rcpt);
+	report_output_csv_quote(out, r->rcpt);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, r->customer);
+	report_output_csv_quote(out, r->customer);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, r->partner);
+	report_output_csv_quote(out, r->partner);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->class);
+	report_output_csv_quote(out, rec->class);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, r->decision);
+	report_output_csv_quote(out, r->decision);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->action);
+	report_output_csv_quote(out, rec->action);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->mode);
+	report_output_csv_quote(out, rec->mode);
 	strbuf_append_char(out, ',');
 	strbuf_append_str(out, rec->uncertain ? "true" : "false");
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rules->data);
+	report_output_csv_quote(out, rules->data);
 	strbuf_append_char(out, ',');
-	audit_output_csv_quote(out, rec->subject);
+	report_output_csv_quote(out, rec->subject);
 	strbuf_append_char(out, '\n');
 }
 
-/* audit_output_csv - one row per shown recipient */
+/* report_output_csv - one row per shown recipient */
 void
-audit_output_csv(struct strbuf *out, const struct audit_record *rec,
-    const struct audit_filter *f)
+report_output_csv(struct strbuf *out, const struct report_record *rec,
+    const struct report_filter *f)
 {
 	struct strbuf rules = STRBUF_INIT;
 	size_t i, n = 0;
@@ -194,12 +194,12 @@ audit_output_csv(struct strbuf *out, const struct audit_record *rec,
 		strbuf_append_str(&rules, rec->rules[i]);
 	}
 	for (i = 0; i < rec->nrcpts; i++) {
-		if (f != NULL && !audit_filter_match_rcpt(f, &rec->rcpts[i]))
+		if (f != NULL && !report_filter_match_rcpt(f, &rec->rcpts[i]))
 			continue;
-		audit_output_csv_row(out, rec, &rec->rcpts[i], &rules);
+		report_output_csv_row(out, rec, &rec->rcpts[i], &rules);
 		n++;
 	}
 	if (rec->nrcpts == 0)
-		audit_output_csv_row(out, rec, NULL, &rules);
+		report_output_csv_row(out, rec, NULL, &rules);
 	strbuf_release(&rules);
 }

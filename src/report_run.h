@@ -1,26 +1,26 @@
-/* audit_report - run a report over audit log files */
-#ifndef CSP_AUDIT_REPORT_H
-#define CSP_AUDIT_REPORT_H
+/* report_run - run a report over audit log files */
+#ifndef CSP_REPORT_RUN_H
+#define CSP_REPORT_RUN_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "audit_filter.h"
+#include "report_filter.h"
 
-enum audit_report_mode {
-	AUDIT_REPORT_SUMMARY,
-	AUDIT_REPORT_LIST,
-	AUDIT_REPORT_CSV,
-	AUDIT_REPORT_JSON,
-	AUDIT_REPORT_NONE		/* only the HTML page */
+enum report_run_mode {
+	REPORT_RUN_SUMMARY,
+	REPORT_RUN_LIST,
+	REPORT_RUN_CSV,
+	REPORT_RUN_JSON,
+	REPORT_RUN_NONE		/* only the HTML page */
 };
 
 /* What to read, what to select and what to write; owned by the caller. */
-struct audit_report_opts {
+struct report_run_opts {
 	const char *const *files;	/* "-" is standard input */
 	size_t	nfiles;
-	const struct audit_filter *filter;
-	enum audit_report_mode mode;
+	const struct report_filter *filter;
+	enum report_run_mode mode;
 	size_t	top;			/* lines in top-N sections */
 	const char *html_path;		/* NULL: no HTML page */
 	const char *note;		/* selection shown on the HTML page */
@@ -30,7 +30,7 @@ struct audit_report_opts {
 };
 
 /*
- * audit_report_run - read every file, skipping (and reporting on stderr
+ * report_run - read every file, skipping (and reporting on stderr
  * as FILE:LINE: reason) malformed lines, and write the report.  Returns
  * 0, or 1 when a file could not be read or an output not written; the
  * report is still made from whatever could be read.
@@ -40,6 +40,6 @@ struct audit_report_opts {
  * output and diagnostics are written in input order, so stdout and
  * stderr are the same bytes whatever the number of jobs.
  */
-int	audit_report_run(const struct audit_report_opts *o);
+int	report_run(const struct report_run_opts *o);
 
 #endif

@@ -1,139 +1,139 @@
-/* audit_summary - aggregate counts over the matching audit records */
+/* report_summary - aggregate counts over the matching audit records */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
-#include "audit_time.h"
-#include "audit_output.h"
-#include "audit_summary.h"
+#include "report_time.h"
+#include "report_output.h"
+#include "report_summary.h"
 
 /* The documented values, in report order. */
-static const char *const audit_summary_classes[] = {
+static const char *const report_summary_classes[] = {
 	"subscription", "incident", "non_csp", "other", "(none)", NULL
 };
-static const char *const audit_summary_actions[] = {
+static const char *const report_summary_actions[] = {
 	"untouched", "deliver", "tag", "reroute", "reject", "quarantine",
 	"tempfail", "accept", NULL
 };
 
-struct audit_summary {
-	struct audit_count *tables[AUDIT_SUMMARY_NTABLES];
+struct report_summary {
+	struct report_count *tables[REPORT_SUMMARY_NTABLES];
 	uint64_t read;
 	uint64_t matched;
 	uint64_t malformed;
 	struct strbuf key;
 };
 
-/* audit_summary_new - an empty summary */
-struct audit_summary *
-audit_summary_new(void)
+/* report_summary_new - an empty summary */
+struct report_summary *
+report_summary_new(void)
 {
-	struct audit_summary *s;
+	struct report_summary *s;
 	int i;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		fprintf(stderr, "csp-milter-audit: out of memory\n");
 		abort();
 	}
-	for (i = 0; i < AUDIT_SUMMARY_NTABLES; i++)
-		s->tables[i] = audit_count_new();
+	for (i = 0; i < REPORT_SUMMARY_NTABLES; i++)
+		s->tables[i] = report_count_new();
 	strbuf_init(&s->key, 64);
 	return s;
 }
 
-/* audit_summary_free - release the summary, clear the pointer */
+/* report_summary_free - release the summary, clear the pointer */
 void
-audit_summary_free(struct audit_summary **sp)
+report_summary_free(struct report_summary **sp)
 {
-	struct audit_summary *s = *sp;
+	struct report_summary *s = *sp;
 	int i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < AUDIT_SUMMARY_NTABLES; i++)
-		audit_count_free(&s->tables[i]);
+	for (i = 0; i < REPORT_SUMMARY_NTABLES; i++)
+		report_count_free(&s->tables[i]);
 	strbuf_release(&s->key);
 	free(s);
 	*sp = NULL;
 }
 
-/* audit_summary_count - add one to a C-string key */
+/* report_summary_count - add one to a C-string key */
 static void
-audit_summary_count(struct audit_summary *s, enum audit_summary_table t,
+report_summary_count(struct report_summary *s, enum report_summary_table t,
     const char *key)
 {
-	audit_count_add(s->tables[t], key, strlen(key), 1);
+	report_count_add(s->tables[t], key, strlen(key), 1);
 }
 
-/* audit_summary_add - count one matching record */
+/* report_summary_add - count one matching record */
 void
-audit_summary_add(struct audit_summary *s, const struct audit_record *rec,
-    const struct audit_filter *f)
+report_summary_add(struct report_summary *s, const struct report_record *rec,
+    const struct report_filter *f)
 {
 	const char *class = *rec->class != '\0' ? rec->class : "(none)";
 	size_t i, j;
 
 	s->matched++;
-	audit_summary_count(s, AUDIT_SUMMARY_CLASS, class);
-	audit_summary_count(s, AUDIT_SUMMARY_ACTION, rec->action);
+	report_summary_count(s, REPORT_SUMMARY_CLASS, class);
+	report_summary_count(s, REPORT_SUMMARY_ACTION, rec->action);
 	strbuf_reset(&s->key);
 	strbuf_append_str(&s->key, class);
 	strbuf_append_char(&s->key, '\t');
 	strbuf_append_str(&s->key, rec->action);
-	audit_count_add(s->tables[AUDIT_SUMMARY_CLASS_ACTION], s->key.data,
+	report_count_add(s->tables[REPORT_SUMMARY_CLASS_ACTION], s->key.data,
 	    s->key.len, 1);
 	strbuf_reset(&s->key);
-	audit_time_day(&s->key, rec->time_us);
-	audit_count_add(s->tables[AUDIT_SUMMARY_DAY], s->key.data,
+	report_time_day(&s->key, rec->time_us);
+	report_count_add(s->tables[REPORT_SUMMARY_DAY], s->key.data,
 	    s->key.len, 1);
 	strbuf_append_char(&s->key, '\t');
 	strbuf_append_str(&s->key, rec->action);
-	audit_count_add(s->tables[AUDIT_SUMMARY_DAILY], s->key.data,
+	report_count_add(s->tables[REPORT_SUMMARY_DAILY], s->key.data,
 	    s->key.len, 1);
-	audit_summary_count(s, AUDIT_SUMMARY_SENDER,
+	report_summary_count(s, REPORT_SUMMARY_SENDER,
 	    *rec->mail_from != '\0' ? rec->mail_from : "<>");
 	for (i = 0; i < rec->nrules; i++) {
 		for (j = 0; j < i; j++)
 			if (strcmp(rec->rules[j], rec->rules[i]) == 0)
 				break;
 		if (j == i)
-			audit_summary_count(s, AUDIT_SUMMARY_RULE, rec->rules[i]);
+			report_summary_count(s, REPORT_SUMMARY_RULE, rec->rules[i]);
 	}
 	for (i = 0; i < rec->nrcpts; i++) {
 		if (strcmp(rec->rcpts[i].decision, "reroute") != 0 ||
-		    (f != NULL && !audit_filter_match_rcpt(f, &rec->rcpts[i])))
+		    (f != NULL && !report_filter_match_rcpt(f, &rec->rcpts[i])))
 			continue;
-		audit_summary_count(s, AUDIT_SUMMARY_PARTNER,
+		report_summary_count(s, REPORT_SUMMARY_PARTNER,
 		    *rec->rcpts[i].partner != '\0' ? rec->rcpts[i].partner :
 		    "(none)");
 	}
 }
 
-/* audit_summary_merge - add the counts of src to dst */
+/* report_summary_merge - add the counts of src to dst */
 void
-audit_summary_merge(struct audit_summary *dst, const struct audit_summary *src)
+report_summary_merge(struct report_summary *dst, const struct report_summary *src)
 {
 	int i;
 
-	for (i = 0; i < AUDIT_SUMMARY_NTABLES; i++)
-		audit_count_merge(dst->tables[i], src->tables[i]);
+	for (i = 0; i < REPORT_SUMMARY_NTABLES; i++)
+		report_count_merge(dst->tables[i], src->tables[i]);
 	dst->matched += src->matched;
 }
 
-/* audit_summary_set_input - record how many lines were read and malformed */
+/* report_summary_set_input - record how many lines were read and malformed */
 void
-audit_summary_set_input(struct audit_summary *s, uint64_t read,
+report_summary_set_input(struct report_summary *s, uint64_t read,
     uint64_t malformed)
 {
 	s->read = read;
 	s->malformed = malformed;
 }
 
-/* audit_summary_totals - the three totals */
+/* report_summary_totals - the three totals */
 void
-audit_summary_totals(const struct audit_summary *s, uint64_t *read_r,
+report_summary_totals(const struct report_summary *s, uint64_t *read_r,
     uint64_t *matched_r, uint64_t *malformed_r)
 {
 	*read_r = s->read;
@@ -141,17 +141,17 @@ audit_summary_totals(const struct audit_summary *s, uint64_t *read_r,
 	*malformed_r = s->malformed;
 }
 
-/* audit_summary_table - one of the tables */
-struct audit_count *
-audit_summary_table(const struct audit_summary *s,
-    enum audit_summary_table which)
+/* report_summary_table - one of the tables */
+struct report_count *
+report_summary_table(const struct report_summary *s,
+    enum report_summary_table which)
 {
 	return s->tables[which];
 }
 
-/* audit_summary_known - index of key in a NULL-terminated list, or -1 */
+/* report_summary_known - index of key in a NULL-terminated list, or -1 */
 static int
-audit_summary_known(const char *const *list, const char *key)
+report_summary_known(const char *const *list, const char *key)
 {
 	int i;
 
@@ -161,55 +161,55 @@ audit_summary_known(const char *const *list, const char *key)
 	return -1;
 }
 
-/* audit_summary_axis - the values seen on one axis, in report order */
+/* report_summary_axis - the values seen on one axis, in report order */
 const char **
-audit_summary_axis(const struct audit_summary *s, enum audit_summary_axis axis,
+report_summary_axis(const struct report_summary *s, enum report_summary_axis axis,
     int all_known, size_t *n_r)
 {
-	const struct audit_count_entry *const *e;
+	const struct report_count_entry *const *e;
 	const char *const *known;
-	struct audit_count *t;
+	struct report_count *t;
 	const char **out;
 	size_t n = 0, i, cap;
 
-	if (axis == AUDIT_SUMMARY_AXIS_DAY) {
-		t = s->tables[AUDIT_SUMMARY_DAY];
-		if ((out = calloc(audit_count_size(t) + 1, sizeof(*out))) == NULL)
+	if (axis == REPORT_SUMMARY_AXIS_DAY) {
+		t = s->tables[REPORT_SUMMARY_DAY];
+		if ((out = calloc(report_count_size(t) + 1, sizeof(*out))) == NULL)
 			abort();
-		e = audit_count_sorted(t, 1);
+		e = report_count_sorted(t, 1);
 		for (i = 0; e[i] != NULL; i++)
 			out[n++] = e[i]->key;
 		*n_r = n;
 		return out;
 	}
-	known = axis == AUDIT_SUMMARY_AXIS_CLASS ? audit_summary_classes :
-	    audit_summary_actions;
-	t = s->tables[axis == AUDIT_SUMMARY_AXIS_CLASS ? AUDIT_SUMMARY_CLASS :
-	    AUDIT_SUMMARY_ACTION];
-	cap = audit_count_size(t) + 16;
+	known = axis == REPORT_SUMMARY_AXIS_CLASS ? report_summary_classes :
+	    report_summary_actions;
+	t = s->tables[axis == REPORT_SUMMARY_AXIS_CLASS ? REPORT_SUMMARY_CLASS :
+	    REPORT_SUMMARY_ACTION];
+	cap = report_count_size(t) + 16;
 	if ((out = calloc(cap, sizeof(*out))) == NULL)
 		abort();
 	for (i = 0; known[i] != NULL; i++)
-		if (all_known || audit_count_get(t, known[i], strlen(known[i])) > 0)
+		if (all_known || report_count_get(t, known[i], strlen(known[i])) > 0)
 			out[n++] = known[i];
-	e = audit_count_sorted(t, 1);
+	e = report_count_sorted(t, 1);
 	for (i = 0; e[i] != NULL; i++)
-		if (audit_summary_known(known, e[i]->key) < 0)
+		if (report_summary_known(known, e[i]->key) < 0)
 			out[n++] = e[i]->key;
 	*n_r = n;
 	return out;
 }
 
-/* audit_summary_write_top - one "count  key" section, at most top lines */
+/* report_summary_write_top - one "count  key" section, at most top lines */
 static void
-audit_summary_write_top(struct strbuf *out, struct audit_count *t,
+report_summary_write_top(struct strbuf *out, struct report_count *t,
     const char *title, const char *what, size_t top)
 {
-	const struct audit_count_entry *const *e;
+	const struct report_count_entry *const *e;
 	size_t i;
 
 	strbuf_appendf(out, "\n%s:\n", title);
-	e = audit_count_sorted(t, 0);
+	e = report_count_sorted(t, 0);
 	if (e[0] == NULL) {
 		strbuf_append_str(out, "  (none)\n");
 		return;
@@ -218,25 +218,25 @@ audit_summary_write_top(struct strbuf *out, struct audit_count *t,
 	for (i = 0; e[i] != NULL && (top == 0 || i < top); i++) {
 		strbuf_appendf(out, "  %10llu  ",
 		    (unsigned long long)e[i]->count);
-		audit_output_text(out, e[i]->key);
+		report_output_text(out, e[i]->key);
 		strbuf_append_char(out, '\n');
 	}
 }
 
-/* audit_summary_cell - count of "row\tcol" in the class-action table */
+/* report_summary_cell - count of "row\tcol" in the class-action table */
 static uint64_t
-audit_summary_cell(const struct audit_summary *s, struct strbuf *key,
+report_summary_cell(const struct report_summary *s, struct strbuf *key,
     const char *row, const char *col)
 {
 	strbuf_reset(key);
 	strbuf_appendf(key, "%s\t%s", row, col);
-	return audit_count_get(s->tables[AUDIT_SUMMARY_CLASS_ACTION],
+	return report_count_get(s->tables[REPORT_SUMMARY_CLASS_ACTION],
 	    key->data, key->len);
 }
 
-/* audit_summary_write_text - the plain text report */
+/* report_summary_write_text - the plain text report */
 int
-audit_summary_write_text(const struct audit_summary *s, FILE *fp, size_t top)
+report_summary_write_text(const struct report_summary *s, FILE *fp, size_t top)
 {
 	struct strbuf out = STRBUF_INIT, key = STRBUF_INIT;
 	const char **rows, **cols;
@@ -251,8 +251,8 @@ audit_summary_write_text(const struct audit_summary *s, FILE *fp, size_t top)
 	strbuf_appendf(&out, "records matched:  %llu\n",
 	    (unsigned long long)s->matched);
 
-	rows = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_CLASS, 0, &nrows);
-	cols = audit_summary_axis(s, AUDIT_SUMMARY_AXIS_ACTION, 1, &ncols);
+	rows = report_summary_axis(s, REPORT_SUMMARY_AXIS_CLASS, 0, &nrows);
+	cols = report_summary_axis(s, REPORT_SUMMARY_AXIS_ACTION, 1, &ncols);
 	for (r = 0; r < nrows; r++)
 		if ((w = strlen(rows[r])) > width)
 			width = w;
@@ -268,9 +268,9 @@ audit_summary_write_text(const struct audit_summary *s, FILE *fp, size_t top)
 		total = 0;
 		for (c = 0; c < ncols; c++) {
 			if (r < nrows)
-				v = audit_summary_cell(s, &key, rows[r], cols[c]);
+				v = report_summary_cell(s, &key, rows[r], cols[c]);
 			else
-				v = audit_count_get(s->tables[AUDIT_SUMMARY_ACTION],
+				v = report_count_get(s->tables[REPORT_SUMMARY_ACTION],
 				    cols[c], strlen(cols[c]));
 			total += v;
 			strbuf_appendf(&out, " %*llu", (int)(strlen(cols[c]) < 8 ?
@@ -283,13 +283,13 @@ audit_summary_write_text(const struct audit_summary *s, FILE *fp, size_t top)
 
 	strbuf_reset(&key);
 	strbuf_appendf(&key, "top %zu rules", top);
-	audit_summary_write_top(&out, s->tables[AUDIT_SUMMARY_RULE], key.data,
+	report_summary_write_top(&out, s->tables[REPORT_SUMMARY_RULE], key.data,
 	    "rule", top);
 	strbuf_reset(&key);
 	strbuf_appendf(&key, "top %zu senders", top);
-	audit_summary_write_top(&out, s->tables[AUDIT_SUMMARY_SENDER], key.data,
+	report_summary_write_top(&out, s->tables[REPORT_SUMMARY_SENDER], key.data,
 	    "sender", top);
-	audit_summary_write_top(&out, s->tables[AUDIT_SUMMARY_PARTNER],
+	report_summary_write_top(&out, s->tables[REPORT_SUMMARY_PARTNER],
 	    "reroutes per partner", "partner", 0);
 
 	if (fwrite(out.data, 1, out.len, fp) != out.len)

@@ -1,4 +1,4 @@
-/* audit_main - csp-milter-audit: reports from the milter's audit log */
+/* report_main - csp-milter-audit: reports from the milter's audit log */
 #include "config.h"
 
 #include <getopt.h>
@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "strbuf.h"
-#include "audit_filter.h"
-#include "audit_report.h"
+#include "report_filter.h"
+#include "report_run.h"
 
-#define AUDIT_MAIN_USAGE \
+#define REPORT_MAIN_USAGE \
 	"usage: csp-milter-audit [--summary | --list | --csv | --json] " \
 	"[--html FILE] [--top N] [--jobs N]\n" \
 	"       [--since TIME] [--until TIME] [--class C] [--action A] " \
@@ -21,7 +21,7 @@
 	"[--uncertain] [FILE ...]\n"
 
 /* Parsing threads at most; the default is one per online CPU. */
-#define AUDIT_MAIN_MAX_JOBS	256
+#define REPORT_MAIN_MAX_JOBS	256
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_CLASS, OPT_ACTION, OPT_SENDER,
@@ -29,7 +29,7 @@ enum {
 	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP, OPT_JOBS
 };
 
-static const struct option audit_main_options[] = {
+static const struct option report_main_options[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "class", required_argument, NULL, OPT_CLASS },
@@ -51,20 +51,20 @@ static const struct option audit_main_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* audit_main_usage - complain and exit with the usage status */
+/* report_main_usage - complain and exit with the usage status */
 static void
-audit_main_usage(const char *why, const char *arg)
+report_main_usage(const char *why, const char *arg)
 {
 	if (why != NULL)
 		fprintf(stderr, "csp-milter-audit: %s%s%s\n", why,
 		    arg != NULL ? ": " : "", arg != NULL ? arg : "");
-	fputs(AUDIT_MAIN_USAGE, stderr);
+	fputs(REPORT_MAIN_USAGE, stderr);
 	exit(2);
 }
 
-/* audit_main_now - the current time in microseconds */
+/* report_main_now - the current time in microseconds */
 static int64_t
-audit_main_now(void)
+report_main_now(void)
 {
 	struct timespec ts;
 
@@ -77,8 +77,8 @@ int
 main(int argc, char **argv)
 {
 	static const char *const stdin_only[] = { "-" };
-	struct audit_report_opts o;
-	struct audit_filter *filter;
+	struct report_run_opts o;
+	struct report_filter *filter;
 	struct strbuf note = STRBUF_INIT;
 	const struct option *opt;
 	const char *why;
@@ -88,21 +88,21 @@ main(int argc, char **argv)
 	int c, modes = 0, status;
 
 	memset(&o, 0, sizeof(o));
-	o.mode = AUDIT_REPORT_SUMMARY;
+	o.mode = REPORT_RUN_SUMMARY;
 	o.top = 10;
 	o.out = stdout;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	o.jobs = cpus < 1 ? 1 : cpus > AUDIT_MAIN_MAX_JOBS ?
-	    AUDIT_MAIN_MAX_JOBS : (unsigned)cpus;
-	filter = audit_filter_new(audit_main_now());
+	o.jobs = cpus < 1 ? 1 : cpus > REPORT_MAIN_MAX_JOBS ?
+	    REPORT_MAIN_MAX_JOBS : (unsigned)cpus;
+	filter = report_filter_new(report_main_now());
 	strbuf_append_str(&note, "");
-	while ((c = getopt_long(argc, argv, "h", audit_main_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", report_main_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE: case OPT_UNTIL: case OPT_CLASS: case OPT_ACTION:
 		case OPT_SENDER: case OPT_RCPT: case OPT_CUSTOMER:
 		case OPT_PARTNER: case OPT_RULE: case OPT_UNCERTAIN:
-			opt = &audit_main_options[c - OPT_SINCE];
-			if (audit_filter_set(filter, opt->name,
+			opt = &report_main_options[c - OPT_SINCE];
+			if (report_filter_set(filter, opt->name,
 			    optarg != NULL ? optarg : "", &why) < 0) {
 				fprintf(stderr, "csp-milter-audit: --%s %s: %s\n",
 				    opt->name, optarg, why);
@@ -113,54 +113,54 @@ main(int argc, char **argv)
 			    optarg != NULL ? optarg : "");
 			break;
 		case OPT_SUMMARY:
-			o.mode = AUDIT_REPORT_SUMMARY;
+			o.mode = REPORT_RUN_SUMMARY;
 			modes++;
 			break;
 		case OPT_LIST:
-			o.mode = AUDIT_REPORT_LIST;
+			o.mode = REPORT_RUN_LIST;
 			modes++;
 			break;
 		case OPT_CSV:
-			o.mode = AUDIT_REPORT_CSV;
+			o.mode = REPORT_RUN_CSV;
 			modes++;
 			break;
 		case OPT_JSON:
-			o.mode = AUDIT_REPORT_JSON;
+			o.mode = REPORT_RUN_JSON;
 			modes++;
 			break;
 		case OPT_HTML:
 			if (*optarg == '\0')
-				audit_main_usage("--html needs a file name", NULL);
+				report_main_usage("--html needs a file name", NULL);
 			o.html_path = optarg;
 			break;
 		case OPT_TOP:
 			top = strtoul(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 			    top < 1 || top > 100000)
-				audit_main_usage("--top needs a number from 1 to "
+				report_main_usage("--top needs a number from 1 to "
 				    "100000", optarg);
 			o.top = top;
 			break;
 		case OPT_JOBS:
 			jobs = strtoul(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
-			    jobs < 1 || jobs > AUDIT_MAIN_MAX_JOBS)
-				audit_main_usage("--jobs needs a number from 1 to "
+			    jobs < 1 || jobs > REPORT_MAIN_MAX_JOBS)
+				report_main_usage("--jobs needs a number from 1 to "
 				    "256", optarg);
 			o.jobs = jobs;
 			break;
 		case 'h':
-			fputs(AUDIT_MAIN_USAGE, stdout);
+			fputs(REPORT_MAIN_USAGE, stdout);
 			exit(0);
 		default:
-			audit_main_usage(NULL, NULL);
+			report_main_usage(NULL, NULL);
 		}
 	}
 	if (modes > 1)
-		audit_main_usage("--summary, --list, --csv and --json exclude "
+		report_main_usage("--summary, --list, --csv and --json exclude "
 		    "each other", NULL);
 	if (modes == 0 && o.html_path != NULL)
-		o.mode = AUDIT_REPORT_NONE;
+		o.mode = REPORT_RUN_NONE;
 	if (optind < argc) {
 		o.files = (const char *const *)argv + optind;
 		o.nfiles = (size_t)(argc - optind);
@@ -174,10 +174,10 @@ main(int argc, char **argv)
 	o.note = note.data;
 	/* Progress would garble records streamed to the same terminal. */
 	o.progress = isatty(STDERR_FILENO) &&
-	    (o.mode == AUDIT_REPORT_SUMMARY || o.mode == AUDIT_REPORT_NONE ||
+	    (o.mode == REPORT_RUN_SUMMARY || o.mode == REPORT_RUN_NONE ||
 	    !isatty(STDOUT_FILENO));
-	status = audit_report_run(&o);
-	audit_filter_free(&filter);
+	status = report_run(&o);
+	report_filter_free(&filter);
 	strbuf_release(&note);
 	return status;
 }
