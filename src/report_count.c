@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
 #include "report_count.h"
 
 struct report_count {
@@ -15,14 +16,6 @@ struct report_count {
 	int	sorted_valid;
 	int	sorted_by_key;
 };
-
-/* report_count_oom - allocation failure is not recoverable in a report */
-static void
-report_count_oom(void)
-{
-	fprintf(stderr, "csp-milter-audit: out of memory\n");
-	abort();
-}
 
 /* report_count_hash - FNV-1a, 64 bit */
 static uint64_t
@@ -45,11 +38,9 @@ report_count_new(void)
 {
 	struct report_count *t;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		report_count_oom();
+	t = xcalloc(1, sizeof(*t));
 	t->cap = 64;
-	if ((t->slots = calloc(t->cap, sizeof(*t->slots))) == NULL)
-		report_count_oom();
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
 	return t;
 }
 
@@ -96,8 +87,7 @@ report_count_grow(struct report_count *t)
 	size_t oldcap = t->cap, i;
 
 	t->cap *= 2;
-	if ((t->slots = calloc(t->cap, sizeof(*t->slots))) == NULL)
-		report_count_oom();
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;
@@ -107,9 +97,9 @@ report_count_grow(struct report_count *t)
 	free(old);
 }
 
-/* report_count_add - add n to the counter of key */
-void
-report_count_add(struct report_count *t, const char *key, size_t len, uint64_t n)
+/* report_count_entry - the entry of key, created at zero */
+static struct report_count_entry *
+report_count_entry(struct report_count *t, const char *key, size_t len)
 {
 	uint64_t h = report_count_hash(key, len);
 	struct report_count_entry *e;
@@ -120,19 +110,48 @@ report_count_add(struct report_count *t, const char *key, size_t len, uint64_t n
 			report_count_grow(t);
 			e = report_count_find(t, key, len, h);
 		}
-		if ((e->key = malloc(len + 1)) == NULL)
-			report_count_oom();
+		e->key = xmalloc(len + 1);
 		memcpy(e->key, key, len);
 		e->key[len] = '\0';
 		e->len = len;
 		e->hash = h;
 		e->count = 0;
+		e->has_time = 0;
 		t->used++;
 		t->sorted_valid = 0;
 	}
-	e->count += n;
 	if (t->sorted_valid && !t->sorted_by_key)
 		t->sorted_valid = 0;
+	return e;
+}
+
+/* report_count_widen - widen the time range of e to [first, last] */
+static void
+report_count_widen(struct report_count_entry *e, int64_t first, int64_t last)
+{
+	if (!e->has_time || first < e->first_us)
+		e->first_us = first;
+	if (!e->has_time || last > e->last_us)
+		e->last_us = last;
+	e->has_time = 1;
+}
+
+/* report_count_add - add n to the counter of key */
+void
+report_count_add(struct report_count *t, const char *key, size_t len, uint64_t n)
+{
+	report_count_entry(t, key, len)->count += n;
+}
+
+/* report_count_add_time - count key once, at time us */
+void
+report_count_add_time(struct report_count *t, const char *key, size_t len,
+    int64_t us)
+{
+	struct report_count_entry *e = report_count_entry(t, key, len);
+
+	e->count++;
+	report_count_widen(e, us, us);
 }
 
 /* report_count_get - the counter of key, 0 when absent */
@@ -150,12 +169,17 @@ void
 report_count_merge(struct report_count *dst, const struct report_count *src)
 {
 	const struct report_count_entry *e;
+	struct report_count_entry *d;
 	size_t i;
 
 	for (i = 0; i < src->cap; i++) {
 		e = &src->slots[i];
-		if (e->key != NULL)
-			report_count_add(dst, e->key, e->len, e->count);
+		if (e->key == NULL)
+			continue;
+		d = report_count_entry(dst, e->key, e->len);
+		d->count += e->count;
+		if (e->has_time)
+			report_count_widen(d, e->first_us, e->last_us);
 	}
 }
 
@@ -201,8 +225,7 @@ report_count_sorted(struct report_count *t, int by_key)
 	if (t->sorted_valid && t->sorted_by_key == by_key)
 		return t->sorted;
 	free(t->sorted);
-	if ((t->sorted = calloc(t->used + 1, sizeof(*t->sorted))) == NULL)
-		report_count_oom();
+	t->sorted = xcalloc(t->used + 1, sizeof(*t->sorted));
 	for (i = 0; i < t->cap; i++)
 		if (t->slots[i].key != NULL)
 			t->sorted[n++] = &t->slots[i];

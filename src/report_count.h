@@ -17,6 +17,8 @@ struct report_count_entry {
 	size_t  len;
 	uint64_t count;
 	uint64_t hash;
+	int64_t	first_us, last_us;	/* time range, from report_count_add_time */
+	int	has_time;
 };
 
 struct report_count *report_count_new(void);
@@ -24,10 +26,16 @@ void	report_count_free(struct report_count **tp);
 /* report_count_add - add n to the counter of key, creating it at zero */
 void	report_count_add(struct report_count *t, const char *key, size_t len,
 	    uint64_t n);
+/*
+ * report_count_add_time - add one to the counter of key and widen its time
+ * range to include us (microseconds since the epoch)
+ */
+void	report_count_add_time(struct report_count *t, const char *key,
+	    size_t len, int64_t us);
 /* report_count_get - the counter of key, 0 when absent */
 uint64_t report_count_get(const struct report_count *t, const char *key,
 	    size_t len);
-/* report_count_merge - add every counter of src to dst */
+/* report_count_merge - add every counter (and time range) of src to dst */
 void	report_count_merge(struct report_count *dst, const struct report_count *src);
 /* report_count_size - number of distinct keys */
 size_t	report_count_size(const struct report_count *t);

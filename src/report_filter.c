@@ -8,6 +8,7 @@
 
 #include "strbuf.h"
 #include "report_time.h"
+#include "xalloc.h"
 #include "report_filter.h"
 
 /* One literal that a matching raw line must contain. */
@@ -30,7 +31,9 @@ struct report_filter {
 	char	*customer;
 	char	*partner;
 	char	*rule;
+	char	*mode;
 	int	uncertain;
+	struct strbuf error;
 	struct report_filter_needle needles[REPORT_FILTER_NEEDLES];
 	size_t	nneedles;
 };
@@ -41,10 +44,7 @@ report_filter_new(int64_t now_us)
 {
 	struct report_filter *f;
 
-	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		fprintf(stderr, "csp-milter-audit: out of memory\n");
-		abort();
-	}
+	f = xcalloc(1, sizeof(*f));
 	f->now_us = now_us;
 	return f;
 }
@@ -64,6 +64,8 @@ report_filter_free(struct report_filter **fp)
 	free(f->customer);
 	free(f->partner);
 	free(f->rule);
+	free(f->mode);
+	strbuf_release(&f->error);
 	free(f);
 	*fp = NULL;
 }
@@ -94,17 +96,31 @@ report_filter_needle(struct report_filter *f, const char *s, int nocase)
 	f->nneedles++;
 }
 
-/* report_filter_dup - strdup that aborts on failure */
-static char *
-report_filter_dup(const char *s)
-{
-	char *p;
+const char *const report_filter_classes[] = {
+	"subscription", "incident", "non_csp", "other", "none", NULL
+};
+const char *const report_filter_actions[] = {
+	"untouched", "deliver", "tag", "reroute", "reject", "quarantine",
+	"tempfail", "accept", NULL
+};
+const char *const report_filter_modes[] = { "enforce", "monitor", NULL };
 
-	if ((p = strdup(s)) == NULL) {
-		fprintf(stderr, "csp-milter-audit: out of memory\n");
-		abort();
-	}
-	return p;
+/* report_filter_one_of - 0 when value is in list, else -1 with the list */
+static int
+report_filter_one_of(struct report_filter *f, const char *what,
+    const char *value, const char *const *list, const char **error_r)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], value) == 0)
+			return 0;
+	strbuf_reset(&f->error);
+	strbuf_appendf(&f->error, "unknown %s; valid values:", what);
+	for (i = 0; list[i] != NULL; i++)
+		strbuf_appendf(&f->error, "%s %s", i ? "," : "", list[i]);
+	*error_r = f->error.data;
+	return -1;
 }
 
 /* report_filter_set - add a condition */
@@ -124,6 +140,7 @@ report_filter_set(struct report_filter *f, const char *name, const char *value,
 		{ "customer", offsetof(struct report_filter, customer), 0 },
 		{ "partner", offsetof(struct report_filter, partner), 1 },
 		{ "rule", offsetof(struct report_filter, rule), 0 },
+		{ "mode", offsetof(struct report_filter, mode), 0 },
 	};
 	char **slot;
 	size_t i;
@@ -153,12 +170,19 @@ report_filter_set(struct report_filter *f, const char *name, const char *value,
 			*error_r = "empty value";
 			return -1;
 		}
+		if ((strcmp(name, "class") == 0 && report_filter_one_of(f,
+		    "class", value, report_filter_classes, error_r) < 0) ||
+		    (strcmp(name, "action") == 0 && report_filter_one_of(f,
+		    "action", value, report_filter_actions, error_r) < 0) ||
+		    (strcmp(name, "mode") == 0 && report_filter_one_of(f,
+		    "mode", value, report_filter_modes, error_r) < 0))
+			return -1;
 		slot = (char **)((char *)f + strings[i].offset);
 		if (*slot != NULL) {
 			*error_r = "given more than once";
 			return -1;
 		}
-		*slot = report_filter_dup(value);
+		*slot = xstrdup(value);
 		if (!(slot == &f->class && strcmp(value, "none") == 0))
 			report_filter_needle(f, *slot, strings[i].nocase);
 		return 0;
@@ -235,6 +259,17 @@ report_filter_match_rcpt(const struct report_filter *f,
 	return 1;
 }
 
+/* report_filter_period - the requested period */
+void
+report_filter_period(const struct report_filter *f, int *has_since_r,
+    int64_t *since_r, int *has_until_r, int64_t *until_r)
+{
+	*has_since_r = f->has_since;
+	*since_r = f->since_us;
+	*has_until_r = f->has_until;
+	*until_r = f->until_us;
+}
+
 /* report_filter_has_rcpt - 1 when any recipient condition is set */
 int
 report_filter_has_rcpt(const struct report_filter *f)
@@ -254,6 +289,8 @@ report_filter_match(const struct report_filter *f, const struct report_record *r
 	if (f->has_until && rec->time_us >= f->until_us)
 		return 0;
 	if (f->uncertain && !rec->uncertain)
+		return 0;
+	if (f->mode != NULL && strcmp(rec->mode, f->mode) != 0)
 		return 0;
 	if (f->class != NULL) {
 		if (strcmp(f->class, "none") == 0 ? *rec->class != '\0' :

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+#include "report_output.h"
+#include "report_time.h"
 #include "report_html.h"
 
 /* Colours of the actions, in the summary's action order; others grey. */
@@ -29,6 +32,8 @@ static const char *const report_html_palette[] = {
 #define REPORT_CHART_W		1000
 #define REPORT_CHART_LEFT	60
 #define REPORT_CHART_RIGHT	20
+/* Days on the chart at most: ten years. */
+#define REPORT_HTML_MAX_DAYS	3660
 
 /* report_html_escape - append s HTML-escaped */
 void
@@ -80,93 +85,153 @@ report_html_nice_max(uint64_t v)
 	return step * 10;
 }
 
-/* report_html_get2 - count of "a\tb" in table t */
-static uint64_t
-report_html_get2(struct report_count *t, struct strbuf *key, const char *a,
-    const char *b)
+/*
+ * report_html_days - first and last day (as day numbers since the epoch)
+ * of the chart: the requested period where it is bounded, else the
+ * covered one; a period of more than REPORT_HTML_MAX_DAYS days shows its
+ * last ones.  0 when there is nothing to show.
+ */
+static int
+report_html_days(const struct report_summary *s, const struct report_header *h,
+    int64_t *first_r, int64_t *last_r)
 {
-	strbuf_reset(key);
-	strbuf_appendf(key, "%s\t%s", a, b);
-	return report_count_get(t, key->data, key->len);
+	int64_t first, last, cfirst, clast;
+	int covered = report_summary_covered(s, &cfirst, &clast);
+
+	if (!covered && !(h->has_since && h->has_until))
+		return 0;
+	first = h->has_since ? h->since_us : cfirst;
+	last = h->has_until ? h->until_us - 1 : clast;
+	if (covered && cfirst < first)
+		first = cfirst;
+	if (covered && clast > last)
+		last = clast;
+	if (last < first)
+		return 0;
+	*first_r = first / REPORT_TIME_DAY_US - (first < 0 &&
+	    first % REPORT_TIME_DAY_US != 0);
+	*last_r = last / REPORT_TIME_DAY_US - (last < 0 &&
+	    last % REPORT_TIME_DAY_US != 0);
+	if (*last_r - *first_r >= REPORT_HTML_MAX_DAYS)
+		*first_r = *last_r - REPORT_HTML_MAX_DAYS + 1;
+	return 1;
 }
 
-/* report_html_chart_daily - records per day, stacked by action */
+/*
+ * report_html_chart_daily - records per day of one mode, stacked by
+ * action.  Every day of the period has a group (class "day", data-day,
+ * data-n = the records of this mode that day); a day without any record
+ * at all, in any mode, is a gap and is marked as one.
+ */
 static void
-report_html_chart_daily(struct strbuf *out, const struct report_summary *s)
+report_html_chart_daily(struct strbuf *out, const struct report_summary *s,
+    const struct report_header *h, const char *mode)
 {
-	struct report_count *daily = report_summary_table(s, REPORT_SUMMARY_DAILY);
 	struct report_count *days_t = report_summary_table(s, REPORT_SUMMARY_DAY);
-	struct strbuf key = STRBUF_INIT;
-	const char **days, **actions;
+	struct strbuf key = STRBUF_INIT, day = STRBUF_INIT;
+	const char **actions;
 	size_t ndays, nactions, d, a, every;
 	const int top = 40, plot_h = 260, height = 380;
-	uint64_t max = 0, v, ymax, tick;
-	double bw, x, y, h;
+	uint64_t max = 0, v, ymax, tick, total, all;
+	int64_t first = 0, last = -1;
+	double bw, x, y, hgt;
 
-	days = report_summary_axis(s, REPORT_SUMMARY_AXIS_DAY, 0, &ndays);
+	if (!report_html_days(s, h, &first, &last))
+		last = first - 1;
+	ndays = (size_t)(last - first + 1);
 	actions = report_summary_axis(s, REPORT_SUMMARY_AXIS_ACTION, 0, &nactions);
-	for (d = 0; d < ndays; d++)
-		if ((v = report_count_get(days_t, days[d], strlen(days[d]))) > max)
-			max = v;
+	for (d = 0; d < ndays; d++) {
+		strbuf_reset(&day);
+		report_time_day(&day, (first + (int64_t)d) * REPORT_TIME_DAY_US);
+		for (a = 0, total = 0; a < nactions; a++)
+			total += report_summary_get(s, REPORT_SUMMARY_DAILY, &key,
+			    day.data, mode, actions[a]);
+		if (total > max)
+			max = total;
+	}
 	ymax = report_html_nice_max(max);
-	strbuf_appendf(out, "<svg id=\"chart-daily\" role=\"img\" "
+	strbuf_append_str(out, "<svg id=\"chart-daily-");
+	report_html_escape(out, mode);
+	strbuf_appendf(out, "\" class=\"chart-daily\" role=\"img\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n"
-	    "<title>Decisions per day by action</title>\n",
-	    REPORT_CHART_W, height, REPORT_CHART_W, height);
+	    "<title>Decisions per day by action, mode ", REPORT_CHART_W, height,
+	    REPORT_CHART_W, height);
+	report_html_escape(out, mode);
+	strbuf_append_str(out, " (");
+	report_html_escape(out, report_summary_mode_title(mode));
+	strbuf_append_str(out, ")</title>\n");
 	if (ndays == 0)
 		strbuf_appendf(out, "<text x=\"%d\" y=\"%d\">no records</text>\n",
 		    REPORT_CHART_LEFT, top + plot_h / 2);
-	/* Grid lines and y labels. */
 	for (tick = 0; tick <= 4 && ndays > 0; tick++) {
 		y = top + plot_h - (double)plot_h * (double)tick / 4;
 		strbuf_appendf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
 		    "y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" "
 		    "class=\"ylab\">%llu</text>\n", REPORT_CHART_LEFT, y,
-		    REPORT_CHART_W - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6, y + 4,
-		    (unsigned long long)(ymax * tick / 4));
+		    REPORT_CHART_W - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6,
+		    y + 4, (unsigned long long)(ymax * tick / 4));
 	}
-	bw = ndays > 0 ? (double)(REPORT_CHART_W - REPORT_CHART_LEFT - REPORT_CHART_RIGHT) / ndays : 0;
+	bw = ndays > 0 ? (double)(REPORT_CHART_W - REPORT_CHART_LEFT -
+	    REPORT_CHART_RIGHT) / (double)ndays : 0;
 	every = ndays / 12 + 1;
 	for (d = 0; d < ndays; d++) {
-		x = REPORT_CHART_LEFT + bw * d;
+		strbuf_reset(&day);
+		report_time_day(&day, (first + (int64_t)d) * REPORT_TIME_DAY_US);
+		all = report_count_get(days_t, day.data, day.len);
+		for (a = 0, total = 0; a < nactions; a++)
+			total += report_summary_get(s, REPORT_SUMMARY_DAILY, &key,
+			    day.data, mode, actions[a]);
+		x = REPORT_CHART_LEFT + bw * (double)d;
 		y = top + plot_h;
+		strbuf_appendf(out, "<g class=\"day%s\" data-day=\"%s\" "
+		    "data-n=\"%llu\">", all == 0 ? " gap" : "", day.data,
+		    (unsigned long long)total);
+		if (all == 0)
+			strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%d\" "
+			    "width=\"%.1f\" height=\"%d\" class=\"gap\">"
+			    "<title>%s: no records at all (gap)</title></rect>",
+			    x, top, bw, plot_h, day.data);
+		else if (total == 0)
+			strbuf_appendf(out, "<title>%s: 0</title>", day.data);
 		for (a = 0; a < nactions; a++) {
-			v = report_html_get2(daily, &key, days[d], actions[a]);
+			v = report_summary_get(s, REPORT_SUMMARY_DAILY, &key,
+			    day.data, mode, actions[a]);
 			if (v == 0)
 				continue;
-			h = (double)plot_h * (double)v / (double)ymax;
-			y -= h;
+			hgt = (double)plot_h * (double)v / (double)ymax;
+			y -= hgt;
 			strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-			    "<title>", x + bw * 0.1, y, bw * 0.8, h,
-			    report_html_colour(actions[a], a));
-			report_html_escape(out, days[d]);
-			strbuf_append_str(out, " ");
+			    "<title>%s ", x + bw * 0.1, y, bw * 0.8, hgt,
+			    report_html_colour(actions[a], a), day.data);
 			report_html_escape(out, actions[a]);
-			strbuf_appendf(out, ": %llu</title></rect>\n",
+			strbuf_appendf(out, ": %llu</title></rect>",
 			    (unsigned long long)v);
 		}
-		if (d % every == 0) {
+		strbuf_append_str(out, "</g>\n");
+		if (d % every == 0)
 			strbuf_appendf(out, "<text x=\"%.1f\" y=\"%d\" "
-			    "class=\"xlab\">", x + bw / 2, top + plot_h + 16);
-			report_html_escape(out, days[d]);
-			strbuf_append_str(out, "</text>\n");
-		}
+			    "class=\"xlab\">%s</text>\n", x + bw / 2,
+			    top + plot_h + 16, day.data);
 	}
-	/* Legend. */
 	for (a = 0; a < nactions; a++) {
-		x = REPORT_CHART_LEFT + 120.0 * (a % 7);
-		y = top + plot_h + 40 + 22 * (a / 7);
+		x = REPORT_CHART_LEFT + 120.0 * (double)(a % 7);
+		y = top + plot_h + 40 + 22 * (double)(a / 7);
 		strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
 		    "height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
 		    x, y, report_html_colour(actions[a], a), x + 16, y + 11);
 		report_html_escape(out, actions[a]);
 		strbuf_append_str(out, "</text>\n");
 	}
+	x = REPORT_CHART_LEFT + 120.0 * (double)(nactions % 7);
+	y = top + plot_h + 40 + 22 * (double)(nactions / 7);
+	strbuf_appendf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
+	    "height=\"12\" class=\"gap\"/><text x=\"%.1f\" y=\"%.1f\">"
+	    "gap: no records</text>\n", x, y, x + 16, y + 11);
 	strbuf_append_str(out, "</svg>\n");
-	free(days);
 	free(actions);
 	strbuf_release(&key);
+	strbuf_release(&day);
 }
 
 /*
@@ -224,9 +289,8 @@ report_html_chart_table(struct strbuf *out, const char *id, const char *title,
 
 	for (n = 0; e[n] != NULL && (top == 0 || n < top); n++)
 		;
-	if ((labels = calloc(n + 1, sizeof(*labels))) == NULL ||
-	    (counts = calloc(n + 1, sizeof(*counts))) == NULL)
-		abort();
+	labels = xcalloc(n + 1, sizeof(*labels));
+	counts = xcalloc(n + 1, sizeof(*counts));
 	for (n = 0; e[n] != NULL && (top == 0 || n < top); n++) {
 		labels[n] = e[n]->key;
 		counts[n] = e[n]->count;
@@ -246,8 +310,7 @@ report_html_chart_classes(struct strbuf *out, const struct report_summary *s)
 	size_t n, i;
 
 	classes = report_summary_axis(s, REPORT_SUMMARY_AXIS_CLASS, 0, &n);
-	if ((counts = calloc(n + 1, sizeof(*counts))) == NULL)
-		abort();
+	counts = xcalloc(n + 1, sizeof(*counts));
 	for (i = 0; i < n; i++)
 		counts[i] = report_count_get(t, classes[i], strlen(classes[i]));
 	report_html_chart_bars(out, "chart-classes", "Records per class",
@@ -277,12 +340,11 @@ report_html_table_top(struct strbuf *out, const char *caption,
 	strbuf_append_str(out, "</table>\n");
 }
 
-/* report_html_table_matrix - records by class and action */
+/* report_html_table_matrix - records by class and action in one mode */
 static void
-report_html_table_matrix(struct strbuf *out, const struct report_summary *s)
+report_html_table_matrix(struct strbuf *out, const struct report_summary *s,
+    const char *mode)
 {
-	struct report_count *ca = report_summary_table(s, REPORT_SUMMARY_CLASS_ACTION);
-	struct report_count *ac = report_summary_table(s, REPORT_SUMMARY_ACTION);
 	struct strbuf key = STRBUF_INIT;
 	const char **rows, **cols;
 	size_t nrows, ncols, r, c;
@@ -290,8 +352,14 @@ report_html_table_matrix(struct strbuf *out, const struct report_summary *s)
 
 	rows = report_summary_axis(s, REPORT_SUMMARY_AXIS_CLASS, 0, &nrows);
 	cols = report_summary_axis(s, REPORT_SUMMARY_AXIS_ACTION, 1, &ncols);
-	strbuf_append_str(out, "<table id=\"class-action\"><caption>Records by "
-	    "class and action</caption>\n<tr><th>class</th>");
+	strbuf_append_str(out, "<table id=\"class-action-");
+	report_html_escape(out, mode);
+	strbuf_append_str(out, "\" class=\"matrix\"><caption>Records by class "
+	    "and action, mode ");
+	report_html_escape(out, mode);
+	strbuf_append_str(out, " (");
+	report_html_escape(out, report_summary_mode_title(mode));
+	strbuf_append_str(out, ")</caption>\n<tr><th>class</th>");
 	for (c = 0; c < ncols; c++) {
 		strbuf_append_str(out, "<th class=\"n\">");
 		report_html_escape(out, cols[c]);
@@ -304,8 +372,10 @@ report_html_table_matrix(struct strbuf *out, const struct report_summary *s)
 		strbuf_append_str(out, "</td>");
 		total = 0;
 		for (c = 0; c < ncols; c++) {
-			v = r < nrows ? report_html_get2(ca, &key, rows[r], cols[c]) :
-			    report_count_get(ac, cols[c], strlen(cols[c]));
+			v = r < nrows ? report_summary_get(s,
+			    REPORT_SUMMARY_CLASS_ACTION, &key, mode, rows[r],
+			    cols[c]) : report_summary_get(s, REPORT_SUMMARY_ACTION,
+			    &key, mode, cols[c], NULL);
 			total += v;
 			strbuf_appendf(out, "<td class=\"n%s\">%llu</td>",
 			    v == 0 ? " zero" : "", (unsigned long long)v);
@@ -319,46 +389,286 @@ report_html_table_matrix(struct strbuf *out, const struct report_summary *s)
 	strbuf_release(&key);
 }
 
-/* report_html_render - append the whole page */
-void
-report_html_render(struct strbuf *out, const struct report_summary *s,
-    size_t top, const char *note)
+/* report_html_table_partners - reroutes per partner in one mode */
+static void
+report_html_table_partners(struct strbuf *out, const struct report_summary *s,
+    const char *mode)
 {
+	const struct report_count_entry *const *e = report_count_sorted(
+	    report_summary_table(s, REPORT_SUMMARY_PARTNER), 0);
+	size_t i, n = 0, mlen = strlen(mode);
+
+	strbuf_append_str(out, "<table class=\"top\" id=\"partners-");
+	report_html_escape(out, mode);
+	strbuf_append_str(out, "\"><caption>Reroutes per partner, mode ");
+	report_html_escape(out, mode);
+	strbuf_append_str(out, "</caption>\n<tr><th>partner</th>"
+	    "<th class=\"n\">count</th></tr>\n");
+	for (i = 0; e[i] != NULL; i++) {
+		if (strncmp(e[i]->key, mode, mlen) != 0 || e[i]->key[mlen] != '\t')
+			continue;
+		n++;
+		strbuf_append_str(out, "<tr><td>");
+		report_html_escape(out, e[i]->key + mlen + 1);
+		strbuf_appendf(out, "</td><td class=\"n\">%llu</td></tr>\n",
+		    (unsigned long long)e[i]->count);
+	}
+	if (n == 0)
+		strbuf_append_str(out, "<tr><td colspan=\"2\">none</td></tr>\n");
+	strbuf_append_str(out, "</table>\n");
+}
+
+/* report_html_ranges - a table of names with record counts and time ranges */
+static void
+report_html_ranges(struct strbuf *out, const struct report_summary *s,
+    enum report_summary_table which, const char *id, const char *what)
+{
+	const struct report_count_entry *const *e = report_count_sorted(
+	    report_summary_table(s, which), 1);
+
+	strbuf_appendf(out, "<table id=\"%s\"><tr><th>%s</th><th class=\"n\">"
+	    "records</th><th>first record</th><th>last record</th></tr>\n",
+	    id, what);
+	if (e[0] == NULL)
+		strbuf_append_str(out, "<tr><td colspan=\"4\">none</td></tr>\n");
+	for (; *e != NULL; e++) {
+		strbuf_append_str(out, "<tr><td>");
+		report_html_escape(out, (*e)->key);
+		strbuf_appendf(out, "</td><td class=\"n\">%llu</td><td>",
+		    (unsigned long long)(*e)->count);
+		report_time_iso(out, (*e)->first_us);
+		strbuf_append_str(out, "</td><td>");
+		report_time_iso(out, (*e)->last_us);
+		strbuf_append_str(out, "</td></tr>\n");
+	}
+	strbuf_append_str(out, "</table>\n");
+}
+
+/* report_html_fact - one row of the header table, its value escaped */
+static void
+report_html_fact(struct strbuf *out, const char *id, const char *name,
+    const char *value)
+{
+	strbuf_appendf(out, "<tr><th>%s</th><td id=\"%s\">", name, id);
+	report_html_escape(out, value);
+	strbuf_append_str(out, "</td></tr>\n");
+}
+
+/* report_html_header - the facts that make the report evidence */
+static void
+report_html_header(struct strbuf *out, const struct report_summary *s,
+    const struct report_header *h)
+{
+	struct strbuf v = STRBUF_INIT;
+	const struct report_input *in;
+	const char **modes;
 	uint64_t read, matched, malformed;
-	struct strbuf title = STRBUF_INIT;
+	size_t i, nmodes;
 
 	report_summary_totals(s, &read, &matched, &malformed);
+	strbuf_append_str(out, "<section id=\"report-header\">\n"
+	    "<table id=\"facts\">\n");
+	report_header_period(&v, h);
+	report_html_fact(out, "period-requested", "Period requested", v.data);
+	strbuf_reset(&v);
+	report_header_covered(&v, s);
+	report_html_fact(out, "period-covered", "Period covered by records",
+	    v.data);
+	strbuf_reset(&v);
+	report_time_iso(&v, h->generated_us);
+	report_html_fact(out, "generated", "Generated", v.data);
+	report_html_fact(out, "command", "Command line", h->command);
+	report_html_fact(out, "selection", "Selection", h->selection);
+	strbuf_reset(&v);
+	strbuf_appendf(&v, "%zu bytes (longer lines are skipped and counted)",
+	    h->max_record);
+	report_html_fact(out, "max-record", "Record size cap", v.data);
+	strbuf_append_str(out, "</table>\n<h2>Inputs</h2>\n<table id=\"inputs\">"
+	    "<tr><th>file</th><th class=\"n\">records</th><th class=\"n\">"
+	    "malformed lines</th><th class=\"n\">oversized lines</th>"
+	    "<th>status</th></tr>\n");
+	for (i = 0; i < h->ninputs; i++) {
+		in = &h->inputs[i];
+		strbuf_appendf(out, "<tr class=\"input%s\"><td>",
+		    in->error.len > 0 ? " unreadable" : "");
+		report_html_escape(out, in->name);
+		strbuf_appendf(out, "</td><td class=\"n\">%llu</td><td class=\"n\">"
+		    "%llu</td><td class=\"n\">%llu</td><td>",
+		    (unsigned long long)in->records,
+		    (unsigned long long)in->malformed,
+		    (unsigned long long)in->oversized);
+		if (in->error.len > 0) {
+			strbuf_append_str(out, "UNREADABLE: ");
+			report_html_escape(out, in->error.data);
+		} else
+			strbuf_append_str(out, "read");
+		strbuf_append_str(out, "</td></tr>\n");
+	}
+	strbuf_appendf(out, "</table>\n<table id=\"totals\">"
+	    "<tr><th>records read</th><td class=\"n\" id=\"n-read\">%llu</td></tr>\n"
+	    "<tr><th>malformed lines</th><td class=\"n\" id=\"n-malformed\">%llu"
+	    "</td></tr>\n<tr><th>oversized lines</th><td class=\"n\" "
+	    "id=\"n-oversized\">%llu</td></tr>\n<tr><th>records matched</th>"
+	    "<td class=\"n\" id=\"n-matched\">%llu</td></tr>\n",
+	    (unsigned long long)read, (unsigned long long)malformed,
+	    (unsigned long long)report_summary_oversized(s),
+	    (unsigned long long)matched);
+	modes = report_summary_axis(s, REPORT_SUMMARY_AXIS_MODE, 1, &nmodes);
+	for (i = 0; i < nmodes; i++) {
+		strbuf_append_str(out, "<tr><th>mode ");
+		report_html_escape(out, modes[i]);
+		strbuf_append_str(out, " (");
+		report_html_escape(out, report_summary_mode_title(modes[i]));
+		strbuf_append_str(out, ")</th><td class=\"n\" id=\"n-mode-");
+		report_html_escape(out, modes[i]);
+		strbuf_appendf(out, "\">%llu</td></tr>\n<tr><th>uncertain, mode ",
+		    (unsigned long long)report_count_get(report_summary_table(s,
+		    REPORT_SUMMARY_MODE), modes[i], strlen(modes[i])));
+		report_html_escape(out, modes[i]);
+		strbuf_append_str(out, "</th><td class=\"n\" id=\"n-uncertain-");
+		report_html_escape(out, modes[i]);
+		strbuf_appendf(out, "\">%llu</td></tr>\n",
+		    (unsigned long long)report_count_get(report_summary_table(s,
+		    REPORT_SUMMARY_UNCERTAIN), modes[i], strlen(modes[i])));
+	}
+	free(modes);
+	strbuf_append_str(out, "</table>\n<h2>Instances</h2>\n");
+	report_html_ranges(out, s, REPORT_SUMMARY_INSTANCE, "instances",
+	    "instance");
+	strbuf_append_str(out, "<h2>Config versions</h2>\n");
+	report_html_ranges(out, s, REPORT_SUMMARY_CONFIG, "configs",
+	    "config version");
+	strbuf_append_str(out, "</section>\n");
+	strbuf_release(&v);
+}
+
+/* report_html_print_head - the line repeated at the top of every printed page */
+static void
+report_html_print_head(struct strbuf *out, const struct report_summary *s,
+    const struct report_header *h)
+{
+	strbuf_append_str(out, "<div id=\"print-head\">csp-milter audit report"
+	    " &middot; requested: ");
+	{
+		struct strbuf v = STRBUF_INIT;
+
+		report_header_period(&v, h);
+		report_html_escape(out, v.data);
+		strbuf_reset(&v);
+		strbuf_append_str(out, " &middot; covered: ");
+		report_header_covered(&v, s);
+		report_html_escape(out, v.data);
+		strbuf_reset(&v);
+		strbuf_append_str(out, " &middot; generated: ");
+		report_time_iso(&v, h->generated_us);
+		report_html_escape(out, v.data);
+		strbuf_append_str(out, " &middot; selection: ");
+		report_html_escape(out, h->selection);
+		strbuf_release(&v);
+	}
+	strbuf_append_str(out, "</div>\n");
+}
+
+static const char report_html_style[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
+	"margin:24px;color:#222;max-width:1240px}\n"
+	"h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;"
+	"border-bottom:1px solid #ddd;padding-bottom:4px}\n"
+	"table{border-collapse:collapse;margin:8px 16px 8px 0;font-size:13px}\n"
+	"caption{text-align:left;font-weight:600;padding:4px 0}\n"
+	"th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;"
+	"vertical-align:top}\n"
+	"th{background:#f3f5f8}td.n,th.n{text-align:right;"
+	"font-variant-numeric:tabular-nums}\n"
+	"td.zero{color:#bbb}tr.total td{font-weight:600;background:#fafafa}\n"
+	"tr.unreadable td{background:#fde8e8;font-weight:600}\n"
+	".tops{display:flex;flex-wrap:wrap;align-items:flex-start}\n"
+	"svg{display:block;max-width:100%;height:auto;font-size:12px}\n"
+	"svg .grid{stroke:#e5e5e5}svg .ylab{text-anchor:end}"
+	"svg .xlab{text-anchor:middle}\n"
+	"svg .gap{fill:#f2c9c9;fill-opacity:.6;stroke:#d43d3d;"
+	"stroke-dasharray:3 2}\n"
+	"#detail{table-layout:fixed;width:100%;font-size:12px}\n"
+	"#detail td{overflow-wrap:anywhere}\n"
+	"#detail th{cursor:pointer;user-select:none}\n"
+	"#detail th[aria-sort=ascending]::after{content:' \\25b2'}\n"
+	"#detail th[aria-sort=descending]::after{content:' \\25bc'}\n"
+	"#detail tr.m-monitor td{background:#f6f1fb;font-style:italic}\n"
+	"#print-head{display:none}\n"
+	"@media print{body{margin:0;max-width:none}"
+	"#print-head{display:block;position:fixed;top:0;left:0;right:0;"
+	"font-size:9pt;border-bottom:1px solid #999;background:#fff;"
+	"padding:2pt 0}"
+	"#report-body{padding-top:0}"
+	"#detail-filter-box{display:none}"
+	"table{page-break-inside:auto}tr{page-break-inside:avoid}"
+	"thead{display:table-header-group}"
+	"svg{page-break-inside:avoid}}\n"
+	"@page{margin:22mm 12mm 12mm 12mm}\n"
+	"@media print{#print-head{top:-14mm}}\n";
+
+/*
+ * The detail table's behaviour: sort by a column on a click on its
+ * heading, and show only the rows that contain the filter box's text.
+ * The rows are in the page as HTML, so printing and reading without
+ * script show them all.
+ */
+static const char report_html_script[] =
+	"(function(){\n"
+	"var t=document.getElementById('detail');if(!t)return;\n"
+	"var tb=t.tBodies[0],rows=Array.prototype.slice.call(tb.rows),keys=null;\n"
+	"var box=document.getElementById('detail-filter'),"
+	"shown=document.getElementById('detail-shown'),timer=null;\n"
+	"function upd(n){shown.textContent=n+' of '+rows.length+' rows shown';}\n"
+	"function run(){var q=box.value.toLowerCase(),n=0,i,m;"
+	"if(!keys){keys=rows.map(function(r){return r.textContent.toLowerCase();});}"
+	"for(i=0;i<rows.length;i++){m=q===''||keys[i].indexOf(q)>=0;"
+	"if(rows[i].hidden===m)rows[i].hidden=!m;if(m)n++;}upd(n);}\n"
+	"box.addEventListener('input',function(){clearTimeout(timer);"
+	"timer=setTimeout(run,120);});\n"
+	"var ths=t.tHead.rows[0].cells;\n"
+	"Array.prototype.forEach.call(ths,function(th,c){th.addEventListener('click',"
+	"function(){var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;"
+	"Array.prototype.forEach.call(ths,function(h){h.removeAttribute('aria-sort');});"
+	"th.setAttribute('aria-sort',dir>0?'ascending':'descending');"
+	"var v=rows.map(function(r,i){return [r.cells[c].textContent,i,keys?keys[i]:null];});"
+	"v.sort(function(a,b){return a[0]<b[0]?-dir:a[0]>b[0]?dir:a[1]-b[1];});"
+	"var old=rows;rows=v.map(function(x){return old[x[1]];});"
+	"keys=keys?v.map(function(x){return x[2];}):null;"
+	"var f=document.createDocumentFragment();rows.forEach(function(r){f.appendChild(r);});"
+	"tb.appendChild(f);});});\n"
+	"upd(rows.length);\n"
+	"document.documentElement.setAttribute('data-rows',String(rows.length));\n"
+	"void document.body.offsetHeight;\n"
+	"document.documentElement.setAttribute('data-ready-ms',"
+	"String(Math.round(performance.now())));\n"
+	"})();\n";
+
+/* report_html_begin - the page up to the detail table's first row */
+void
+report_html_begin(struct strbuf *out, const struct report_summary *s,
+    size_t top, const struct report_header *h)
+{
+	struct strbuf title = STRBUF_INIT;
+	const char **modes;
+	size_t nmodes, m;
+
 	strbuf_append_str(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
-	    "<title>csp-milter audit report</title>\n<style>\n"
-	    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
-	    "margin:24px;color:#222;max-width:1040px}\n"
-	    "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;"
-	    "border-bottom:1px solid #ddd;padding-bottom:4px}\n"
-	    ".note{color:#555;font-size:13px}\n"
-	    "table{border-collapse:collapse;margin:8px 16px 8px 0;font-size:13px}\n"
-	    "caption{text-align:left;font-weight:600;padding:4px 0}\n"
-	    "th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
-	    "th{background:#f3f5f8}td.n,th.n{text-align:right;"
-	    "font-variant-numeric:tabular-nums}\n"
-	    "td.zero{color:#bbb}tr.total td{font-weight:600;background:#fafafa}\n"
-	    ".tops{display:flex;flex-wrap:wrap;align-items:flex-start}\n"
-	    "svg{display:block;max-width:100%;height:auto;font-size:12px}\n"
-	    "svg .grid{stroke:#e5e5e5}svg .ylab{text-anchor:end}"
-	    "svg .xlab{text-anchor:middle}\n"
-	    "</style>\n</head>\n<body>\n<h1>csp-milter audit report</h1>\n"
-	    "<p class=\"note\">");
-	report_html_escape(out, note);
-	strbuf_appendf(out, "</p>\n<table id=\"totals\"><tr><th>records read"
-	    "</th><td class=\"n\">%llu</td></tr>\n<tr><th>malformed lines</th>"
-	    "<td class=\"n\">%llu</td></tr>\n<tr><th>records matched</th>"
-	    "<td class=\"n\">%llu</td></tr></table>\n",
-	    (unsigned long long)read, (unsigned long long)malformed,
-	    (unsigned long long)matched);
+	    "<title>csp-milter audit report</title>\n<style>\n");
+	strbuf_append_str(out, report_html_style);
+	strbuf_append_str(out, "</style>\n</head>\n<body>\n");
+	report_html_print_head(out, s, h);
+	strbuf_append_str(out, "<div id=\"report-body\">\n"
+	    "<h1>csp-milter audit report</h1>\n");
+	report_html_header(out, s, h);
+	modes = report_summary_axis(s, REPORT_SUMMARY_AXIS_MODE, 1, &nmodes);
 	strbuf_append_str(out, "<h2>Decisions per day</h2>\n");
-	report_html_chart_daily(out, s);
+	for (m = 0; m < nmodes; m++)
+		report_html_chart_daily(out, s, h, modes[m]);
 	strbuf_append_str(out, "<h2>Classes and actions</h2>\n");
-	report_html_table_matrix(out, s);
+	for (m = 0; m < nmodes; m++)
+		report_html_table_matrix(out, s, modes[m]);
 	report_html_chart_classes(out, s);
 	strbuf_appendf(&title, "Top %zu rules", top);
 	strbuf_appendf(out, "<h2>%s</h2>\n", title.data);
@@ -371,8 +681,103 @@ report_html_render(struct strbuf *out, const struct report_summary *s,
 	strbuf_appendf(&title, "Top %zu senders", top);
 	report_html_table_top(out, title.data, "sender",
 	    report_summary_table(s, REPORT_SUMMARY_SENDER), top);
-	report_html_table_top(out, "Reroutes per partner", "partner",
-	    report_summary_table(s, REPORT_SUMMARY_PARTNER), 0);
-	strbuf_append_str(out, "</div>\n</body>\n</html>\n");
+	for (m = 0; m < nmodes; m++)
+		report_html_table_partners(out, s, modes[m]);
+	strbuf_append_str(out, "</div>\n");
+	free(modes);
+	strbuf_append_str(out, "<h2>Every reject, reroute and quarantine</h2>\n"
+	    "<p id=\"detail-filter-box\"><label>Filter: <input id=\"detail-filter\" "
+	    "type=\"search\" size=\"40\"></label> <span id=\"detail-shown\">"
+	    "</span></p>\n<table id=\"detail\">\n<colgroup><col style=\"width:"
+	    "11%\"><col style=\"width:8%\"><col style=\"width:12%\"><col style="
+	    "\"width:12%\"><col style=\"width:7%\"><col style=\"width:10%\">"
+	    "<col style=\"width:8%\"><col style=\"width:10%\"><col style=\"width:"
+	    "6%\"><col style=\"width:6%\"><col style=\"width:10%\"></colgroup>\n"
+	    "<thead><tr><th>time</th><th>queue ID</th><th>sender</th>"
+	    "<th>recipient</th><th>customer</th><th>partner</th><th>class</th>"
+	    "<th>rules</th><th>action</th><th>mode</th><th>release</th></tr>"
+	    "</thead>\n<tbody>\n");
 	strbuf_release(&title);
+}
+
+/* report_html_detail_row - one row; r NULL: the whole record */
+static void
+report_html_detail_row(struct strbuf *out, const struct report_record *rec,
+    const struct report_rcpt *r)
+{
+	const char *mode = report_summary_mode_of(rec);
+	size_t i;
+
+	strbuf_append_str(out, "<tr class=\"m-");
+	report_html_escape(out, mode);
+	strbuf_append_str(out, "\"><td>");
+	report_html_escape(out, rec->time);
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, rec->queue_id);
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, *rec->mail_from != '\0' ? rec->mail_from : "<>");
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, r != NULL ? r->rcpt : "");
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, r != NULL ? r->customer : "");
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, r != NULL ? r->partner : "");
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, *rec->class != '\0' ? rec->class : "(none)");
+	if (rec->uncertain)
+		strbuf_append_str(out, " (uncertain)");
+	strbuf_append_str(out, "</td><td>");
+	for (i = 0; i < rec->nrules; i++) {
+		if (i > 0)
+			strbuf_append_str(out, ", ");
+		report_html_escape(out, rec->rules[i]);
+	}
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, r != NULL ? r->decision : rec->action);
+	strbuf_append_str(out, "</td><td>");
+	report_html_escape(out, mode);
+	if (strcmp(mode, "monitor") == 0)
+		strbuf_append_str(out, " (would have)");
+	strbuf_append_str(out, "</td><td>");
+	if (report_output_held(rec)) {
+		struct strbuf cmd = STRBUF_INIT;
+
+		report_output_release_command(&cmd, rec);
+		strbuf_append_str(out, "<code>");
+		report_html_escape(out, cmd.data);
+		strbuf_append_str(out, "</code>");
+		strbuf_release(&cmd);
+	}
+	strbuf_append_str(out, "</td></tr>\n");
+}
+
+/* report_html_detail - the detail rows of rec */
+size_t
+report_html_detail(struct strbuf *out, const struct report_record *rec,
+    const struct report_filter *f)
+{
+	size_t i, n = 0;
+
+	for (i = report_output_detail_next(rec, f, 0); i < rec->nrcpts;
+	    i = report_output_detail_next(rec, f, i + 1), n++)
+		report_html_detail_row(out, rec, &rec->rcpts[i]);
+	if (n == 0 && report_output_detail_whole(rec, f)) {
+		report_html_detail_row(out, rec, NULL);
+		n++;
+	}
+	return n;
+}
+
+/* report_html_end - close the detail table and the page */
+void
+report_html_end(struct strbuf *out, uint64_t rows, uint64_t monitor_rows)
+{
+	strbuf_appendf(out, "</tbody>\n</table>\n<p id=\"detail-count\" "
+	    "data-rows=\"%llu\" data-monitor-rows=\"%llu\">%llu rows, of which "
+	    "%llu in monitor mode (would have been applied, not applied)</p>\n"
+	    "</div>\n<script>\n", (unsigned long long)rows,
+	    (unsigned long long)monitor_rows, (unsigned long long)rows,
+	    (unsigned long long)monitor_rows);
+	strbuf_append_str(out, report_html_script);
+	strbuf_append_str(out, "</script>\n</body>\n</html>\n");
 }

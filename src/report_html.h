@@ -5,24 +5,38 @@
 #include <stddef.h>
 
 #include "strbuf.h"
+#include "report_header.h"
 #include "report_summary.h"
 
 /*
- * The page needs nothing outside itself: the style is inline and the
- * three charts are inline SVG ("chart-daily": records per day stacked by
- * action; "chart-classes": records per class; "chart-rules": the top
- * rules), each with a <title>.  No script is used.  Every string from the
- * log is HTML-escaped.
+ * The page needs nothing outside itself: the style and a small script are
+ * inline, and the charts are inline SVG, each with a <title>.  It has, in
+ * order: a line repeated at the top of every printed page ("print-head"),
+ * the header (requested and covered period, generation time, command
+ * line, inputs with their counts, instances and config versions with
+ * their time ranges), one daily chart ("chart-daily-MODE": every day of
+ * the period, gaps marked) and one class-by-action table
+ * ("class-action-MODE") per mode, so that applied and would-have
+ * decisions never share a count, the class and rule charts, and the
+ * detail table ("detail") of every reject, reroute and quarantine, which
+ * the script sorts by a clicked column and filters by the text in a box.
+ * Every string from the log is HTML-escaped.
+ *
+ * The detail rows may be many, so the page is written in three parts:
+ * report_html_begin, the rows from report_html_detail in input order,
+ * and report_html_end.
  */
 
 /* report_html_escape - append s HTML-escaped, control characters as '?' */
 void	report_html_escape(struct strbuf *out, const char *s);
 
-/*
- * report_html_render - append the whole page for summary s to out; note
- * is a free-text line shown under the heading (the selection), may be "".
- */
-void	report_html_render(struct strbuf *out, const struct report_summary *s,
-	    size_t top, const char *note);
+/* report_html_begin - the page up to the first detail row */
+void	report_html_begin(struct strbuf *out, const struct report_summary *s,
+	    size_t top, const struct report_header *h);
+/* report_html_detail - append the detail rows of rec; returns their number */
+size_t	report_html_detail(struct strbuf *out, const struct report_record *rec,
+	    const struct report_filter *f);
+/* report_html_end - the rest of the page, with the number of rows written */
+void	report_html_end(struct strbuf *out, uint64_t rows, uint64_t monitor_rows);
 
 #endif

@@ -14,19 +14,27 @@
 
 #define REPORT_MAIN_USAGE \
 	"usage: csp-milter-audit [--summary | --list | --csv | --json] " \
-	"[--html FILE] [--top N] [--jobs N]\n" \
+	"[--html FILE] [--detail-csv FILE]\n" \
+	"       [--top N] [--jobs N] [--max-record BYTES]\n" \
 	"       [--since TIME] [--until TIME] [--class C] [--action A] " \
-	"[--sender S]\n" \
-	"       [--rcpt R] [--customer ID] [--partner P] [--rule ID] " \
-	"[--uncertain] [FILE ...]\n"
+	"[--mode M]\n" \
+	"       [--sender S] [--rcpt R] [--customer ID] [--partner P] " \
+	"[--rule ID]\n" \
+	"       [--uncertain] [FILE ...]\n"
+
+/* Usage errors, a bad filter value included, exit with EX_USAGE. */
+#define REPORT_MAIN_EX_USAGE	64
+/* The default per-record size cap. */
+#define REPORT_MAIN_MAX_RECORD	(1024 * 1024)
 
 /* Parsing threads at most; the default is one per online CPU. */
 #define REPORT_MAIN_MAX_JOBS	256
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_CLASS, OPT_ACTION, OPT_SENDER,
-	OPT_RCPT, OPT_CUSTOMER, OPT_PARTNER, OPT_RULE, OPT_UNCERTAIN,
-	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP, OPT_JOBS
+	OPT_RCPT, OPT_CUSTOMER, OPT_PARTNER, OPT_RULE, OPT_UNCERTAIN, OPT_MODE,
+	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP, OPT_JOBS,
+	OPT_MAX_RECORD, OPT_DETAIL_CSV
 };
 
 static const struct option report_main_options[] = {
@@ -40,6 +48,7 @@ static const struct option report_main_options[] = {
 	{ "partner", required_argument, NULL, OPT_PARTNER },
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "uncertain", no_argument, NULL, OPT_UNCERTAIN },
+	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "csv", no_argument, NULL, OPT_CSV },
@@ -47,6 +56,8 @@ static const struct option report_main_options[] = {
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "detail-csv", required_argument, NULL, OPT_DETAIL_CSV },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -59,7 +70,52 @@ report_main_usage(const char *why, const char *arg)
 		fprintf(stderr, "csp-milter-audit: %s%s%s\n", why,
 		    arg != NULL ? ": " : "", arg != NULL ? arg : "");
 	fputs(REPORT_MAIN_USAGE, stderr);
-	exit(2);
+	exit(REPORT_MAIN_EX_USAGE);
+}
+
+/* report_main_size - BYTES with an optional k, M or G suffix (powers of 1024) */
+static size_t
+report_main_size(const char *arg)
+{
+	unsigned long long v, unit = 1;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return 0;
+	v = strtoull(arg, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': unit = 1024; end++; break;
+	case 'm': case 'M': unit = 1024 * 1024; end++; break;
+	case 'g': case 'G': unit = 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0' || v == 0 || v > (1ULL << 30) / unit)
+		return 0;
+	return (size_t)(v * unit);
+}
+
+/* report_main_command - the command line as one string, words quoted as needed */
+static void
+report_main_command(struct strbuf *out, int argc, char **argv)
+{
+	const char *p;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strbuf_append_char(out, ' ');
+		if (*argv[i] != '\0' && strpbrk(argv[i], " \t'\"\\$`") == NULL) {
+			strbuf_append_str(out, argv[i]);
+			continue;
+		}
+		strbuf_append_char(out, '\'');
+		for (p = argv[i]; *p != '\0'; p++) {
+			if (*p == '\'')
+				strbuf_append_str(out, "'\\''");
+			else
+				strbuf_append_char(out, *p);
+		}
+		strbuf_append_char(out, '\'');
+	}
 }
 
 /* report_main_now - the current time in microseconds */
@@ -78,35 +134,42 @@ main(int argc, char **argv)
 {
 	static const char *const stdin_only[] = { "-" };
 	struct report_run_opts o;
+	struct report_header header;
 	struct report_filter *filter;
-	struct strbuf note = STRBUF_INIT;
+	struct strbuf note = STRBUF_INIT, command = STRBUF_INIT;
 	const struct option *opt;
 	const char *why;
 	char *end;
 	unsigned long top, jobs;
 	long cpus;
+	size_t i;
 	int c, modes = 0, status;
 
 	memset(&o, 0, sizeof(o));
+	memset(&header, 0, sizeof(header));
+	header.generated_us = report_main_now();
+	report_main_command(&command, argc, argv);
 	o.mode = REPORT_RUN_SUMMARY;
+	o.max_record = REPORT_MAIN_MAX_RECORD;
 	o.top = 10;
 	o.out = stdout;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cpus < 1 ? 1 : cpus > REPORT_MAIN_MAX_JOBS ?
 	    REPORT_MAIN_MAX_JOBS : (unsigned)cpus;
-	filter = report_filter_new(report_main_now());
+	filter = report_filter_new(header.generated_us);
 	strbuf_append_str(&note, "");
 	while ((c = getopt_long(argc, argv, "h", report_main_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_SINCE: case OPT_UNTIL: case OPT_CLASS: case OPT_ACTION:
 		case OPT_SENDER: case OPT_RCPT: case OPT_CUSTOMER:
 		case OPT_PARTNER: case OPT_RULE: case OPT_UNCERTAIN:
+		case OPT_MODE:
 			opt = &report_main_options[c - OPT_SINCE];
 			if (report_filter_set(filter, opt->name,
 			    optarg != NULL ? optarg : "", &why) < 0) {
 				fprintf(stderr, "csp-milter-audit: --%s %s: %s\n",
-				    opt->name, optarg, why);
-				exit(2);
+				    opt->name, optarg != NULL ? optarg : "", why);
+				exit(REPORT_MAIN_EX_USAGE);
 			}
 			strbuf_appendf(&note, "%s--%s%s%s", note.len ? " " : "",
 			    opt->name, optarg != NULL ? " " : "",
@@ -132,6 +195,17 @@ main(int argc, char **argv)
 			if (*optarg == '\0')
 				report_main_usage("--html needs a file name", NULL);
 			o.html_path = optarg;
+			break;
+		case OPT_DETAIL_CSV:
+			if (*optarg == '\0')
+				report_main_usage("--detail-csv needs a file name",
+				    NULL);
+			o.detail_csv_path = optarg;
+			break;
+		case OPT_MAX_RECORD:
+			if ((o.max_record = report_main_size(optarg)) == 0)
+				report_main_usage("--max-record needs a size from "
+				    "1 byte to 1G (suffixes k, M, G)", optarg);
 			break;
 		case OPT_TOP:
 			top = strtoul(optarg, &end, 10);
@@ -159,7 +233,7 @@ main(int argc, char **argv)
 	if (modes > 1)
 		report_main_usage("--summary, --list, --csv and --json exclude "
 		    "each other", NULL);
-	if (modes == 0 && o.html_path != NULL)
+	if (modes == 0 && (o.html_path != NULL || o.detail_csv_path != NULL))
 		o.mode = REPORT_RUN_NONE;
 	if (optind < argc) {
 		o.files = (const char *const *)argv + optind;
@@ -171,13 +245,21 @@ main(int argc, char **argv)
 	if (note.len == 0)
 		strbuf_append_str(&note, "all records");
 	o.filter = filter;
-	o.note = note.data;
+	header.command = command.data;
+	header.selection = note.data;
+	report_filter_period(filter, &header.has_since, &header.since_us,
+	    &header.has_until, &header.until_us);
+	o.header = &header;
 	/* Progress would garble records streamed to the same terminal. */
 	o.progress = isatty(STDERR_FILENO) &&
 	    (o.mode == REPORT_RUN_SUMMARY || o.mode == REPORT_RUN_NONE ||
 	    !isatty(STDOUT_FILENO));
 	status = report_run(&o);
+	for (i = 0; i < header.ninputs; i++)
+		strbuf_release(&header.inputs[i].error);
+	free(header.inputs);
 	report_filter_free(&filter);
 	strbuf_release(&note);
+	strbuf_release(&command);
 	return status;
 }

@@ -93,15 +93,132 @@ report_output_list(struct strbuf *out, const struct report_record *rec,
 void
 report_output_release(struct strbuf *out, const struct report_record *rec)
 {
+	strbuf_append_str(out, " release: ");
+	report_output_release_command(out, rec);
+}
+
+/* report_output_release_command - the bare release command */
+void
+report_output_release_command(struct strbuf *out, const struct report_record *rec)
+{
 	if (rec->mta != NULL && strcmp(rec->mta, "sendmail") == 0) {
-		strbuf_append_str(out, " release: sendmail -Q -qQ -qI");
+		strbuf_append_str(out, "sendmail -Q -qQ -qI");
 		report_output_word(out, rec->queue_id);
 		strbuf_append_str(out, " && sendmail -qI");
 		report_output_word(out, rec->queue_id);
 		return;
 	}
-	strbuf_append_str(out, " release: postsuper -H ");
+	strbuf_append_str(out, "postsuper -H ");
 	report_output_word(out, rec->queue_id);
+}
+
+/* report_output_held - held by the MTA, so there is something to release */
+int
+report_output_held(const struct report_record *rec)
+{
+	return strcmp(rec->action, "quarantine") == 0 &&
+	    strcmp(rec->mode, "enforce") == 0 && *rec->queue_id != '\0';
+}
+
+/* report_output_is_detail - a decision the detail table lists */
+int
+report_output_is_detail(const char *decision)
+{
+	return strcmp(decision, "reject") == 0 ||
+	    strcmp(decision, "reroute") == 0 ||
+	    strcmp(decision, "quarantine") == 0;
+}
+
+/* report_output_detail_next - the next row recipient >= i */
+size_t
+report_output_detail_next(const struct report_record *rec,
+    const struct report_filter *f, size_t i)
+{
+	for (; i < rec->nrcpts; i++)
+		if (report_output_is_detail(rec->rcpts[i].decision) &&
+		    (f == NULL || report_filter_match_rcpt(f, &rec->rcpts[i])))
+			break;
+	return i;
+}
+
+/* report_output_detail_whole - the record is one row of its own */
+int
+report_output_detail_whole(const struct report_record *rec,
+    const struct report_filter *f)
+{
+	return report_output_is_detail(rec->action) &&
+	    report_output_detail_next(rec, f, 0) == rec->nrcpts;
+}
+
+/* report_output_detail_csv_header - the header row of the detail CSV */
+void
+report_output_detail_csv_header(struct strbuf *out)
+{
+	strbuf_append_str(out, "time,queue_id,mail_from,rcpt,customer,partner,"
+	    "class,uncertain,rules,action,mode,release\n");
+}
+
+/* report_output_detail_csv_row - one detail row; r NULL: the whole record */
+static void
+report_output_detail_csv_row(struct strbuf *out, const struct report_record *rec,
+    const struct report_rcpt *r, const struct strbuf *rules,
+    struct strbuf *tmp)
+{
+	static const struct report_rcpt none = { "", "", "", "" };
+	const char *cells[9];
+	size_t i;
+
+	if (r == NULL)
+		r = &none;
+	cells[0] = rec->time;
+	cells[1] = rec->queue_id;
+	cells[2] = rec->mail_from;
+	cells[3] = r->rcpt;
+	cells[4] = r->customer;
+	cells[5] = r->partner;
+	cells[6] = rec->class;
+	cells[7] = rec->uncertain ? "true" : "false";
+	cells[8] = rules->data;
+	for (i = 0; i < 9; i++) {
+		report_output_csv_quote(out, cells[i]);
+		strbuf_append_char(out, ',');
+	}
+	report_output_csv_quote(out, r != &none ? r->decision : rec->action);
+	strbuf_append_char(out, ',');
+	report_output_csv_quote(out, rec->mode);
+	strbuf_append_char(out, ',');
+	strbuf_reset(tmp);
+	if (report_output_held(rec))
+		report_output_release_command(tmp, rec);
+	report_output_csv_quote(out, tmp->len > 0 ? tmp->data : "");
+	strbuf_append_char(out, '\n');
+}
+
+/* report_output_detail_csv - the detail rows of rec as CSV */
+size_t
+report_output_detail_csv(struct strbuf *out, const struct report_record *rec,
+    const struct report_filter *f)
+{
+	struct strbuf rules = STRBUF_INIT, tmp = STRBUF_INIT;
+	size_t i, n = 0;
+
+	strbuf_append_str(&rules, "");
+	for (i = 0; i < rec->nrules; i++) {
+		if (i > 0)
+			strbuf_append_char(&rules, ';');
+		strbuf_append_str(&rules, rec->rules[i]);
+	}
+	for (i = report_output_detail_next(rec, f, 0); i < rec->nrcpts;
+	    i = report_output_detail_next(rec, f, i + 1), n++)
+		report_output_detail_csv_row(out, rec, &rec->rcpts[i], &rules,
+		    &tmp);
+	if (n == 0 && report_output_detail_whole(rec, f)) {
+		report_output_detail_csv_row(out, rec, NULL, &rules, &tmp);
+		n++;
+	}
+	strbuf_release(&rules);
+	strbuf_release(&tmp);
+	return n;
 }
 
 /*

@@ -30,6 +30,37 @@ void	report_output_list(struct strbuf *out, const struct report_record *rec,
  */
 void	report_output_release(struct strbuf *out, const struct report_record *rec);
 
+/*
+ * report_output_release_command - append the bare release command
+ * ("postsuper -H QUEUEID" or the Sendmail pair), queue ID made safe
+ */
+void	report_output_release_command(struct strbuf *out,
+	    const struct report_record *rec);
+/*
+ * report_output_held - 1 when the record's message was held by the MTA
+ * and can be released: action quarantine, mode enforce, a queue ID
+ */
+int	report_output_held(const struct report_record *rec);
+
+/*
+ * The detail rows: every reject, reroute and quarantine.  A row is a
+ * recipient the filter selects whose decision is one of these; a record
+ * whose overall action is one of these but none of whose recipients is
+ * gives one row without a recipient (report_output_detail_whole).
+ */
+int	report_output_is_detail(const char *decision);
+/* report_output_detail_next - the next row recipient >= i, or rec->nrcpts */
+size_t	report_output_detail_next(const struct report_record *rec,
+	    const struct report_filter *f, size_t i);
+/* report_output_detail_whole - 1 when the record is one row of its own */
+int	report_output_detail_whole(const struct report_record *rec,
+	    const struct report_filter *f);
+/* report_output_detail_csv_header - the header row of the detail CSV */
+void	report_output_detail_csv_header(struct strbuf *out);
+/* report_output_detail_csv - the detail rows of rec as CSV; returns their number */
+size_t	report_output_detail_csv(struct strbuf *out,
+	    const struct report_record *rec, const struct report_filter *f);
+
 /* report_output_csv_quote - append s as one CSV field (RFC 4180 quoting) */
 void	report_output_csv_quote(struct strbuf *out, const char *s);
 /* report_output_csv_header - the CSV header row */

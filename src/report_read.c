@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "strbuf.h"
+#include "xalloc.h"
 #include "report_read.h"
 
 /*
@@ -25,6 +26,8 @@ struct report_reader {
 	struct strbuf carry;	/* a partial line left over from a batch */
 	struct strbuf error;	/* a read error not yet reported */
 	int	eof;
+	size_t	max;		/* 0: no cap */
+	int	dropping;	/* inside a line cut at the cap */
 	uint64_t bytes;
 };
 
@@ -43,11 +46,7 @@ report_reader_new(const char *path, const char **error_r)
 		*error_r = strerror(errno);
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		close(fd);
-		*error_r = strerror(ENOMEM);
-		return NULL;
-	}
+	r = xcalloc(1, sizeof(*r));
 	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
 		close(fd);
 		free(r);
@@ -60,6 +59,36 @@ report_reader_new(const char *path, const char **error_r)
 	strbuf_init(&r->carry, 0);
 	strbuf_init(&r->error, 0);
 	return r;
+}
+
+/* report_reader_cap - keep at most max + 1 bytes of a line */
+void
+report_reader_cap(struct report_reader *r, size_t max)
+{
+	r->max = max;
+}
+
+/*
+ * report_reader_drop - after new bytes arrived at dst[from..]: while
+ * inside a cut line, drop them up to its newline.  Returns 1 when the
+ * whole read was dropped.
+ */
+static int
+report_reader_drop(struct report_reader *r, struct strbuf *dst, size_t from)
+{
+	const char *nl;
+
+	if (!r->dropping)
+		return 0;
+	nl = memchr(dst->data + from, '\n', dst->len - from);
+	if (nl == NULL) {
+		strbuf_truncate(dst, from);
+		return 1;
+	}
+	memmove(dst->data + from, nl, dst->len - (size_t)(nl - dst->data));
+	strbuf_truncate(dst, dst->len - (size_t)(nl - (dst->data + from)));
+	r->dropping = 0;
+	return 0;
 }
 
 /* report_reader_free - close the file and release the reader */
@@ -143,8 +172,15 @@ report_reader_batch(struct report_reader *r, struct strbuf *dst, size_t want,
 			*error_r = r->error.data;
 			return -1;
 		}
+		if (report_reader_drop(r, dst, from))
+			continue;
 		if ((nl = memrchr(dst->data + from, '\n', dst->len - from)) != NULL)
 			done = (size_t)(nl - dst->data) + 1;
+		/* An unfinished line past the cap: keep max + 1 bytes of it. */
+		if (r->max > 0 && dst->len - done > r->max + 1) {
+			strbuf_truncate(dst, done + r->max + 1);
+			r->dropping = 1;
+		}
 	}
 	if (r->eof) {
 		if (dst->len > done)

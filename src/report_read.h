@@ -31,6 +31,15 @@ void	report_reader_free(struct report_reader **rp);
 int	report_reader_batch(struct report_reader *r, struct strbuf *dst,
 	    size_t want, const char **error_r);
 
+/*
+ * report_reader_cap - bound the memory a line may take: of a line longer
+ * than max bytes only the first max + 1 are kept (and the rest read and
+ * dropped as it arrives), so the caller sees a line over the cap and can
+ * skip it, and a gzip bomb of one endless line costs no more than max.
+ * 0 (the default) keeps lines whole.
+ */
+void	report_reader_cap(struct report_reader *r, size_t max);
+
 /* report_reader_bytes - bytes of (decompressed) data read so far */
 uint64_t report_reader_bytes(const struct report_reader *r);
 /* report_reader_name - the name for diagnostics ("(stdin)" for "-") */

@@ -10,6 +10,7 @@
 
 #include "strbuf.h"
 #include "report_time.h"
+#include "xalloc.h"
 #include "report_record.h"
 
 /*
@@ -61,16 +62,9 @@ static const struct report_record_key {
 	{ "subject", offsetof(struct report_record, subject) },
 	{ "class", offsetof(struct report_record, class) },
 	{ "mode", offsetof(struct report_record, mode) },
+	{ "config_version", offsetof(struct report_record, config_version) },
 	{ "uncertain_reason", offsetof(struct report_record, uncertain_reason) },
 };
-
-/* report_record_oom - allocation failure is not recoverable in a report */
-static void
-report_record_oom(void)
-{
-	fprintf(stderr, "csp-milter-audit: out of memory\n");
-	abort();
-}
 
 #define REPORT_RECORD_HDR \
 	((sizeof(struct report_record_block) + REPORT_RECORD_ALIGN - 1) & \
@@ -84,8 +78,7 @@ report_record_block_new(size_t size, struct report_record_block *next)
 
 	if (size < REPORT_RECORD_ARENA)
 		size = REPORT_RECORD_ARENA;
-	if ((b = malloc(REPORT_RECORD_HDR + size)) == NULL)
-		report_record_oom();
+	b = xmalloc(REPORT_RECORD_HDR + size);
 	b->next = next;
 	b->size = size;
 	b->used = 0;
@@ -146,7 +139,7 @@ report_record_malloc(size_t n)
 {
 	if (report_record_arena_cur != NULL)
 		return report_record_arena_alloc(report_record_arena_cur, n);
-	return malloc(n);
+	return xmalloc(n);
 }
 
 /* report_record_mfree - jansson's free: the arena is dropped as a whole */
@@ -173,9 +166,8 @@ report_record_new(void)
 	struct report_record_priv *p;
 
 	pthread_once(&report_record_once, report_record_init);
-	if ((rec = calloc(1, sizeof(*rec))) == NULL ||
-	    (p = calloc(1, sizeof(*p))) == NULL)
-		report_record_oom();
+	rec = xcalloc(1, sizeof(*rec));
+	p = xcalloc(1, sizeof(*p));
 	strbuf_init(&p->error, 0);
 	rec->priv = p;
 	return rec;
@@ -248,9 +240,8 @@ report_record_rules(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rules_cap) {
 		p->rules_cap = n < 8 ? 8 : n;
-		if ((rec->rules = reallocarray(rec->rules, p->rules_cap,
-		    sizeof(*rec->rules))) == NULL)
-			report_record_oom();
+		rec->rules = xreallocarray(rec->rules, p->rules_cap,
+		    sizeof(*rec->rules));
 	}
 	json_array_foreach(arr, i, v) {
 		if (!json_is_object(v))
@@ -275,9 +266,8 @@ report_record_rcpts(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rcpts_cap) {
 		p->rcpts_cap = n < 8 ? 8 : n;
-		if ((rec->rcpts = reallocarray(rec->rcpts, p->rcpts_cap,
-		    sizeof(*rec->rcpts))) == NULL)
-			report_record_oom();
+		rec->rcpts = xreallocarray(rec->rcpts, p->rcpts_cap,
+		    sizeof(*rec->rcpts));
 	}
 	json_array_foreach(arr, i, v) {
 		r = &rec->rcpts[i];

@@ -41,7 +41,8 @@ struct report_record {
 	const char *subject;
 	const char *class;		/* "" when not vendor-side */
 	const char *action;
-	const char *mode;
+	const char *mode;		/* "enforce", "monitor" (the action was not applied) */
+	const char *config_version;
 	const char *uncertain_reason;
 	int	uncertain;
 	int64_t	size;

@@ -9,11 +9,13 @@
 #include <time.h>
 
 #include "strbuf.h"
+#include "report_header.h"
 #include "report_html.h"
 #include "report_output.h"
 #include "report_read.h"
 #include "report_record.h"
 #include "report_summary.h"
+#include "xalloc.h"
 #include "report_run.h"
 
 /*
@@ -46,6 +48,10 @@ struct report_run_batch {
 	struct strbuf error;		/* the reason of an error kind */
 	struct strbuf out;		/* for standard output */
 	struct strbuf diag;		/* reasons, NUL-terminated */
+	struct strbuf detail;		/* detail rows for the HTML page */
+	struct strbuf detail_csv;	/* and for the detail CSV */
+	uint64_t ndetail, ndetail_monitor;
+	uint64_t oversized;
 	struct report_run_diag *diags;
 	size_t	ndiags, diags_cap;
 	uint64_t lines, read, malformed;
@@ -77,6 +83,10 @@ struct report_run {
 	uint64_t next_read, next_work, next_emit;
 	int	finished;		/* no more batches will come */
 	int	emitting;		/* a thread is writing batches */
+	FILE	*detail_fp;		/* the HTML rows until the page is written */
+	FILE	*detail_csv_fp;
+	uint64_t ndetail, ndetail_monitor;
+	uint64_t oversized;
 
 	/* Owned by the thread that is writing batches. */
 	size_t	cur_file;
@@ -137,6 +147,21 @@ report_run_write(struct report_run *rp, const struct strbuf *sb)
 	}
 }
 
+/* report_run_write_file - append sb to a detail file, report the first error */
+static void
+report_run_write_file(struct report_run *rp, FILE *fp, const struct strbuf *sb,
+    const char *name)
+{
+	if (fp == NULL || sb->len == 0)
+		return;
+	if (fwrite(sb->data, 1, sb->len, fp) != sb->len && rp->status == 0) {
+		report_run_progress_clear(rp);
+		fprintf(stderr, "csp-milter-audit: %s: write error: %s\n", name,
+		    strerror(errno));
+		rp->status = 1;
+	}
+}
+
 /* report_run_framing - NULL when the line looks like one JSON object */
 static const char *
 report_run_framing(const char *line, size_t len)
@@ -162,11 +187,8 @@ report_run_malformed(struct report_run_batch *b, const char *why)
 
 	if (b->ndiags == b->diags_cap) {
 		b->diags_cap = b->diags_cap ? 2 * b->diags_cap : 16;
-		if ((b->diags = reallocarray(b->diags, b->diags_cap,
-		    sizeof(*b->diags))) == NULL) {
-			fprintf(stderr, "csp-milter-audit: out of memory\n");
-			abort();
-		}
+		b->diags = xreallocarray(b->diags, b->diags_cap,
+		    sizeof(*b->diags));
 	}
 	d = &b->diags[b->ndiags++];
 	d->line = b->lines;
@@ -182,6 +204,7 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 {
 	const struct report_run_opts *o = w->rp->o;
 	const char *why;
+	size_t n;
 	int candidate;
 
 	/*
@@ -189,6 +212,14 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 	 * not decoded, only its framing is checked, which catches the usual
 	 * damage (a line cut short by a crash or a full disk).
 	 */
+	if (o->max_record > 0 && len > o->max_record) {
+		/* The reader kept only max_record + 1 bytes of such a line. */
+		report_run_malformed(b, "longer than the record size cap "
+		    "(--max-record): skipped");
+		b->malformed--;
+		b->oversized++;
+		return;
+	}
 	candidate = report_filter_precheck(o->filter, line, len);
 	why = report_run_framing(line, len);
 	if (why == NULL && candidate &&
@@ -203,6 +234,14 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 		return;
 	if (w->rp->want_summary)
 		report_summary_add(w->summary, w->rec, o->filter);
+	if (o->html_path != NULL) {
+		n = report_html_detail(&b->detail, w->rec, o->filter);
+		b->ndetail += n;
+		if (strcmp(w->rec->mode, "monitor") == 0)
+			b->ndetail_monitor += n;
+	}
+	if (o->detail_csv_path != NULL)
+		report_output_detail_csv(&b->detail_csv, w->rec, o->filter);
 	switch (o->mode) {
 	case REPORT_RUN_LIST:
 		report_output_list(&b->out, w->rec, o->filter);
@@ -228,8 +267,11 @@ report_run_parse(struct report_run_worker *w, struct report_run_batch *b)
 
 	strbuf_reset(&b->out);
 	strbuf_reset(&b->diag);
+	strbuf_reset(&b->detail);
+	strbuf_reset(&b->detail_csv);
 	b->ndiags = 0;
-	b->lines = b->read = b->malformed = 0;
+	b->lines = b->read = b->malformed = b->oversized = 0;
+	b->ndetail = b->ndetail_monitor = 0;
 	if (b->kind != REPORT_RUN_LINES)
 		return;
 	p = b->in.data;
@@ -252,6 +294,7 @@ report_run_emit(struct report_run *rp, struct report_run_batch *b)
 {
 	const char *path = rp->o->files[b->file];
 	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	struct report_input *in = &rp->o->header->inputs[b->file];
 	size_t i;
 
 	if (b->file != rp->cur_file) {
@@ -267,12 +310,22 @@ report_run_emit(struct report_run *rp, struct report_run_batch *b)
 	rp->lineno += b->lines;
 	rp->read += b->read;
 	rp->malformed += b->malformed;
+	rp->oversized += b->oversized;
+	in->records += b->read;
+	in->malformed += b->malformed;
+	in->oversized += b->oversized;
+	rp->ndetail += b->ndetail;
+	rp->ndetail_monitor += b->ndetail_monitor;
 	report_run_write(rp, &b->out);
+	report_run_write_file(rp, rp->detail_fp, &b->detail, "(temporary file)");
+	report_run_write_file(rp, rp->detail_csv_fp, &b->detail_csv,
+	    rp->o->detail_csv_path);
 	switch (b->kind) {
 	case REPORT_RUN_OPEN_ERROR:
 		report_run_progress_clear(rp);
 		fprintf(stderr, "csp-milter-audit: %s: %s\n", path,
 		    b->error.data);
+		strbuf_appendf(&in->error, "cannot open: %s", b->error.data);
 		rp->status = 1;
 		break;
 	case REPORT_RUN_READ_ERROR:
@@ -280,6 +333,8 @@ report_run_emit(struct report_run *rp, struct report_run_batch *b)
 		fprintf(stderr, "csp-milter-audit: %s: read error after line "
 		    "%llu: %s\n", name, (unsigned long long)rp->lineno,
 		    b->error.data);
+		strbuf_appendf(&in->error, "read error after line %llu: %s",
+		    (unsigned long long)rp->lineno, b->error.data);
 		rp->status = 1;
 		break;
 	case REPORT_RUN_LINES:
@@ -401,6 +456,7 @@ report_run_file(struct report_run *rp, size_t file, uint64_t *bytes_done)
 		report_run_publish(rp);
 		return;
 	}
+	report_reader_cap(r, rp->o->max_record);
 	for (;;) {
 		b = report_run_slot(rp, file);
 		if ((ret = report_reader_batch(r, &b->in, REPORT_RUN_BATCH,
@@ -429,11 +485,8 @@ report_run_start(struct report_run *rp)
 	rp->nworkers = rp->o->jobs > 1 ? rp->o->jobs : 1;
 	rp->threaded = rp->nworkers > 1;
 	rp->nring = REPORT_RUN_RING * rp->nworkers;
-	if ((rp->workers = calloc(rp->nworkers, sizeof(*rp->workers))) == NULL ||
-	    (rp->ring = calloc(rp->nring, sizeof(*rp->ring))) == NULL) {
-		fprintf(stderr, "csp-milter-audit: out of memory\n");
-		abort();
-	}
+	rp->workers = xcalloc(rp->nworkers, sizeof(*rp->workers));
+	rp->ring = xcalloc(rp->nring, sizeof(*rp->ring));
 	pthread_mutex_init(&rp->mu, NULL);
 	pthread_cond_init(&rp->work_cv, NULL);
 	pthread_cond_init(&rp->space_cv, NULL);
@@ -485,6 +538,8 @@ report_run_release(struct report_run *rp)
 		strbuf_release(&b->error);
 		strbuf_release(&b->out);
 		strbuf_release(&b->diag);
+		strbuf_release(&b->detail);
+		strbuf_release(&b->detail_csv);
 		free(b->diags);
 	}
 	for (i = 0; i < rp->nworkers; i++) {
@@ -498,27 +553,91 @@ report_run_release(struct report_run *rp)
 	pthread_mutex_destroy(&rp->mu);
 }
 
-/* report_run_html - write the HTML page */
+/* report_run_copy - copy the rest of src to dst; -1 on an error */
+static int
+report_run_copy(FILE *dst, FILE *src)
+{
+	char buf[64 * 1024];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), src)) > 0)
+		if (fwrite(buf, 1, n, dst) != n)
+			return -1;
+	return ferror(src) ? -1 : 0;
+}
+
+/*
+ * report_run_html - write the HTML page: the summary, then the detail
+ * rows that were kept in a temporary file while the input was read
+ */
 static void
 report_run_html(struct report_run *rp, const struct report_summary *s)
 {
 	struct strbuf page = STRBUF_INIT;
 	FILE *fp;
+	int bad;
 
-	report_html_render(&page, s, rp->o->top, rp->o->note);
+	report_html_begin(&page, s, rp->o->top, rp->o->header);
 	if ((fp = fopen(rp->o->html_path, "w")) == NULL) {
 		fprintf(stderr, "csp-milter-audit: %s: %s\n", rp->o->html_path,
 		    strerror(errno));
 		rp->status = 1;
-	} else {
-		if (fwrite(page.data, 1, page.len, fp) != page.len ||
-		    fclose(fp) != 0) {
-			fprintf(stderr, "csp-milter-audit: %s: write error: %s\n",
-			    rp->o->html_path, strerror(errno));
-			rp->status = 1;
-		}
+		strbuf_release(&page);
+		return;
+	}
+	bad = fwrite(page.data, 1, page.len, fp) != page.len;
+	if (rp->detail_fp != NULL) {
+		rewind(rp->detail_fp);
+		bad |= fflush(fp) != 0 || report_run_copy(fp, rp->detail_fp) < 0;
+	}
+	strbuf_reset(&page);
+	report_html_end(&page, rp->ndetail, rp->ndetail_monitor);
+	bad |= fwrite(page.data, 1, page.len, fp) != page.len;
+	if (fclose(fp) != 0 || bad) {
+		fprintf(stderr, "csp-milter-audit: %s: write error: %s\n",
+		    rp->o->html_path, strerror(errno));
+		rp->status = 1;
 	}
 	strbuf_release(&page);
+}
+
+/* report_run_open_outputs - the detail files; -1 when one cannot be made */
+static int
+report_run_open_outputs(struct report_run *rp)
+{
+	struct strbuf head = STRBUF_INIT;
+	const struct report_run_opts *o = rp->o;
+
+	if (o->html_path != NULL && (rp->detail_fp = tmpfile()) == NULL) {
+		fprintf(stderr, "csp-milter-audit: cannot make a temporary "
+		    "file: %s\n", strerror(errno));
+		return -1;
+	}
+	if (o->detail_csv_path == NULL)
+		return 0;
+	if ((rp->detail_csv_fp = fopen(o->detail_csv_path, "w")) == NULL) {
+		fprintf(stderr, "csp-milter-audit: %s: %s\n", o->detail_csv_path,
+		    strerror(errno));
+		return -1;
+	}
+	report_output_detail_csv_header(&head);
+	report_run_write_file(rp, rp->detail_csv_fp, &head, o->detail_csv_path);
+	strbuf_release(&head);
+	return 0;
+}
+
+/* report_run_close_outputs - close the detail files */
+static void
+report_run_close_outputs(struct report_run *rp)
+{
+	if (rp->detail_fp != NULL)
+		fclose(rp->detail_fp);
+	if (rp->detail_csv_fp != NULL && fclose(rp->detail_csv_fp) != 0 &&
+	    rp->status == 0) {
+		fprintf(stderr, "csp-milter-audit: %s: write error: %s\n",
+		    rp->o->detail_csv_path, strerror(errno));
+		rp->status = 1;
+	}
 }
 
 /* report_run - read every file and write the report */
@@ -534,13 +653,25 @@ report_run(const struct report_run_opts *o)
 	memset(rp, 0, sizeof(*rp));
 	rp->o = o;
 	rp->cur_file = (size_t)-1;
+	o->header->inputs = xcalloc(o->nfiles, sizeof(*o->header->inputs));
+	o->header->ninputs = o->nfiles;
+	o->header->max_record = o->max_record;
+	for (i = 0; i < o->nfiles; i++) {
+		o->header->inputs[i].name = strcmp(o->files[i], "-") == 0 ?
+		    "(stdin)" : o->files[i];
+		strbuf_init(&o->header->inputs[i].error, 0);
+	}
+	if (report_run_open_outputs(rp) < 0) {
+		report_run_close_outputs(rp);
+		return 1;
+	}
 	/* Streamed formats need no summary unless a page is wanted too. */
 	rp->want_summary = o->mode == REPORT_RUN_SUMMARY ||
 	    o->mode == REPORT_RUN_NONE || o->html_path != NULL;
 	if (o->mode == REPORT_RUN_CSV) {
 		report_output_csv_header(&header);
 		report_run_write(rp, &header);
-		strbuf_release(&header);
+		strbuf_reset(&header);
 	}
 	report_run_start(rp);
 	for (i = 0; i < o->nfiles; i++)
@@ -551,23 +682,33 @@ report_run(const struct report_run_opts *o)
 		report_run_progress(rp, bytes_done, 1);
 	report_run_progress_clear(rp);
 	report_summary_set_input(summary, rp->read, rp->malformed);
+	report_summary_set_oversized(summary, rp->oversized);
 	if (o->mode == REPORT_RUN_SUMMARY) {
-		if (report_summary_write_text(summary, o->out, o->top) < 0 &&
-		    rp->status == 0) {
+		report_header_write_text(&header, o->header, summary);
+		if (report_summary_write_text(summary, o->out, o->top,
+		    header.data) < 0 && rp->status == 0) {
 			fprintf(stderr, "csp-milter-audit: write error: %s\n",
 			    strerror(errno));
 			rp->status = 1;
 		}
-	} else if (rp->malformed > 0)
-		fprintf(stderr, "csp-milter-audit: %llu malformed line%s skipped\n",
-		    (unsigned long long)rp->malformed, rp->malformed == 1 ? "" : "s");
+	} else if (rp->malformed > 0 || rp->oversized > 0) {
+		fprintf(stderr, "csp-milter-audit: %llu malformed line%s skipped",
+		    (unsigned long long)rp->malformed,
+		    rp->malformed == 1 ? "" : "s");
+		if (rp->oversized > 0)
+			fprintf(stderr, ", %llu oversized",
+			    (unsigned long long)rp->oversized);
+		fputc('\n', stderr);
+	}
 	if (o->html_path != NULL)
 		report_run_html(rp, summary);
+	report_run_close_outputs(rp);
 	if (fflush(o->out) != 0 && rp->status == 0) {
 		fprintf(stderr, "csp-milter-audit: write error: %s\n",
 		    strerror(errno));
 		rp->status = 1;
 	}
+	strbuf_release(&header);
 	report_run_release(rp);
 	return rp->status;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "report_filter.h"
+#include "report_header.h"
 
 enum report_run_mode {
 	REPORT_RUN_SUMMARY,
@@ -23,7 +24,9 @@ struct report_run_opts {
 	enum report_run_mode mode;
 	size_t	top;			/* lines in top-N sections */
 	const char *html_path;		/* NULL: no HTML page */
-	const char *note;		/* selection shown on the HTML page */
+	const char *detail_csv_path;	/* NULL: no detail CSV */
+	size_t	max_record;		/* longer lines are skipped; 0: no cap */
+	struct report_header *header;	/* inputs filled in by report_run */
 	FILE	*out;			/* standard output */
 	int	progress;		/* show progress on stderr */
 	unsigned jobs;			/* parsing threads; 0 and 1: none */
@@ -31,7 +34,11 @@ struct report_run_opts {
 
 /*
  * report_run - read every file, skipping (and reporting on stderr
- * as FILE:LINE: reason) malformed lines, and write the report.  Returns
+ * as FILE:LINE: reason) malformed lines and lines over max_record bytes,
+ * and write the report.  header->inputs gets one entry per file, with
+ * its counts and any error, which the summary and the HTML page show; the
+ * detail rows (every reject, reroute and quarantine) go to the HTML page
+ * and to detail_csv_path.  Returns
  * 0, or 1 when a file could not be read or an output not written; the
  * report is still made from whatever could be read.
  *

@@ -207,3 +207,19 @@ report_time_day(struct strbuf *out, int64_t us)
 	report_time_civil_from_days(days, &y, &m, &d);
 	strbuf_appendf(out, "%04lld-%02u-%02u", (long long)y, m, d);
 }
+
+/* report_time_iso - append us as "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds) */
+void
+report_time_iso(struct strbuf *out, int64_t us)
+{
+	int64_t sec = us / US_PER_SEC, rem;
+
+	if (us < 0 && us % US_PER_SEC != 0)
+		sec--;
+	rem = sec % SEC_PER_DAY;
+	if (rem < 0)
+		rem += SEC_PER_DAY;
+	report_time_day(out, (sec - rem) * US_PER_SEC);
+	strbuf_appendf(out, "T%02d:%02d:%02dZ", (int)(rem / 3600),
+	    (int)(rem / 60 % 60), (int)(rem % 60));
+}

@@ -32,4 +32,10 @@ int	report_time_parse_arg(const char *s, int64_t now_us, int end_of_day,
 /* report_time_day - append the UTC date of us as "YYYY-MM-DD" */
 void	report_time_day(struct strbuf *out, int64_t us);
 
+/* report_time_iso - append us as "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds) */
+void	report_time_iso(struct strbuf *out, int64_t us);
+
+/* Microseconds in a day, for walking a period day by day. */
+#define REPORT_TIME_DAY_US	(86400LL * 1000000)
+
 #endif
