@@ -542,31 +542,53 @@ report_html_header(struct strbuf *out, const struct report_summary *s,
 	strbuf_release(&v);
 }
 
-/* report_html_print_head - the line repeated at the top of every printed page */
+/* report_html_css_string - append s as the inside of a CSS string */
+static void
+report_html_css_string(struct strbuf *out, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_append_char(out, '?');
+		else if (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+		    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    strchr(" -.,:;()_+=@", *p) != NULL)
+			strbuf_append_char(out, (char)*p);
+		else
+			strbuf_appendf(out, "\\%x ", *p);
+	}
+}
+
+/*
+ * report_html_print_head - the header repeated on every printed page: a
+ * page margin box (CSS Paged Media) that names the report, the requested
+ * and covered periods, the generation time and the selection, and the
+ * page number.  The detail table's column headings repeat as well.
+ */
 static void
 report_html_print_head(struct strbuf *out, const struct report_summary *s,
     const struct report_header *h)
 {
-	strbuf_append_str(out, "<div id=\"print-head\">csp-milter audit report"
-	    " &middot; requested: ");
-	{
-		struct strbuf v = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT;
 
-		report_header_period(&v, h);
-		report_html_escape(out, v.data);
-		strbuf_reset(&v);
-		strbuf_append_str(out, " &middot; covered: ");
-		report_header_covered(&v, s);
-		report_html_escape(out, v.data);
-		strbuf_reset(&v);
-		strbuf_append_str(out, " &middot; generated: ");
-		report_time_iso(&v, h->generated_us);
-		report_html_escape(out, v.data);
-		strbuf_append_str(out, " &middot; selection: ");
-		report_html_escape(out, h->selection);
-		strbuf_release(&v);
-	}
-	strbuf_append_str(out, "</div>\n");
+	strbuf_append_str(&v, "csp-milter audit report; requested: ");
+	report_header_period(&v, h);
+	strbuf_append_str(&v, "; covered: ");
+	report_header_covered(&v, s);
+	strbuf_append_str(&v, "; generated: ");
+	report_time_iso(&v, h->generated_us);
+	strbuf_append_str(&v, "; selection: ");
+	strbuf_append_str(&v, h->selection);
+	strbuf_append_str(out, "@page{margin:20mm 12mm 14mm 12mm;"
+	    "@top-left{content:\"");
+	report_html_css_string(out, v.data);
+	strbuf_append_str(out, "\";font-size:8pt;font-family:sans-serif;"
+	    "vertical-align:bottom;padding-bottom:2mm;"
+	    "border-bottom:0.5pt solid #999}"
+	    "@bottom-right{content:\"page \" counter(page) \" of \" "
+	    "counter(pages);font-size:8pt;font-family:sans-serif}}\n");
+	strbuf_release(&v);
 }
 
 static const char report_html_style[] =
@@ -594,18 +616,11 @@ static const char report_html_style[] =
 	"#detail th[aria-sort=ascending]::after{content:' \\25b2'}\n"
 	"#detail th[aria-sort=descending]::after{content:' \\25bc'}\n"
 	"#detail tr.m-monitor td{background:#f6f1fb;font-style:italic}\n"
-	"#print-head{display:none}\n"
 	"@media print{body{margin:0;max-width:none}"
-	"#print-head{display:block;position:fixed;top:0;left:0;right:0;"
-	"font-size:9pt;border-bottom:1px solid #999;background:#fff;"
-	"padding:2pt 0}"
-	"#report-body{padding-top:0}"
 	"#detail-filter-box{display:none}"
 	"table{page-break-inside:auto}tr{page-break-inside:avoid}"
 	"thead{display:table-header-group}"
-	"svg{page-break-inside:avoid}}\n"
-	"@page{margin:22mm 12mm 12mm 12mm}\n"
-	"@media print{#print-head{top:-14mm}}\n";
+	"svg{page-break-inside:avoid}}\n";
 
 /*
  * The detail table's behaviour: sort by a column on a click on its
@@ -657,15 +672,21 @@ report_html_begin(struct strbuf *out, const struct report_summary *s,
 	    "<meta charset=\"utf-8\">\n"
 	    "<title>csp-milter audit report</title>\n<style>\n");
 	strbuf_append_str(out, report_html_style);
-	strbuf_append_str(out, "</style>\n</head>\n<body>\n");
 	report_html_print_head(out, s, h);
+	strbuf_append_str(out, "</style>\n</head>\n<body>\n");
 	strbuf_append_str(out, "<div id=\"report-body\">\n"
 	    "<h1>csp-milter audit report</h1>\n");
 	report_html_header(out, s, h);
 	modes = report_summary_axis(s, REPORT_SUMMARY_AXIS_MODE, 1, &nmodes);
 	strbuf_append_str(out, "<h2>Decisions per day</h2>\n");
-	for (m = 0; m < nmodes; m++)
+	for (m = 0; m < nmodes; m++) {
+		strbuf_append_str(out, "<h3>Mode ");
+		report_html_escape(out, modes[m]);
+		strbuf_append_str(out, ": ");
+		report_html_escape(out, report_summary_mode_title(modes[m]));
+		strbuf_append_str(out, "</h3>\n");
 		report_html_chart_daily(out, s, h, modes[m]);
+	}
 	strbuf_append_str(out, "<h2>Classes and actions</h2>\n");
 	for (m = 0; m < nmodes; m++)
 		report_html_table_matrix(out, s, modes[m]);

@@ -11,7 +11,8 @@
 /*
  * The page needs nothing outside itself: the style and a small script are
  * inline, and the charts are inline SVG, each with a <title>.  It has, in
- * order: a line repeated at the top of every printed page ("print-head"),
+ * order: a line repeated at the top of every printed page (a page margin
+ * box: CSS Paged Media),
  * the header (requested and covered period, generation time, command
  * line, inputs with their counts, instances and config versions with
  * their time ranges), one daily chart ("chart-daily-MODE": every day of

@@ -128,6 +128,26 @@ report_main_now(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * report_main_generated - the generation time: now, or SOURCE_DATE_EPOCH
+ * (seconds) when set, as reproducible builds do, so that two runs can be
+ * compared byte for byte.  Relative --since and --until count from it.
+ */
+static int64_t
+report_main_generated(void)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	char *end;
+
+	if (env == NULL || *env < '0' || *env > '9')
+		return report_main_now();
+	v = strtoull(env, &end, 10);
+	if (*end != '\0' || v > 253402300799ULL)
+		return report_main_now();
+	return (int64_t)v * 1000000;
+}
+
 /* main - parse the command line and run the report */
 int
 main(int argc, char **argv)
@@ -147,7 +167,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&header, 0, sizeof(header));
-	header.generated_us = report_main_now();
+	header.generated_us = report_main_generated();
 	report_main_command(&command, argc, argv);
 	o.mode = REPORT_RUN_SUMMARY;
 	o.max_record = REPORT_MAIN_MAX_RECORD;

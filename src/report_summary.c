@@ -81,9 +81,9 @@ const char *
 report_summary_mode_title(const char *mode)
 {
 	if (strcmp(mode, "enforce") == 0)
-		return "enforce: actions applied";
+		return "actions applied";
 	if (strcmp(mode, "monitor") == 0)
-		return "monitor: would have been applied, not applied";
+		return "would have been applied, not applied";
 	return "unknown mode: not known to be applied";
 }
 
