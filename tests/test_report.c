@@ -16,6 +16,8 @@
 #include "strbuf.h"
 #include "report_count.h"
 #include "report_filter.h"
+#include "report_header.h"
+#include "report_html.h"
 #include "report_output.h"
 #include "report_read.h"
 #include "report_record.h"
@@ -262,7 +264,6 @@ report_filter_match_each(void **state)
 		{ "class", "subscription", 1 },
 		{ "class", "incident", 0 },
 		{ "class", "none", 0 },
-		{ "class", "Subscription", 0 },
 		{ "action", "reroute", 1 },
 		{ "action", "deliver", 1 },
 		{ "action", "quarantine", 0 },
@@ -278,6 +279,8 @@ report_filter_match_each(void **state)
 		{ "rule", "sub.invoice.en", 1 },
 		{ "rule", "sub.invoice", 0 },
 		{ "uncertain", "", 0 },
+		{ "mode", "enforce", 1 },
+		{ "mode", "monitor", 0 },
 	};
 	struct report_record *rec = report_record_new();
 	struct report_filter *f;
@@ -335,6 +338,11 @@ report_filter_set_invalid(void **state)
 		{ "since", "yesterday" },
 		{ "until", "2026-02-30" },
 		{ "class", "" },
+		{ "class", "billing" },
+		{ "class", "Subscription" },
+		{ "action", "rejected" },
+		{ "mode", "enforced" },
+		{ "since", "30x" },
 		{ "nosuch", "x" },
 	};
 	struct report_filter *f;
@@ -578,9 +586,11 @@ static const char *const summary_lines[] = {
 	"{\"time\":\"2026-11-24T10:00:00Z\",\"action\":\"reroute\","
 	"\"class\":\"subscription\",\"mail_from\":\"a@v\","
 	"\"rules\":[{\"id\":\"r1\"}],"
-	"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"}]}",
+	"\"recipients\":[{\"partner\":\"p1\",\"decision\":\"reroute\"}],"
+	"\"mode\":\"monitor\",\"uncertain\":true,\"instance\":\"r2\"}",
 	"{\"time\":\"2026-11-24T11:00:00Z\",\"action\":\"untouched\","
-	"\"class\":\"\",\"mail_from\":\"\"}",
+	"\"class\":\"\",\"mail_from\":\"\",\"mode\":\"enforce\","
+	"\"instance\":\"r1\",\"config_version\":\"v2\"}",
 };
 
 /* report_summary_add_counts - aggregation by class, action, rule, partner */
@@ -604,20 +614,34 @@ report_summary_add_counts(void **state)
 	assert_int_equal(read, 4);
 	assert_int_equal(matched, 3);
 	assert_int_equal(malformed, 1);
+	/* A record without a mode counts under "(none)", never as applied. */
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
-	    "subscription\treroute"), 2);
+	    "(none)\tsubscription\treroute"), 1);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
-	    "(none)\tuntouched"), 1);
+	    "monitor\tsubscription\treroute"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
+	    "enforce\tsubscription\treroute"), 0);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CLASS_ACTION,
+	    "enforce\t(none)\tuntouched"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_ACTION,
+	    "monitor\treroute"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_MODE, "monitor"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_UNCERTAIN, "monitor"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_UNCERTAIN, "enforce"), 0);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_RULE,
 	    "r1"), 2);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_PARTNER,
-	    "p1"), 2);
+	    "(none)\tp1"), 1);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_PARTNER,
-	    "p2"), 1);
+	    "monitor\tp1"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_PARTNER,
+	    "(none)\tp2"), 1);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_SENDER,
 	    "<>"), 1);
 	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAILY,
-	    "2026-11-24\treroute"), 1);
+	    "2026-11-24\tmonitor\treroute"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CONFIG, "v2"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_CONFIG, "(none)"), 2);
 	days = report_summary_axis(s, REPORT_SUMMARY_AXIS_DAY, 0, &n);
 	assert_int_equal(n, 2);
 	assert_string_equal(days[0], "2026-11-23");
@@ -638,7 +662,7 @@ summary_text(const struct report_summary *s)
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(report_summary_write_text(s, fp, 10), 0);
+	assert_int_equal(report_summary_write_text(s, fp, 10, "head\n"), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
@@ -771,6 +795,258 @@ report_reader_batch_lines(void **state)
 	strbuf_release(&got);
 }
 
+/* report_filter_set_lists_valid - a typo is refused with the valid values */
+static void
+report_filter_set_lists_valid(void **state)
+{
+	struct report_filter *f = report_filter_new(NOW_US);
+	struct report_record *rec = report_record_new();
+	static const char line[] = "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"reroute\",\"mode\":\"monitor\"}";
+	const char *error;
+
+	assert_int_equal(report_filter_set(f, "class", "billing", &error), -1);
+	assert_string_equal(error, "unknown class; valid values: subscription, "
+	    "incident, non_csp, other, none");
+	assert_int_equal(report_filter_set(f, "action", "rejected", &error), -1);
+	assert_string_equal(error, "unknown action; valid values: untouched, "
+	    "deliver, tag, reroute, reject, quarantine, tempfail, accept");
+	assert_int_equal(report_filter_set(f, "mode", "x", &error), -1);
+	assert_string_equal(error, "unknown mode; valid values: enforce, monitor");
+	assert_int_equal(report_record_parse(rec, line, strlen(line), &error), 0);
+	assert_int_equal(report_filter_set(f, "mode", "enforce", &error), 0);
+	assert_int_equal(report_filter_match(f, rec), 0);
+	report_filter_free(&f);
+	f = report_filter_new(NOW_US);
+	assert_int_equal(report_filter_set(f, "mode", "monitor", &error), 0);
+	assert_int_equal(report_filter_match(f, rec), 1);
+	report_filter_free(&f);
+	report_record_free(&rec);
+}
+
+/* report_count_time_ranges - a key's time range widens, and survives a merge */
+static void
+report_count_time_ranges(void **state)
+{
+	struct report_count *a = report_count_new(), *b = report_count_new();
+	const struct report_count_entry *const *e;
+
+	report_count_add_time(a, "x", 1, 50);
+	report_count_add_time(a, "x", 1, 10);
+	report_count_add_time(b, "x", 1, 99);
+	report_count_add_time(b, "y", 1, -5);
+	report_count_merge(a, b);
+	e = report_count_sorted(a, 1);
+	assert_string_equal(e[0]->key, "x");
+	assert_int_equal(e[0]->count, 3);
+	assert_int_equal(e[0]->first_us, 10);
+	assert_int_equal(e[0]->last_us, 99);
+	assert_string_equal(e[1]->key, "y");
+	assert_int_equal(e[1]->first_us, -5);
+	assert_int_equal(e[1]->last_us, -5);
+	report_count_free(&a);
+	report_count_free(&b);
+}
+
+/* report_time_iso_utc - whole seconds, UTC, before and after the epoch */
+static void
+report_time_iso_utc(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	report_time_iso(&sb, 1764460800LL * 1000000 + 999999);
+	assert_string_equal(sb.data, "2025-11-30T00:00:00Z");
+	strbuf_reset(&sb);
+	report_time_iso(&sb, -1);
+	assert_string_equal(sb.data, "1969-12-31T23:59:59Z");
+	strbuf_reset(&sb);
+	report_time_iso(&sb, (86400LL + 3723) * 1000000);
+	assert_string_equal(sb.data, "1970-01-02T01:02:03Z");
+	strbuf_release(&sb);
+}
+
+/* report_reader_cap_long_line - a line over the cap is cut, the next one whole */
+static void
+report_reader_cap_long_line(void **state)
+{
+	char path[] = "/tmp/test_report_cap.XXXXXX";
+	struct report_reader *r;
+	struct strbuf data = STRBUF_INIT, batch = STRBUF_INIT, all = STRBUF_INIT;
+	const char *error, *nl;
+	gzFile gz;
+	size_t i;
+	int fd, gzip, ret;
+
+	strbuf_append_str(&data, "short\n");
+	for (i = 0; i < 3 * 1024 * 1024; i++)
+		strbuf_append_char(&data, 'x');
+	strbuf_append_str(&data, "\nafter\n");
+	for (i = 0; i < 2000000; i++)
+		strbuf_append_char(&data, 'y');
+	assert_true((fd = mkstemp(path)) >= 0);
+	for (gzip = 0; gzip < 2; gzip++) {
+		assert_non_null(gz = gzdopen(dup(fd), gzip ? "wb" : "wbT"));
+		assert_int_equal(gzwrite(gz, data.data, (unsigned)data.len),
+		    (int)data.len);
+		assert_int_equal(gzclose(gz), Z_OK);
+		assert_non_null(r = report_reader_new(path, &error));
+		report_reader_cap(r, 1000);
+		strbuf_reset(&all);
+		while ((ret = report_reader_batch(r, &batch, 4096, &error)) == 1)
+			strbuf_append(&all, batch.data, batch.len);
+		assert_int_equal(ret, 0);
+		/* short, 1001 x, after, 1001 y (the last line gets its newline) */
+		assert_int_equal(all.len, 6 + 1002 + 6 + 1002);
+		assert_memory_equal(all.data, "short\nxxx", 9);
+		nl = memchr(all.data + 6, '\n', all.len - 6);
+		assert_int_equal(nl - (all.data + 6), 1001);
+		assert_memory_equal(nl + 1, "after\nyyy", 9);
+		assert_int_equal(all.data[all.len - 1], '\n');
+		assert_int_equal(all.data[all.len - 2], 'y');
+		report_reader_free(&r);
+		assert_int_equal(ftruncate(fd, 0), 0);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	}
+	close(fd);
+	unlink(path);
+	strbuf_release(&data);
+	strbuf_release(&batch);
+	strbuf_release(&all);
+}
+
+static const char detail_line[] =
+	"{\"time\":\"2026-11-24T10:00:00Z\",\"queue_id\":\"4QX\","
+	"\"mail_from\":\"=cmd|' /C calc'!A0\",\"class\":\"subscription\","
+	"\"rules\":[{\"id\":\"r<1>\"},{\"id\":\"r2\"}],"
+	"\"recipients\":[{\"rcpt\":\"<a@c.example>\",\"customer\":\"c1\","
+	"\"partner\":\"p&1\",\"decision\":\"quarantine\"},"
+	"{\"rcpt\":\"<b@c.example>\",\"decision\":\"deliver\"},"
+	"{\"rcpt\":\"<script>x</script>\",\"customer\":\"c2\","
+	"\"decision\":\"reroute\"}],"
+	"\"action\":\"quarantine\",\"mode\":\"enforce\",\"mta\":\"postfix\"}";
+
+/* report_output_detail_rows - one row per reject/reroute/quarantine, escaped */
+static void
+report_output_detail_rows(void **state)
+{
+	struct report_record *rec = report_record_new();
+	struct report_filter *f = report_filter_new(NOW_US);
+	struct strbuf csv = STRBUF_INIT, html = STRBUF_INIT;
+	const char *error;
+	static const char tempfail[] = "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"reject\",\"mode\":\"monitor\"}";
+
+	assert_int_equal(report_record_parse(rec, detail_line,
+	    strlen(detail_line), &error), 0);
+	assert_int_equal(report_output_detail_csv(&csv, rec, NULL), 2);
+	assert_string_equal(csv.data,
+	    "2026-11-24T10:00:00Z,4QX,\"'=cmd|' /C calc'!A0\",<a@c.example>,c1,"
+	    "p&1,subscription,false,r<1>;r2,quarantine,enforce,postsuper -H 4QX\n"
+	    "2026-11-24T10:00:00Z,4QX,\"'=cmd|' /C calc'!A0\",<script>x</script>,"
+	    "c2,,subscription,false,r<1>;r2,reroute,enforce,postsuper -H 4QX\n");
+	assert_int_equal(report_html_detail(&html, rec, NULL), 2);
+	assert_null(strstr(html.data, "<script>"));
+	assert_non_null(strstr(html.data, "<td>&lt;script&gt;x&lt;/script&gt;</td>"));
+	assert_non_null(strstr(html.data, "<td>p&amp;1</td>"));
+	assert_non_null(strstr(html.data, "<td>r&lt;1&gt;, r2</td>"));
+	assert_non_null(strstr(html.data, "<code>postsuper -H 4QX</code>"));
+	/* The recipient filter chooses rows. */
+	strbuf_reset(&csv);
+	assert_int_equal(report_filter_set(f, "customer", "c2", &error), 0);
+	assert_int_equal(report_output_detail_csv(&csv, rec, f), 1);
+	assert_non_null(strstr(csv.data, ",reroute,"));
+	/* A record refused as a whole is one row; monitor mode holds nothing. */
+	assert_int_equal(report_record_parse(rec, tempfail, strlen(tempfail),
+	    &error), 0);
+	strbuf_reset(&csv);
+	assert_int_equal(report_output_detail_csv(&csv, rec, NULL), 1);
+	assert_string_equal(csv.data, "2026-11-24T10:00:00Z,,,,,,,false,,reject,"
+	    "monitor,\n");
+	strbuf_release(&csv);
+	strbuf_release(&html);
+	report_filter_free(&f);
+	report_record_free(&rec);
+}
+
+/* report_header_text_facts - the header states periods and inputs, made safe */
+static void
+report_header_text_facts(void **state)
+{
+	struct report_summary *s = report_summary_new();
+	struct report_record *rec = report_record_new();
+	struct report_input in[2];
+	struct report_header h;
+	struct strbuf out = STRBUF_INIT;
+	const char *error;
+
+	memset(&h, 0, sizeof(h));
+	memset(in, 0, sizeof(in));
+	h.generated_us = 1764460800LL * 1000000;
+	h.command = "csp-milter-audit --since 2026-11-01 \033[2J";
+	h.selection = "--since 2026-11-01";
+	h.has_since = 1;
+	h.since_us = 1761955200LL * 1000000;
+	h.max_record = 1048576;
+	in[0].name = "a.log";
+	in[0].records = 1;
+	in[0].oversized = 2;
+	strbuf_init(&in[0].error, 0);
+	in[1].name = "b\nlog";
+	strbuf_init(&in[1].error, 0);
+	strbuf_append_str(&in[1].error, "cannot open: No such file");
+	h.inputs = in;
+	h.ninputs = 2;
+	assert_int_equal(report_record_parse(rec, detail_line,
+	    strlen(detail_line), &error), 0);
+	report_summary_add(s, rec, NULL);
+	report_header_write_text(&out, &h, s);
+	assert_non_null(strstr(out.data, "\ngenerated:        2025-11-30T00:00:00Z\n"));
+	assert_non_null(strstr(out.data, "\ncommand:          csp-milter-audit "
+	    "--since 2026-11-01 ?[2J\n"));
+	assert_non_null(strstr(out.data, "\nperiod requested: from "
+	    "2025-11-01T00:00:00Z, UTC\n"));
+	assert_non_null(strstr(out.data, "\nperiod covered:   2026-11-24T10:00:00Z "
+	    "to 2026-11-24T10:00:00Z, UTC\n"));
+	assert_non_null(strstr(out.data, "\n  a.log: 1 records, 0 malformed, "
+	    "2 oversized\n"));
+	assert_non_null(strstr(out.data, "\n  b?log: 0 records, 0 malformed, "
+	    "0 oversized, UNREADABLE: cannot open: No such file\n"));
+	assert_non_null(strstr(out.data, "instances:\n  (none): 1 records, "
+	    "2026-11-24T10:00:00Z to 2026-11-24T10:00:00Z\n"));
+	strbuf_release(&in[0].error);
+	strbuf_release(&in[1].error);
+	strbuf_release(&out);
+	report_record_free(&rec);
+	report_summary_free(&s);
+}
+
+/* report_summary_many_rules - a record of many repeated rules counts each once */
+static void
+report_summary_many_rules(void **state)
+{
+	struct report_summary *s = report_summary_new();
+	struct report_record *rec = report_record_new();
+	struct strbuf line = STRBUF_INIT;
+	const char *error;
+	size_t i;
+
+	strbuf_append_str(&line, "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"tag\",\"rules\":[");
+	for (i = 0; i < 50000; i++)
+		strbuf_appendf(&line, "%s{\"id\":\"r%zu\"}", i ? "," : "",
+		    i % 1000);
+	strbuf_append_str(&line, "]}");
+	assert_int_equal(report_record_parse(rec, line.data, line.len, &error), 0);
+	report_summary_add(s, rec, NULL);
+	report_summary_add(s, rec, NULL);
+	assert_int_equal(report_count_size(report_summary_table(s,
+	    REPORT_SUMMARY_RULE)), 1000);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_RULE, "r7"), 2);
+	strbuf_release(&line);
+	report_record_free(&rec);
+	report_summary_free(&s);
+}
+
 int
 main(void)
 {
@@ -797,6 +1073,13 @@ main(void)
 		cmocka_unit_test(report_summary_merge_split),
 		cmocka_unit_test(report_record_parse_long_line),
 		cmocka_unit_test(report_reader_batch_lines),
+		cmocka_unit_test(report_filter_set_lists_valid),
+		cmocka_unit_test(report_count_time_ranges),
+		cmocka_unit_test(report_time_iso_utc),
+		cmocka_unit_test(report_reader_cap_long_line),
+		cmocka_unit_test(report_output_detail_rows),
+		cmocka_unit_test(report_header_text_facts),
+		cmocka_unit_test(report_summary_many_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
