@@ -610,28 +610,33 @@ static const char report_html_style[] =
 	"svg .xlab{text-anchor:middle}\n"
 	"svg .gap{fill:#f2c9c9;fill-opacity:.6;stroke:#d43d3d;"
 	"stroke-dasharray:3 2}\n"
-	"#detail{table-layout:fixed;width:100%;font-size:12px}\n"
-	"#detail td{overflow-wrap:anywhere}\n"
-	"#detail th{cursor:pointer;user-select:none}\n"
-	"#detail th[aria-sort=ascending]::after{content:' \\25b2'}\n"
-	"#detail th[aria-sort=descending]::after{content:' \\25bc'}\n"
-	"#detail tr.m-monitor td{background:#f6f1fb;font-style:italic}\n"
+	".dt{table-layout:fixed;width:100%;font-size:12px;margin:0}\n"
+	".dt td{overflow-wrap:anywhere}\n"
+	"#detail-head th{cursor:pointer;user-select:none}\n"
+	"#detail-head th[aria-sort=ascending]::after{content:' \\25b2'}\n"
+	"#detail-head th[aria-sort=descending]::after{content:' \\25bc'}\n"
+	".dt tr.m-monitor td{background:#f6f1fb;font-style:italic}\n"
+	".chunk{content-visibility:auto;contain-intrinsic-size:auto 12000px}\n"
+	".dt thead.rep{display:none}\n"
 	"@media print{body{margin:0;max-width:none}"
 	"#detail-filter-box{display:none}"
 	"table{page-break-inside:auto}tr{page-break-inside:avoid}"
-	"thead{display:table-header-group}"
+	".dt thead.rep{display:table-header-group}"
 	"svg{page-break-inside:avoid}}\n";
 
 /*
  * The detail table's behaviour: sort by a column on a click on its
  * heading, and show only the rows that contain the filter box's text.
  * The rows are in the page as HTML, so printing and reading without
- * script show them all.
+ * script show them all.  A link may preset both: "#q=TEXT" filters,
+ * "#sort=N" sorts by column N (from 0), "#sort=-N" in reverse.
  */
 static const char report_html_script[] =
 	"(function(){\n"
-	"var t=document.getElementById('detail');if(!t)return;\n"
-	"var tb=t.tBodies[0],rows=Array.prototype.slice.call(tb.rows),keys=null;\n"
+	"var t=document.getElementById('detail-head');if(!t)return;\n"
+	"var tbs=Array.prototype.slice.call(document.querySelectorAll('#detail tbody')),"
+	"rows=Array.prototype.slice.call(document.querySelectorAll('#detail tbody tr')),"
+	"keys=null;\n"
 	"var box=document.getElementById('detail-filter'),"
 	"shown=document.getElementById('detail-shown'),timer=null;\n"
 	"function upd(n){shown.textContent=n+' of '+rows.length+' rows shown';}\n"
@@ -650,14 +655,51 @@ static const char report_html_script[] =
 	"v.sort(function(a,b){return a[0]<b[0]?-dir:a[0]>b[0]?dir:a[1]-b[1];});"
 	"var old=rows;rows=v.map(function(x){return old[x[1]];});"
 	"keys=keys?v.map(function(x){return x[2];}):null;"
-	"var f=document.createDocumentFragment();rows.forEach(function(r){f.appendChild(r);});"
-	"tb.appendChild(f);});});\n"
+	"tbs.forEach(function(tb,k){var f=document.createDocumentFragment(),"
+	"j,e=Math.min(rows.length,(k+1)*%d);for(j=k*%d;j<e;j++)f.appendChild(rows[j]);"
+	"tb.appendChild(f);});});});\n"
 	"upd(rows.length);\n"
+	"location.hash.slice(1).split('&').forEach(function(p){"
+	"var i=p.indexOf('='),k=i<0?p:p.slice(0,i),v=i<0?'':p.slice(i+1),n;"
+	"if(k==='sort'){n=Math.abs(parseInt(v,10));if(ths[n]){ths[n].click();"
+	"if(v.charAt(0)==='-')ths[n].click();}}"
+	"if(k==='q'){box.value=decodeURIComponent(v);run();}});\n"
 	"document.documentElement.setAttribute('data-rows',String(rows.length));\n"
 	"void document.body.offsetHeight;\n"
 	"document.documentElement.setAttribute('data-ready-ms',"
 	"String(Math.round(performance.now())));\n"
 	"})();\n";
+
+static const char report_html_colgroup[] =
+	"<colgroup><col style=\"width:11%\"><col style=\"width:8%\">"
+	"<col style=\"width:12%\"><col style=\"width:12%\">"
+	"<col style=\"width:7%\"><col style=\"width:10%\">"
+	"<col style=\"width:8%\"><col style=\"width:10%\">"
+	"<col style=\"width:6%\"><col style=\"width:6%\">"
+	"<col style=\"width:10%\"></colgroup>";
+static const char report_html_detail_heads[] =
+	"<tr><th>time</th><th>queue ID</th><th>sender</th><th>recipient</th>"
+	"<th>customer</th><th>partner</th><th>class</th><th>rules</th>"
+	"<th>action</th><th>mode</th><th>release</th></tr>";
+
+/* report_html_chunk_open - start a chunk of detail rows */
+static void
+report_html_chunk_open(struct strbuf *out)
+{
+	strbuf_append_str(out, "<div class=\"chunk\"><table class=\"dt\">");
+	strbuf_append_str(out, report_html_colgroup);
+	strbuf_append_str(out, "<thead class=\"rep\">");
+	strbuf_append_str(out, report_html_detail_heads);
+	strbuf_append_str(out, "</thead><tbody>\n");
+}
+
+/* report_html_chunk - end a chunk of detail rows and start the next */
+void
+report_html_chunk(struct strbuf *out)
+{
+	strbuf_append_str(out, "</tbody></table></div>\n");
+	report_html_chunk_open(out);
+}
 
 /* report_html_begin - the page up to the detail table's first row */
 void
@@ -709,15 +751,13 @@ report_html_begin(struct strbuf *out, const struct report_summary *s,
 	strbuf_append_str(out, "<h2>Every reject, reroute and quarantine</h2>\n"
 	    "<p id=\"detail-filter-box\"><label>Filter: <input id=\"detail-filter\" "
 	    "type=\"search\" size=\"40\"></label> <span id=\"detail-shown\">"
-	    "</span></p>\n<table id=\"detail\">\n<colgroup><col style=\"width:"
-	    "11%\"><col style=\"width:8%\"><col style=\"width:12%\"><col style="
-	    "\"width:12%\"><col style=\"width:7%\"><col style=\"width:10%\">"
-	    "<col style=\"width:8%\"><col style=\"width:10%\"><col style=\"width:"
-	    "6%\"><col style=\"width:6%\"><col style=\"width:10%\"></colgroup>\n"
-	    "<thead><tr><th>time</th><th>queue ID</th><th>sender</th>"
-	    "<th>recipient</th><th>customer</th><th>partner</th><th>class</th>"
-	    "<th>rules</th><th>action</th><th>mode</th><th>release</th></tr>"
-	    "</thead>\n<tbody>\n");
+	    "</span></p>\n<div id=\"detail\">\n<table class=\"dt\" "
+	    "id=\"detail-head\">");
+	strbuf_append_str(out, report_html_colgroup);
+	strbuf_append_str(out, "<thead>");
+	strbuf_append_str(out, report_html_detail_heads);
+	strbuf_append_str(out, "</thead></table>\n");
+	report_html_chunk_open(out);
 	strbuf_release(&title);
 }
 
@@ -793,12 +833,13 @@ report_html_detail(struct strbuf *out, const struct report_record *rec,
 void
 report_html_end(struct strbuf *out, uint64_t rows, uint64_t monitor_rows)
 {
-	strbuf_appendf(out, "</tbody>\n</table>\n<p id=\"detail-count\" "
+	strbuf_appendf(out, "</tbody></table></div>\n</div>\n<p id=\"detail-count\" "
 	    "data-rows=\"%llu\" data-monitor-rows=\"%llu\">%llu rows, of which "
 	    "%llu in monitor mode (would have been applied, not applied)</p>\n"
 	    "</div>\n<script>\n", (unsigned long long)rows,
 	    (unsigned long long)monitor_rows, (unsigned long long)rows,
 	    (unsigned long long)monitor_rows);
-	strbuf_append_str(out, report_html_script);
+	strbuf_appendf(out, report_html_script, REPORT_HTML_CHUNK_ROWS,
+	    REPORT_HTML_CHUNK_ROWS);
 	strbuf_append_str(out, "</script>\n</body>\n</html>\n");
 }

@@ -85,6 +85,7 @@ struct report_run {
 	int	emitting;		/* a thread is writing batches */
 	FILE	*detail_fp;		/* the HTML rows until the page is written */
 	FILE	*detail_csv_fp;
+	size_t	chunk_rows;		/* rows in the page's current chunk */
 	uint64_t ndetail, ndetail_monitor;
 	uint64_t oversized;
 
@@ -160,6 +161,31 @@ report_run_write_file(struct report_run *rp, FILE *fp, const struct strbuf *sb,
 		    strerror(errno));
 		rp->status = 1;
 	}
+}
+
+/*
+ * report_run_detail - write the detail rows of a batch (one a line) to
+ * the temporary file, cut into the page's chunks
+ */
+static void
+report_run_detail(struct report_run *rp, const struct strbuf *rows)
+{
+	struct strbuf piece = STRBUF_INIT;
+	const char *p = rows->data, *end = rows->data + rows->len, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl != NULL ? nl + 1 : end;
+		if (rp->chunk_rows == REPORT_HTML_CHUNK_ROWS) {
+			report_html_chunk(&piece);
+			rp->chunk_rows = 0;
+		}
+		strbuf_append(&piece, p, (size_t)(nl - p));
+		rp->chunk_rows++;
+		p = nl;
+	}
+	report_run_write_file(rp, rp->detail_fp, &piece, "(temporary file)");
+	strbuf_release(&piece);
 }
 
 /* report_run_framing - NULL when the line looks like one JSON object */
@@ -317,7 +343,7 @@ report_run_emit(struct report_run *rp, struct report_run_batch *b)
 	rp->ndetail += b->ndetail;
 	rp->ndetail_monitor += b->ndetail_monitor;
 	report_run_write(rp, &b->out);
-	report_run_write_file(rp, rp->detail_fp, &b->detail, "(temporary file)");
+	report_run_detail(rp, &b->detail);
 	report_run_write_file(rp, rp->detail_csv_fp, &b->detail_csv,
 	    rp->o->detail_csv_path);
 	switch (b->kind) {
