@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xalloc.h"
+#include "safe_text.h"
 #include "report_output.h"
 #include "report_time.h"
 #include "report_html.h"
@@ -35,10 +36,24 @@ static const char *const report_html_palette[] = {
 /* Days on the chart at most: ten years. */
 #define REPORT_HTML_MAX_DAYS	3660
 
-/* report_html_escape - append s HTML-escaped */
+/*
+ * report_html_escape - append s HTML-escaped.  Text with non-ASCII bytes
+ * first goes through safe_text_terminal, so that C1 controls and bidi
+ * overrides cannot reorder what an auditor reads in the page.
+ */
 void
 report_html_escape(struct strbuf *out, const char *s)
 {
+	struct strbuf safe = STRBUF_INIT;
+	const char *p;
+
+	for (p = s; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p != '\0') {
+		safe_text_terminal(&safe, s, strlen(s));
+		strbuf_append_str(&safe, "");
+		s = safe.data;
+	}
 	for (; *s != '\0'; s++) {
 		switch (*s) {
 		case '&': strbuf_append_str(out, "&amp;"); break;
@@ -53,6 +68,7 @@ report_html_escape(struct strbuf *out, const char *s)
 				strbuf_append_char(out, *s);
 		}
 	}
+	strbuf_release(&safe);
 }
 
 /* report_html_colour - the colour of an action */

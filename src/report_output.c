@@ -59,6 +59,8 @@ report_output_list(struct strbuf *out, const struct report_record *rec,
 	report_output_word(out, rec->action);
 	strbuf_append_char(out, ' ');
 	report_output_word(out, rec->class);
+	strbuf_append_str(out, " mode=");
+	report_output_word(out, rec->mode);
 	strbuf_append_str(out, " from=");
 	report_output_angle(out, rec->mail_from);
 	strbuf_append_str(out, " rcpt=");
@@ -79,7 +81,7 @@ report_output_list(struct strbuf *out, const struct report_record *rec,
 	}
 	if (rec->nrules == 0)
 		strbuf_append_char(out, '-');
-	if (strcmp(rec->action, "quarantine") == 0 && *rec->queue_id != '\0')
+	if (report_output_held(rec))
 		report_output_release(out, rec);
 	strbuf_append_char(out, '\n');
 }

@@ -17,9 +17,11 @@ void	report_output_text(struct strbuf *out, const char *s);
 
 /*
  * report_output_list - one line per record:
- * "TIME QUEUEID ACTION CLASS from=<..> rcpt=<..>[,<..>] rule=ID[,ID]", and
- * for a held message (action quarantine) " release: COMMAND" (see
- * report_output_release).  Empty fields print as "-".
+ * "TIME QUEUEID ACTION CLASS mode=MODE from=<..> rcpt=<..>[,<..>]
+ * rule=ID[,ID]", and for a held message (report_output_held: action
+ * quarantine in mode enforce; monitor mode holds nothing)
+ * " release: COMMAND" (see report_output_release).  Empty fields print
+ * as "-".
  */
 void	report_output_list(struct strbuf *out, const struct report_record *rec,
 	    const struct report_filter *f);

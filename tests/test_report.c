@@ -451,7 +451,7 @@ report_output_list_line(void **state)
 	static const char held[] =
 	    "{\"time\":\"2026-11-24T15:11:35Z\",\"queue_id\":\"4ABC\","
 	    "\"action\":\"quarantine\",\"class\":\"incident\","
-	    "\"mail_from\":\"a b@x\",\"recipients\":[]}";
+	    "\"mail_from\":\"a b@x\",\"recipients\":[],\"mode\":\"enforce\"}";
 	struct report_record *rec = report_record_new();
 	struct strbuf sb = STRBUF_INIT;
 	const char *error;
@@ -460,14 +460,24 @@ report_output_list_line(void **state)
 	    &error), 0);
 	report_output_list(&sb, rec, NULL);
 	assert_string_equal(sb.data, "2026-11-24T15:11:35.123456Z 4XyZ1abc "
-	    "reroute subscription from=<billing@vendor.example> "
+	    "reroute subscription mode=enforce from=<billing@vendor.example> "
 	    "rcpt=<admin@contoso.example>,<x@other.example> "
 	    "rule=sub.invoice.en\n");
 	assert_int_equal(report_record_parse(rec, held, strlen(held), &error), 0);
 	strbuf_reset(&sb);
 	report_output_list(&sb, rec, NULL);
 	assert_string_equal(sb.data, "2026-11-24T15:11:35Z 4ABC quarantine "
-	    "incident from=<a_b@x> rcpt=- rule=- release: postsuper -H 4ABC\n");
+	    "incident mode=enforce from=<a_b@x> rcpt=- rule=- release: postsuper -H 4ABC\n");
+	/* In monitor mode nothing was held: no release command. */
+	strbuf_reset(&sb);
+	strbuf_append_str(&sb, held);
+	strbuf_truncate(&sb, sb.len - strlen("\"enforce\"}"));
+	strbuf_append_str(&sb, "\"monitor\"}");
+	assert_int_equal(report_record_parse(rec, sb.data, sb.len, &error), 0);
+	strbuf_reset(&sb);
+	report_output_list(&sb, rec, NULL);
+	assert_string_equal(sb.data, "2026-11-24T15:11:35Z 4ABC quarantine "
+	    "incident mode=monitor from=<a_b@x> rcpt=- rule=-\n");
 	strbuf_release(&sb);
 	report_record_free(&rec);
 }
@@ -968,6 +978,22 @@ report_output_detail_rows(void **state)
 	report_record_free(&rec);
 }
 
+/* report_html_escape_cases - markup escaped, controls and bidi overrides made visible */
+static void
+report_html_escape_cases(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	report_html_escape(&sb, "<a href='x'>\"&\"</a>\x01");
+	assert_string_equal(sb.data,
+	    "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;?");
+	strbuf_reset(&sb);
+	/* U+202E RIGHT-TO-LEFT OVERRIDE would reverse "exe.pdf". */
+	report_html_escape(&sb, "invoice\xe2\x80\xae" "fdp.exe f\xc3\xb6r");
+	assert_string_equal(sb.data, "invoice?fdp.exe f\xc3\xb6r");
+	strbuf_release(&sb);
+}
+
 /* report_header_text_facts - the header states periods and inputs, made safe */
 static void
 report_header_text_facts(void **state)
@@ -1079,6 +1105,7 @@ main(void)
 		cmocka_unit_test(report_reader_cap_long_line),
 		cmocka_unit_test(report_output_detail_rows),
 		cmocka_unit_test(report_header_text_facts),
+		cmocka_unit_test(report_html_escape_cases),
 		cmocka_unit_test(report_summary_many_rules),
 	};
 

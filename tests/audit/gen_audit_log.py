@@ -282,7 +282,8 @@ def expected_for(q, records, now):
             out["rules"][rid] = out["rules"].get(rid, 0) + 1
         s = rec["mail_from"] or "<>"
         out["senders"][s] = out["senders"].get(s, 0) + 1
-        if rec["action"] == "quarantine":
+        if rec["action"] == "quarantine" and rec["mode"] == "enforce":
+            # Held, with a release command; monitor mode holds nothing.
             out["quarantine"].append(rec["queue_id"])
         for r in rec["recipients"]:
             if not rcpt_ok(q, r):

@@ -73,7 +73,7 @@ while read -r q matched quarantined rows args; do
 	    "$quarantined"
 	check "$q --list release only when held" \
 	    "$(grep -c 'postsuper' "$tmp/list.txt")" "$quarantined"
-	check "$q --list format" "$(grep -v -E '^[0-9T:.Z-]+ 4Q[0-9A-F]+ [a-z_]+ [a-z_-]+ from=<[^ ]*> rcpt=(-|<[^ ]*>(,<[^ ]*>)*) rule=[^ ]+( release: postsuper -H 4Q[0-9A-F]+)?$' "$tmp/list.txt" | head -1)" ""
+	check "$q --list format" "$(grep -v -E '^[0-9T:.Z-]+ 4Q[0-9A-F]+ [a-z_]+ [a-z_-]+ mode=(enforce|monitor) from=<[^ ]*> rcpt=(-|<[^ ]*>(,<[^ ]*>)*) rule=[^ ]+( release: postsuper -H 4Q[0-9A-F]+)?$' "$tmp/list.txt" | head -1)" ""
 
 	# shellcheck disable=SC2086
 	"$BIN" --csv $args - < "$LOG" > "$tmp/out/$q.csv" 2>/dev/null
