@@ -783,7 +783,6 @@ report_html_detail_row(struct strbuf *out, const struct report_record *rec,
     const struct report_rcpt *r)
 {
 	const char *mode = report_summary_mode_of(rec);
-	size_t i;
 
 	strbuf_append_str(out, "<tr class=\"m-");
 	report_html_escape(out, mode);
@@ -804,10 +803,12 @@ report_html_detail_row(struct strbuf *out, const struct report_record *rec,
 	if (rec->uncertain)
 		strbuf_append_str(out, " (uncertain)");
 	strbuf_append_str(out, "</td><td>");
-	for (i = 0; i < rec->nrules; i++) {
-		if (i > 0)
-			strbuf_append_str(out, ", ");
-		report_html_escape(out, rec->rules[i]);
+	if (rec->nrules > 0) {
+		struct strbuf rules = STRBUF_INIT;
+
+		report_output_rules(&rules, rec, ", ");
+		report_html_escape(out, rules.data);
+		strbuf_release(&rules);
 	}
 	strbuf_append_str(out, "</td><td>");
 	report_html_escape(out, r != NULL ? r->decision : rec->action);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "utf8.h"
 #include "report_output.h"
 #include "safe_text.h"
 
@@ -114,6 +115,27 @@ report_output_release_command(struct strbuf *out, const struct report_record *re
 	report_output_word(out, rec->queue_id);
 }
 
+/* report_output_rules - the rule ids of rec joined by sep, capped */
+void
+report_output_rules(struct strbuf *out, const struct report_record *rec,
+    const char *sep)
+{
+	size_t i, len;
+
+	for (i = 0; i < rec->nrules && i < REPORT_OUTPUT_MAX_RULES; i++) {
+		if (i > 0)
+			strbuf_append_str(out, sep);
+		len = strlen(rec->rules[i]);
+		strbuf_append(out, rec->rules[i], utf8_cap(rec->rules[i], len,
+		    REPORT_OUTPUT_MAX_RULE_ID));
+		if (len > REPORT_OUTPUT_MAX_RULE_ID)
+			strbuf_append_str(out, "...");
+	}
+	if (rec->nrules > REPORT_OUTPUT_MAX_RULES)
+		strbuf_appendf(out, "%s(+%zu more)", sep,
+		    rec->nrules - REPORT_OUTPUT_MAX_RULES);
+}
+
 /* report_output_held - held by the MTA, so there is something to release */
 int
 report_output_held(const struct report_record *rec)
@@ -205,11 +227,7 @@ report_output_detail_csv(struct strbuf *out, const struct report_record *rec,
 	size_t i, n = 0;
 
 	strbuf_append_str(&rules, "");
-	for (i = 0; i < rec->nrules; i++) {
-		if (i > 0)
-			strbuf_append_char(&rules, ';');
-		strbuf_append_str(&rules, rec->rules[i]);
-	}
+	report_output_rules(&rules, rec, ";");
 	for (i = report_output_detail_next(rec, f, 0); i < rec->nrcpts;
 	    i = report_output_detail_next(rec, f, i + 1), n++)
 		report_output_detail_csv_row(out, rec, &rec->rcpts[i], &rules,
@@ -307,11 +325,7 @@ report_output_csv(struct strbuf *out, const struct report_record *rec,
 	size_t i, n = 0;
 
 	strbuf_append_str(&rules, "");
-	for (i = 0; i < rec->nrules; i++) {
-		if (i > 0)
-			strbuf_append_char(&rules, ';');
-		strbuf_append_str(&rules, rec->rules[i]);
-	}
+	report_output_rules(&rules, rec, ";");
 	for (i = 0; i < rec->nrcpts; i++) {
 		if (f != NULL && !report_filter_match_rcpt(f, &rec->rcpts[i]))
 			continue;

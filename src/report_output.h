@@ -63,6 +63,19 @@ void	report_output_detail_csv_header(struct strbuf *out);
 size_t	report_output_detail_csv(struct strbuf *out,
 	    const struct report_record *rec, const struct report_filter *f);
 
+/*
+ * report_output_rules - append the rule ids of rec joined by sep, as the
+ * per-recipient rows show them: at most REPORT_OUTPUT_MAX_RULES ids, each
+ * cut after REPORT_OUTPUT_MAX_RULE_ID bytes (marked "..."), then
+ * "(+N more)".  A row is repeated per recipient, so an uncapped list
+ * would let one record of many rules and many recipients write
+ * gigabytes; the whole record stays available through --json.
+ */
+#define REPORT_OUTPUT_MAX_RULES		32
+#define REPORT_OUTPUT_MAX_RULE_ID	200
+void	report_output_rules(struct strbuf *out, const struct report_record *rec,
+	    const char *sep);
+
 /* report_output_csv_quote - append s as one CSV field (RFC 4180 quoting) */
 void	report_output_csv_quote(struct strbuf *out, const char *s);
 /* report_output_csv_header - the CSV header row */

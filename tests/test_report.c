@@ -978,6 +978,41 @@ report_output_detail_rows(void **state)
 	report_record_free(&rec);
 }
 
+/* report_output_rules_capped - rows show at most 32 rule ids, each cut, then the rest counted */
+static void
+report_output_rules_capped(void **state)
+{
+	struct report_record *rec = report_record_new();
+	struct strbuf line = STRBUF_INIT, sb = STRBUF_INIT;
+	const char *error;
+	size_t i;
+
+	strbuf_append_str(&line, "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"reroute\",\"mode\":\"enforce\",\"rules\":[");
+	for (i = 0; i < 40; i++)
+		strbuf_appendf(&line, "%s{\"id\":\"r%zu\"}", i ? "," : "", i);
+	strbuf_append_str(&line, "]}");
+	assert_int_equal(report_record_parse(rec, line.data, line.len, &error), 0);
+	report_output_rules(&sb, rec, ";");
+	assert_int_equal(strncmp(sb.data, "r0;r1;r2;", 9), 0);
+	assert_non_null(strstr(sb.data, ";r31;(+8 more)"));
+	assert_null(strstr(sb.data, "r32"));
+	strbuf_reset(&line);
+	strbuf_append_str(&line, "{\"time\":\"2026-11-24T10:00:00Z\","
+	    "\"action\":\"reroute\",\"rules\":[{\"id\":\"");
+	for (i = 0; i < 1000; i++)
+		strbuf_append_char(&line, 'a');
+	strbuf_append_str(&line, "\"}]}");
+	assert_int_equal(report_record_parse(rec, line.data, line.len, &error), 0);
+	strbuf_reset(&sb);
+	report_output_rules(&sb, rec, ";");
+	assert_int_equal(sb.len, REPORT_OUTPUT_MAX_RULE_ID + 3);
+	assert_string_equal(sb.data + REPORT_OUTPUT_MAX_RULE_ID, "...");
+	strbuf_release(&line);
+	strbuf_release(&sb);
+	report_record_free(&rec);
+}
+
 /* report_html_escape_cases - markup escaped, controls and bidi overrides made visible */
 static void
 report_html_escape_cases(void **state)
@@ -1106,6 +1141,7 @@ main(void)
 		cmocka_unit_test(report_output_detail_rows),
 		cmocka_unit_test(report_header_text_facts),
 		cmocka_unit_test(report_html_escape_cases),
+		cmocka_unit_test(report_output_rules_capped),
 		cmocka_unit_test(report_summary_many_rules),
 	};
 
