@@ -13,8 +13,9 @@
 #include "report_run.h"
 
 #define REPORT_MAIN_USAGE \
-	"usage: csp-milter-audit [--summary | --list | --csv | --json] " \
-	"[--html FILE] [--detail-csv FILE]\n" \
+	"usage: csp-milter-audit [--summary | --json-summary | --list | --csv " \
+	"| --json]\n" \
+	"       [--html FILE] [--detail-csv FILE]\n" \
 	"       [--top N] [--jobs N] [--max-record BYTES]\n" \
 	"       [--since TIME] [--until TIME] [--class C] [--action A] " \
 	"[--mode M]\n" \
@@ -34,7 +35,7 @@ enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_CLASS, OPT_ACTION, OPT_SENDER,
 	OPT_RCPT, OPT_CUSTOMER, OPT_PARTNER, OPT_RULE, OPT_UNCERTAIN, OPT_MODE,
 	OPT_SUMMARY, OPT_LIST, OPT_CSV, OPT_JSON, OPT_HTML, OPT_TOP, OPT_JOBS,
-	OPT_MAX_RECORD, OPT_DETAIL_CSV
+	OPT_MAX_RECORD, OPT_DETAIL_CSV, OPT_JSON_SUMMARY
 };
 
 static const struct option report_main_options[] = {
@@ -58,6 +59,7 @@ static const struct option report_main_options[] = {
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
 	{ "detail-csv", required_argument, NULL, OPT_DETAIL_CSV },
+	{ "json-summary", no_argument, NULL, OPT_JSON_SUMMARY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -211,6 +213,10 @@ main(int argc, char **argv)
 			o.mode = REPORT_RUN_JSON;
 			modes++;
 			break;
+		case OPT_JSON_SUMMARY:
+			o.mode = REPORT_RUN_JSON_SUMMARY;
+			modes++;
+			break;
 		case OPT_HTML:
 			if (*optarg == '\0')
 				report_main_usage("--html needs a file name", NULL);
@@ -251,8 +257,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (modes > 1)
-		report_main_usage("--summary, --list, --csv and --json exclude "
-		    "each other", NULL);
+		report_main_usage("--summary, --json-summary, --list, --csv and "
+		    "--json exclude each other", NULL);
 	if (modes == 0 && (o.html_path != NULL || o.detail_csv_path != NULL))
 		o.mode = REPORT_RUN_NONE;
 	if (optind < argc) {
@@ -273,6 +279,7 @@ main(int argc, char **argv)
 	/* Progress would garble records streamed to the same terminal. */
 	o.progress = isatty(STDERR_FILENO) &&
 	    (o.mode == REPORT_RUN_SUMMARY || o.mode == REPORT_RUN_NONE ||
+	    o.mode == REPORT_RUN_JSON_SUMMARY ||
 	    !isatty(STDOUT_FILENO));
 	status = report_run(&o);
 	for (i = 0; i < header.ninputs; i++)

@@ -11,6 +11,7 @@
 #include "strbuf.h"
 #include "report_header.h"
 #include "report_html.h"
+#include "report_json.h"
 #include "report_output.h"
 #include "report_read.h"
 #include "report_record.h"
@@ -693,6 +694,7 @@ report_run(const struct report_run_opts *o)
 	}
 	/* Streamed formats need no summary unless a page is wanted too. */
 	rp->want_summary = o->mode == REPORT_RUN_SUMMARY ||
+	    o->mode == REPORT_RUN_JSON_SUMMARY ||
 	    o->mode == REPORT_RUN_NONE || o->html_path != NULL;
 	if (o->mode == REPORT_RUN_CSV) {
 		report_output_csv_header(&header);
@@ -717,7 +719,16 @@ report_run(const struct report_run_opts *o)
 			    strerror(errno));
 			rp->status = 1;
 		}
-	} else if (rp->malformed > 0 || rp->oversized > 0) {
+	} else if (o->mode == REPORT_RUN_JSON_SUMMARY) {
+		if (report_json_write(o->out, summary, o->header) < 0 &&
+		    rp->status == 0) {
+			fprintf(stderr, "csp-milter-audit: write error: %s\n",
+			    strerror(errno));
+			rp->status = 1;
+		}
+	}
+	if (o->mode != REPORT_RUN_SUMMARY &&
+	    (rp->malformed > 0 || rp->oversized > 0)) {
 		fprintf(stderr, "csp-milter-audit: %llu malformed line%s skipped",
 		    (unsigned long long)rp->malformed,
 		    rp->malformed == 1 ? "" : "s");

@@ -13,6 +13,7 @@ enum report_run_mode {
 	REPORT_RUN_LIST,
 	REPORT_RUN_CSV,
 	REPORT_RUN_JSON,
+	REPORT_RUN_JSON_SUMMARY,	/* the summary as one JSON document */
 	REPORT_RUN_NONE		/* only the HTML page */
 };
 

@@ -501,6 +501,36 @@ def check_detail(e, path_out):
     return ""
 
 
+def check_json_summary(e, path_out):
+    with open(path_out, encoding="utf-8") as f:
+        d = json.load(f)
+    bad = []
+
+    def want(what, got, wanted):
+        if got != wanted:
+            bad.append("%s: got %r, want %r" % (what, got, wanted))
+
+    want("matched", d["records"]["matched"], e["matched"])
+    want("both modes present", sorted(d["modes"]), ["enforce", "monitor"])
+    want("records per mode", dict((m, v["records"]) for m, v in d["modes"].items()
+                                  if v["records"]), e["modes"])
+    want("uncertain per mode", dict((m, v["uncertain"]) for m, v in d["modes"].items()
+                                    if v["uncertain"]), e["uncertain"])
+    ca = {}
+    for m, v in d["modes"].items():
+        for c, acts in v["class_action"].items():
+            for a, n in acts.items():
+                ca[m + "\t" + c + "\t" + a] = n
+    want("class x action", ca, e["class_action"])
+    pp = {}
+    for m, v in d["modes"].items():
+        for p, n in v["reroutes_per_partner"].items():
+            pp[m + "\t" + p] = n
+    want("reroutes per partner", pp, e["partners"])
+    want("rules", d["rules"], e["rules"])
+    return "; ".join(bad)
+
+
 def bigrules(argv):
     import argparse
     ap = argparse.ArgumentParser(prog="gen_audit_log.py bigrules")
@@ -524,7 +554,7 @@ def check_all(path_exp, outdir):
     exp = load(path_exp)
     for name, e in exp["queries"].items():
         for kind, fn in (("summary", check_summary), ("csv", check_csv),
-                         ("detail", check_detail)):
+                         ("detail", check_detail), ("jsonsummary", check_json_summary)):
             path = os.path.join(outdir, name + "." + kind)
             try:
                 why = fn(e, path)

@@ -65,6 +65,10 @@ while read -r q matched quarantined rows args; do
 	check "$q --summary exit" "$?" 0
 
 	# shellcheck disable=SC2086
+	"$BIN" --json-summary $args "$LOG" > "$tmp/out/$q.jsonsummary" 2>/dev/null
+	check "$q --json-summary exit" "$?" 0
+
+	# shellcheck disable=SC2086
 	"$BIN" --list $args "$LOG" > "$tmp/list.txt" 2>/dev/null
 	check "$q --list lines" "$(lines "$tmp/list.txt")" "$matched"
 	check "$q --list release commands" \
@@ -82,7 +86,7 @@ done < "$tmp/table.txt"
 
 # Summaries and CSV content against the generator's answers.
 $GEN check "$E" "$tmp/out" > "$tmp/check.txt"
-check "content checks run" "$(lines "$tmp/check.txt")" 63
+check "content checks run" "$(lines "$tmp/check.txt")" 84
 while read -r verdict rest; do
 	if [ "$verdict" = ok ]; then
 		check "$rest" ok ok
@@ -135,8 +139,8 @@ same_jobs() {
 	SOURCE_DATE_EPOCH=1764460800 "$BIN" --jobs 4 "$@" < "$in" \
 	    > "$tmp/j4.raw" 2> "$tmp/j4.err"
 	s4=$?
-	grep -v '^command: ' "$tmp/j1.raw" > "$tmp/j1.out"
-	grep -v '^command: ' "$tmp/j4.raw" > "$tmp/j4.out"
+	grep -v -e '^command: ' -e '^ "command": ' "$tmp/j1.raw" > "$tmp/j1.out"
+	grep -v -e '^command: ' -e '^ "command": ' "$tmp/j4.raw" > "$tmp/j4.out"
 	check "$name --jobs 4 exit status" "$s4" "$s1"
 	check "$name --jobs 4 stdout" "$(cmp "$tmp/j1.out" "$tmp/j4.out" &&
 	    echo same)" same
@@ -146,7 +150,7 @@ same_jobs() {
 # Per query, --summary and --csv cover both the counts and the per
 # recipient selection; --list and --json are compared on the big log.
 while read -r q matched quarantined rows args; do
-	for mode in --summary --csv; do
+	for mode in --summary --csv --json-summary; do
 		# shellcheck disable=SC2086
 		same_jobs "$q $mode" $mode $args "$LOG" "$LOG.gz"
 	done
@@ -184,7 +188,7 @@ check "SOURCE_DATE_EPOCH is the generation time" \
 # Usage errors exit 64 (EX_USAGE).
 for bad in "--since yesterday" "--top 0" "--top x" "--list --csv" \
     "--class" "--no-such-option" "--action ''" "--until 2026-13-01" \
-    "--jobs 0" "--jobs x" "--jobs 257" "--class billing" \
+    "--jobs 0" "--jobs x" "--jobs 257" "--class billing" "--json --json-summary" \
     "--action rejected" "--mode enforced" "--since 30x" \
     "--max-record 0" "--max-record 2G" "--max-record 1q"; do
 	eval "\"\$BIN\" $bad" < /dev/null > /dev/null 2>&1
