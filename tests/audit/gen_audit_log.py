@@ -2,7 +2,10 @@
 """gen_audit_log - deterministic csp-milter audit logs with known answers.
 
   gen_audit_log.py generate --records N --seed S --out FILE [--expect FILE]
-        [--malformed] [--bulk]
+        [--malformed] [--bulk] [--gap-days D,D...]
+        --gap-days leaves out the records of those days (0 is 2026-11-01)
+  gen_audit_log.py bigrules --rules N --out FILE
+        one well-formed record with N rule entries (the quadratic case)
   gen_audit_log.py table EXPECT
         one line per query: NAME MATCHED QUARANTINED CSVROWS ARGS...
   gen_audit_log.py check EXPECT DIR
@@ -236,21 +239,51 @@ def match(q, rec, now):
     return True
 
 
+DETAIL = ("reject", "reroute", "quarantine")
+
+
+def detail_rows(q, rec):
+    """The rows of the detail table and CSV for one matching record."""
+    rows = [r for r in rec["recipients"]
+            if r["decision"] in DETAIL and rcpt_ok(q, r)]
+    if not rows and rec["action"] in DETAIL:
+        rows = [None]
+    out = []
+    for r in rows:
+        held = rec["action"] == "quarantine" and rec["mode"] == "enforce" and rec["queue_id"]
+        out.append([
+            rec["time"], rec["queue_id"], rec["mail_from"],
+            r["rcpt"] if r else "", r["customer"] if r else "",
+            r["partner"] if r else "", rec["class"],
+            "true" if rec["uncertain"] else "false",
+            ";".join(x["id"] for x in rec["rules"]),
+            r["decision"] if r else rec["action"], rec["mode"],
+            ("postsuper -H " + rec["queue_id"]) if held else ""])
+    return out
+
+
 def expected_for(q, records, now):
     out = {"matched": 0, "csv_rows": [], "quarantine": [], "class_action": {},
-           "rules": {}, "senders": {}, "partners": {}}
+           "rules": {}, "senders": {}, "partners": {}, "detail_rows": [],
+           "modes": {}, "uncertain": {}}
     for rec in records:
         if not match(q, rec, now):
             continue
         out["matched"] += 1
         cls = rec["class"] or "(none)"
-        key = cls + "\t" + rec["action"]
+        mode = rec["mode"]
+        out["modes"][mode] = out["modes"].get(mode, 0) + 1
+        if rec["uncertain"]:
+            out["uncertain"][mode] = out["uncertain"].get(mode, 0) + 1
+        out["detail_rows"] += detail_rows(q, rec)
+        key = mode + "\t" + cls + "\t" + rec["action"]
         out["class_action"][key] = out["class_action"].get(key, 0) + 1
         for rid in sorted(set(r["id"] for r in rec["rules"])):
             out["rules"][rid] = out["rules"].get(rid, 0) + 1
         s = rec["mail_from"] or "<>"
         out["senders"][s] = out["senders"].get(s, 0) + 1
-        if rec["action"] == "quarantine":
+        if rec["action"] == "quarantine" and rec["mode"] == "enforce":
+            # Held, with a release command; monitor mode holds nothing.
             out["quarantine"].append(rec["queue_id"])
         for r in rec["recipients"]:
             if not rcpt_ok(q, r):
@@ -261,7 +294,7 @@ def expected_for(q, records, now):
                 rec["action"], rec["mode"], "true" if rec["uncertain"] else "false",
                 ";".join(x["id"] for x in rec["rules"]), rec["subject"]])
             if r["decision"] == "reroute":
-                p = r["partner"] or "(none)"
+                p = mode + "\t" + (r["partner"] or "(none)")
                 out["partners"][p] = out["partners"].get(p, 0) + 1
     return out
 
@@ -277,7 +310,10 @@ def generate(argv):
                     help="insert %d malformed lines" % len(MALFORMED))
     ap.add_argument("--bulk", action="store_true",
                     help="no expectations, just write fast (benchmarks)")
+    ap.add_argument("--gap-days", default="",
+                    help="leave out the records of these days (0: 2026-11-01)")
     a = ap.parse_args(argv)
+    gaps = set(int(d) for d in a.gap_days.split(",") if d != "")
     rng = random.Random(a.seed)
     records = []
     n = a.records
@@ -314,19 +350,33 @@ def generate(argv):
                 lineno += 1
                 malformed_lines.append(lineno)
                 f.write(line + "\n")
-            rec, _ = make_record(rng, i, n)
+            rec, us = make_record(rng, i, n)
+            if us // (86400 * 1000000) in gaps:
+                continue
             records.append(rec)
             lineno += 1
             f.write(json.dumps(rec, ensure_ascii=(i % 2 == 0),
                                separators=(",", ":") if i % 3 else (", ", ": ")) + "\n")
     if a.expect:
         now = datetime.datetime.now(datetime.timezone.utc)
-        exp = {"records": n, "malformed": len(malformed_lines),
+        exp = {"records": len(records), "malformed": len(malformed_lines),
                "malformed_lines": malformed_lines, "queries": {}}
         for name, args in QUERIES:
             e = expected_for(parse_query(args), records, now)
             e["args"] = args
             exp["queries"][name] = e
+        e = exp["queries"]["all"]
+        exp["detail"] = len(e["detail_rows"])
+        exp["detail_monitor"] = sum(1 for r in e["detail_rows"] if r[10] == "monitor")
+        exp["enforce"] = e["modes"].get("enforce", 0)
+        exp["monitor"] = e["modes"].get("monitor", 0)
+        exp["uncertain_enforce"] = e["uncertain"].get("enforce", 0)
+        exp["uncertain_monitor"] = e["uncertain"].get("monitor", 0)
+        days = sorted(set(r["time"][:10] for r in records))
+        exp["first_day"], exp["last_day"] = days[0], days[-1]
+        exp["days_with_records"] = len(days)
+        exp["first_time"] = min(r["time"] for r in records)
+        exp["last_time"] = max(r["time"] for r in records)
         with open(a.expect, "w", encoding="utf-8") as f:
             json.dump(exp, f, ensure_ascii=False)
     return 0
@@ -373,29 +423,49 @@ def check_summary(e, path_out):
         if m:
             vals[m.group(1)] = int(m.group(2))
     want("records matched", vals.get("records matched"), e["matched"])
-    # Class by action table: nonzero cells by "class\taction".
-    got_ca = {}
-    hdr = None
+    got_modes, got_unc = {}, {}
     for ln in lines:
-        if ln.startswith("  class "):
+        m = re.match(r"  mode (\S+): (\d+) records, (\d+) uncertain$", ln)
+        if m:
+            if int(m.group(2)):
+                got_modes[m.group(1)] = int(m.group(2))
+            if int(m.group(3)):
+                got_unc[m.group(1)] = int(m.group(3))
+    want("records per mode", got_modes, e["modes"])
+    want("uncertain per mode", got_unc, e["uncertain"])
+    # Class by action tables, one per mode: nonzero cells by
+    # "mode\tclass\taction".
+    got_ca = {}
+    hdr = mode = None
+    for ln in lines:
+        m = re.match(r"records by class and action, mode (\S+) ", ln)
+        if m:
+            mode = m.group(1)
+            continue
+        if mode is not None and ln.startswith("  class "):
             hdr = ln.split()
             continue
         if hdr is not None:
             if not ln.strip():
-                break
+                hdr = mode = None
+                continue
             cells = ln.split()
             if cells[0] == "total":
                 continue
             for col, v in zip(hdr[1:-1], cells[1:-1]):
                 if int(v):
-                    got_ca[cells[0] + "\t" + col] = int(v)
+                    got_ca[mode + "\t" + cells[0] + "\t" + col] = int(v)
     want("class x action", got_ca, e["class_action"])
     want("top rules", parse_section(lines, "top 10 rules"),
          [tuple(x) for x in top_list(e["rules"], 10)])
     want("top senders", parse_section(lines, "top 10 senders"),
          [tuple(x) for x in top_list(e["senders"], 10)])
-    want("reroutes per partner", parse_section(lines, "reroutes per partner"),
-         [tuple(x) for x in top_list(e["partners"], 1000)])
+    for mode in ("enforce", "monitor"):
+        mine = dict((k.split("\t", 1)[1], v) for k, v in e["partners"].items()
+                    if k.startswith(mode + "\t"))
+        want("reroutes per partner, mode " + mode,
+             parse_section(lines, "reroutes per partner, mode %s:" % mode),
+             [tuple(x) for x in top_list(mine, 1000)])
     return "; ".join(bad)
 
 
@@ -415,11 +485,76 @@ def check_csv(e, path_out):
     return ""
 
 
+def check_detail(e, path_out):
+    with open(path_out, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = ("time,queue_id,mail_from,rcpt,customer,partner,class,uncertain,"
+              "rules,action,mode,release").split(",")
+    if not rows or rows[0] != header:
+        return "bad header: %r" % (rows[:1],)
+    if rows[1:] != e["detail_rows"]:
+        for g, w in zip(rows[1:], e["detail_rows"]):
+            if g != w:
+                return "rows differ: got %d, want %d; first: got %r want %r" % (
+                    len(rows) - 1, len(e["detail_rows"]), g, w)
+        return "rows differ: got %d, want %d" % (len(rows) - 1, len(e["detail_rows"]))
+    return ""
+
+
+def check_json_summary(e, path_out):
+    with open(path_out, encoding="utf-8") as f:
+        d = json.load(f)
+    bad = []
+
+    def want(what, got, wanted):
+        if got != wanted:
+            bad.append("%s: got %r, want %r" % (what, got, wanted))
+
+    want("matched", d["records"]["matched"], e["matched"])
+    want("both modes present", sorted(d["modes"]), ["enforce", "monitor"])
+    want("records per mode", dict((m, v["records"]) for m, v in d["modes"].items()
+                                  if v["records"]), e["modes"])
+    want("uncertain per mode", dict((m, v["uncertain"]) for m, v in d["modes"].items()
+                                    if v["uncertain"]), e["uncertain"])
+    ca = {}
+    for m, v in d["modes"].items():
+        for c, acts in v["class_action"].items():
+            for a, n in acts.items():
+                ca[m + "\t" + c + "\t" + a] = n
+    want("class x action", ca, e["class_action"])
+    pp = {}
+    for m, v in d["modes"].items():
+        for p, n in v["reroutes_per_partner"].items():
+            pp[m + "\t" + p] = n
+    want("reroutes per partner", pp, e["partners"])
+    want("rules", d["rules"], e["rules"])
+    return "; ".join(bad)
+
+
+def bigrules(argv):
+    import argparse
+    ap = argparse.ArgumentParser(prog="gen_audit_log.py bigrules")
+    ap.add_argument("--rules", type=int, required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    with open(a.out, "w", encoding="utf-8") as f:
+        f.write('{"time":"2026-11-02T10:00:00Z","instance":"relay1",'
+                '"queue_id":"4QBIG","mail_from":"billing@vendor.example",'
+                '"class":"subscription","rules":[')
+        f.write(",".join('{"id":"rule.%d","class":"subscription"}' % (i % (a.rules // 2 + 1))
+                         for i in range(a.rules)))
+        f.write('],"recipients":[{"rcpt":"<a@b.example>","customer":"c",'
+                '"partner":"p","decision":"reroute"}],"action":"reroute",'
+                '"mode":"enforce","config_version":"v1"}\n')
+    return 0
+
+
 def check_all(path_exp, outdir):
     import os
     exp = load(path_exp)
     for name, e in exp["queries"].items():
-        for kind, fn in (("summary", check_summary), ("csv", check_csv)):
+        for kind, fn in (("summary", check_summary), ("csv", check_csv),
+                         ("detail", check_detail), ("jsonsummary", check_json_summary)):
             path = os.path.join(outdir, name + "." + kind)
             try:
                 why = fn(e, path)
@@ -437,6 +572,8 @@ def main(argv):
     cmd, rest = argv[1], argv[2:]
     if cmd == "generate":
         return generate(rest)
+    if cmd == "bigrules":
+        return bigrules(rest)
     if cmd == "check":
         return check_all(*rest)
     if cmd == "table":

@@ -60,8 +60,13 @@ while read -r q matched quarantined rows args; do
 	check "$q --json verbatim" "$(grep -c -v '^{"time' "$tmp/out.json")" 0
 
 	# shellcheck disable=SC2086
-	"$BIN" --summary $args "$LOG.gz" > "$tmp/out/$q.summary" 2>/dev/null
+	"$BIN" --summary --detail-csv "$tmp/out/$q.detail" $args "$LOG.gz" \
+	    > "$tmp/out/$q.summary" 2>/dev/null
 	check "$q --summary exit" "$?" 0
+
+	# shellcheck disable=SC2086
+	"$BIN" --json-summary $args "$LOG" > "$tmp/out/$q.jsonsummary" 2>/dev/null
+	check "$q --json-summary exit" "$?" 0
 
 	# shellcheck disable=SC2086
 	"$BIN" --list $args "$LOG" > "$tmp/list.txt" 2>/dev/null
@@ -72,7 +77,7 @@ while read -r q matched quarantined rows args; do
 	    "$quarantined"
 	check "$q --list release only when held" \
 	    "$(grep -c 'postsuper' "$tmp/list.txt")" "$quarantined"
-	check "$q --list format" "$(grep -v -E '^[0-9T:.Z-]+ 4Q[0-9A-F]+ [a-z_]+ [a-z_-]+ from=<[^ ]*> rcpt=(-|<[^ ]*>(,<[^ ]*>)*) rule=[^ ]+( release: postsuper -H 4Q[0-9A-F]+)?$' "$tmp/list.txt" | head -1)" ""
+	check "$q --list format" "$(grep -v -E '^[0-9T:.Z-]+ 4Q[0-9A-F]+ [a-z_]+ [a-z_-]+ mode=(enforce|monitor) from=<[^ ]*> rcpt=(-|<[^ ]*>(,<[^ ]*>)*) rule=[^ ]+( release: postsuper -H 4Q[0-9A-F]+)?$' "$tmp/list.txt" | head -1)" ""
 
 	# shellcheck disable=SC2086
 	"$BIN" --csv $args - < "$LOG" > "$tmp/out/$q.csv" 2>/dev/null
@@ -81,7 +86,7 @@ done < "$tmp/table.txt"
 
 # Summaries and CSV content against the generator's answers.
 $GEN check "$E" "$tmp/out" > "$tmp/check.txt"
-check "content checks run" "$(lines "$tmp/check.txt")" 42
+check "content checks run" "$(lines "$tmp/check.txt")" 84
 while read -r verdict rest; do
 	if [ "$verdict" = ok ]; then
 		check "$rest" ok ok
@@ -127,10 +132,15 @@ in=/dev/null
 same_jobs() {
 	name=$1
 	shift
-	"$BIN" --jobs 1 "$@" < "$in" > "$tmp/j1.out" 2> "$tmp/j1.err"
+	# The summary's header names the command line, which differs.
+	SOURCE_DATE_EPOCH=1764460800 "$BIN" --jobs 1 "$@" < "$in" \
+	    > "$tmp/j1.raw" 2> "$tmp/j1.err"
 	s1=$?
-	"$BIN" --jobs 4 "$@" < "$in" > "$tmp/j4.out" 2> "$tmp/j4.err"
+	SOURCE_DATE_EPOCH=1764460800 "$BIN" --jobs 4 "$@" < "$in" \
+	    > "$tmp/j4.raw" 2> "$tmp/j4.err"
 	s4=$?
+	grep -v -e '^command: ' -e '^ "command": ' "$tmp/j1.raw" > "$tmp/j1.out"
+	grep -v -e '^command: ' -e '^ "command": ' "$tmp/j4.raw" > "$tmp/j4.out"
 	check "$name --jobs 4 exit status" "$s4" "$s1"
 	check "$name --jobs 4 stdout" "$(cmp "$tmp/j1.out" "$tmp/j4.out" &&
 	    echo same)" same
@@ -140,7 +150,7 @@ same_jobs() {
 # Per query, --summary and --csv cover both the counts and the per
 # recipient selection; --list and --json are compared on the big log.
 while read -r q matched quarantined rows args; do
-	for mode in --summary --csv; do
+	for mode in --summary --csv --json-summary; do
 		# shellcheck disable=SC2086
 		same_jobs "$q $mode" $mode $args "$LOG" "$LOG.gz"
 	done
@@ -158,18 +168,63 @@ in=/dev/null
 same_jobs "errors" --list "$LOG" "$tmp/missing.log" "$tmp/cut.gz" "$LOG.gz"
 check "errors exit status" "$s1" 1
 same_jobs "CRLF" --csv "$tmp/crlf.log"
-"$BIN" --jobs 1 --html "$tmp/j1.html" "$tmp/big.log" 2>/dev/null
-"$BIN" --jobs 4 --html "$tmp/j4.html" "$tmp/big.log" 2>/dev/null
-check "--html --jobs 4" "$(cmp "$tmp/j1.html" "$tmp/j4.html" && echo same)" \
+# The page differs only in the command line (SOURCE_DATE_EPOCH fixes the
+# generation time).
+SOURCE_DATE_EPOCH=1764460800 "$BIN" --jobs 1 --html "$tmp/j1.html" \
+    --detail-csv "$tmp/j1.csv" "$tmp/big.log" 2>/dev/null
+SOURCE_DATE_EPOCH=1764460800 "$BIN" --jobs 4 --html "$tmp/j4.html" \
+    --detail-csv "$tmp/j4.csv" "$tmp/big.log" 2>/dev/null
+grep -v 'id="command"' "$tmp/j1.html" > "$tmp/j1.cmp"
+grep -v 'id="command"' "$tmp/j4.html" > "$tmp/j4.cmp"
+check "--html --jobs 4" "$(cmp "$tmp/j1.cmp" "$tmp/j4.cmp" && echo same)" \
     same
+check "--html: one line holds the command" \
+    "$(($(lines "$tmp/j1.html") - $(lines "$tmp/j1.cmp")))" 1
+check "--detail-csv --jobs 4" "$(cmp "$tmp/j1.csv" "$tmp/j4.csv" && echo same)" \
+    same
+check "SOURCE_DATE_EPOCH is the generation time" \
+    "$(grep -c '<td id="generated">2025-11-30T00:00:00Z</td>' "$tmp/j1.html")" 1
 
-# Usage errors exit 2.
+# Usage errors exit 64 (EX_USAGE).
 for bad in "--since yesterday" "--top 0" "--top x" "--list --csv" \
     "--class" "--no-such-option" "--action ''" "--until 2026-13-01" \
-    "--jobs 0" "--jobs x" "--jobs 257"; do
+    "--jobs 0" "--jobs x" "--jobs 257" "--class billing" "--json --json-summary" \
+    "--action rejected" "--mode enforced" "--since 30x" \
+    "--max-record 0" "--max-record 2G" "--max-record 1q"; do
 	eval "\"\$BIN\" $bad" < /dev/null > /dev/null 2>&1
-	check "usage error: $bad" "$?" 2
+	check "usage error: $bad" "$?" 64
 done
+
+# A typo in a filter names the valid values.
+"$BIN" --class billing "$LOG" > /dev/null 2> "$tmp/err.txt"
+check "--class billing lists the classes" "$(cat "$tmp/err.txt")" \
+    "csp-milter-audit: --class billing: unknown class; valid values: subscription, incident, non_csp, other, none"
+"$BIN" --action rejected "$LOG" > /dev/null 2> "$tmp/err.txt"
+check "--action rejected lists the actions" "$(cat "$tmp/err.txt")" \
+    "csp-milter-audit: --action rejected: unknown action; valid values: untouched, deliver, tag, reroute, reject, quarantine, tempfail, accept"
+"$BIN" --mode x "$LOG" > /dev/null 2> "$tmp/err.txt"
+check "--mode x lists the modes" "$(cat "$tmp/err.txt")" \
+    "csp-milter-audit: --mode x: unknown mode; valid values: enforce, monitor"
+"$BIN" --until 30x "$LOG" > /dev/null 2> "$tmp/err.txt"
+check "--until 30x lists the formats" \
+    "$(grep -c 'expected RFC 3339 (2026-11-24T15:11:35Z), a date (2026-11-24) or a relative time' "$tmp/err.txt")" 1
+
+# --mode selects; the modes add up to all records.
+e=$("$BIN" --mode enforce "$LOG" 2>/dev/null | sed -n 's/^records matched: *//p')
+m=$("$BIN" --mode monitor "$LOG" 2>/dev/null | sed -n 's/^records matched: *//p')
+check "--mode enforce + --mode monitor = all" "$((e + m))" "$($GEN value "$E" records)"
+check "--mode monitor count" "$m" "$($GEN value "$E" monitor)"
+
+# The header: period, inputs with their counts, instances.
+SOURCE_DATE_EPOCH=1764460800 "$BIN" --since 2026-11-03 --until 2026-11-04 \
+    "$LOG" "$tmp/missing.log" > "$tmp/hdr.txt" 2>/dev/null
+check "header: requested period" "$(sed -n 's/^period requested: //p' "$tmp/hdr.txt")" \
+    "from 2026-11-03T00:00:00Z to 2026-11-05T00:00:00Z (exclusive), UTC"
+check "header: generated" "$(sed -n 's/^generated: *//p' "$tmp/hdr.txt")" \
+    "2025-11-30T00:00:00Z"
+check "header: input counts" "$(grep -c "^  $LOG: $($GEN value "$E" records) records, 5 malformed, 0 oversized$" "$tmp/hdr.txt")" 1
+check "header: unreadable input" "$(grep -c "^  $tmp/missing.log: 0 records, 0 malformed, 0 oversized, UNREADABLE: cannot open: No such file or directory$" "$tmp/hdr.txt")" 1
+check "header: instances" "$(sed -n '/^instances:/,/^config/p' "$tmp/hdr.txt" | grep -c '^  relay[12]: [0-9]* records, 2026-11-03T')" 2
 
 # --top N limits the top sections.
 "$BIN" --top 3 "$LOG" > "$tmp/top.txt" 2>/dev/null

@@ -1,11 +1,24 @@
 #!/bin/sh
-# bench_audit - csp-milter-audit throughput on a large generated audit log.
+# bench_audit - csp-milter-audit on large and hostile inputs.
 #
 # usage: tests/bench/bench_audit.sh [MB [JOBS...]]   (default 1024, "1 2")
 # Run from the build directory (or set top_srcdir and top_builddir).  The
-# log is written to $TMPDIR (default /tmp) and deleted afterwards.  Each
-# report runs $RUNS times (default 3) with each --jobs value, and the
-# median time is shown, with the load average before the runs.
+# inputs are written to $TMPDIR (default /tmp) and deleted afterwards.
+# PARTS chooses what runs (default "bomb rules render throughput"):
+#   bomb        a gzip of one 64 MiB line (about 64 KB compressed): time
+#               and peak RSS; the line is over the 1 MiB record cap and
+#               must be skipped in bounded memory
+#   rules       one record with 200,000 rule entries, read with the cap
+#               raised so that it is counted: time and peak RSS (the
+#               summary was quadratic in rules per record)
+#   render      an HTML report of at least 100,000 detail rows opened in
+#               headless Chromium (tests/chromium.sh): the page's own
+#               parse-script-layout time and the wall time of a screenshot
+#   throughput  MB of log summarised per second, --summary and the
+#               streamed formats, with each --jobs value
+# Each throughput report runs $RUNS times (default 3) and the median is
+# shown, with the load average before the runs.  The machine's load
+# changes the numbers: report it with them.
 set -eu
 
 srcdir=${top_srcdir:-$(dirname "$0")/../..}
@@ -16,8 +29,70 @@ MB=${1:-1024}
 JOBS=${*:-1 2}
 RUNS=${RUNS:-3}
 
+PARTS=${PARTS:-bomb rules render throughput}
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-audit.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# measure LABEL ARGS... - wall time and peak RSS of one report
+measure() {
+	label=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$tmp/time" "$BIN" "$@" > "$tmp/out" 2> "$tmp/err" || true
+	read -r secs kb < "$tmp/time"
+	echo "audit: $label: $secs s, peak RSS $((kb / 1024)) MiB" \
+	    "($(sed -n 's/^oversized lines: *//p' "$tmp/out") oversized," \
+	    "$(sed -n 's/^records read: *//p' "$tmp/out") records read)"
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(getconf _NPROCESSORS_ONLN) CPUs"
+for part in $PARTS; do
+case $part in
+bomb)
+	python3 - "$tmp/bomb.log.gz" <<'PY'
+import gzip, sys
+with gzip.open(sys.argv[1], "wb", compresslevel=9) as f:
+    f.write(b'{"time":"2026-11-02T00:00:00Z","action":"tag","subject":"')
+    chunk = b"x" * (1 << 20)
+    for _ in range(64):
+        f.write(chunk)
+    f.write(b'"}\n{"time":"2026-11-02T00:00:01Z","action":"tag"}\n')
+PY
+	echo "gzip bomb: $(wc -c < "$tmp/bomb.log.gz") bytes compressed, one 64 MiB line"
+	measure "gzip bomb --summary" --summary "$tmp/bomb.log.gz"
+	;;
+rules)
+	python3 "$srcdir/tests/audit/gen_audit_log.py" bigrules --rules 200000 \
+	    --out "$tmp/rules.log"
+	echo "rules record: $(wc -c < "$tmp/rules.log") bytes, 200000 rule entries"
+	measure "200000-rule record --summary --max-record 64M" --summary \
+	    --max-record 64M "$tmp/rules.log"
+	measure "200000-rule record --summary (default cap: skipped)" --summary \
+	    "$tmp/rules.log"
+	;;
+render)
+	. "$srcdir/tests/chromium.sh"
+	chromium_find
+	# About 0.9 detail rows per generated record.
+	python3 "$srcdir/tests/audit/gen_audit_log.py" generate --bulk \
+	    --records 115000 --seed 1 --out "$tmp/render.log"
+	"$BIN" --html "$tmp/render.html" "$tmp/render.log" 2>/dev/null
+	rows=$(sed -n 's/.*id="detail-count" data-rows="\([0-9]*\)".*/\1/p' "$tmp/render.html")
+	mkdir -p "$tmp/profile1" "$tmp/profile2"
+	timeout 600 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$tmp/profile1" --dump-dom "file://$tmp/render.html" \
+	    2>/dev/null | grep -o 'data-ready-ms="[0-9]*"' | head -1 | tr -dc 0-9 > "$tmp/ready"
+	start=$(date +%s.%N)
+	timeout 600 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$tmp/profile2" --screenshot="$tmp/render.png" \
+	    --window-size=1280,1000 "file://$tmp/render.html" > /dev/null 2>&1
+	end=$(date +%s.%N)
+	echo "render: $rows detail rows, $(($(wc -c < "$tmp/render.html") / 1048576)) MiB page:" \
+	    "parsed, scripted and laid out in $(cat "$tmp/ready") ms in the page;" \
+	    "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s" \
+	    "for a whole headless Chromium run to a screenshot"
+	;;
+throughput)
 
 # About 760 bytes per generated record.
 records=$((MB * 1024 * 1024 / 760))
@@ -49,9 +124,19 @@ run() {
 }
 
 cat "$tmp/audit.log" > /dev/null	# warm the page cache
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(getconf _NPROCESSORS_ONLN) CPUs"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "--summary" --summary
 run "--summary --partner partner-b" --summary --partner partner-b
 run "--summary --action quarantine" --summary --action quarantine
 run "--csv --since 2026-11-10" --csv --since 2026-11-10
 run "--csv" --csv
+run "--summary --html --detail-csv" --summary --html "$tmp/a.html" \
+    --detail-csv "$tmp/a.csv"
+rm -f "$tmp/audit.log" "$tmp/a.html" "$tmp/a.csv"
+	;;
+*)
+	echo "bench_audit: unknown part $part" >&2
+	exit 64
+	;;
+esac
+done

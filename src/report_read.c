@@ -1,4 +1,4 @@
-/* audit_read - read an audit log, plain or gzip, in batches of whole lines */
+/* report_read - read an audit log, plain or gzip, in batches of whole lines */
 #include "config.h"
 
 #include <errno.h>
@@ -11,28 +11,31 @@
 #include <zlib.h>
 
 #include "strbuf.h"
-#include "audit_read.h"
+#include "xalloc.h"
+#include "report_read.h"
 
 /*
  * zlib reads straight into the caller's buffer, without copying through
  * its own, when a read asks for at least its buffer size.
  */
-#define AUDIT_READ_GZBUF	(256 * 1024)
+#define REPORT_READ_GZBUF	(256 * 1024)
 
-struct audit_reader {
+struct report_reader {
 	gzFile	gz;
 	struct strbuf name;
 	struct strbuf carry;	/* a partial line left over from a batch */
 	struct strbuf error;	/* a read error not yet reported */
 	int	eof;
+	size_t	max;		/* 0: no cap */
+	int	dropping;	/* inside a line cut at the cap */
 	uint64_t bytes;
 };
 
-/* audit_reader_new - open path ("-": standard input) */
-struct audit_reader *
-audit_reader_new(const char *path, const char **error_r)
+/* report_reader_new - open path ("-": standard input) */
+struct report_reader *
+report_reader_new(const char *path, const char **error_r)
 {
-	struct audit_reader *r;
+	struct report_reader *r;
 	int fd;
 
 	if (strcmp(path, "-") == 0)
@@ -43,18 +46,14 @@ audit_reader_new(const char *path, const char **error_r)
 		*error_r = strerror(errno);
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		close(fd);
-		*error_r = strerror(ENOMEM);
-		return NULL;
-	}
+	r = xcalloc(1, sizeof(*r));
 	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
 		close(fd);
 		free(r);
 		*error_r = "cannot start decompression";
 		return NULL;
 	}
-	gzbuffer(r->gz, AUDIT_READ_GZBUF);
+	gzbuffer(r->gz, REPORT_READ_GZBUF);
 	strbuf_init(&r->name, 0);
 	strbuf_append_str(&r->name, strcmp(path, "-") == 0 ? "(stdin)" : path);
 	strbuf_init(&r->carry, 0);
@@ -62,11 +61,41 @@ audit_reader_new(const char *path, const char **error_r)
 	return r;
 }
 
-/* audit_reader_free - close the file and release the reader */
+/* report_reader_cap - keep at most max + 1 bytes of a line */
 void
-audit_reader_free(struct audit_reader **rp)
+report_reader_cap(struct report_reader *r, size_t max)
 {
-	struct audit_reader *r = *rp;
+	r->max = max;
+}
+
+/*
+ * report_reader_drop - after new bytes arrived at dst[from..]: while
+ * inside a cut line, drop them up to its newline.  Returns 1 when the
+ * whole read was dropped.
+ */
+static int
+report_reader_drop(struct report_reader *r, struct strbuf *dst, size_t from)
+{
+	const char *nl;
+
+	if (!r->dropping)
+		return 0;
+	nl = memchr(dst->data + from, '\n', dst->len - from);
+	if (nl == NULL) {
+		strbuf_truncate(dst, from);
+		return 1;
+	}
+	memmove(dst->data + from, nl, dst->len - (size_t)(nl - dst->data));
+	strbuf_truncate(dst, dst->len - (size_t)(nl - (dst->data + from)));
+	r->dropping = 0;
+	return 0;
+}
+
+/* report_reader_free - close the file and release the reader */
+void
+report_reader_free(struct report_reader **rp)
+{
+	struct report_reader *r = *rp;
 
 	if (r == NULL)
 		return;
@@ -78,9 +107,9 @@ audit_reader_free(struct audit_reader **rp)
 	*rp = NULL;
 }
 
-/* audit_reader_fill - read up to len bytes into dst; -1 on error, 0 at end */
+/* report_reader_fill - read up to len bytes into dst; -1 on error, 0 at end */
 static int
-audit_reader_fill(struct audit_reader *r, struct strbuf *dst, size_t len)
+report_reader_fill(struct report_reader *r, struct strbuf *dst, size_t len)
 {
 	const char *why;
 	int n, errnum;
@@ -114,9 +143,9 @@ audit_reader_fill(struct audit_reader *r, struct strbuf *dst, size_t len)
 	return n;
 }
 
-/* audit_reader_batch - the next whole lines */
+/* report_reader_batch - the next whole lines */
 int
-audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
+report_reader_batch(struct report_reader *r, struct strbuf *dst, size_t want,
     const char **error_r)
 {
 	size_t done = 0, from, len;	/* dst[0..done) ends in a newline */
@@ -133,9 +162,9 @@ audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
 	while (!r->eof && (done == 0 || dst->len < want)) {
 		from = dst->len;
 		len = want > dst->len ? want - dst->len : 0;
-		if (len < AUDIT_READ_GZBUF)
-			len = AUDIT_READ_GZBUF;
-		if ((n = audit_reader_fill(r, dst, len)) < 0) {
+		if (len < REPORT_READ_GZBUF)
+			len = REPORT_READ_GZBUF;
+		if ((n = report_reader_fill(r, dst, len)) < 0) {
 			/* Hand out the complete lines; report the error next. */
 			strbuf_truncate(dst, done);
 			if (done > 0)
@@ -143,8 +172,15 @@ audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
 			*error_r = r->error.data;
 			return -1;
 		}
+		if (report_reader_drop(r, dst, from))
+			continue;
 		if ((nl = memrchr(dst->data + from, '\n', dst->len - from)) != NULL)
 			done = (size_t)(nl - dst->data) + 1;
+		/* An unfinished line past the cap: keep max + 1 bytes of it. */
+		if (r->max > 0 && dst->len - done > r->max + 1) {
+			strbuf_truncate(dst, done + r->max + 1);
+			r->dropping = 1;
+		}
 	}
 	if (r->eof) {
 		if (dst->len > done)
@@ -156,16 +192,16 @@ audit_reader_batch(struct audit_reader *r, struct strbuf *dst, size_t want,
 	return 1;
 }
 
-/* audit_reader_bytes - bytes read so far */
+/* report_reader_bytes - bytes read so far */
 uint64_t
-audit_reader_bytes(const struct audit_reader *r)
+report_reader_bytes(const struct report_reader *r)
 {
 	return r->bytes;
 }
 
-/* audit_reader_name - the name for diagnostics */
+/* report_reader_name - the name for diagnostics */
 const char *
-audit_reader_name(const struct audit_reader *r)
+report_reader_name(const struct report_reader *r)
 {
 	return r->name.data;
 }

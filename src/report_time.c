@@ -1,18 +1,18 @@
-/* audit_time - time stamps of the audit log and of report options */
+/* report_time - time stamps of the audit log and of report options */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_time.h"
+#include "report_time.h"
 
 #define US_PER_SEC	1000000LL
 #define SEC_PER_DAY	86400LL
 
-/* audit_time_days_from_civil - days since 1970-01-01 of a Gregorian date */
+/* report_time_days_from_civil - days since 1970-01-01 of a Gregorian date */
 static int64_t
-audit_time_days_from_civil(int64_t y, unsigned m, unsigned d)
+report_time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -25,9 +25,9 @@ audit_time_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* audit_time_civil_from_days - Gregorian date of days since 1970-01-01 */
+/* report_time_civil_from_days - Gregorian date of days since 1970-01-01 */
 static void
-audit_time_civil_from_days(int64_t z, int64_t *y_r, unsigned *m_r, unsigned *d_r)
+report_time_civil_from_days(int64_t z, int64_t *y_r, unsigned *m_r, unsigned *d_r)
 {
 	int64_t era, y;
 	unsigned doe, yoe, doy, mp, m;
@@ -45,9 +45,9 @@ audit_time_civil_from_days(int64_t z, int64_t *y_r, unsigned *m_r, unsigned *d_r
 	*y_r = y + (m <= 2);
 }
 
-/* audit_time_digits - read exactly n decimal digits at s */
+/* report_time_digits - read exactly n decimal digits at s */
 static int
-audit_time_digits(const char *s, size_t n, unsigned *v_r)
+report_time_digits(const char *s, size_t n, unsigned *v_r)
 {
 	unsigned v = 0;
 	size_t i;
@@ -61,9 +61,9 @@ audit_time_digits(const char *s, size_t n, unsigned *v_r)
 	return 0;
 }
 
-/* audit_time_days_in_month - length of month m of year y */
+/* report_time_days_in_month - length of month m of year y */
 static unsigned
-audit_time_days_in_month(unsigned y, unsigned m)
+report_time_days_in_month(unsigned y, unsigned m)
 {
 	static const unsigned char days[] = {
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
@@ -74,44 +74,44 @@ audit_time_days_in_month(unsigned y, unsigned m)
 	return days[m - 1];
 }
 
-/* audit_time_date - parse "YYYY-MM-DD" at s (len >= 10) into days */
+/* report_time_date - parse "YYYY-MM-DD" at s (len >= 10) into days */
 static int
-audit_time_date(const char *s, int64_t *days_r)
+report_time_date(const char *s, int64_t *days_r)
 {
 	unsigned y, m, d;
 
-	if (audit_time_digits(s, 4, &y) < 0 || s[4] != '-' ||
-	    audit_time_digits(s + 5, 2, &m) < 0 || s[7] != '-' ||
-	    audit_time_digits(s + 8, 2, &d) < 0)
+	if (report_time_digits(s, 4, &y) < 0 || s[4] != '-' ||
+	    report_time_digits(s + 5, 2, &m) < 0 || s[7] != '-' ||
+	    report_time_digits(s + 8, 2, &d) < 0)
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > audit_time_days_in_month(y, m))
+	if (m < 1 || m > 12 || d < 1 || d > report_time_days_in_month(y, m))
 		return -1;
-	*days_r = audit_time_days_from_civil(y, m, d);
+	*days_r = report_time_days_from_civil(y, m, d);
 	return 0;
 }
 
 /*
- * audit_time_parse_ext - parse a date and time; the zone may be omitted
+ * report_time_parse_ext - parse a date and time; the zone may be omitted
  * when zone_optional is set, and seconds when it is set too.
  */
 static int
-audit_time_parse_ext(const char *s, size_t len, int zone_optional,
+report_time_parse_ext(const char *s, size_t len, int zone_optional,
     int64_t *us_r)
 {
 	int64_t days, sec, frac = 0, scale = US_PER_SEC;
 	unsigned hh, mm, ss = 0, oh, om;
 	size_t i;
 
-	if (len < 16 || audit_time_date(s, &days) < 0)
+	if (len < 16 || report_time_date(s, &days) < 0)
 		return -1;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
 		return -1;
-	if (audit_time_digits(s + 11, 2, &hh) < 0 || s[13] != ':' ||
-	    audit_time_digits(s + 14, 2, &mm) < 0 || hh > 23 || mm > 59)
+	if (report_time_digits(s + 11, 2, &hh) < 0 || s[13] != ':' ||
+	    report_time_digits(s + 14, 2, &mm) < 0 || hh > 23 || mm > 59)
 		return -1;
 	i = 16;
 	if (i < len && s[i] == ':') {
-		if (i + 3 > len || audit_time_digits(s + i + 1, 2, &ss) < 0 ||
+		if (i + 3 > len || report_time_digits(s + i + 1, 2, &ss) < 0 ||
 		    ss > 60)
 			return -1;
 		i += 3;
@@ -135,8 +135,8 @@ audit_time_parse_ext(const char *s, size_t len, int zone_optional,
 		if (++i != len)
 			return -1;
 	} else if (s[i] == '+' || s[i] == '-') {
-		if (i + 6 != len || audit_time_digits(s + i + 1, 2, &oh) < 0 ||
-		    s[i + 3] != ':' || audit_time_digits(s + i + 4, 2, &om) < 0 ||
+		if (i + 6 != len || report_time_digits(s + i + 1, 2, &oh) < 0 ||
+		    s[i + 3] != ':' || report_time_digits(s + i + 4, 2, &om) < 0 ||
 		    oh > 23 || om > 59)
 			return -1;
 		if (s[i] == '+')
@@ -149,16 +149,16 @@ audit_time_parse_ext(const char *s, size_t len, int zone_optional,
 	return 0;
 }
 
-/* audit_time_parse - parse an RFC 3339 time stamp */
+/* report_time_parse - parse an RFC 3339 time stamp */
 int
-audit_time_parse(const char *s, size_t len, int64_t *us_r)
+report_time_parse(const char *s, size_t len, int64_t *us_r)
 {
-	return audit_time_parse_ext(s, len, 0, us_r);
+	return report_time_parse_ext(s, len, 0, us_r);
 }
 
-/* audit_time_parse_arg - parse a --since or --until argument */
+/* report_time_parse_arg - parse a --since or --until argument */
 int
-audit_time_parse_arg(const char *s, int64_t now_us, int end_of_day,
+report_time_parse_arg(const char *s, int64_t now_us, int end_of_day,
     int64_t *us_r, const char **error_r)
 {
 	size_t len = strlen(s);
@@ -166,11 +166,11 @@ audit_time_parse_arg(const char *s, int64_t now_us, int end_of_day,
 	unsigned long long n;
 	char *end;
 
-	if (len == 10 && audit_time_date(s, &days) == 0) {
+	if (len == 10 && report_time_date(s, &days) == 0) {
 		*us_r = (days + (end_of_day ? 1 : 0)) * SEC_PER_DAY * US_PER_SEC;
 		return 0;
 	}
-	if (audit_time_parse_ext(s, len, 1, us_r) == 0)
+	if (report_time_parse_ext(s, len, 1, us_r) == 0)
 		return 0;
 	if (len >= 2 && s[0] >= '0' && s[0] <= '9') {
 		switch (s[len - 1]) {
@@ -194,9 +194,9 @@ audit_time_parse_arg(const char *s, int64_t now_us, int end_of_day,
 	return -1;
 }
 
-/* audit_time_day - append the UTC date of us as "YYYY-MM-DD" */
+/* report_time_day - append the UTC date of us as "YYYY-MM-DD" */
 void
-audit_time_day(struct strbuf *out, int64_t us)
+report_time_day(struct strbuf *out, int64_t us)
 {
 	int64_t days, y;
 	unsigned m, d;
@@ -204,6 +204,22 @@ audit_time_day(struct strbuf *out, int64_t us)
 	days = us / (SEC_PER_DAY * US_PER_SEC);
 	if (us < 0 && us % (SEC_PER_DAY * US_PER_SEC) != 0)
 		days--;
-	audit_time_civil_from_days(days, &y, &m, &d);
+	report_time_civil_from_days(days, &y, &m, &d);
 	strbuf_appendf(out, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+/* report_time_iso - append us as "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds) */
+void
+report_time_iso(struct strbuf *out, int64_t us)
+{
+	int64_t sec = us / US_PER_SEC, rem;
+
+	if (us < 0 && us % US_PER_SEC != 0)
+		sec--;
+	rem = sec % SEC_PER_DAY;
+	if (rem < 0)
+		rem += SEC_PER_DAY;
+	report_time_day(out, (sec - rem) * US_PER_SEC);
+	strbuf_appendf(out, "T%02d:%02d:%02dZ", (int)(rem / 3600),
+	    (int)(rem / 60 % 60), (int)(rem % 60));
 }
