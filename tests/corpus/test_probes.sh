@@ -13,7 +13,7 @@
 #      be delivered straight to a CSP customer as an incident) is classed
 #      incident, whatever the accuracy.
 # The floor, 0.99, is set just under what the shipped rules reach (1.0000,
-# 1339 of 1339, when this test was written): a change that costs more than
+# 1987 of 1987, when this test was written): a change that costs more than
 # about a dozen probes fails here and must be looked at, not the floor moved.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
