@@ -6,11 +6,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "log.h"
 #include "safe_text.h"
 #include "utf8.h"
 
@@ -261,4 +263,23 @@ audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_ev
 		strbuf_appendf(out, "%s%s", i ? "," : "", rule_set_spec(scan->conf->rules, res->matches[i].rule)->id);
 	if (i == 0)
 		strbuf_append_char(out, '-');
+}
+
+/* audit_message - record, write, and summarise one message */
+int
+audit_message(struct strbuf *buf, const struct scan *scan, const struct audit_event *ev)
+{
+	const struct conf *c = scan->conf;
+	int rc;
+
+	audit_record(buf, scan, ev);
+	if ((rc = audit_write(buf)) < 0)
+		log_warn(ev->queue_id, "audit write to %s failed", c->audit_file);
+	if (c->audit_syslog_json) {
+		strbuf_truncate(buf, buf->len - 1);	/* no newline in syslog */
+		log_raw(LOG_INFO, buf->data);
+	}
+	audit_summary(buf, scan, ev);
+	log_raw(LOG_INFO, buf->data);
+	return rc;
 }

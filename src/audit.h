@@ -36,5 +36,11 @@ void audit_record(struct strbuf *out, const struct scan *scan, const struct audi
 int audit_write(const struct strbuf *record);
 /* audit_summary - the Postfix-style syslog line: "QUEUEID: csp-milter: class=... action=..." */
 void audit_summary(struct strbuf *out, const struct scan *scan, const struct audit_event *ev);
+/*
+ * audit_message - all of one message's audit: the record appended to the
+ * audit file (and to syslog with audit.syslog_json), then the summary line
+ * to syslog; buf is scratch.  0, or -1 when the audit file write failed.
+ */
+int audit_message(struct strbuf *buf, const struct scan *scan, const struct audit_event *ev);
 
 #endif

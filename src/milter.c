@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 #include <time.h>
 
 #include "action.h"
 #include "audit.h"
+#include "forged.h"
 #include "log.h"
 #include "milter.h"
 #include "scan.h"
@@ -21,42 +21,18 @@
 
 static struct snapshot *milter_snap;
 
-/*
- * X-CSP-* headers on input are removed before any verdict is added.  They
- * are counted per name in one pass (smfi_chgheader addresses the Nth of a
- * name), in a small table: past FORGED_NAMES names or FORGED_MAX headers
- * the message cannot be cleaned cheaply (each removal costs the MTA a
- * rewrite) and it is held instead (fails closed).
- */
-#define FORGED_NAMES	8
-#define FORGED_MAX	64
-
 /* Per-connection state; the scan is reused message after message. */
 struct milter_conn {
 	char *client;
 	const char *mta;	/* milter_mta_name: static */
 	struct scan *scan;
 	struct action_plan plan;
-	char *forged_name[FORGED_NAMES];
-	int forged_count[FORGED_NAMES];
-	int forged_names, forged_total, forged_overflow;
+	struct forged *forged;	/* X-CSP-* headers to remove */
 	struct strbuf record;
 	struct timespec start;
 	int failed;		/* internal error in this message */
 	int local_submission;	/* Postfix's emulated connect for sendmail(1): port 0 */
 };
-
-/* conn_clear_message - forget per-message state, keep storage */
-static void
-conn_clear_message(struct milter_conn *mc)
-{
-	int i;
-
-	for (i = 0; i < mc->forged_names; i++)
-		free(mc->forged_name[i]);
-	mc->forged_names = mc->forged_total = mc->forged_overflow = 0;
-	mc->failed = 0;
-}
 
 /* milter_negotiate - ask only for what can change the verdict */
 static sfsistat
@@ -66,11 +42,8 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 {
 	unsigned long want_actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 	    SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
-	/*
-	 * Steps whose answer is always "continue" get no reply at all; end of
-	 * headers answers, since it accepts mail that no sender makes vendor
-	 * mail, so that the body skips the milter.
-	 */
+	/* Steps that always continue get no reply; end of headers answers: it accepts mail
+	 * that no sender makes vendor mail, so that the body skips the milter. */
 	unsigned long want_proto = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
 	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
 	    SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA | SMFIP_SKIP;
@@ -82,11 +55,8 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	*pf1 = want_proto & f1;
 	*pf2 = 0;
 	*pf3 = 0;
-	/*
-	 * Postfix sends a macro packet before every event anyway, with its
-	 * default list for a stage whose list is empty (and libmilter refuses
-	 * an empty one): "j", one short value, where nothing is read.
-	 */
+	/* Postfix sends a macro packet at every stage anyway (its defaults where our list is
+	 * empty, and libmilter refuses an empty one): "j", one short value, where none is read. */
 	if (f0 & SMFIF_SETSYMLIST) {
 		c = snapshot_pin(milter_snap);
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "v");
@@ -107,11 +77,9 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 static const char *
 milter_mta_name(const char *v)
 {
-	if (v == NULL || *v == '\0')
-		return "";
-	if (strncasecmp(v, "Postfix", 7) == 0)
+	if (v != NULL && strncasecmp(v, "Postfix", 7) == 0)
 		return "postfix";
-	return *v >= '0' && *v <= '9' ? "sendmail" : "";
+	return v != NULL && *v >= '0' && *v <= '9' ? "sendmail" : "";
 }
 
 /* milter_connect - remember the client */
@@ -134,6 +102,7 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	mc->mta = milter_mta_name(smfi_getsymval(ctx, "v"));
 	if ((mc->scan = scan_new()) == NULL)
 		xalloc_fail(sizeof(struct scan *));	/* the one outcome of no memory */
+	mc->forged = forged_new();
 	action_plan_init(&mc->plan);
 	smfi_setpriv(ctx, mc);
 	return SMFIS_NOREPLY;
@@ -146,7 +115,8 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	struct milter_conn *mc = smfi_getpriv(ctx);
 	struct conf *c;
 
-	conn_clear_message(mc);
+	forged_reset(mc->forged);
+	mc->failed = 0;
 	clock_gettime(CLOCK_MONOTONIC, &mc->start);
 	(void)snapshot_watch(milter_snap, time(NULL));
 	c = snapshot_pin(milter_snap);
@@ -169,30 +139,6 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_NOREPLY;
 }
 
-/* forged_note - count one X-CSP-* header by name; past the table the message is held */
-static void
-forged_note(struct milter_conn *mc, const char *name)
-{
-	int i;
-
-	if (mc->forged_overflow || ++mc->forged_total > FORGED_MAX) {
-		mc->forged_overflow = 1;
-		return;
-	}
-	for (i = 0; i < mc->forged_names; i++)
-		if (strcasecmp(mc->forged_name[i], name) == 0)
-			break;
-	if (i == mc->forged_names) {
-		if (i == FORGED_NAMES) {
-			mc->forged_overflow = 1;
-			return;
-		}
-		mc->forged_name[mc->forged_names] = xstrdup(name);
-		mc->forged_count[mc->forged_names++] = 0;
-	}
-	mc->forged_count[i]++;
-}
-
 /* milter_header - feed the decoder; count X-CSP-* headers to remove */
 static sfsistat
 milter_header(SMFICTX *ctx, char *name, char *value)
@@ -201,8 +147,7 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 
 	if (mc->failed)
 		return SMFIS_NOREPLY;
-	if (strncasecmp(name, "X-CSP-", 6) == 0)
-		forged_note(mc, name);
+	forged_note(mc->forged, name);
 	if (scan_header(mc->scan, name, value) < 0)
 		mc->failed = 1;
 	return SMFIS_NOREPLY;
@@ -212,16 +157,12 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 static sfsistat
 answer_error(SMFICTX *ctx, enum on_error_action how, const char *what)
 {
-	switch (how) {
-	case ON_ERROR_ACCEPT:
+	int reject = how == ON_ERROR_REJECT;
+
+	if (how == ON_ERROR_ACCEPT)
 		return SMFIS_ACCEPT;
-	case ON_ERROR_REJECT:
-		smfi_setreply(ctx, "550", "5.7.1", (char *)what);
-		return SMFIS_REJECT;
-	default:
-		smfi_setreply(ctx, "451", "4.7.1", (char *)what);
-		return SMFIS_TEMPFAIL;
-	}
+	smfi_setreply(ctx, reject ? "550" : "451", reject ? "5.7.1" : "4.7.1", (char *)what);
+	return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
 
 /* apply_plan - replay the plan through libmilter; -1 if the MTA refused a change */
@@ -232,10 +173,9 @@ apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid)
 	const char *h, *v;
 	int i, n, rc = 0;
 
-	/* From the last of each name, so the earlier ones keep their index (CVE-2022-48521). */
-	for (i = 0; i < mc->forged_names; i++)
-		for (n = mc->forged_count[i]; n > 0; n--)
-			if (smfi_chgheader(ctx, mc->forged_name[i], n, NULL) != MI_SUCCESS)
+	for (i = 0; forged_get(mc->forged, i, &h, &n) == 0; i++)
+		for (; n > 0; n--)	/* the last first: the others keep their index */
+			if (smfi_chgheader(ctx, (char *)h, n, NULL) != MI_SUCCESS)
 				rc = -1;
 	if (p->reject)
 		return rc;
@@ -257,34 +197,24 @@ apply_plan(SMFICTX *ctx, struct milter_conn *mc, const char *qid)
 	return rc;
 }
 
-/* record - write the audit record and the syslog summary; -1 if the audit write failed */
+/* record - the audit of this message; -1 if the audit write failed */
 static int
 record(struct milter_conn *mc, const char *qid, const char *action)
 {
-	struct timespec now;
 	struct audit_event ev = { qid, mc->client, action, 0, mc->mta };
-	const struct conf *c = mc->scan->conf;
-	int rc;
+	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ev.elapsed_us = (long)(now.tv_sec - mc->start.tv_sec) * 1000000L +
 	    (now.tv_nsec - mc->start.tv_nsec) / 1000;
-	audit_record(&mc->record, mc->scan, &ev);
-	if ((rc = audit_write(&mc->record)) < 0)
-		log_warn(qid, "audit write to %s failed", c->audit_file);
-	if (c->audit_syslog_json) {
-		strbuf_truncate(&mc->record, mc->record.len - 1);	/* no newline in syslog */
-		log_raw(LOG_INFO, mc->record.data);
-	}
-	audit_summary(&mc->record, mc->scan, &ev);
-	log_raw(LOG_INFO, mc->record.data);
-	return rc;
+	return audit_message(&mc->record, mc->scan, &ev);
 }
 
-/* decide - classify, decide, record, then apply; at end of headers only for mail that is not vendor mail */
+/* milter_eom - classify, decide, record, then apply (at end of headers for mail that is not vendor mail) */
 static sfsistat
-decide(SMFICTX *ctx, struct milter_conn *mc)
+milter_eom(SMFICTX *ctx)
 {
+	struct milter_conn *mc = smfi_getpriv(ctx);
 	const char *qid = smfi_getsymval(ctx, "i");
 	const struct conf *c = mc->scan->conf;
 	const char *error_action;
@@ -299,11 +229,13 @@ decide(SMFICTX *ctx, struct milter_conn *mc)
 		return answer_error(ctx, c->on_error, "csp-milter: internal error, try again later");
 	}
 	/* A local submission's recipients arrive rewritten: a removal could miss. */
-	if (mc->local_submission || mc->forged_overflow)
+	if (mc->local_submission || forged_overflow(mc->forged))
 		scan_hold_removals(mc->scan);
 	action_plan_build(&mc->plan, mc->scan);
-	if (mc->forged_overflow && !c->monitor && !mc->plan.reject) {
-		log_warnx(qid, "more than %d X-CSP-* headers or %d names: held", FORGED_MAX, FORGED_NAMES);
+	/* X-CSP-* headers past the table cannot all be removed: hold the message. */
+	if (forged_overflow(mc->forged) && !c->monitor && !mc->plan.reject) {
+		log_warnx(qid, "%lu X-CSP-* headers, more than can be removed: held",
+		    forged_total(mc->forged));
 		mc->plan.action = "quarantine";
 		mc->plan.quarantine = 1;
 		strbuf_reset(&mc->plan.quarantine_reason);
@@ -335,9 +267,9 @@ milter_eoh(SMFICTX *ctx)
 
 	if (!mc->failed && scan_end_headers(mc->scan) < 0)
 		mc->failed = 1;
-	if (mc->failed || mc->forged_total > 0 || scan_sender_is_vendor(mc->scan, 0))
+	if (mc->failed || forged_total(mc->forged) > 0 || scan_sender_is_vendor(mc->scan, 0))
 		return SMFIS_CONTINUE;
-	verdict = decide(ctx, mc);
+	verdict = milter_eom(ctx);
 	return verdict == SMFIS_CONTINUE ? SMFIS_ACCEPT : verdict;
 }
 
@@ -356,13 +288,6 @@ milter_body(SMFICTX *ctx, unsigned char *data, size_t len)
 	return scan_saturated(mc->scan) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
-/* milter_eom - decide and apply */
-static sfsistat
-milter_eom(SMFICTX *ctx)
-{
-	return decide(ctx, smfi_getpriv(ctx));
-}
-
 /* milter_abort - the message ended early; the connection goes on */
 static sfsistat
 milter_abort(SMFICTX *ctx)
@@ -370,7 +295,7 @@ milter_abort(SMFICTX *ctx)
 	struct milter_conn *mc = smfi_getpriv(ctx);
 
 	if (mc != NULL)
-		conn_clear_message(mc);
+		forged_reset(mc->forged);
 	return SMFIS_CONTINUE;
 }
 
@@ -382,7 +307,7 @@ milter_close(SMFICTX *ctx)
 
 	if (mc == NULL)
 		return SMFIS_CONTINUE;
-	conn_clear_message(mc);
+	forged_free(&mc->forged);
 	strbuf_release(&mc->record);
 	action_plan_release(&mc->plan);
 	scan_free(&mc->scan);
