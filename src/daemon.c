@@ -316,15 +316,16 @@ pidfile_open(const char *path)
 		log_warn(NULL, "pidfile %s", path);
 		return -1;
 	}
-	if (fstat(daemon_pid_fd, &daemon_pid_st) < 0 || !S_ISREG(daemon_pid_st.st_mode)) {
+	if (fstat(daemon_pid_fd, &daemon_pid_st) < 0 || !S_ISREG(daemon_pid_st.st_mode))
 		log_err(NULL, "pidfile %s: not a regular file", path);
-		return -1;
-	}
-	if (flock(daemon_pid_fd, LOCK_EX | LOCK_NB) < 0) {
+	else if (flock(daemon_pid_fd, LOCK_EX | LOCK_NB) < 0)
 		log_err(NULL, "pidfile %s is locked: another csp-milter is running", path);
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	/* Not ours: leave it for its owner. */
+	close(daemon_pid_fd);
+	daemon_pid_fd = -1;
+	return -1;
 }
 
 /* pidfile_write - our pid, after daemon() changed it */
