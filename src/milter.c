@@ -42,8 +42,10 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 {
 	unsigned long want_actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 	    SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
-	/* Steps that always continue get no reply; end of headers answers: it accepts mail
-	 * that no sender makes vendor mail, so that the body skips the milter. */
+	/*
+	 * Steps that always continue get no reply; end of headers answers: it
+	 * accepts mail that no sender makes vendor mail, and the body skips us.
+	 */
 	unsigned long want_proto = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
 	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
 	    SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA | SMFIP_SKIP;
@@ -55,8 +57,10 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	*pf1 = want_proto & f1;
 	*pf2 = 0;
 	*pf3 = 0;
-	/* Postfix sends a macro packet at every stage anyway (its defaults where our list is
-	 * empty, and libmilter refuses an empty one): "j", one short value, where none is read. */
+	/*
+	 * Postfix sends a macro packet at every stage anyway (its defaults for
+	 * an empty list, which libmilter refuses): "j" where none is read.
+	 */
 	if (f0 & SMFIF_SETSYMLIST) {
 		c = snapshot_pin(milter_snap);
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "v");

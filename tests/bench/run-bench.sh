@@ -21,7 +21,7 @@ SRC=$(cd "$top_srcdir" && pwd)
 BLD=$(cd "$top_builddir" && pwd)
 . "$SRC/tests/postfix_instance.sh"
 RUNS=${BENCH_RUNS:-3}
-SECTIONS=${BENCH_SECTIONS:-decoder classify milter customers idle postfix}
+SECTIONS=${BENCH_SECTIONS:-decoder classify milter customers idle postfix rspamd}
 WRITE=0
 [ "${1:-}" = "--write-results" ] && WRITE=1
 
@@ -415,6 +415,7 @@ EOF
 	done
 
 	# --- rspamd with the same rules ---
+	want rspamd && {
 	RSPAMD=$(command -v rspamd)
 	RSPAMD_ENV=
 	if [ -z "$RSPAMD" ]; then
@@ -472,6 +473,7 @@ EOF
 	else
 		echo "rspamd could not be installed or started: rspamd rows skipped ($(tail -2 "$RS/stderr" 2>/dev/null | tr '\n' ' '))"
 	fi
+	}
 fi
 say "load: $(uptime)"
 
