@@ -24,13 +24,15 @@ struct snapshot {
 
 	pthread_mutex_t lock;		/* live, requests, stats, watch */
 	pthread_cond_t work_cond;	/* something requested, or stop */
-	pthread_cond_t idle_cond;	/* the worker finished a step */
+	pthread_cond_t idle_cond;	/* a thread finished a step */
 	struct conf *live;
 	int build_wanted;
 	int reload_wanted, reload_accept_shrink;
 	const char *reload_why;		/* static text */
 	int busy, stopping, started;
-	pthread_t worker;
+	int building;			/* the builder is in a build */
+	int orphaned;			/* stopped mid-build: the builder frees s */
+	pthread_t reloader, builder;
 	struct snapshot_stats stats;
 	void (*hook)(const struct conf *, void *);
 	void *hook_arg;
@@ -88,21 +90,10 @@ snapshot_open(const char *conf_path, const struct conf_overrides *ov, const char
 	return s;
 }
 
-/* snapshot_free - stop the worker, drop the live config */
-void
-snapshot_free(struct snapshot **sp)
+/* destroy - the holder itself */
+static void
+destroy(struct snapshot *s)
 {
-	struct snapshot *s = *sp;
-
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = 1;
-	pthread_cond_broadcast(&s->work_cond);
-	pthread_mutex_unlock(&s->lock);
-	if (s->started)
-		pthread_join(s->worker, NULL);
-	conf_unref(&s->live);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->reload_lock);
 	pthread_cond_destroy(&s->work_cond);
@@ -111,7 +102,49 @@ snapshot_free(struct snapshot **sp)
 	free(s->ov_customers);
 	free(s->ov_socket);
 	free(s);
+}
+
+/*
+ * snapshot_free - stop the threads, drop the live config.  A prefilter
+ * build in progress (seconds, with large patterns) is not waited for: the
+ * builder is let go and frees the holder when it is done, so a stop stays
+ * quick.
+ */
+void
+snapshot_free(struct snapshot **sp)
+{
+	struct snapshot *s = *sp;
+	pthread_t reloader_id, builder_id;
+	struct conf *live;
+	int orphan, started;
+
+	if (s == NULL)
+		return;
 	*sp = NULL;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	started = s->started;
+	reloader_id = s->reloader;
+	builder_id = s->builder;
+	pthread_cond_broadcast(&s->work_cond);
+	pthread_mutex_unlock(&s->lock);
+	if (started)
+		pthread_join(reloader_id, NULL);	/* a reload in progress ends */
+	pthread_mutex_lock(&s->lock);
+	live = s->live;
+	s->live = NULL;
+	/* From here on an orphaned builder may free s at any time. */
+	orphan = s->orphaned = started && s->building;
+	pthread_mutex_unlock(&s->lock);
+	if (started) {
+		if (orphan)
+			pthread_detach(builder_id);
+		else
+			pthread_join(builder_id, NULL);
+	}
+	conf_unref(&live);
+	if (!orphan)
+		destroy(s);
 }
 
 /* snapshot_path - the absolute config path */
@@ -236,7 +269,7 @@ snapshot_reload(struct snapshot *s, const char *why, int accept_shrink)
 	return rc;
 }
 
-/* snapshot_request_reload - the worker reloads; requests coalesce */
+/* snapshot_request_reload - the reloader reloads; requests coalesce */
 void
 snapshot_request_reload(struct snapshot *s, const char *why, int accept_shrink)
 {
@@ -314,12 +347,12 @@ build(struct snapshot *s)
 	conf_unref(&c);
 }
 
-/* snapshot_work - one step of requested work */
-int
-snapshot_work(struct snapshot *s)
+/* do_reload - the requested reload, if any; 1 if done */
+static int
+do_reload(struct snapshot *s)
 {
-	int reload, shrink, want_build, done = 0;
 	const char *why;
+	int reload, shrink;
 
 	pthread_mutex_lock(&s->lock);
 	reload = s->reload_wanted;
@@ -327,53 +360,104 @@ snapshot_work(struct snapshot *s)
 	why = s->reload_why;
 	s->reload_wanted = s->reload_accept_shrink = 0;
 	pthread_mutex_unlock(&s->lock);
-	if (reload) {
+	if (reload)
 		(void)snapshot_reload(s, why, shrink);
-		done++;
-	}
-	pthread_mutex_lock(&s->lock);
-	want_build = s->build_wanted;
-	s->build_wanted = 0;
-	pthread_mutex_unlock(&s->lock);
-	if (want_build) {
-		build(s);
-		done++;
-	}
-	return done;
+	return reload;
 }
 
-/* worker - reloads and prefilter builds, one at a time, until snapshot_free */
-static void *
-worker(void *arg)
+/* do_build - the requested prefilter build, if any; 1 if done */
+static int
+do_build(struct snapshot *s)
 {
-	struct snapshot *s = arg;
+	int want;
 
 	pthread_mutex_lock(&s->lock);
+	want = s->build_wanted;
+	s->build_wanted = 0;
+	pthread_mutex_unlock(&s->lock);
+	if (want)
+		build(s);
+	return want;
+}
+
+/* snapshot_work - do what is requested, here and now */
+int
+snapshot_work(struct snapshot *s)
+{
+	int done = do_reload(s);
+
+	return done + do_build(s);
+}
+
+/*
+ * worker - one of two threads, until snapshot_free: the reloader (a reload
+ * never waits for a prefilter build, which can take seconds) and the
+ * builder (the only thread that builds a published config's prefilters).
+ */
+static void
+worker(struct snapshot *s, int *wanted, int *in_step, int (*step)(struct snapshot *))
+{
+	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!s->stopping && !s->reload_wanted && !s->build_wanted)
+		while (!s->stopping && !*wanted)
 			pthread_cond_wait(&s->work_cond, &s->lock);
 		if (s->stopping)
 			break;
-		s->busy = 1;
+		s->busy++;
+		*in_step = 1;
 		pthread_mutex_unlock(&s->lock);
-		(void)snapshot_work(s);
+		(void)step(s);
 		pthread_mutex_lock(&s->lock);
-		s->busy = 0;
+		*in_step = 0;
+		s->busy--;
 		pthread_cond_broadcast(&s->idle_cond);
 	}
-	s->busy = 0;
 	pthread_cond_broadcast(&s->idle_cond);
+	if (s->orphaned && in_step == &s->building) {
+		pthread_mutex_unlock(&s->lock);
+		destroy(s);
+		return;
+	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* reloader - reload on request */
+static void *
+reloader(void *arg)
+{
+	struct snapshot *s = arg;
+	int reloading = 0;
+
+	worker(s, &s->reload_wanted, &reloading, do_reload);
 	return NULL;
 }
 
-/* snapshot_start - the worker thread */
+/* builder - build prefilters on request */
+static void *
+builder(void *arg)
+{
+	struct snapshot *s = arg;
+
+	worker(s, &s->build_wanted, &s->building, do_build);
+	return NULL;
+}
+
+/* snapshot_start - the reloader and the builder */
 int
 snapshot_start(struct snapshot *s, const char **error_r)
 {
 	int err;
 
-	if ((err = pthread_create(&s->worker, NULL, worker, s)) != 0) {
+	if ((err = pthread_create(&s->reloader, NULL, reloader, s)) != 0) {
+		*error_r = strerror(err);
+		return -1;
+	}
+	if ((err = pthread_create(&s->builder, NULL, builder, s)) != 0) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = 1;
+		pthread_cond_broadcast(&s->work_cond);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->reloader, NULL);
 		*error_r = strerror(err);
 		return -1;
 	}

@@ -14,8 +14,10 @@
  *
  * Prefilters: a new config takes the old one's prefilters when its rules
  * did not change (before it is published, while no other thread can see
- * it); otherwise the one worker thread builds them after publication.  So
- * each rule set is written by one thread only.  Until built, rules match
+ * it); otherwise the builder thread builds them after publication.  So
+ * each rule set is written by one thread only.  Reloads that are requested
+ * (signals, the watcher) run in a thread of their own, the reloader, so
+ * that a reload never waits for a build.  Until built, rules match
  * one PCRE2 pass at a time: the same results, slower.
  *
  * The customers-file watcher (snapshot_watch) asks for a reload once a
@@ -32,7 +34,7 @@ struct snapshot;
 struct snapshot_stats {
 	unsigned long published;	/* configs published, the first included */
 	unsigned long refused;		/* reloads refused */
-	unsigned long built;		/* prefilters built by the worker */
+	unsigned long built;		/* prefilters built by the builder */
 };
 
 /*
@@ -42,7 +44,11 @@ struct snapshot_stats {
  */
 struct snapshot *snapshot_open(const char *conf_path, const struct conf_overrides *ov,
     const char **error_r);
-/* snapshot_free - stop the worker (waiting for its current step), drop the live config */
+/*
+ * snapshot_free - stop the threads (a reload in progress is waited for, a
+ * prefilter build is not: the builder frees what is left when it is done)
+ * and drop the live config.
+ */
 void snapshot_free(struct snapshot **snap);
 
 /* snapshot_path - the absolute config path reloads read */
@@ -58,7 +64,7 @@ struct conf *snapshot_pin(struct snapshot *snap);
  */
 int snapshot_reload(struct snapshot *snap, const char *why, int accept_shrink);
 
-/* snapshot_request_reload - ask the worker for a reload (coalesced) */
+/* snapshot_request_reload - ask the reloader for a reload (coalesced) */
 void snapshot_request_reload(struct snapshot *snap, const char *why, int accept_shrink);
 
 /*
@@ -77,15 +83,15 @@ void snapshot_set_hook(struct snapshot *snap, void (*fn)(const struct conf *live
 
 /*
  * snapshot_work - do what was requested (a reload, a prefilter build);
- * the worker thread's step, callable directly where no worker runs.
+ * the threads' steps, done here and now where they do not run.
  * Returns the number of things done.
  */
 int snapshot_work(struct snapshot *snap);
 
-/* snapshot_start - start the worker thread; -1 with *error_r */
+/* snapshot_start - start the reloader and the builder; -1 with *error_r */
 int snapshot_start(struct snapshot *snap, const char **error_r);
 
-/* snapshot_wait_idle - block until nothing is requested and the worker is between steps */
+/* snapshot_wait_idle - block until nothing is requested and both threads are between steps */
 void snapshot_wait_idle(struct snapshot *snap);
 
 void snapshot_get_stats(struct snapshot *snap, struct snapshot_stats *st);
