@@ -142,6 +142,7 @@ write_milter_conf() {
 	sed -e "s|^\([[:space:]]*socket = \).*|\1\"unix:$TMP/unused.sock\";|" \
 	    -e 's|^\([[:space:]]*pidfile = \).*|\1"";|' \
 	    -e 's|^\([[:space:]]*socket_mode = \).*|\1"0666";|' \
+	    -e '/socket_group = /d' -e '/^[[:space:]]*user = /d' -e '/^[[:space:]]*group = /d' \
 	    -e "s|^audit_file = .*|audit_file = \"$1.audit.jsonl\";|" \
 	    -e "s|^\([[:space:]]*customers_file = \).*|\1\"$2\";|" \
 	    "$SRC/conf/csp-milter.conf" >"$1"
