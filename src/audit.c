@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <sys/time.h>
 #include <time.h>
@@ -282,4 +283,13 @@ audit_message(struct strbuf *buf, const struct scan *scan, const struct audit_ev
 	audit_summary(buf, scan, ev);
 	log_raw(LOG_INFO, buf->data);
 	return rc;
+}
+
+/* audit_mta_name - which MTA, from its macro v */
+const char *
+audit_mta_name(const char *v)
+{
+	if (v != NULL && strncasecmp(v, "Postfix", 7) == 0)
+		return "postfix";
+	return v != NULL && *v >= '0' && *v <= '9' ? "sendmail" : "";
 }

@@ -448,7 +448,7 @@ open_socket(struct snapshot *snap, const struct conf *c, struct stat *created)
 		}
 		log_warnx(NULL, "socket %s listens beyond loopback (allow_remote is set)", c->socket);
 	}
-	if (smfi_setconn(c->socket) != MI_SUCCESS || milter_register(snap) < 0 ||
+	if (smfi_setconn(c->socket) != MI_SUCCESS || milter_register(snap, strncmp(c->socket, "inet", 4) == 0) < 0 ||
 	    smfi_settimeout(c->timeout) != MI_SUCCESS) {
 		log_err(NULL, "cannot set up the milter on %s", c->socket);
 		return -1;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "action.h"
@@ -20,11 +19,12 @@
 #include "xalloc.h"
 
 static struct snapshot *milter_snap;
+static int milter_tcp;		/* an inet socket: every step is answered */
 
 /* Per-connection state; the scan is reused message after message. */
 struct milter_conn {
 	char *client;
-	const char *mta;	/* milter_mta_name: static */
+	const char *mta;	/* audit_mta_name: static */
 	struct scan *scan;
 	struct action_plan plan;
 	struct forged *forged;	/* X-CSP-* headers to remove */
@@ -32,7 +32,26 @@ struct milter_conn {
 	struct timespec start;
 	int failed;		/* internal error in this message */
 	int local_submission;	/* Postfix's emulated connect for sendmail(1): port 0 */
+	sfsistat go;		/* SMFIS_NOREPLY where the MTA agreed to no reply, else CONTINUE */
 };
+
+/* conn_get - the connection state, made at the first callback */
+static struct milter_conn *
+conn_get(SMFICTX *ctx)
+{
+	struct milter_conn *mc = smfi_getpriv(ctx);
+
+	if (mc == NULL) {
+		mc = xcalloc(1, sizeof(*mc));
+		mc->go = SMFIS_CONTINUE;
+		if ((mc->scan = scan_new()) == NULL)
+			xalloc_fail(sizeof(struct scan *));	/* the one outcome of no memory */
+		mc->forged = forged_new();
+		action_plan_init(&mc->plan);
+		smfi_setpriv(ctx, mc);
+	}
+	return mc;
+}
 
 /* milter_negotiate - ask only for what can change the verdict */
 static sfsistat
@@ -43,24 +62,24 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	unsigned long want_actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 	    SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
 	/*
-	 * Steps that always continue get no reply; end of headers answers: it
-	 * accepts mail that no sender makes vendor mail, and the body skips us.
+	 * Steps that always continue get no reply on a unix socket.  Over TCP
+	 * each is answered: the MTA writes its next packet at once and, with
+	 * Nagle on its side, waits for the ACK of the last, which a milter
+	 * that says nothing delays 40 ms.  End of headers always answers.
 	 */
-	unsigned long want_proto = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
-	    SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
-	    SMFIP_NR_HELO | SMFIP_NR_UNKN | SMFIP_NR_DATA | SMFIP_SKIP;
+	unsigned long nr = SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	struct milter_conn *mc = conn_get(ctx);
 	struct conf *c;
 
 	if ((f0 & (want_actions & ~SMFIF_SETSYMLIST)) != (want_actions & ~SMFIF_SETSYMLIST))
 		log_warnx(NULL, "the MTA does not offer every action needed (offered 0x%lx)", f0);
+	if (milter_tcp || (f1 & nr) != nr)
+		nr = 0;
+	mc->go = nr != 0 ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	*pf0 = want_actions & f0;
-	*pf1 = want_proto & f1;
-	*pf2 = 0;
-	*pf3 = 0;
-	/*
-	 * Postfix sends a macro packet at every stage anyway (its defaults for
-	 * an empty list, which libmilter refuses): "j" where none is read.
-	 */
+	*pf1 = (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP | nr) & f1;
+	*pf2 = *pf3 = 0;
+	/* Postfix sends macros at every stage (its defaults for an empty list): "j" if none is read. */
 	if (f0 & SMFIF_SETSYMLIST) {
 		c = snapshot_pin(milter_snap);
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "v");
@@ -73,24 +92,11 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	return SMFIS_CONTINUE;
 }
 
-/*
- * milter_mta_name - which MTA talks to us, from its macro v: Postfix sends
- * "Postfix 3.7.11", Sendmail its bare version "8.17.1.9".  Quarantine
- * differs between the two, and so does the command that releases it.
- */
-static const char *
-milter_mta_name(const char *v)
-{
-	if (v != NULL && strncasecmp(v, "Postfix", 7) == 0)
-		return "postfix";
-	return v != NULL && *v >= '0' && *v <= '9' ? "sendmail" : "";
-}
-
 /* milter_connect - remember the client */
 static sfsistat
 milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
-	struct milter_conn *mc = xcalloc(1, sizeof(*mc));
+	struct milter_conn *mc = conn_get(ctx);
 	char buf[INET6_ADDRSTRLEN] = "";
 
 	/* Postfix's cleanup(8) presents a local submission as port 0; no SMTP client has it. */
@@ -103,20 +109,15 @@ milter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	} else
 		snprintf(buf, sizeof(buf), "%s", hostname != NULL ? hostname : "local");
 	mc->client = xstrdup(buf);
-	mc->mta = milter_mta_name(smfi_getsymval(ctx, "v"));
-	if ((mc->scan = scan_new()) == NULL)
-		xalloc_fail(sizeof(struct scan *));	/* the one outcome of no memory */
-	mc->forged = forged_new();
-	action_plan_init(&mc->plan);
-	smfi_setpriv(ctx, mc);
-	return SMFIS_NOREPLY;
+	mc->mta = audit_mta_name(smfi_getsymval(ctx, "v"));
+	return mc->go;
 }
 
 /* milter_envfrom - a new message under the config live now */
 static sfsistat
 milter_envfrom(SMFICTX *ctx, char **argv)
 {
-	struct milter_conn *mc = smfi_getpriv(ctx);
+	struct milter_conn *mc = conn_get(ctx);
 	struct conf *c;
 
 	forged_reset(mc->forged);
@@ -129,7 +130,7 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	else
 		scan_set_sender(mc->scan, argv[0]);
 	conf_unref(&c);
-	return SMFIS_NOREPLY;
+	return mc->go;
 }
 
 /* milter_envrcpt - collect the recipient exactly as the MTA spelled it */
@@ -140,7 +141,7 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (!mc->failed && scan_add_rcpt(mc->scan, argv[0]) < 0)
 		mc->failed = 1;
-	return SMFIS_NOREPLY;
+	return mc->go;
 }
 
 /* milter_header - feed the decoder; count X-CSP-* headers to remove */
@@ -150,11 +151,11 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 	struct milter_conn *mc = smfi_getpriv(ctx);
 
 	if (mc->failed)
-		return SMFIS_NOREPLY;
+		return mc->go;
 	forged_note(mc->forged, name);
 	if (scan_header(mc->scan, name, value) < 0)
 		mc->failed = 1;
-	return SMFIS_NOREPLY;
+	return mc->go;
 }
 
 /* answer_error - the configured answer to an internal error */
@@ -285,11 +286,9 @@ milter_body(SMFICTX *ctx, unsigned char *data, size_t len)
 
 	if (mc->failed || !scan_sender_is_vendor(mc->scan, 0))
 		return SMFIS_SKIP;
-	if (scan_body(mc->scan, (const char *)data, len) < 0) {
+	if (scan_body(mc->scan, (const char *)data, len) < 0)
 		mc->failed = 1;
-		return SMFIS_SKIP;
-	}
-	return scan_saturated(mc->scan) ? SMFIS_SKIP : SMFIS_CONTINUE;
+	return mc->failed || scan_saturated(mc->scan) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
 /* milter_abort - the message ended early; the connection goes on */
@@ -335,15 +334,15 @@ static struct smfiDesc milter_desc = {
 	milter_eom,
 	milter_abort,
 	milter_close,
-	NULL,			/* unknown */
-	NULL,			/* data */
+	NULL, NULL,		/* unknown, data */
 	milter_negotiate,
 };
 
 /* milter_register - our callbacks with libmilter; configs come from snap */
 int
-milter_register(struct snapshot *snap)
+milter_register(struct snapshot *snap, int tcp)
 {
 	milter_snap = snap;
+	milter_tcp = tcp;
 	return smfi_register(milter_desc) == MI_SUCCESS ? 0 : -1;
 }

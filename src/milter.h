@@ -7,8 +7,10 @@
 /*
  * milter_register - register the callbacks with libmilter (smfi_register);
  * every message pins the config live in snap at MAIL FROM and keeps it to
- * its end.  Call once, before smfi_main.  0, or -1 if libmilter refused.
+ * its end.  tcp: the socket is inet, so every step is answered (a step
+ * without a reply stalls the MTA's next write 40 ms on its Nagle).  Call
+ * once, before smfi_main.  0, or -1 if libmilter refused.
  */
-int milter_register(struct snapshot *snap);
+int milter_register(struct snapshot *snap, int tcp);
 
 #endif

@@ -370,6 +370,7 @@ EOF
 		    wait_for 30 "'$LOAD' -s 'inet:$PORT_NULL@127.0.0.1' -c 1 -I 0 >/dev/null 2>&1" ||
 		    say "null-milter did not start"
 	fi
+	chmod 666 "$TMP/null.sock"	# smtpd runs as postfix
 	# Alternating rounds, so that a machine whose speed drifts (bare Postfix varies twofold
 	# between rounds) weighs on every setup alike; ratios are of medians from this run only.
 	declare -A PFSOCK=( [none]="" [csp-unix]="$SOCK_U" [csp-inet]="inet:127.0.0.1:$PORT_CSP"
