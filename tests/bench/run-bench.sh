@@ -407,19 +407,23 @@ EOF
 	done
 
 	# One connection: a Nagle / delayed-ACK stall would show as about 40 ms a message.
-	for s in csp-unix csp-inet null-inet; do
+	for s in csp-unix csp-inet csp-inet-nonvendor null-inet; do
+		case $s in
+		*nonvendor) from=news@elsewhere.example ;;
+		*) from=noreply@vendor.example ;;
+		esac
 		postconf -c "$PF" -e "smtpd_milters = ${PFSOCK[$s]}"
 		postfix -c "$PF" reload >/dev/null 2>&1
 		sleep 2
 		for i in $(seq 1 "$RUNS"); do
-			{ time smtp-source -s 1 -m 100 -l 10240 -f noreply@vendor.example \
+			{ time smtp-source -s 1 -m 100 -l 10240 -f "$from" \
 			    -t admin@contoso.example -S 'Your invoice is ready' \
 			    "127.0.0.1:$SMTP_PORT" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%.1f\n", $1 * 10 }'
 		done >"$TMP/pf1.$s"
 		tgt="-"
 		[ "$s" = csp-inet ] && tgt="<= 10 ms"
 		result "Postfix one connection, ${s%%-*}-milter (${s#*-}): ms/message" "$tgt" \
-		    "$(median <"$TMP/pf1.$s") ms" "smtp-source -s 1 -m 100 -l 10240 ..., smtpd_milters = ${PFSOCK[$s]}"
+		    "$(median <"$TMP/pf1.$s") ms" "smtp-source -s 1 -m 100 -l 10240 -f $from ..., smtpd_milters = ${PFSOCK[$s]}"
 		wait_for 60 "! postqueue -c '$PF' -j 2>/dev/null | grep -v '\"queue_name\": *\"hold\"' | grep -q queue_name"
 		postsuper -c "$PF" -d ALL hold >/dev/null 2>&1
 	done
