@@ -62,33 +62,34 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long
 	unsigned long want_actions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 	    SMFIF_DELRCPT | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
 	/*
-	 * Steps that always continue get no reply on a unix socket.  Over TCP
-	 * each is answered: the MTA writes its next packet at once and, with
-	 * Nagle on its side, waits for the ACK of the last, which a milter
-	 * that says nothing delays 40 ms.  End of headers always answers.
+	 * Unix socket: no HELO or DATA step, no reply where we always continue.  TCP: all
+	 * answered (Postfix sends a skipped step's macros; its next packet waits 40 ms for
+	 * the ACK of one we do not answer).
 	 */
 	unsigned long nr = SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	unsigned long skip = SMFIP_NOHELO | SMFIP_NODATA;
 	struct milter_conn *mc = conn_get(ctx);
-	struct conf *c;
+	struct conf *c = snapshot_pin(milter_snap);
 
 	if ((f0 & (want_actions & ~SMFIF_SETSYMLIST)) != (want_actions & ~SMFIF_SETSYMLIST))
 		log_warnx(NULL, "the MTA does not offer every action needed (offered 0x%lx)", f0);
-	if (milter_tcp || (f1 & nr) != nr)
+	if (milter_tcp)
+		nr = skip = 0;
+	else if ((f1 & nr) != nr)
 		nr = 0;
 	mc->go = nr != 0 ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	*pf0 = want_actions & f0;
-	*pf1 = (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP | nr) & f1;
+	*pf1 = (SMFIP_NOUNKNOWN | SMFIP_SKIP | skip | nr) & f1;
 	*pf2 = *pf3 = 0;
 	/* Postfix sends macros at every stage (its defaults for an empty list): "j" if none is read. */
 	if (f0 & SMFIF_SETSYMLIST) {
-		c = snapshot_pin(milter_snap);
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "v");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, c->auth_macros ? "{auth_authen}" : "j");
 		smfi_setsymlist(ctx, SMFIM_ENVRCPT, "j");
 		smfi_setsymlist(ctx, SMFIM_EOH, "i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
-		conf_unref(&c);
 	}
+	conf_unref(&c);
 	return SMFIS_CONTINUE;
 }
 
