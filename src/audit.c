@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <sys/time.h>
 #include <time.h>
@@ -283,4 +284,13 @@ audit_message(const struct scan_result *res, const struct audit_event *ev, struc
 	audit_summary(scratch, res, ev);
 	log_raw(LOG_INFO, scratch->data);
 	return rc;
+}
+
+/* audit_mta_name - which MTA, from its macro v */
+const char *
+audit_mta_name(const char *v)
+{
+	if (v != NULL && strncasecmp(v, "Postfix", 7) == 0)
+		return "postfix";
+	return v != NULL && *v >= '0' && *v <= '9' ? "sendmail" : "";
 }

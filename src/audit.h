@@ -25,6 +25,14 @@ struct audit_event {
 	const char *mta;	/* "postfix", "sendmail" or "" (from the MTA's macro v) */
 };
 
+/*
+ * audit_mta_name - the record's mta from the MTA's macro v: Postfix sends
+ * "Postfix 3.7.11", Sendmail its bare version "8.17.1.9".  Quarantine
+ * differs between the two, and so does the command that releases it.
+ * "postfix", "sendmail" or "" (static).
+ */
+const char *audit_mta_name(const char *v);
+
 /* audit_open - open (create 0640) the audit file for appending; "" disables */
 int audit_open(const char *path, const char **error_r);
 /* audit_reopen - reopen after rotation (or a new path); the old file stays open on failure */

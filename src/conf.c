@@ -79,6 +79,16 @@ static const char *const top_keys[] = { "milter", "mode", "on_error", "reject", 
 struct conf *
 conf_load(const char *path, const struct conf_overrides *ov, const char **error_r)
 {
+	struct conf_file_id ignored;
+
+	return conf_load_read(path, ov, &ignored, error_r);
+}
+
+/* conf_load_read - conf_load, and the customers file's identity as read */
+struct conf *
+conf_load_read(const char *path, const struct conf_overrides *ov,
+    struct conf_file_id *customers_read, const char **error_r)
+{
 	static const char *const modes[] = { "enforce", "monitor", NULL };
 	struct conf_parse cp;
 	config_t cfg;
@@ -88,6 +98,7 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 	char *include_dir;
 
 	memset(&cp, 0, sizeof(cp));
+	memset(customers_read, 0, sizeof(*customers_read));
 	cp.path = path;
 	strbuf_reset(&conf_error_buf);
 	c = xcalloc(1, sizeof(*c));
@@ -150,6 +161,7 @@ conf_load(const char *path, const struct conf_overrides *ov, const char **error_
 out:
 	config_destroy(&cfg);
 	free(include_dir);
+	*customers_read = c->customers_id;
 	if (cp.failed) {
 		strbuf_append(&conf_error_buf, cp.error.data, cp.error.len);
 		strbuf_release(&cp.error);

@@ -111,6 +111,13 @@ struct conf_overrides {
 
 /* conf_load - parse, check and compile; NULL with *error_r on failure */
 struct conf *conf_load(const char *path, const struct conf_overrides *ov, const char **error_r);
+/*
+ * conf_load_read - conf_load, and the customers file's identity as it was
+ * read (fstat of the descriptor read from) in *customers_read, also when
+ * the load failed; exists 0 when it was not opened.  The watcher keeps it.
+ */
+struct conf *conf_load_read(const char *path, const struct conf_overrides *ov,
+    struct conf_file_id *customers_read, const char **error_r);
 struct conf *conf_ref(struct conf *conf);
 void conf_unref(struct conf **conf);
 

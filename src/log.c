@@ -35,6 +35,13 @@ log_open(const char *ident, int facility, int to_stderr)
 	log_syslog_on = 1;
 }
 
+/* log_to_syslog - is syslog in use? */
+int
+log_to_syslog(void)
+{
+	return log_syslog_on;
+}
+
 /* log_close - stop syslog */
 void
 log_close(void)

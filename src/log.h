@@ -10,6 +10,8 @@
  */
 void log_open(const char *ident, int facility, int to_stderr);
 void log_close(void);
+/* log_to_syslog - 1 when lines go to syslog; 0 when only stderr is left */
+int log_to_syslog(void);
 /* log_facility_parse - "mail", "local0".."local7", "daemon", "user"; -1 if unknown */
 int log_facility_parse(const char *name);
 

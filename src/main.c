@@ -11,7 +11,7 @@
 #include "cli_evaluate.h"
 #include "cli_train.h"
 #include "conf.h"
-#include "milter.h"
+#include "daemon.h"
 #include "preflight.h"
 #include "xalloc.h"
 
@@ -169,7 +169,7 @@ run(int argc, char **argv, const char **rcpts)
 			fprintf(stderr, "csp-milter: --accept-shrink goes alone (with -c CONF)\n");
 			return 2;
 		}
-		return milter_accept_shrink(conf_path, &ov);
+		return daemon_accept_shrink(conf_path, &ov);
 	}
 	if (eopts.corpus == NULL && (compare != NULL || eval_only)) {
 		fprintf(stderr, "csp-milter: --compare, --margin, --jobs and --folds go with --evaluate\n");
@@ -199,7 +199,7 @@ run(int argc, char **argv, const char **rcpts)
 		return 2;
 	}
 	if (!classify && !check && eopts.corpus == NULL) {
-		return milter_main(conf_path, &ov, foreground);
+		return daemon_main(conf_path, &ov, foreground);
 	}
 	if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
 		fprintf(stderr, "csp-milter: %s\n", error);

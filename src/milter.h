@@ -1,21 +1,16 @@
-/* milter - the libmilter daemon: callbacks, actions and reload */
+/* milter - the libmilter callbacks: each fetches its context, calls one module, maps the result */
 #ifndef CSP_MILTER_H
 #define CSP_MILTER_H
 
-#include "conf.h"
+#include "snapshot.h"
 
 /*
- * milter_main - load the config, open the socket, drop privileges,
- * daemonise unless foreground, and serve until SIGTERM.  Returns the exit
- * status.  Call once per process.
+ * milter_register - register the callbacks with libmilter (smfi_register);
+ * every message pins the config live in snap at MAIL FROM and keeps it to
+ * its end.  tcp: the socket is inet, so every step is answered (a step
+ * without a reply stalls the MTA's next write 40 ms on its Nagle).  Call
+ * once, before smfi_main.  0, or -1 if libmilter refused.
  */
-int milter_main(const char *conf_path, const struct conf_overrides *ov, int foreground);
-
-/*
- * milter_accept_shrink - send SIGUSR2 to the milter named by the config's
- * milter.pidfile: it reloads and accepts a directory that lost more than
- * directory.max_shrink of its rows, once.  Returns the exit status.
- */
-int milter_accept_shrink(const char *conf_path, const struct conf_overrides *ov);
+int milter_register(struct snapshot *snap, int tcp);
 
 #endif
