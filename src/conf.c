@@ -249,6 +249,13 @@ conf_customers_changed(const struct conf *c)
 	return !conf_file_id_equal(&now, &c->customers_id);
 }
 
+/* conf_thread_done - the error text of a thread that ends */
+void
+conf_thread_done(void)
+{
+	strbuf_release(&conf_error_buf);
+}
+
 /* conf_check_shrink - refuse a directory that lost too many rows */
 int
 conf_check_shrink(const struct conf *fresh, const struct conf *old, const char **error_r)

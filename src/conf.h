@@ -140,4 +140,11 @@ int conf_file_id_equal(const struct conf_file_id *a, const struct conf_file_id *
  */
 int conf_check_shrink(const struct conf *fresh, const struct conf *old, const char **error_r);
 
+/*
+ * conf_thread_done - free this thread's error text (the *error_r of
+ * conf_load and conf_check_shrink); a thread that loads configs and then
+ * ends calls it last.
+ */
+void conf_thread_done(void);
+
 #endif

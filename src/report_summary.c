@@ -119,6 +119,8 @@ report_summary_rules(struct report_summary *s, const struct report_record *rec)
 {
 	size_t i;
 
+	if (rec->nrules == 0)
+		return;		/* rec->rules may be NULL then, and memcpy may not see NULL */
 	if (rec->nrules > s->rules_cap) {
 		s->rules_cap = rec->nrules;
 		s->rules = xreallocarray(s->rules, s->rules_cap, sizeof(*s->rules));

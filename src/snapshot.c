@@ -429,6 +429,7 @@ reloader(void *arg)
 	int reloading = 0;
 
 	worker(s, &s->reload_wanted, &reloading, do_reload);
+	conf_thread_done();
 	return NULL;
 }
 

@@ -79,7 +79,11 @@ EOF
 write_conf csp.conf "$T/milter.pid" "$T/milter.sock"
 
 VG=""
-if command -v valgrind >/dev/null 2>&1 && [ -z "$CSP_NO_VALGRIND" ]; then
+SANITIZED=""
+if nm "$BIN" 2>/dev/null | grep -q __asan_init; then
+	SANITIZED=1	# ASan cannot run under valgrind: its own reports are checked instead
+	echo "note: sanitizer build: ASan/LSan check memory here, valgrind in the normal build"
+elif command -v valgrind >/dev/null 2>&1 && [ -z "$CSP_NO_VALGRIND" ]; then
 	VG="valgrind -q --log-file=$T/vg.%p --error-exitcode=70"
 fi
 [ -e /dev/log ] && echo "note: /dev/log exists, log lines go to syslog; the stderr checks need it absent"
@@ -149,6 +153,14 @@ check "pidfile removed" [ ! -e "$T/milter.pid" ]
 check "socket removed" [ ! -e "$T/milter.sock" ]
 if [ ! -e /dev/log ]; then
 	check "\"stopped\" logged" logged "stopped" 1
+fi
+if [ -n "$SANITIZED" ]; then
+	san=$(grep -h -A3 "Sanitizer\|runtime error" "$T"/stderr*.log 2>/dev/null | head -5)
+	if [ -z "$san" ]; then
+		ok "sanitizers: no report through start, two reloads and stop"
+	else
+		nok "sanitizers: $san"
+	fi
 fi
 if [ -n "$VG" ]; then
 	vg=$(cat "$T"/vg.* 2>/dev/null)
