@@ -212,6 +212,18 @@ action_plan_build(struct action_plan *plan, const struct scan_result *res)
 	strbuf_release(&sb);
 }
 
+/* action_plan_hold - the whole message held, the reason given */
+void
+action_plan_hold(struct action_plan *plan, const char *reason)
+{
+	if (plan->reject)
+		return;
+	plan->action = "quarantine";
+	plan->quarantine = 1;
+	strbuf_reset(&plan->quarantine_reason);
+	strbuf_append_str(&plan->quarantine_reason, reason);
+}
+
 /* note_result - count a change the MTA refused */
 static void
 note_result(struct action_plan *plan, int rc)

@@ -44,6 +44,12 @@ void action_plan_init(struct action_plan *plan);
 void action_plan_release(struct action_plan *plan);
 /* action_plan_build - plan the changes for a decided scan (reset first) */
 void action_plan_build(struct action_plan *plan, const struct scan_result *res);
+/*
+ * action_plan_hold - hold the whole message for this reason, whatever the
+ * plan said (a reject stays a reject): for what the milter cannot make safe
+ * by changing the message, such as X-CSP-* headers past what it can remove.
+ */
+void action_plan_hold(struct action_plan *plan, const char *reason);
 
 /*
  * action_plan_apply - make every change of the plan through ops (nothing

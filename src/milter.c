@@ -242,10 +242,7 @@ milter_eom(SMFICTX *ctx)
 	if (forged_overflow(mc->forged) && !c->monitor && !mc->plan.reject) {
 		log_warnx(qid, "%lu X-CSP-* headers, more than can be removed: held",
 		    forged_total(mc->forged));
-		mc->plan.action = "quarantine";
-		mc->plan.quarantine = 1;
-		strbuf_reset(&mc->plan.quarantine_reason);
-		strbuf_append_str(&mc->plan.quarantine_reason, "csp-milter: too many X-CSP-* headers");
+		action_plan_hold(&mc->plan, "csp-milter: too many X-CSP-* headers");
 	}
 	/* The record says what was applied: a refused change records on_error's answer. */
 	if (apply_plan(ctx, mc, qid, on_error) < 0) {

@@ -252,6 +252,32 @@ action_plan_apply_quarantine_refused(void **state)
 	scan_free(&scan);
 }
 
+/* action_plan_hold_cases - a hold replaces a delivery with a quarantine; a reject stays */
+static void
+action_plan_hold_cases(void **state)
+{
+	struct fake_mta mta = { "", STRBUF_INIT, 0 };
+	struct action_plan plan;
+
+	(void)state;
+	action_plan_init(&plan);
+	plan.action = "deliver";
+	action_plan_hold(&plan, "csp-milter: too many X-CSP-* headers");
+	assert_string_equal(plan.action, "quarantine");
+	assert_int_equal(action_plan_apply(&plan, &fake_ops, &mta, "tempfail"), 0);
+	assert_string_equal(mta.log.data, "quarantine csp-milter: too many X-CSP-* headers\n");
+	action_plan_release(&plan);
+
+	action_plan_init(&plan);
+	plan.action = "reject";
+	plan.reject = 1;
+	action_plan_hold(&plan, "x");
+	assert_string_equal(plan.action, "reject");
+	assert_int_equal(plan.quarantine, 0);
+	action_plan_release(&plan);
+	strbuf_release(&mta.log);
+}
+
 int
 main(void)
 {
@@ -259,6 +285,7 @@ main(void)
 		cmocka_unit_test(action_plan_apply_refused),
 		cmocka_unit_test(action_plan_apply_reroute),
 		cmocka_unit_test(action_plan_apply_quarantine_refused),
+		cmocka_unit_test(action_plan_hold_cases),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
