@@ -236,10 +236,8 @@ result "header path, 40,000 X-CSP-* headers (forged count + decoder)" "no quadra
     "bench_headers bench.conf; $(tr '\n' ';' <"$TMP/headers.out")"
 }
 
-# --- milter-load: csp-milter and null-milter, unix and inet, concurrency 1/8/64 ---
-# (csp-milter is measured only once its prefilter is ready)
-wait_prefilter unix && wait_prefilter inet || exit 1
-if want milter; then
+# start_null_milter - the do-nothing milter on unix and inet, once each run
+start_null_milter() {
 	"$NULLM" -p "unix:$TMP/null.sock" 2>"$TMP/null-unix.log" &
 	PIDS="$PIDS $!"
 	"$NULLM" -p "inet:$PORT_NULL@127.0.0.1" 2>"$TMP/null-inet.log" &
@@ -247,7 +245,12 @@ if want milter; then
 	wait_for 30 "'$LOAD' -s 'unix:$TMP/null.sock' -c 1 -I 0 >/dev/null 2>&1" &&
 	    wait_for 30 "'$LOAD' -s 'inet:$PORT_NULL@127.0.0.1' -c 1 -I 0 >/dev/null 2>&1" ||
 	    say "null-milter did not start"
-fi
+}
+
+# --- milter-load: csp-milter and null-milter, unix and inet, concurrency 1/8/64 ---
+# (csp-milter is measured only once its prefilter is ready)
+wait_prefilter unix && wait_prefilter inet || exit 1
+want milter && start_null_milter
 declare -A CSP8
 want milter && say "milter-load" &&
 for m in csp null; do
@@ -363,15 +366,7 @@ EOF
 	}
 
 	# The do-nothing milter beside csp-milter, when the milter-load section did not start it.
-	if ! want milter; then
-		"$NULLM" -p "unix:$TMP/null.sock" 2>"$TMP/null-unix.log" &
-		PIDS="$PIDS $!"
-		"$NULLM" -p "inet:$PORT_NULL@127.0.0.1" 2>"$TMP/null-inet.log" &
-		PIDS="$PIDS $!"
-		wait_for 30 "'$LOAD' -s 'unix:$TMP/null.sock' -c 1 -I 0 >/dev/null 2>&1" &&
-		    wait_for 30 "'$LOAD' -s 'inet:$PORT_NULL@127.0.0.1' -c 1 -I 0 >/dev/null 2>&1" ||
-		    say "null-milter did not start"
-	fi
+	want milter || start_null_milter
 	chmod 666 "$TMP/null.sock"	# smtpd runs as postfix
 	# Alternating rounds, so that a machine whose speed drifts (bare Postfix varies twofold
 	# between rounds) weighs on every setup alike; ratios are of medians from this run only.
