@@ -241,14 +241,7 @@ gen_encoded_fields(struct strbuf *m)
 	gen_encoded_children(m, 40, gen_many_fields);
 }
 
-static const char *const gen_charsets[] = {
-	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
-	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14",
-	"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1254",
-	"CP1255", "CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437",
-	"CP850", "CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863",
-	"CP865", "CP866", "EUC-JP", "MACINTOSH",
-};
+static const char *const gen_charsets[] = { UNIT_MANY_CHARSETS };
 
 /* gen_one_charset - a forwarded message in charset n of gen_charsets */
 static void

@@ -137,4 +137,16 @@ unit_expect_contains(const char *row, const char *got, const char *want)
 
 #define UNIT_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * 35 charset names iconv opens, other than UTF-8 and windows-1252: more
+ * than the decoder's per-message converter budget, for the tests of it.
+ */
+#define UNIT_MANY_CHARSETS \
+	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6", \
+	"ISO-8859-7", "ISO-8859-8", "ISO-8859-10", "ISO-8859-13", "ISO-8859-14", \
+	"ISO-8859-15", "ISO-8859-16", "CP1250", "CP1251", "CP1253", "CP1254", \
+	"CP1255", "CP1256", "CP1257", "CP1258", "KOI8-R", "KOI8-U", "CP437", \
+	"CP850", "CP852", "CP855", "CP857", "CP860", "CP861", "CP862", "CP863", \
+	"CP865", "CP866", "EUC-JP", "MACINTOSH"
+
 #endif
