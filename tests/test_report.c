@@ -418,6 +418,7 @@ report_output_csv_quote_cases(void **state)
 		{ "", "" },
 		{ "a,b", "\"a,b\"" },
 		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "\"\"", "\"\"\"\"\"\"" },
 		{ "two\nlines", "\"two\nlines\"" },
 		{ "cr\r", "\"cr\r\"" },
 		{ " lead", "\" lead\"" },
@@ -1026,6 +1027,13 @@ report_html_escape_cases(void **state)
 	/* U+202E RIGHT-TO-LEFT OVERRIDE would reverse "exe.pdf". */
 	report_html_escape(&sb, "invoice\xe2\x80\xae" "fdp.exe f\xc3\xb6r");
 	assert_string_equal(sb.data, "invoice?fdp.exe f\xc3\xb6r");
+	/* DEL is a control too; plain text around escapes is kept whole. */
+	strbuf_reset(&sb);
+	report_html_escape(&sb, "a\x7f" "b&&c");
+	assert_string_equal(sb.data, "a?b&amp;&amp;c");
+	strbuf_reset(&sb);
+	report_html_escape(&sb, "");
+	assert_string_equal(sb.data, "");
 	strbuf_release(&sb);
 }
 
