@@ -36,6 +36,19 @@ static const char *const report_html_palette[] = {
 /* Days on the chart at most: ten years. */
 #define REPORT_HTML_MAX_DAYS	3660
 
+/* report_html_plain - 1 when c is copied into the page as it is */
+static int
+report_html_plain(char c)
+{
+	switch (c) {
+	case '\0': case '&': case '<': case '>': case '"': case '\'':
+	case 0x7f:
+		return 0;
+	default:
+		return (unsigned char)c >= 0x20;
+	}
+}
+
 /*
  * report_html_escape - append s HTML-escaped.  Text with non-ASCII bytes
  * first goes through safe_text_terminal, so that C1 controls and bidi
@@ -54,21 +67,22 @@ report_html_escape(struct strbuf *out, const char *s)
 		strbuf_append_str(&safe, "");
 		s = safe.data;
 	}
-	for (; *s != '\0'; s++) {
-		switch (*s) {
+	for (;;) {
+		/* Copy the run of bytes that stay as they are in one go. */
+		for (p = s; report_html_plain(*p); p++)
+			;
+		strbuf_append(out, s, (size_t)(p - s));
+		switch (*p) {
+		case '\0': strbuf_release(&safe); return;
 		case '&': strbuf_append_str(out, "&amp;"); break;
 		case '<': strbuf_append_str(out, "&lt;"); break;
 		case '>': strbuf_append_str(out, "&gt;"); break;
 		case '"': strbuf_append_str(out, "&quot;"); break;
 		case '\'': strbuf_append_str(out, "&#39;"); break;
-		default:
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				strbuf_append_char(out, '?');
-			else
-				strbuf_append_char(out, *s);
+		default: strbuf_append_char(out, '?'); break;	/* a control */
 		}
+		s = p + 1;
 	}
-	strbuf_release(&safe);
 }
 
 /* report_html_colour - the colour of an action */

@@ -260,11 +260,13 @@ report_output_csv_quote(struct strbuf *out, const char *s)
 	strbuf_append_char(out, '"');
 	if (formula)
 		strbuf_append_char(out, '\'');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			strbuf_append_char(out, '"');
-		strbuf_append_char(out, *p);
+	/* Each '"' is doubled: copy up to and including it, then add one. */
+	while ((p = strchr(s, '"')) != NULL) {
+		strbuf_append(out, s, (size_t)(p - s) + 1);
+		strbuf_append_char(out, '"');
+		s = p + 1;
 	}
+	strbuf_append_str(out, s);
 	strbuf_append_char(out, '"');
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,43 +28,72 @@
 
 struct report_record_block {
 	struct report_record_block *next;
-	size_t	size, used;
+	size_t	size;
 	/* the memory follows, aligned */
 };
 
 struct report_record_arena {
 	struct report_record_block *head;	/* the block in use */
+	char	*cur, *end;			/* the free part of head */
 	size_t	total;				/* of all blocks */
 };
 
 static __thread struct report_record_arena *report_record_arena_cur;
 static pthread_once_t report_record_once = PTHREAD_ONCE_INIT;
 
+/*
+ * The keys a record reads, in the order they are checked: when a line
+ * has several faults, the reason given is that of the first of them here.
+ */
+enum report_record_slot {
+	REPORT_RECORD_INSTANCE, REPORT_RECORD_QUEUE_ID, REPORT_RECORD_CLIENT,
+	REPORT_RECORD_MTA, REPORT_RECORD_MAIL_FROM, REPORT_RECORD_HEADER_FROM,
+	REPORT_RECORD_MESSAGE_ID, REPORT_RECORD_SUBJECT, REPORT_RECORD_CLASS,
+	REPORT_RECORD_MODE, REPORT_RECORD_CONFIG_VERSION,
+	REPORT_RECORD_UNCERTAIN_REASON,
+	REPORT_RECORD_NSTRINGS,		/* the plain strings end here */
+	REPORT_RECORD_TIME = REPORT_RECORD_NSTRINGS, REPORT_RECORD_ACTION,
+	REPORT_RECORD_UNCERTAIN, REPORT_RECORD_SIZE, REPORT_RECORD_RULES,
+	REPORT_RECORD_RECIPIENTS,
+	REPORT_RECORD_NSLOTS
+};
+
 struct report_record_priv {
 	json_t	*root;				/* in the arena */
 	struct report_record_arena arena;
+	json_t	*slots[REPORT_RECORD_NSLOTS];	/* of the line being decoded */
 	size_t	rules_cap;
 	size_t	rcpts_cap;
 	struct strbuf error;
 };
 
-/* The string-valued top-level keys and where they go. */
+/* Each key's name and, for the plain strings, where its value goes. */
 static const struct report_record_key {
 	const char *name;
+	size_t	len;
 	size_t	offset;
-} report_record_keys[] = {
-	{ "instance", offsetof(struct report_record, instance) },
-	{ "queue_id", offsetof(struct report_record, queue_id) },
-	{ "client", offsetof(struct report_record, client) },
-	{ "mta", offsetof(struct report_record, mta) },
-	{ "mail_from", offsetof(struct report_record, mail_from) },
-	{ "header_from", offsetof(struct report_record, header_from) },
-	{ "message_id", offsetof(struct report_record, message_id) },
-	{ "subject", offsetof(struct report_record, subject) },
-	{ "class", offsetof(struct report_record, class) },
-	{ "mode", offsetof(struct report_record, mode) },
-	{ "config_version", offsetof(struct report_record, config_version) },
-	{ "uncertain_reason", offsetof(struct report_record, uncertain_reason) },
+} report_record_keys[REPORT_RECORD_NSLOTS] = {
+#define KEY(name, field) { name, sizeof(name) - 1, \
+	offsetof(struct report_record, field) }
+	KEY("instance", instance),
+	KEY("queue_id", queue_id),
+	KEY("client", client),
+	KEY("mta", mta),
+	KEY("mail_from", mail_from),
+	KEY("header_from", header_from),
+	KEY("message_id", message_id),
+	KEY("subject", subject),
+	KEY("class", class),
+	KEY("mode", mode),
+	KEY("config_version", config_version),
+	KEY("uncertain_reason", uncertain_reason),
+	KEY("time", time),
+	KEY("action", action),
+	KEY("uncertain", uncertain),
+	KEY("size", size),
+	KEY("rules", rules),
+	KEY("recipients", rcpts),
+#undef KEY
 };
 
 #define REPORT_RECORD_HDR \
@@ -81,25 +111,36 @@ report_record_block_new(size_t size, struct report_record_block *next)
 	b = xmalloc(REPORT_RECORD_HDR + size);
 	b->next = next;
 	b->size = size;
-	b->used = 0;
 	return b;
 }
 
-/* report_record_arena_alloc - n bytes from the arena */
-static void *
-report_record_arena_alloc(struct report_record_arena *a, size_t n)
+/* report_record_arena_use - make b the block in use, all of it free */
+static void
+report_record_arena_use(struct report_record_arena *a,
+    struct report_record_block *b)
 {
-	struct report_record_block *b = a->head;
-	void *p;
+	a->head = b;
+	a->cur = (char *)b + REPORT_RECORD_HDR;
+	a->end = a->cur + b->size;
+}
 
-	n = (n + REPORT_RECORD_ALIGN - 1) & ~(size_t)(REPORT_RECORD_ALIGN - 1);
-	if (b == NULL || b->size - b->used < n) {
-		b = a->head = report_record_block_new(n, b);
-		a->total += b->size;
-	}
-	p = (char *)b + REPORT_RECORD_HDR + b->used;
-	b->used += n;
-	return p;
+/*
+ * report_record_arena_grow - n bytes (aligned) from a new block; kept out
+ * of line so that the pointer bump in report_record_malloc stays a leaf
+ */
+static void *report_record_arena_grow(struct report_record_arena *a, size_t n)
+    __attribute__((noinline));
+
+static void *
+report_record_arena_grow(struct report_record_arena *a, size_t n)
+{
+	struct report_record_block *b;
+
+	b = report_record_block_new(n, a->head);
+	a->total += b->size;
+	report_record_arena_use(a, b);
+	a->cur += n;
+	return a->cur - n;
 }
 
 /* report_record_arena_release - free every block */
@@ -113,6 +154,7 @@ report_record_arena_release(struct report_record_arena *a)
 		free(b);
 	}
 	a->head = NULL;
+	a->cur = a->end = NULL;
 	a->total = 0;
 }
 
@@ -123,23 +165,35 @@ report_record_arena_reset(struct report_record_arena *a)
 	size_t total = a->total;
 
 	if (a->head != NULL && a->head->next == NULL) {
-		a->head->used = 0;
+		report_record_arena_use(a, a->head);
 		return;
 	}
 	report_record_arena_release(a);
 	if (total > 0) {
-		a->head = report_record_block_new(total, NULL);
+		report_record_arena_use(a, report_record_block_new(total, NULL));
 		a->total = a->head->size;
 	}
 }
 
-/* report_record_malloc - jansson's allocator: the arena while decoding */
+/*
+ * report_record_malloc - jansson's allocator: the arena while decoding.
+ * jansson asks for about 140 pieces per log line, so the common case is
+ * a pointer bump.
+ */
 static void *
 report_record_malloc(size_t n)
 {
-	if (report_record_arena_cur != NULL)
-		return report_record_arena_alloc(report_record_arena_cur, n);
-	return xmalloc(n);
+	struct report_record_arena *a = report_record_arena_cur;
+
+	if (a == NULL)
+		return xmalloc(n);
+	if (n > SIZE_MAX / 2)
+		return xmalloc(n);	/* cannot be had: xmalloc says so and exits */
+	n = (n + REPORT_RECORD_ALIGN - 1) & ~(size_t)(REPORT_RECORD_ALIGN - 1);
+	if ((size_t)(a->end - a->cur) < n)
+		return report_record_arena_grow(a, n);
+	a->cur += n;
+	return a->cur - n;
 }
 
 /* report_record_mfree - jansson's free: the arena is dropped as a whole */
@@ -213,14 +267,12 @@ report_record_fail(struct report_record *rec, const char **error_r,
 }
 
 /*
- * report_record_string - a string member of obj: 1 and *s_r set when it is
- * a string, 0 and "" when missing or null, -1 when of another type.
+ * report_record_string - a string value: 1 and *s_r set when v is a
+ * string, 0 and "" when v is missing (NULL) or null, -1 when of another type.
  */
 static int
-report_record_string(json_t *obj, const char *key, const char **s_r)
+report_record_string(json_t *v, const char **s_r)
 {
-	json_t *v = json_object_get(obj, key);
-
 	*s_r = "";
 	if (v == NULL || json_is_null(v))
 		return 0;
@@ -230,13 +282,56 @@ report_record_string(json_t *obj, const char *key, const char **s_r)
 	return 1;
 }
 
+/* report_record_is - 1 when the key of len bytes is k */
+static int
+report_record_is(const char *key, size_t len, enum report_record_slot k)
+{
+	return len == report_record_keys[k].len &&
+	    memcmp(key, report_record_keys[k].name, len) == 0;
+}
+
+/*
+ * report_record_slot - the slot of a top-level key, or -1 for a key the
+ * report does not read.  One pass over the keys of a line, sorted out by
+ * their first byte, costs less than a hash lookup of each slot.
+ */
+static int
+report_record_slot(const char *key, size_t len)
+{
+#define S(k)	(REPORT_RECORD_##k + 1)		/* 0 ends a list */
+	static const unsigned char by_first[][4] = {
+		['a'] = { S(ACTION) },
+		['c'] = { S(CLIENT), S(CLASS), S(CONFIG_VERSION) },
+		['h'] = { S(HEADER_FROM) },
+		['i'] = { S(INSTANCE) },
+		['m'] = { S(MTA), S(MAIL_FROM), S(MESSAGE_ID), S(MODE) },
+		['q'] = { S(QUEUE_ID) },
+		['r'] = { S(RULES), S(RECIPIENTS) },
+		['s'] = { S(SUBJECT), S(SIZE) },
+		['t'] = { S(TIME) },
+		['u'] = { S(UNCERTAIN), S(UNCERTAIN_REASON) },
+	};
+#undef S
+	unsigned char c = len > 0 ? (unsigned char)key[0] : 0;
+	size_t i;
+
+	if (c >= sizeof(by_first) / sizeof(by_first[0]))
+		return -1;
+	for (i = 0; i < 4 && by_first[c][i] != 0; i++)
+		if (report_record_is(key, len, by_first[c][i] - 1))
+			return by_first[c][i] - 1;
+	return -1;
+}
+
 /* report_record_rules - decode the "rules" array */
 static int
 report_record_rules(struct report_record *rec, json_t *arr, const char **error_r)
 {
 	struct report_record_priv *p = rec->priv;
 	size_t i, n = json_array_size(arr);
-	json_t *v;
+	const char *key;
+	json_t *v, *id;
+	void *it;
 
 	if (n > p->rules_cap) {
 		p->rules_cap = n < 8 ? 8 : n;
@@ -247,7 +342,18 @@ report_record_rules(struct report_record *rec, json_t *arr, const char **error_r
 		if (!json_is_object(v))
 			return report_record_fail(rec, error_r,
 			    "rules", "an entry is not an object");
-		if (report_record_string(v, "id", &rec->rules[i]) < 0)
+		/* A key occurs once in a jansson object: stop at "id". */
+		id = NULL;
+		for (it = json_object_iter(v); it != NULL;
+		    it = json_object_iter_next(v, it)) {
+			key = json_object_iter_key(it);
+			if (json_object_iter_key_len(it) == 2 &&
+			    key[0] == 'i' && key[1] == 'd') {
+				id = json_object_iter_value(it);
+				break;
+			}
+		}
+		if (report_record_string(id, &rec->rules[i]) < 0)
 			return report_record_fail(rec, error_r,
 			    "rules", "\"id\" is not a string");
 	}
@@ -255,14 +361,42 @@ report_record_rules(struct report_record *rec, json_t *arr, const char **error_r
 	return 0;
 }
 
+/* The keys of a recipient, in the order they are checked. */
+static const struct {
+	const char *name;
+	size_t	len;
+} report_record_rcpt_keys[] = {
+	{ "rcpt", 4 }, { "customer", 8 }, { "partner", 7 }, { "decision", 8 }
+};
+
+/* report_record_rcpt_slot - index of a recipient key, or -1 */
+static int
+report_record_rcpt_slot(const char *key, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (len == report_record_rcpt_keys[i].len &&
+		    memcmp(key, report_record_rcpt_keys[i].name, len) == 0)
+			return i;
+	return -1;
+}
+
 /* report_record_rcpts - decode the "recipients" array */
 static int
 report_record_rcpts(struct report_record *rec, json_t *arr, const char **error_r)
 {
+	static const char *const problems[] = {
+		"\"rcpt\" is not a string", "\"customer\" is not a string",
+		"\"partner\" is not a string", "\"decision\" is not a string",
+	};
 	struct report_record_priv *p = rec->priv;
-	size_t i, n = json_array_size(arr);
+	size_t i, n = json_array_size(arr), len;
 	struct report_rcpt *r;
-	json_t *v;
+	const char **fields[4];
+	json_t *v, *vals[4];
+	int k;
+	void *it;
 
 	if (n > p->rcpts_cap) {
 		p->rcpts_cap = n < 8 ? 8 : n;
@@ -274,18 +408,22 @@ report_record_rcpts(struct report_record *rec, json_t *arr, const char **error_r
 		if (!json_is_object(v))
 			return report_record_fail(rec, error_r,
 			    "recipients", "an entry is not an object");
-		if (report_record_string(v, "rcpt", &r->rcpt) < 0)
-			return report_record_fail(rec, error_r,
-			    "recipients", "\"rcpt\" is not a string");
-		if (report_record_string(v, "customer", &r->customer) < 0)
-			return report_record_fail(rec, error_r,
-			    "recipients", "\"customer\" is not a string");
-		if (report_record_string(v, "partner", &r->partner) < 0)
-			return report_record_fail(rec, error_r,
-			    "recipients", "\"partner\" is not a string");
-		if (report_record_string(v, "decision", &r->decision) < 0)
-			return report_record_fail(rec, error_r,
-			    "recipients", "\"decision\" is not a string");
+		vals[0] = vals[1] = vals[2] = vals[3] = NULL;
+		for (it = json_object_iter(v); it != NULL;
+		    it = json_object_iter_next(v, it)) {
+			len = json_object_iter_key_len(it);
+			if ((k = report_record_rcpt_slot(
+			    json_object_iter_key(it), len)) >= 0)
+				vals[k] = json_object_iter_value(it);
+		}
+		fields[0] = &r->rcpt;
+		fields[1] = &r->customer;
+		fields[2] = &r->partner;
+		fields[3] = &r->decision;
+		for (k = 0; k < 4; k++)
+			if (report_record_string(vals[k], fields[k]) < 0)
+				return report_record_fail(rec, error_r,
+				    "recipients", problems[k]);
 	}
 	rec->nrcpts = n;
 	return 0;
@@ -297,10 +435,11 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
     const char **error_r)
 {
 	struct report_record_priv *p = rec->priv;
-	const struct report_record_key *k;
+	json_t **slot = p->slots, *root, *v;
 	json_error_t jerr;
-	json_t *root, *v;
+	void *it;
 	size_t i;
+	int k;
 
 	p->root = NULL;
 	report_record_arena_reset(&p->arena);
@@ -322,14 +461,19 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 		*error_r = "not a JSON object";
 		return -1;
 	}
-	for (i = 0; i < sizeof(report_record_keys) / sizeof(report_record_keys[0]); i++) {
-		k = &report_record_keys[i];
-		if (report_record_string(root, k->name,
-		    (const char **)((char *)rec + k->offset)) < 0)
+	memset(p->slots, 0, sizeof(p->slots));
+	for (it = json_object_iter(root); it != NULL;
+	    it = json_object_iter_next(root, it))
+		if ((k = report_record_slot(json_object_iter_key(it),
+		    json_object_iter_key_len(it))) >= 0)
+			slot[k] = json_object_iter_value(it);
+	for (i = 0; i < REPORT_RECORD_NSTRINGS; i++) {
+		if (report_record_string(slot[i], (const char **)((char *)rec +
+		    report_record_keys[i].offset)) < 0)
 			return report_record_fail(rec, error_r,
-			    k->name, "not a string");
+			    report_record_keys[i].name, "not a string");
 	}
-	switch (report_record_string(root, "time", &rec->time)) {
+	switch (report_record_string(slot[REPORT_RECORD_TIME], &rec->time)) {
 	case -1:
 		return report_record_fail(rec, error_r,
 		    "time", "not a string");
@@ -337,10 +481,11 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 		return report_record_fail(rec, error_r,
 		    "time", "missing");
 	}
-	if (report_time_parse(rec->time, strlen(rec->time), &rec->time_us) < 0)
+	if (report_time_parse(rec->time, json_string_length(
+	    slot[REPORT_RECORD_TIME]), &rec->time_us) < 0)
 		return report_record_fail(rec, error_r,
 		    "time", "not an RFC 3339 time stamp");
-	switch (report_record_string(root, "action", &rec->action)) {
+	switch (report_record_string(slot[REPORT_RECORD_ACTION], &rec->action)) {
 	case -1:
 		return report_record_fail(rec, error_r,
 		    "action", "not a string");
@@ -348,26 +493,26 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 		return report_record_fail(rec, error_r,
 		    "action", "missing");
 	}
-	if ((v = json_object_get(root, "uncertain")) != NULL && !json_is_null(v)) {
+	if ((v = slot[REPORT_RECORD_UNCERTAIN]) != NULL && !json_is_null(v)) {
 		if (!json_is_boolean(v))
 			return report_record_fail(rec, error_r,
 			    "uncertain", "not a boolean");
 		rec->uncertain = json_is_true(v);
 	}
-	if ((v = json_object_get(root, "size")) != NULL && !json_is_null(v)) {
+	if ((v = slot[REPORT_RECORD_SIZE]) != NULL && !json_is_null(v)) {
 		if (!json_is_integer(v))
 			return report_record_fail(rec, error_r,
 			    "size", "not an integer");
 		rec->size = json_integer_value(v);
 	}
-	if ((v = json_object_get(root, "rules")) != NULL && !json_is_null(v)) {
+	if ((v = slot[REPORT_RECORD_RULES]) != NULL && !json_is_null(v)) {
 		if (!json_is_array(v))
 			return report_record_fail(rec, error_r,
 			    "rules", "not an array");
 		if (report_record_rules(rec, v, error_r) < 0)
 			return -1;
 	}
-	if ((v = json_object_get(root, "recipients")) != NULL && !json_is_null(v)) {
+	if ((v = slot[REPORT_RECORD_RECIPIENTS]) != NULL && !json_is_null(v)) {
 		if (!json_is_array(v))
 			return report_record_fail(rec, error_r,
 			    "recipients", "not an array");

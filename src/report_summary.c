@@ -1,6 +1,7 @@
 /* report_summary - aggregate counts over the matching audit records */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@ struct report_summary {
 	uint64_t oversized;
 	int64_t	first_us, last_us;	/* of the matching records */
 	struct strbuf key;
+	struct strbuf day;		/* "YYYY-MM-DD" of day_num */
+	int64_t	day_num;		/* days since 1970; INT64_MIN: none yet */
 	const char **rules;		/* scratch: one record's rule ids */
 	size_t	rules_cap;
 };
@@ -41,6 +44,8 @@ report_summary_new(void)
 	for (i = 0; i < REPORT_SUMMARY_NTABLES; i++)
 		s->tables[i] = report_count_new();
 	strbuf_init(&s->key, 64);
+	strbuf_init(&s->day, 16);
+	s->day_num = INT64_MIN;
 	return s;
 }
 
@@ -56,6 +61,7 @@ report_summary_free(struct report_summary **sp)
 	for (i = 0; i < REPORT_SUMMARY_NTABLES; i++)
 		report_count_free(&s->tables[i]);
 	strbuf_release(&s->key);
+	strbuf_release(&s->day);
 	free(s->rules);
 	free(s);
 	*sp = NULL;
@@ -102,6 +108,25 @@ report_summary_key(struct report_summary *s, const char *a, const char *b,
 	}
 }
 
+/*
+ * report_summary_day - the UTC date of us; formatted only when the day
+ * changes, which in a log in time order is once a day, not once a record
+ */
+static const struct strbuf *
+report_summary_day(struct report_summary *s, int64_t us)
+{
+	int64_t day = us / REPORT_TIME_DAY_US;
+
+	if (us < 0 && us % REPORT_TIME_DAY_US != 0)
+		day--;
+	if (day != s->day_num) {
+		strbuf_reset(&s->day);
+		report_time_day(&s->day, us);
+		s->day_num = day;
+	}
+	return &s->day;
+}
+
 /* report_summary_strcmp - qsort order of C strings */
 static int
 report_summary_strcmp(const void *a, const void *b)
@@ -139,6 +164,7 @@ report_summary_add(struct report_summary *s, const struct report_record *rec,
 {
 	const char *class = *rec->class != '\0' ? rec->class : "(none)";
 	const char *mode = report_summary_mode_of(rec);
+	const struct strbuf *day;
 	size_t i;
 
 	if (s->matched == 0 || rec->time_us < s->first_us)
@@ -157,7 +183,8 @@ report_summary_add(struct report_summary *s, const struct report_record *rec,
 	report_count_add(s->tables[REPORT_SUMMARY_CLASS_ACTION], s->key.data,
 	    s->key.len, 1);
 	strbuf_reset(&s->key);
-	report_time_day(&s->key, rec->time_us);
+	day = report_summary_day(s, rec->time_us);
+	strbuf_append(&s->key, day->data, day->len);
 	report_count_add(s->tables[REPORT_SUMMARY_DAY], s->key.data,
 	    s->key.len, 1);
 	strbuf_append_char(&s->key, '\t');

@@ -418,6 +418,7 @@ report_output_csv_quote_cases(void **state)
 		{ "", "" },
 		{ "a,b", "\"a,b\"" },
 		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "\"\"", "\"\"\"\"\"\"" },
 		{ "two\nlines", "\"two\nlines\"" },
 		{ "cr\r", "\"cr\r\"" },
 		{ " lead", "\" lead\"" },
@@ -602,6 +603,43 @@ static const char *const summary_lines[] = {
 	"\"class\":\"\",\"mail_from\":\"\",\"mode\":\"enforce\","
 	"\"instance\":\"r1\",\"config_version\":\"v2\"}",
 };
+
+/*
+ * report_summary_day_keys - the day of each record, out of order and
+ * around 1970 (the day is formatted again only when it changes)
+ */
+static void
+report_summary_day_keys(void **state)
+{
+	static const char *const times[] = {
+		"1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
+		"1969-12-31T00:00:00Z", "1970-01-01T23:59:59.999999Z",
+		"2026-11-24T00:00:00+01:00", "1969-12-31T23:59:59Z",
+	};
+	struct report_summary *s = report_summary_new();
+	struct report_record *rec = report_record_new();
+	struct strbuf line = STRBUF_INIT;
+	const char *error;
+	size_t i;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		strbuf_reset(&line);
+		strbuf_appendf(&line, "{\"time\":\"%s\",\"action\":\"tag\"}",
+		    times[i]);
+		assert_int_equal(report_record_parse(rec, line.data, line.len,
+		    &error), 0);
+		report_summary_add(s, rec, NULL);
+	}
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAY, "1969-12-31"), 3);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAY, "1970-01-01"), 2);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAY, "2026-11-23"), 1);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAY, "2026-11-24"), 0);
+	assert_int_equal(summary_get(s, REPORT_SUMMARY_DAILY,
+	    "1969-12-31\t(none)\ttag"), 3);
+	strbuf_release(&line);
+	report_record_free(&rec);
+	report_summary_free(&s);
+}
 
 /* report_summary_add_counts - aggregation by class, action, rule, partner */
 static void
@@ -1026,6 +1064,13 @@ report_html_escape_cases(void **state)
 	/* U+202E RIGHT-TO-LEFT OVERRIDE would reverse "exe.pdf". */
 	report_html_escape(&sb, "invoice\xe2\x80\xae" "fdp.exe f\xc3\xb6r");
 	assert_string_equal(sb.data, "invoice?fdp.exe f\xc3\xb6r");
+	/* DEL is a control too; plain text around escapes is kept whole. */
+	strbuf_reset(&sb);
+	report_html_escape(&sb, "a\x7f" "b&&c");
+	assert_string_equal(sb.data, "a?b&amp;&amp;c");
+	strbuf_reset(&sb);
+	report_html_escape(&sb, "");
+	assert_string_equal(sb.data, "");
 	strbuf_release(&sb);
 }
 
@@ -1131,6 +1176,7 @@ main(void)
 		cmocka_unit_test(report_output_csv_rows),
 		cmocka_unit_test(report_count_add_many),
 		cmocka_unit_test(report_summary_add_counts),
+		cmocka_unit_test(report_summary_day_keys),
 		cmocka_unit_test(report_summary_merge_split),
 		cmocka_unit_test(report_record_parse_long_line),
 		cmocka_unit_test(report_reader_batch_lines),

@@ -15,7 +15,13 @@
 #               headless Chromium (tests/chromium.sh): the page's own
 #               parse-script-layout time and the wall time of a screenshot
 #   throughput  MB of log summarised per second, --summary and the
-#               streamed formats, with each --jobs value
+#               streamed formats, with each --jobs value; with the CPUs
+#               busy (user + system time over wall time: 2.0 is both
+#               cores all the time), MB per CPU-second (what a loaded
+#               machine changes least) and peak RSS of the median run
+#   ceiling     jansson alone on the same log: json_loadb on every line,
+#               with each --jobs value of threads, nothing else (the
+#               lexer is most of the report's time, so this bounds it)
 # Each throughput report runs $RUNS times (default 3) and the median is
 # shown, with the load average before the runs.  The machine's load
 # changes the numbers: report it with them.
@@ -29,7 +35,7 @@ MB=${1:-1024}
 JOBS=${*:-1 2}
 RUNS=${RUNS:-3}
 
-PARTS=${PARTS:-bomb rules render throughput}
+PARTS=${PARTS:-bomb rules render throughput ceiling}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-audit.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -108,17 +114,20 @@ run() {
 	for jobs in $JOBS; do
 		i=0
 		while [ "$i" -lt "$RUNS" ]; do
-			start=$(date +%s.%N)
-			"$BIN" --jobs "$jobs" "$@" "$tmp/audit.log" > /dev/null 2>&1
-			end=$(date +%s.%N)
-			awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+			/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
+			    "$BIN" --jobs "$jobs" "$@" "$tmp/audit.log" \
+			    > /dev/null 2>&1 || true
+			cat "$tmp/time"
 			i=$((i + 1))
 		done | sort -n | awk -v mb="$mb" -v l="$label" -v j="$jobs" '
-		{ t[NR] = $1 }
+		{ t[NR] = $1; cpu[NR] = $2 + $3; kb[NR] = $4 }
 		END {
-			s = t[int((NR + 1) / 2)]
-			printf "audit: %d MB in %.2f s = %.0f MB/s (%s, --jobs %s)\n",
-			    mb, s, mb / s, l, j
+			m = int((NR + 1) / 2)
+			printf "audit: %d MB in %.2f s = %.0f MB/s (%s, --jobs %s;" \
+			    " %.2f CPUs busy, %.0f MB per CPU-second, peak RSS" \
+			    " %d MiB)\n", mb, t[m], mb / t[m], l, j,
+			    (t[m] > 0 ? cpu[m] / t[m] : 0),
+			    (cpu[m] > 0 ? mb / cpu[m] : 0), kb[m] / 1024
 		}'
 	done
 }
@@ -132,7 +141,123 @@ run "--csv --since 2026-11-10" --csv --since 2026-11-10
 run "--csv" --csv
 run "--summary --html --detail-csv" --summary --html "$tmp/a.html" \
     --detail-csv "$tmp/a.csv"
-rm -f "$tmp/audit.log" "$tmp/a.html" "$tmp/a.csv"
+rm -f "$tmp/a.html" "$tmp/a.csv"
+	;;
+ceiling)
+	[ -f "$tmp/audit.log" ] || python3 "$srcdir/tests/audit/gen_audit_log.py" \
+	    generate --bulk --records $((MB * 1024 * 1024 / 760)) --seed 1 \
+	    --out "$tmp/audit.log"
+	mb=$(awk -v s="$(wc -c < "$tmp/audit.log")" 'BEGIN { printf "%.0f", s / 1048576 }')
+	cat > "$tmp/ceiling.c" <<'EOF'
+/* ceiling - json_loadb on every line of a file, in N threads, and nothing else */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+struct part { const char *p, *end; size_t ok; };
+static __thread char *arena;	/* one line's documents, like report_record */
+static __thread size_t used;
+
+static void *
+bump(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (used + n > (1 << 24)) {
+		fprintf(stderr, "ceiling: line too big\n");
+		exit(1);
+	}
+	used += n;
+	return arena + used - n;
+}
+
+static void
+nofree(void *p)
+{
+	(void)p;
+}
+
+static void *
+parse(void *arg)
+{
+	struct part *pt = arg;
+	const char *p = pt->p, *nl;
+	json_error_t err;
+
+	arena = malloc(1 << 24);
+	while (p < pt->end) {
+		nl = memchr(p, '\n', (size_t)(pt->end - p));
+		if (nl == NULL)
+			nl = pt->end;
+		used = 0;
+		if (json_loadb(p, (size_t)(nl - p), 0, &err) != NULL)
+			pt->ok++;
+		p = nl + 1;
+	}
+	free(arena);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	int fd = open(argv[1], O_RDONLY), n = atoi(argv[2]), i;
+	struct part parts[64];
+	pthread_t th[64];
+	struct stat st;
+	const char *m, *at, *nl;
+	size_t ok = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || n < 1 || n > 64)
+		return 1;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return 1;
+	json_set_alloc_funcs(bump, nofree);
+	for (i = 0, at = m; i < n; i++) {
+		parts[i].p = at;
+		nl = i == n - 1 ? NULL : memchr(m + st.st_size / n * (i + 1), '\n',
+		    (size_t)(m + st.st_size - (m + st.st_size / n * (i + 1))));
+		parts[i].end = at = nl != NULL && nl >= at ? nl + 1 : m + st.st_size;
+		parts[i].ok = 0;
+		pthread_create(&th[i], NULL, parse, &parts[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		ok += parts[i].ok;
+	}
+	printf("%zu\n", ok);
+	return 0;
+}
+EOF
+	if ${CC:-cc} -O2 -o "$tmp/ceiling" "$tmp/ceiling.c" \
+	    $(pkg-config --cflags --libs jansson) -lpthread 2> "$tmp/cc.err"; then
+		for jobs in $JOBS; do
+			i=0
+			while [ "$i" -lt "$RUNS" ]; do
+				/usr/bin/time -f '%e %U %S' -o "$tmp/time" \
+				    "$tmp/ceiling" "$tmp/audit.log" "$jobs" > /dev/null
+				cat "$tmp/time"
+				i=$((i + 1))
+			done | sort -n | awk -v mb="$mb" -v j="$jobs" '
+			{ t[NR] = $1; cpu[NR] = $2 + $3 }
+			END {
+				m = int((NR + 1) / 2)
+				printf "ceiling: jansson alone, %d MB in %.2f s =" \
+				    " %.0f MB/s (%s threads; %.2f CPUs busy, %.0f MB" \
+				    " per CPU-second)\n", mb, t[m], mb / t[m], j,
+				    (t[m] > 0 ? cpu[m] / t[m] : 0),
+				    (cpu[m] > 0 ? mb / cpu[m] : 0)
+			}'
+		done
+	else
+		echo "ceiling: not measured (cannot build against jansson: $(head -1 "$tmp/cc.err"))"
+	fi
+	rm -f "$tmp/audit.log"
 	;;
 *)
 	echo "bench_audit: unknown part $part" >&2
