@@ -14,9 +14,10 @@
 #   3. fails when any probe tagged "promise" (billing mail, which must never
 #      be delivered straight to a CSP customer as an incident) is classed
 #      incident, whatever the accuracy.
-# The floor, 0.99, is set just under what the shipped rules reach (1.0000,
-# 2635 of 2635, when this test was written): a change that costs more than
-# about twenty-five probes fails here and must be looked at, not the floor moved.
+# The floor, 0.99, is set just under what the shipped rules reach (0.9960,
+# 3270 of 3283, with the long register that was written blind and measured
+# before any rule saw it: 0.875 on its first run): a change that costs more
+# than about thirty probes fails here and must be looked at, not the floor moved.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 probes=$top_srcdir/tests/fixtures/probes
