@@ -14,9 +14,23 @@
 
 #define CACHE_MAX	24
 
+/*
+ * A single-byte charset (windows-1252, the ISO 8859 family, KOI8 ...)
+ * converts byte by byte, whatever came before.  Going through iconv costs
+ * some 25 instructions a byte; a table of what iconv makes of each byte
+ * alone (U+FFFD where it has nothing, as run writes it) costs one or two,
+ * and gives the same text.
+ */
+struct sbcs_table {
+	int ascii;		/* 00-7F convert to themselves */
+	uint8_t len[256];
+	char out[256][4];
+};
+
 struct charset_entry {
 	char name[CHARSET_NAME_MAX + 1];	/* canonical (iconv) name */
 	iconv_t cd;				/* (iconv_t)-1: iconv refused */
+	struct sbcs_table *sbcs;		/* NULL: not a single-byte charset */
 };
 
 struct charset_cache {
@@ -71,9 +85,11 @@ charset_cache_free(struct charset_cache **ccp)
 
 	if (cc == NULL)
 		return;
-	for (i = 0; i < cc->count; i++)
+	for (i = 0; i < cc->count; i++) {
 		if (cc->e[i].cd != (iconv_t)-1)
 			iconv_close(cc->e[i].cd);
+		free(cc->e[i].sbcs);
+	}
 	free(cc);
 	*ccp = NULL;
 }
@@ -152,6 +168,8 @@ charset_label_at(size_t i, const char **iconv_r)
 	return labels[i].label;
 }
 
+static struct sbcs_table *sbcs_build(const char *name, iconv_t cd);
+
 /* cache_get - the cached entry for an iconv name, opening it once; NULL past the budget */
 static struct charset_entry *
 cache_get(struct charset_cache *cc, const char *name)
@@ -172,9 +190,11 @@ cache_get(struct charset_cache *cc, const char *name)
 		cc->next_victim = (cc->next_victim + 1) % CACHE_MAX;
 		if (e->cd != (iconv_t)-1)
 			iconv_close(e->cd);
+		free(e->sbcs);
 	}
 	strcpy(e->name, name);
 	e->cd = iconv_open("UTF-8", name);
+	e->sbcs = e->cd != (iconv_t)-1 ? sbcs_build(name, e->cd) : NULL;
 	return e;
 }
 
@@ -418,6 +438,103 @@ run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 	}
 }
 
+/*
+ * The glibc converters that are tables of 256 characters with no state.
+ * CP1255 and CP1258 are not: they hold a base letter back for the marks
+ * that may follow (sbcs_build would refuse them anyway).
+ */
+static const char *const sbcs_names[] = {
+	"CP1250", "CP1251", "CP1252", "CP1253", "CP1254", "CP1256", "CP1257",
+	"CP437", "CP850", "CP866", "CP874", "IBM866", "KOI8-R", "KOI8-RU", "KOI8-U",
+	"MACINTOSH", "MAC-CYRILLIC", "MAC-CENTRALEUROPE",
+};
+
+/* is_sbcs_name - a name of sbcs_names, or of the ISO 8859 family */
+static int
+is_sbcs_name(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "ISO-8859-", 9) == 0)
+		return 1;
+	for (i = 0; i < sizeof(sbcs_names) / sizeof(sbcs_names[0]); i++)
+		if (strcmp(name, sbcs_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * sbcs_build - the byte table of a single-byte charset, or NULL.  Each
+ * byte goes through run alone, from the initial state; the table is kept
+ * only if every byte was used up, wrote one to four bytes and left
+ * nothing in the converter, which is what a stateless single-byte
+ * converter does (and a shift byte, a lead byte or a held-back letter
+ * does not).  The converter is left reset.
+ */
+static struct sbcs_table *
+sbcs_build(const char *name, iconv_t cd)
+{
+	struct sbcs_table *t;
+	struct strbuf s = STRBUF_INIT;
+	char byte, tail[16], *op;
+	const char *p;
+	size_t left, oleft;
+	unsigned b;
+
+	if (!is_sbcs_name(name))
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->ascii = 1;
+	for (b = 0; b < 256; b++) {
+		iconv(cd, NULL, NULL, NULL, NULL);
+		strbuf_reset(&s);
+		byte = (char)b;
+		p = &byte;
+		left = 1;
+		run(cd, &s, &p, &left);
+		op = tail;
+		oleft = sizeof(tail);
+		iconv(cd, NULL, NULL, &op, &oleft);
+		if (left != 0 || s.len == 0 || s.len > sizeof(t->out[0]) || op != tail) {
+			free(t);
+			t = NULL;
+			break;
+		}
+		memcpy(t->out[b], s.data, s.len);
+		t->len[b] = (uint8_t)s.len;
+		if (b < 0x80 && (s.len != 1 || s.data[0] != byte))
+			t->ascii = 0;
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+	strbuf_release(&s);
+	return t;
+}
+
+/* sbcs_feed - convert through the byte table */
+static void
+sbcs_feed(const struct sbcs_table *t, struct strbuf *out, const unsigned char *s, size_t len)
+{
+	char *d;
+	size_t i = 0, n;
+
+	strbuf_grow(out, len * sizeof(t->out[0]));
+	d = out->data + out->len;
+	while (i < len) {
+		if (t->ascii && s[i] < 0x80) {
+			n = ascii_run(s + i, len - i);
+			memcpy(d, s + i, n);
+			d += n;
+			i += n;
+			continue;
+		}
+		memcpy(d, t->out[s[i]], sizeof(t->out[0]));
+		d += t->len[s[i]];
+		i++;
+	}
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+}
+
 /* utf16_pick - choose UTF-16 byte order from the first two bytes */
 static void
 utf16_pick(struct charset_conv *cv, const unsigned char *p)
@@ -492,6 +609,13 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 			strbuf_append(out, cv->carry, cv->carry_len);
 		cv->carry_len = 0;
 		strbuf_append(out, in, len);
+		return;
+	}
+	if (cv->entry->sbcs != NULL) {
+		/* A carry here is UTF-8 cut short before the fallback: bytes like any other. */
+		sbcs_feed(cv->entry->sbcs, out, cv->carry, cv->carry_len);
+		cv->carry_len = 0;
+		sbcs_feed(cv->entry->sbcs, out, (const unsigned char *)in, len);
 		return;
 	}
 	while (cv->carry_len > 0 && len > 0) {

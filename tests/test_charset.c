@@ -1,6 +1,7 @@
 /* test_charset - streaming conversion to UTF-8 */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -208,6 +209,89 @@ charset_conv_feed_every_split(void **state)
 			check(&cases[i], r, &out, (long)cut);
 			strbuf_release(&out);
 		}
+	}
+	charset_cache_free(&cc);
+}
+
+/* iconv_reference - a whole stream through iconv, U+FFFD for each byte it refuses */
+static void
+iconv_reference(const char *name, const unsigned char *in, size_t len, struct strbuf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+	char *ip = (char *)in, *op;
+	size_t left = len, oleft;
+
+	assert_true(cd != (iconv_t)-1);
+	while (left > 0) {
+		strbuf_grow(out, left * 4 + 16);
+		op = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		if (iconv(cd, &ip, &left, &op, &oleft) == (size_t)-1) {
+			assert_int_equal(errno, EILSEQ);
+			out->len = (size_t)(op - out->data);
+			strbuf_append(out, "\xef\xbf\xbd", 3);
+			ip++;
+			left--;
+			continue;
+		}
+		out->len = (size_t)(op - out->data);
+	}
+	out->data[out->len] = '\0';
+	iconv_close(cd);
+}
+
+/*
+ * charset_single_byte_as_iconv - the single-byte charsets convert through
+ * a byte table built from iconv: the text must be what iconv gives, for
+ * every byte and for mixed text, whole and cut into pieces.
+ */
+static void
+charset_single_byte_as_iconv(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "windows-1252", "CP1252" }, { "iso-8859-1", "CP1252" },
+		{ "iso-8859-2", "ISO-8859-2" }, { "iso-8859-7", "ISO-8859-7" },
+		{ "iso-8859-8", "ISO-8859-8" }, { "iso-8859-6", "ISO-8859-6" },
+		{ "iso-8859-3", "ISO-8859-3" }, { "windows-1251", "CP1251" },
+		{ "windows-1256", "CP1256" }, { "koi8-r", "KOI8-R" }, { "koi8-u", "KOI8-RU" },
+		{ "ibm866", "IBM866" }, { "macintosh", "MACINTOSH" },
+		{ "windows-874", "CP874" }, { "x-mac-cyrillic", "MAC-CYRILLIC" },
+		/* not single-byte tables: iconv itself, for comparison */
+		{ "windows-1255", "CP1255" }, { "windows-1258", "CP1258" },
+	};
+	struct charset_cache *cc = charset_cache_new();
+	unsigned char in[4096];
+	unsigned r = 12345;
+	size_t i, k, cut;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (unsigned char)i;
+	for (; i < sizeof(in); i++) {
+		r = r * 1103515245u + 12345u;
+		/* mostly ASCII, like text: runs of both kinds */
+		in[i] = (unsigned char)((r >> 16) % 3 == 0 ? 0x80 + ((r >> 8) & 0x7f) : 0x20 + ((r >> 8) % 95));
+	}
+	for (k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+		struct charset_conv cv;
+
+		iconv_reference(pairs[k][1], in, sizeof(in), &want);
+		assert_int_equal(charset_convert(cc, pairs[k][0], strlen(pairs[k][0]), &got,
+		    (const char *)in, sizeof(in)), 0);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		for (cut = 1; cut < 300; cut += 37) {
+			strbuf_reset(&got);
+			assert_int_equal(charset_conv_open(cc, &cv, pairs[k][0], strlen(pairs[k][0])), 0);
+			for (i = 0; i < sizeof(in); i += cut)
+				charset_conv_feed(&cv, &got, (const char *)in + i,
+				    sizeof(in) - i < cut ? sizeof(in) - i : cut);
+			charset_conv_finish(&cv, &got);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+		}
+		strbuf_release(&want);
+		strbuf_release(&got);
 	}
 	charset_cache_free(&cc);
 }
@@ -431,6 +515,7 @@ main(void)
 		cmocka_unit_test(charset_conv_feed_bytewise),
 		cmocka_unit_test(charset_conv_feed_every_split),
 		cmocka_unit_test(charset_convert_reuse),
+		cmocka_unit_test(charset_single_byte_as_iconv),
 		cmocka_unit_test(charset_conv_open_budget),
 		cmocka_unit_test(charset_safe_name_bounded),
 		cmocka_unit_test(charset_conv_unlabelled),
