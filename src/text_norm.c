@@ -607,6 +607,57 @@ ascii_run(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size
 	tn->strip_marks = 1;
 }
 
+/*
+ * The white space of ASCII as space_kind sees it (1 space, 2 line break),
+ * for the loop below that reads a whole ASCII span at once.
+ */
+static const unsigned char ascii_space[128] = {
+	[0] = 1, ['\t'] = 1, [' '] = 1,
+	['\n'] = 2, ['\r'] = 2, [0x0b] = 2, [0x0c] = 2,
+};
+
+/*
+ * ascii_span - fold the ASCII bytes from p[i] on, up to the first 8-bit
+ * byte: what ascii_run, space and emit do byte by byte (letters
+ * lower-cased, white space pending, other bytes as they are), in one loop
+ * writing straight into out.  A span writes at most one byte for each it
+ * reads, plus the pending white space before it.  Not for literal mode.
+ * Returns where the span ends.
+ */
+static size_t
+ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size_t i,
+    size_t len)
+{
+	char *d;
+	unsigned char c;
+	int pending;
+
+	if (tn->seg_len > 0)
+		seg_flush(tn, out);	/* may write the pending white space */
+	pending = tn->pending_space;
+	strbuf_grow(out, len - i + 1);
+	d = out->data + out->len;
+	for (; i < len && (c = p[i]) < 0x80; i++) {
+		if (ascii_space[c] != 0) {
+			if (ascii_space[c] > pending)
+				pending = ascii_space[c];
+			continue;
+		}
+		if (pending) {
+			if (!tn->at_start)
+				*d++ = pending == 2 ? '\n' : ' ';
+			pending = 0;
+		}
+		tn->at_start = 0;
+		*d++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	tn->pending_space = pending;
+	tn->strip_marks = 1;
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	return i;
+}
+
 /* text_norm_feed - normalise a chunk */
 void
 text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t len)
@@ -619,6 +670,10 @@ text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t 
 	while (tn->carry_len > 0 && i < len)
 		carry_push(tn, out, p[i++]);
 	while (i < len) {
+		if (p[i] < 0x80 && tn->enabled && !tn->literal) {
+			i = ascii_span(tn, out, p, i, len);
+			continue;
+		}
 		if (p[i] < 0x80 && p[i] > 0x20 && p[i] != 0x7f) {
 			/* Fast path: plain printable ASCII. */
 			size_t j = i;
