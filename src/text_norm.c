@@ -507,6 +507,35 @@ seg_push(struct text_norm *tn, struct strbuf *out, unsigned cp)
 	tn->seg_len = (size_t)n;
 }
 
+/*
+ * plain_entry - a built table entry that handle would simply write out (no
+ * white space in it, nothing held back, no ICU call), or NULL.  Dropped
+ * characters count as plain too (len 0).  Only when nothing is held back.
+ */
+static inline const struct fold_entry *
+plain_entry(const struct text_norm *tn, unsigned cp)
+{
+	const struct fold_block *b;
+	const struct fold_entry *e;
+	uint8_t kind;
+	size_t i;
+
+	if (tn->seg_len > 0 ||
+	    (b = __atomic_load_n(&fold_blocks[cp >> 8], __ATOMIC_ACQUIRE)) == NULL)
+		return NULL;
+	e = &b->e[cp & 0xff];
+	kind = __atomic_load_n(&e->kind, __ATOMIC_ACQUIRE);
+	if (kind == FOLD_DROP)
+		return e;
+	if (kind != FOLD_OUT || (e->flags & (FOLD_COMPOSE | FOLD_LONG)) != 0 ||
+	    space_kind(cp) != 0)
+		return NULL;
+	for (i = 0; i < e->len; i++)
+		if (e->out[i] == ' ' || e->out[i] == '\n')
+			return NULL;
+	return e;
+}
+
 /* handle - fold one decoded non-ASCII code point (or any, when disabled) */
 static void
 handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned char *raw, int n)
@@ -517,6 +546,14 @@ handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned cha
 
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
+		return;
+	}
+	/* The common case: a character already in the table, written as it is. */
+	if ((e = plain_entry(tn, cp)) != NULL) {
+		if (e->kind == FOLD_DROP)
+			return;
+		emit(tn, out, e->out, e->len);
+		tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
 		return;
 	}
 	e = fold_lookup(cp, &tmp);
@@ -630,11 +667,12 @@ ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, siz
 {
 	char *d;
 	unsigned char c;
-	int pending;
+	int pending, at_start;
 
 	if (tn->seg_len > 0)
 		seg_flush(tn, out);	/* may write the pending white space */
 	pending = tn->pending_space;
+	at_start = tn->at_start;
 	strbuf_grow(out, len - i + 1);
 	d = out->data + out->len;
 	for (; i < len && (c = p[i]) < 0x80; i++) {
@@ -644,14 +682,15 @@ ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, siz
 			continue;
 		}
 		if (pending) {
-			if (!tn->at_start)
+			if (!at_start)
 				*d++ = pending == 2 ? '\n' : ' ';
 			pending = 0;
 		}
-		tn->at_start = 0;
+		at_start = 0;
 		*d++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	tn->pending_space = pending;
+	tn->at_start = at_start;
 	tn->strip_marks = 1;
 	out->len = (size_t)(d - out->data);
 	out->data[out->len] = '\0';
