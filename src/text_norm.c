@@ -39,6 +39,7 @@ enum fold_flags {
 	FOLD_COMPOSE = 1 << 1,	/* may compose with what follows: hold it back */
 	FOLD_JOIN = 1 << 2,	/* composes with what precedes it */
 	FOLD_LONG = 1 << 3,	/* too long for the table: fold through ICU each time */
+	FOLD_PLAIN = 1 << 4,	/* FOLD_OUT written as it is: not white space, none in out */
 };
 
 /* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_LONG. */
@@ -341,6 +342,10 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 		memcpy(e->out, s.data, s.len);
 		e->len = (uint8_t)s.len;
 	}
+	if (e->kind == FOLD_OUT && (e->flags & (FOLD_COMPOSE | FOLD_LONG)) == 0 &&
+	    space_kind((unsigned)cp) == 0 && memchr(e->out, ' ', e->len) == NULL &&
+	    memchr(e->out, '\n', e->len) == NULL)
+		e->flags |= FOLD_PLAIN;
 	strbuf_release(&s);
 }
 
@@ -518,22 +523,15 @@ plain_entry(const struct text_norm *tn, unsigned cp)
 	const struct fold_block *b;
 	const struct fold_entry *e;
 	uint8_t kind;
-	size_t i;
 
 	if (tn->seg_len > 0 ||
 	    (b = __atomic_load_n(&fold_blocks[cp >> 8], __ATOMIC_ACQUIRE)) == NULL)
 		return NULL;
 	e = &b->e[cp & 0xff];
 	kind = __atomic_load_n(&e->kind, __ATOMIC_ACQUIRE);
-	if (kind == FOLD_DROP)
+	if (kind == FOLD_DROP || (kind == FOLD_OUT && (e->flags & FOLD_PLAIN) != 0))
 		return e;
-	if (kind != FOLD_OUT || (e->flags & (FOLD_COMPOSE | FOLD_LONG)) != 0 ||
-	    space_kind(cp) != 0)
-		return NULL;
-	for (i = 0; i < e->len; i++)
-		if (e->out[i] == ' ' || e->out[i] == '\n')
-			return NULL;
-	return e;
+	return NULL;
 }
 
 /* handle - fold one decoded non-ASCII code point (or any, when disabled) */
