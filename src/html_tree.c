@@ -625,8 +625,7 @@ html_attr_value(struct html_text *ht, const char *s, size_t n)
 
 	switch (ht->attr_kind) {
 	case A_STYLE:
-		for (i = 0; i < n; i++)
-			html_css_char(&ht->css, (unsigned char)s[i]);
+		html_css_feed(&ht->css, s, n);
 		break;
 	case A_CLASS:
 		for (i = 0; i < n; i++) {
