@@ -319,16 +319,21 @@ html_css_char(struct html_css *c, int ch)
 void
 html_css_feed(struct html_css *c, const char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 	int ch;
 
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)s[i];
-		if (c->comment == 0 && c->esc == 0 && c->quote == 0 && ch != '\\' &&
-		    ch != '/' && ch != '"' && ch != '\'' && ch != ';')
-			css_put(c, ch);
-		else
-			html_css_char(c, ch);
+	while (i < n) {
+		if (c->comment == 0 && c->esc == 0 && c->quote == 0) {
+			for (; i < n; i++) {
+				ch = (unsigned char)s[i];
+				if (ch == '\\' || ch == '/' || ch == '"' || ch == '\'' || ch == ';')
+					break;
+				css_put(c, ch);
+			}
+			if (i == n)
+				break;
+		}
+		html_css_char(c, (unsigned char)s[i++]);
 	}
 }
 
