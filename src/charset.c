@@ -23,6 +23,7 @@
  */
 struct sbcs_table {
 	int ascii;		/* 00-7F convert to themselves */
+	size_t max;		/* the longest conversion of a byte */
 	uint8_t len[256];
 	char out[256][4];
 };
@@ -517,6 +518,8 @@ sbcs_build(const char *name, iconv_t cd)
 		}
 		memcpy(t->out[b], s.data, s.len);
 		t->len[b] = (uint8_t)s.len;
+		if (s.len > t->max)
+			t->max = s.len;
 		if (b < 0x80 && (s.len != 1 || s.data[0] != byte))
 			t->ascii = 0;
 	}
@@ -638,7 +641,8 @@ sbcs_feed(const struct sbcs_table *t, struct strbuf *out, const unsigned char *s
 	char *d;
 	size_t i = 0, n;
 
-	strbuf_grow(out, len * sizeof(t->out[0]));
+	/* Room for the worst case, and for the four bytes each table copy writes. */
+	strbuf_grow(out, len * t->max + sizeof(t->out[0]));
 	d = out->data + out->len;
 	while (i < len) {
 		if (t->ascii && s[i] < 0x80) {
