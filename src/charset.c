@@ -14,9 +14,25 @@
 
 #define CACHE_MAX	24
 
+/*
+ * A single-byte charset (windows-1252, the ISO 8859 family, KOI8 ...)
+ * converts byte by byte, whatever came before.  Going through iconv costs
+ * some 25 instructions a byte; a table of what iconv makes of each byte
+ * alone (U+FFFD where it has nothing, as run writes it) costs one or two,
+ * and gives the same text.
+ */
+struct sbcs_table {
+	int ascii;		/* 00-7F convert to themselves */
+	size_t max;		/* the longest conversion of a byte */
+	uint8_t len[256];
+	char out[256][4];
+};
+
 struct charset_entry {
 	char name[CHARSET_NAME_MAX + 1];	/* canonical (iconv) name */
 	iconv_t cd;				/* (iconv_t)-1: iconv refused */
+	struct sbcs_table *sbcs;		/* NULL: not a single-byte charset */
+	int ascii_mb;				/* multibyte, ASCII between characters as is */
 };
 
 struct charset_cache {
@@ -71,9 +87,11 @@ charset_cache_free(struct charset_cache **ccp)
 
 	if (cc == NULL)
 		return;
-	for (i = 0; i < cc->count; i++)
+	for (i = 0; i < cc->count; i++) {
 		if (cc->e[i].cd != (iconv_t)-1)
 			iconv_close(cc->e[i].cd);
+		free(cc->e[i].sbcs);
+	}
 	free(cc);
 	*ccp = NULL;
 }
@@ -152,6 +170,9 @@ charset_label_at(size_t i, const char **iconv_r)
 	return labels[i].label;
 }
 
+static struct sbcs_table *sbcs_build(const char *name, iconv_t cd);
+static int ascii_mb_probe(const char *name, iconv_t cd);
+
 /* cache_get - the cached entry for an iconv name, opening it once; NULL past the budget */
 static struct charset_entry *
 cache_get(struct charset_cache *cc, const char *name)
@@ -172,9 +193,12 @@ cache_get(struct charset_cache *cc, const char *name)
 		cc->next_victim = (cc->next_victim + 1) % CACHE_MAX;
 		if (e->cd != (iconv_t)-1)
 			iconv_close(e->cd);
+		free(e->sbcs);
 	}
 	strcpy(e->name, name);
 	e->cd = iconv_open("UTF-8", name);
+	e->sbcs = e->cd != (iconv_t)-1 ? sbcs_build(name, e->cd) : NULL;
+	e->ascii_mb = e->cd != (iconv_t)-1 ? ascii_mb_probe(name, e->cd) : 0;
 	return e;
 }
 
@@ -376,21 +400,22 @@ auto_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t le
 }
 
 /*
- * run - convert as much as possible; stops on an incomplete tail (EINVAL).
+ * run_at - convert as much as possible; stops on an incomplete tail (EINVAL).
  * An invalid sequence becomes one U+FFFD.  iconv normally stops at the bad
  * sequence, and one byte is skipped; but some glibc converters (CP949 on
  * A2 E8) consume the bad sequence before reporting it, and a blind skip
  * would then eat the next good character (or wrap the count below zero at
  * the end of the input).  So a byte is skipped only when iconv, called
  * again right after the replacement, is stuck at the same place.
+ * *replaced says that a U+FFFD was written for the byte at *inp; it goes
+ * in and out so that a stream converted in pieces decides as in one.
  */
 static void
-run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
+run_at(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp, int *replaced)
 {
 	const char *before;
 	char *op;
 	size_t oleft, r;
-	int replaced = 0;
 
 	while (*leftp > 0) {
 		strbuf_grow(out, *leftp * 3 + 16);
@@ -400,6 +425,8 @@ run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 		r = iconv(cd, (char **)inp, leftp, &op, &oleft);
 		out->len = (size_t)(op - out->data);
 		out->data[out->len] = '\0';
+		if (*inp != before)
+			*replaced = 0;
 		if (r != (size_t)-1)
 			break;
 		if (errno == E2BIG)
@@ -407,15 +434,230 @@ run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
 		if (errno == EINVAL)
 			return;
 		/* EILSEQ, or anything else. */
-		if (*inp == before && replaced) {
+		if (*inp == before && *replaced) {
 			(*inp)++;
 			(*leftp)--;
-			replaced = 0;
+			*replaced = 0;
 			continue;
 		}
 		strbuf_append(out, replacement, 3);
-		replaced = 1;
+		*replaced = 1;
 	}
+}
+
+/* run - run_at from a fresh start */
+static void
+run(iconv_t cd, struct strbuf *out, const char **inp, size_t *leftp)
+{
+	int replaced = 0;
+
+	run_at(cd, out, inp, leftp, &replaced);
+}
+
+/*
+ * The glibc converters that are tables of 256 characters with no state.
+ * CP1255 and CP1258 are not: they hold a base letter back for the marks
+ * that may follow (sbcs_build would refuse them anyway).
+ */
+static const char *const sbcs_names[] = {
+	"CP1250", "CP1251", "CP1252", "CP1253", "CP1254", "CP1256", "CP1257",
+	"CP437", "CP850", "CP866", "CP874", "IBM866", "KOI8-R", "KOI8-RU", "KOI8-U",
+	"MACINTOSH", "MAC-CYRILLIC", "MAC-CENTRALEUROPE",
+};
+
+/* is_sbcs_name - a name of sbcs_names, or of the ISO 8859 family */
+static int
+is_sbcs_name(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "ISO-8859-", 9) == 0)
+		return 1;
+	for (i = 0; i < sizeof(sbcs_names) / sizeof(sbcs_names[0]); i++)
+		if (strcmp(name, sbcs_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * sbcs_build - the byte table of a single-byte charset, or NULL.  Each
+ * byte goes through run alone, from the initial state; the table is kept
+ * only if every byte was used up, wrote one to four bytes and left
+ * nothing in the converter, which is what a stateless single-byte
+ * converter does (and a shift byte, a lead byte or a held-back letter
+ * does not).  The converter is left reset.
+ */
+static struct sbcs_table *
+sbcs_build(const char *name, iconv_t cd)
+{
+	struct sbcs_table *t;
+	struct strbuf s = STRBUF_INIT;
+	char byte, tail[16], *op;
+	const char *p;
+	size_t left, oleft;
+	unsigned b;
+
+	if (!is_sbcs_name(name))
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->ascii = 1;
+	for (b = 0; b < 256; b++) {
+		iconv(cd, NULL, NULL, NULL, NULL);
+		strbuf_reset(&s);
+		byte = (char)b;
+		p = &byte;
+		left = 1;
+		run(cd, &s, &p, &left);
+		op = tail;
+		oleft = sizeof(tail);
+		iconv(cd, NULL, NULL, &op, &oleft);
+		if (left != 0 || s.len == 0 || s.len > sizeof(t->out[0]) || op != tail) {
+			free(t);
+			t = NULL;
+			break;
+		}
+		memcpy(t->out[b], s.data, s.len);
+		t->len[b] = (uint8_t)s.len;
+		if (s.len > t->max)
+			t->max = s.len;
+		if (b < 0x80 && (s.len != 1 || s.data[0] != byte))
+			t->ascii = 0;
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+	strbuf_release(&s);
+	return t;
+}
+
+/*
+ * The glibc converters of the CJK double-byte (and GB18030 four-byte)
+ * charsets: no shift state, and a byte below 80 that starts a character
+ * is that ASCII character.  A trail byte may be below 80 too (Big5 and
+ * Shift_JIS 40-7E, GB18030 digits), but always right after a byte of 80 or
+ * more.  So between characters a run of ASCII is copied and only the
+ * 8-bit stretches go through iconv.  The ISO-2022 family and UTF-7 shift
+ * with ASCII bytes and are not here.
+ */
+static const char *const ascii_mb_names[] = {
+	"BIG5", "BIG5-HKSCS", "CP932", "CP949", "EUC-CN", "EUC-JP", "EUC-KR",
+	"GB18030", "GBK", "SJIS", "SHIFT_JIS", "UHC",
+};
+
+/*
+ * ascii_mb_probe - is name one of ascii_mb_names whose converter gives
+ * every byte below 80, alone and from the initial state, as itself?
+ * (glibc's SJIS, for one, reads 5C as the yen sign.)  Leaves it reset.
+ */
+static int
+ascii_mb_probe(const char *name, iconv_t cd)
+{
+	struct strbuf s = STRBUF_INIT;
+	char byte, tail[16], *op;
+	const char *p;
+	size_t i, left, oleft;
+	unsigned b;
+	int ok = 0;
+
+	for (i = 0; i < sizeof(ascii_mb_names) / sizeof(ascii_mb_names[0]); i++)
+		if (strcmp(name, ascii_mb_names[i]) == 0)
+			ok = 1;
+	for (b = 0; ok && b < 0x80; b++) {
+		iconv(cd, NULL, NULL, NULL, NULL);
+		strbuf_reset(&s);
+		byte = (char)b;
+		p = &byte;
+		left = 1;
+		run(cd, &s, &p, &left);
+		op = tail;
+		oleft = sizeof(tail);
+		iconv(cd, NULL, NULL, &op, &oleft);
+		ok = left == 0 && s.len == 1 && s.data[0] == byte && op == tail;
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+	strbuf_release(&s);
+	return ok;
+}
+
+/*
+ * mb_feed - the rest of a chunk through a multibyte converter, with no
+ * carry pending.  With ascii_mb, ASCII between characters is copied and
+ * iconv gets each 8-bit stretch with the byte after each 8-bit byte (a
+ * possible trail byte); a character that still runs past a stretch (bad
+ * input) sends the rest of the chunk to iconv at once, as without
+ * ascii_mb.  The replacement state goes from piece to piece (run_at), so
+ * the text is what one iconv pass over the chunk gives.
+ */
+static void
+mb_feed(struct charset_conv *cv, struct strbuf *out, const char *in, size_t len)
+{
+	const unsigned char *u;
+	const char *p;
+	size_t n, seg, left;
+	int replaced = 0, whole = !cv->entry->ascii_mb;
+
+	while (len > 0) {
+		seg = len;
+		if (!whole) {
+			u = (const unsigned char *)in;
+			if ((n = ascii_run(u, len)) > 0) {
+				strbuf_append(out, in, n);
+				in += n;
+				len -= n;
+				replaced = 0;
+				continue;
+			}
+			for (seg = 1; seg < len && (u[seg] >= 0x80 || u[seg - 1] >= 0x80); seg++)
+				;
+		}
+		p = in;
+		left = seg;
+		run_at(cv->entry->cd, out, &p, &left, &replaced);
+		if (left == 0) {
+			in += seg;
+			len -= seg;
+			continue;
+		}
+		if (seg < len) {
+			len -= (size_t)(p - in);
+			in = p;
+			whole = 1;
+			continue;
+		}
+		if (left <= sizeof(cv->carry)) {
+			memcpy(cv->carry, p, left);
+			cv->carry_len = left;
+			break;
+		}
+		strbuf_append(out, replacement, 3);
+		in = p + 1;
+		len = left - 1;
+		replaced = 0;
+	}
+}
+
+/* sbcs_feed - convert through the byte table */
+static void
+sbcs_feed(const struct sbcs_table *t, struct strbuf *out, const unsigned char *s, size_t len)
+{
+	char *d;
+	size_t i = 0, n;
+
+	/* Room for the worst case, and for the four bytes each table copy writes. */
+	strbuf_grow(out, len * t->max + sizeof(t->out[0]));
+	d = out->data + out->len;
+	while (i < len) {
+		if (t->ascii && s[i] < 0x80) {
+			n = ascii_run(s + i, len - i);
+			memcpy(d, s + i, n);
+			d += n;
+			i += n;
+			continue;
+		}
+		memcpy(d, t->out[s[i]], sizeof(t->out[0]));
+		d += t->len[s[i]];
+		i++;
+	}
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* utf16_pick - choose UTF-16 byte order from the first two bytes */
@@ -494,6 +736,13 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 		strbuf_append(out, in, len);
 		return;
 	}
+	if (cv->entry->sbcs != NULL) {
+		/* A carry here is UTF-8 cut short before the fallback: bytes like any other. */
+		sbcs_feed(cv->entry->sbcs, out, cv->carry, cv->carry_len);
+		cv->carry_len = 0;
+		sbcs_feed(cv->entry->sbcs, out, (const unsigned char *)in, len);
+		return;
+	}
 	while (cv->carry_len > 0 && len > 0) {
 		n = len < sizeof(tmp) - cv->carry_len ? len : sizeof(tmp) - cv->carry_len;
 		memcpy(tmp, cv->carry, cv->carry_len);
@@ -517,21 +766,7 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 			memmove(cv->carry, cv->carry + 1, --cv->carry_len);
 		}
 	}
-	while (len > 0) {
-		p = in;
-		left = len;
-		run(cv->entry->cd, out, &p, &left);
-		if (left == 0)
-			break;
-		if (left <= sizeof(cv->carry)) {
-			memcpy(cv->carry, p, left);
-			cv->carry_len = left;
-			break;
-		}
-		strbuf_append(out, replacement, 3);
-		in = p + 1;
-		len = left - 1;
-	}
+	mb_feed(cv, out, in, len);
 }
 
 /* charset_conv_finish - end of stream */

@@ -311,6 +311,32 @@ html_css_char(struct html_css *c, int ch)
 	}
 }
 
+/*
+ * html_css_feed - a run of a style attribute.  Outside comments, escapes
+ * and quotes, a character other than \ / " ' ; only goes into the
+ * declaration: that is done here without html_css_char's dispatch.
+ */
+void
+html_css_feed(struct html_css *c, const char *s, size_t n)
+{
+	size_t i = 0;
+	int ch;
+
+	while (i < n) {
+		if (c->comment == 0 && c->esc == 0 && c->quote == 0) {
+			for (; i < n; i++) {
+				ch = (unsigned char)s[i];
+				if (ch == '\\' || ch == '/' || ch == '"' || ch == '\'' || ch == ';')
+					break;
+				css_put(c, ch);
+			}
+			if (i == n)
+				break;
+		}
+		html_css_char(c, (unsigned char)s[i++]);
+	}
+}
+
 /* html_css_finish - the end of a declaration block: 1 when it hides */
 int
 html_css_finish(struct html_css *c)

@@ -46,6 +46,8 @@ struct html_sheet {
 
 /* html_css_char - one decoded character of a declaration block (zeroed at its start) */
 void html_css_char(struct html_css *c, int ch);
+/* html_css_feed - n decoded characters, as html_css_char one at a time */
+void html_css_feed(struct html_css *c, const char *s, size_t n);
 /* html_css_finish - the end of a declaration block: 1 when it hides */
 int html_css_finish(struct html_css *c);
 /* html_sheet_begin - a <style> element starts; the classes already found stay */

@@ -375,13 +375,17 @@ html_text_feed(struct html_text *ht, const char *in, size_t len)
 		case S_ATTR_VALUE_DQ:
 		case S_ATTR_VALUE_SQ:
 		case S_ATTR_VALUE_UQ:
-			for (j = i; j < len; j++) {
-				c = (unsigned char)in[j];
-				if (c == '&' || c == '\0' ||
-				    (ht->state == S_ATTR_VALUE_DQ ? c == '"' :
-				    ht->state == S_ATTR_VALUE_SQ ? c == '\'' :
-				    html_is_space(c) || c == '>'))
-					break;
+			/* One loop per quoting: the value runs to the first of its stop bytes. */
+			if (ht->state == S_ATTR_VALUE_DQ) {
+				for (j = i; j < len && in[j] != '"' && in[j] != '&' && in[j] != '\0'; j++)
+					;
+			} else if (ht->state == S_ATTR_VALUE_SQ) {
+				for (j = i; j < len && in[j] != '\'' && in[j] != '&' && in[j] != '\0'; j++)
+					;
+			} else {
+				for (j = i; j < len && in[j] != '&' && in[j] != '\0' &&
+				    !html_is_space(in[j]) && in[j] != '>'; j++)
+					;
 			}
 			html_attr_value(ht, in + i, j - i);
 			i = j;

@@ -103,17 +103,41 @@ hash_str(const char *s)
 	return h;
 }
 
-/* tag_lookup - the index in tags[] of a lower-case tag name, or -1 */
+/*
+ * tag_cmp - s (n bytes) against a table name, in the order of
+ * html_name_cmp (bytes as unsigned, a prefix first), without its strlen
+ * and memcmp calls: names mostly differ at the first byte.
+ */
+static inline int
+tag_cmp(const char *s, size_t n, const char *t)
+{
+	size_t i;
+
+	for (i = 0; i < n && t[i] != '\0'; i++)
+		if (s[i] != t[i])
+			return (unsigned char)s[i] < (unsigned char)t[i] ? -1 : 1;
+	return i < n ? 1 : t[i] != '\0' ? -1 : 0;
+}
+
+/* tag_lookup - the index in tags[] of a lower-case tag name, or -1: once per tag */
 static int
 tag_lookup(const char *name, size_t len)
 {
-	struct html_name_key key = { name, len };
-	const void *t;
+	size_t lo = 0, hi = sizeof(tags) / sizeof(tags[0]), mid;
+	int c;
 
 	if (len > NAME_KEEP)
 		return -1;
-	t = bsearch(&key, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), html_name_cmp);
-	return t != NULL ? (int)(((const char *)t - (const char *)tags) / sizeof(tags[0])) : -1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = tag_cmp(name, len, tags[mid].name)) == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 /* css_end - the end of the style attribute */
@@ -601,8 +625,7 @@ html_attr_value(struct html_text *ht, const char *s, size_t n)
 
 	switch (ht->attr_kind) {
 	case A_STYLE:
-		for (i = 0; i < n; i++)
-			html_css_char(&ht->css, (unsigned char)s[i]);
+		html_css_feed(&ht->css, s, n);
 		break;
 	case A_CLASS:
 		for (i = 0; i < n; i++) {

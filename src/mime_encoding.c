@@ -105,6 +105,21 @@ base64_feed(struct mime_encoding *me, struct strbuf *out, const unsigned char *p
 	for (i = 0; i < len; i++) {
 		unsigned v = b64[p[i]];
 
+		/* Most of a body is whole quanta of four alphabet bytes. */
+		if (n == 0 && i + 4 <= len) {
+			unsigned v1 = b64[p[i + 1]], v2 = b64[p[i + 2]], v3 = b64[p[i + 3]];
+
+			if ((v | v1 | v2 | v3) < 64) {
+				bits = v << 18 | v1 << 12 | v2 << 6 | v3;
+				*o++ = (unsigned char)(bits >> 16);
+				*o++ = (unsigned char)(bits >> 8);
+				*o++ = (unsigned char)bits;
+				bits = 0;
+				i += 3;
+				continue;
+			}
+		}
+
 		if (v < 64) {
 			bits = (bits << 6) | v;
 			if (++n == 4) {
@@ -145,14 +160,36 @@ qp_feed(struct mime_encoding *me, struct strbuf *out, const unsigned char *p, si
 		switch (me->qp_state) {
 		case QP_TEXT:
 			j = i;
-			while (j < len && p[j] != '=' && !(q && p[j] == '_'))
-				j++;
+			if (q) {
+				while (j < len && p[j] != '=' && p[j] != '_')
+					j++;
+			} else {
+				const unsigned char *eq = memchr(p + i, '=', len - i);
+
+				j = eq != NULL ? (size_t)(eq - p) : len;
+			}
 			strbuf_append(out, p + i, j - i);
-			if (j < len) {
-				if (p[j] == '_')
-					strbuf_append_char(out, ' ');
-				else
-					me->qp_state = QP_EQ;
+			if (j == len) {
+				i = j;
+				continue;
+			}
+			/*
+			 * "=XX" and a soft line break at once when the chunk
+			 * holds them whole; the states below do the rest.
+			 */
+			if (p[j] == '_') {
+				strbuf_append_char(out, ' ');
+				j++;
+			} else if (j + 2 < len && (h = mime_encoding_hexval(p[j + 1])) >= 0 &&
+			    mime_encoding_hexval(p[j + 2]) >= 0) {
+				strbuf_append_char(out, (char)(h << 4 | mime_encoding_hexval(p[j + 2])));
+				j += 3;
+			} else if (j + 2 < len && p[j + 1] == '\r' && p[j + 2] == '\n') {
+				j += 3;
+			} else if (j + 1 < len && p[j + 1] == '\n') {
+				j += 2;
+			} else {
+				me->qp_state = QP_EQ;
 				j++;
 			}
 			i = j;

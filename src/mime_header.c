@@ -30,12 +30,22 @@ is_wsp(char c)
 int
 mime_header_unfold(struct strbuf *out, const char *in, size_t len)
 {
-	size_t i = 0, j;
-	int ret = 0;
+	size_t i = 0, j, cr = 0, lf = 0;
+	const char *p;
+	int ret = 0, seen = 0;
 
 	while (i < len) {
-		for (j = i; j < len && in[j] != '\r' && in[j] != '\n'; j++)
-			;
+		/* The next CR and LF, each searched again only once passed: linear. */
+		if (!seen || cr < i) {
+			p = memchr(in + i, '\r', len - i);
+			cr = p != NULL ? (size_t)(p - in) : len;
+		}
+		if (!seen || lf < i) {
+			p = memchr(in + i, '\n', len - i);
+			lf = p != NULL ? (size_t)(p - in) : len;
+		}
+		seen = 1;
+		j = cr < lf ? cr : lf;
 		strbuf_append(out, in + i, j - i);
 		if (j < len && in[j] == '\r' && (j + 1 >= len || in[j + 1] != '\n'))
 			ret |= MIME_HEADER_BARE_CR;

@@ -38,13 +38,6 @@ strbuf_reset(struct strbuf *sb)
 		sb->data[0] = '\0';
 }
 
-/* strbuf_grow - make room for extra more bytes plus the NUL */
-void
-strbuf_grow(struct strbuf *sb, size_t extra)
-{
-	strbuf_grow_capped(sb, extra, (size_t)-1);
-}
-
 /*
  * strbuf_grow_capped - strbuf_grow, but doubling stops at ceiling bytes
  * (NUL included): a buffer that is cut at a known size never holds twice
@@ -78,31 +71,11 @@ strbuf_grow_capped(struct strbuf *sb, size_t extra, size_t ceiling)
 	sb->data[sb->len] = '\0';
 }
 
-/* strbuf_append - append len bytes */
-void
-strbuf_append(struct strbuf *sb, const void *data, size_t len)
-{
-	strbuf_grow(sb, len);
-	if (len > 0)
-		memcpy(sb->data + sb->len, data, len);
-	sb->len += len;
-	sb->data[sb->len] = '\0';
-}
-
 /* strbuf_append_str - append a C string */
 void
 strbuf_append_str(struct strbuf *sb, const char *s)
 {
 	strbuf_append(sb, s, strlen(s));
-}
-
-/* strbuf_append_char - append one byte */
-void
-strbuf_append_char(struct strbuf *sb, char c)
-{
-	strbuf_grow(sb, 1);
-	sb->data[sb->len++] = c;
-	sb->data[sb->len] = '\0';
 }
 
 /* strbuf_vappendf - append printf-style */

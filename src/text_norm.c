@@ -39,6 +39,7 @@ enum fold_flags {
 	FOLD_COMPOSE = 1 << 1,	/* may compose with what follows: hold it back */
 	FOLD_JOIN = 1 << 2,	/* composes with what precedes it */
 	FOLD_LONG = 1 << 3,	/* too long for the table: fold through ICU each time */
+	FOLD_PLAIN = 1 << 4,	/* FOLD_OUT written as it is: not white space, none in out */
 };
 
 /* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_LONG. */
@@ -341,6 +342,10 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 		memcpy(e->out, s.data, s.len);
 		e->len = (uint8_t)s.len;
 	}
+	if (e->kind == FOLD_OUT && (e->flags & (FOLD_COMPOSE | FOLD_LONG)) == 0 &&
+	    space_kind((unsigned)cp) == 0 && memchr(e->out, ' ', e->len) == NULL &&
+	    memchr(e->out, '\n', e->len) == NULL)
+		e->flags |= FOLD_PLAIN;
 	strbuf_release(&s);
 }
 
@@ -507,6 +512,28 @@ seg_push(struct text_norm *tn, struct strbuf *out, unsigned cp)
 	tn->seg_len = (size_t)n;
 }
 
+/*
+ * plain_entry - a built table entry that handle would simply write out (no
+ * white space in it, nothing held back, no ICU call), or NULL.  Dropped
+ * characters count as plain too (len 0).  Only when nothing is held back.
+ */
+static inline const struct fold_entry *
+plain_entry(const struct text_norm *tn, unsigned cp)
+{
+	const struct fold_block *b;
+	const struct fold_entry *e;
+	uint8_t kind;
+
+	if (tn->seg_len > 0 ||
+	    (b = __atomic_load_n(&fold_blocks[cp >> 8], __ATOMIC_ACQUIRE)) == NULL)
+		return NULL;
+	e = &b->e[cp & 0xff];
+	kind = __atomic_load_n(&e->kind, __ATOMIC_ACQUIRE);
+	if (kind == FOLD_DROP || (kind == FOLD_OUT && (e->flags & FOLD_PLAIN) != 0))
+		return e;
+	return NULL;
+}
+
 /* handle - fold one decoded non-ASCII code point (or any, when disabled) */
 static void
 handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned char *raw, int n)
@@ -517,6 +544,14 @@ handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned cha
 
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
+		return;
+	}
+	/* The common case: a character already in the table, written as it is. */
+	if ((e = plain_entry(tn, cp)) != NULL) {
+		if (e->kind == FOLD_DROP)
+			return;
+		emit(tn, out, e->out, e->len);
+		tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
 		return;
 	}
 	e = fold_lookup(cp, &tmp);
@@ -607,6 +642,81 @@ ascii_run(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size
 	tn->strip_marks = 1;
 }
 
+/*
+ * Byte classes for the loop below that reads a whole ASCII span at once:
+ * 0 written (lower-cased), 1 white space, 2 line break (as space_kind
+ * sees them), 3 not ASCII: the span ends.
+ */
+static const unsigned char ascii_class[256] = {
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
+
+/* ASCII lower-cased, by table: the span loop writes every letter through it. */
+static const unsigned char ascii_lower[128] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+	0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
+	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
+};
+
+/*
+ * ascii_span - fold the ASCII bytes from p[i] on, up to the first 8-bit
+ * byte: what ascii_run, space and emit do byte by byte (letters
+ * lower-cased, white space pending, other bytes as they are), in one loop
+ * writing straight into out.  A span writes at most one byte for each it
+ * reads, plus the pending white space before it.  Not for literal mode.
+ * Returns where the span ends.
+ */
+static size_t
+ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size_t i,
+    size_t len)
+{
+	char *d;
+	unsigned char c;
+	int pending, at_start, k;
+
+	if (tn->seg_len > 0)
+		seg_flush(tn, out);	/* may write the pending white space */
+	pending = tn->pending_space;
+	at_start = tn->at_start;
+	strbuf_grow(out, len - i + 1);
+	d = out->data + out->len;
+	for (; i < len; i++) {
+		c = p[i];
+		if ((k = ascii_class[c]) != 0) {
+			if (k == 3)
+				break;
+			if (k > pending)
+				pending = k;
+			continue;
+		}
+		if (pending) {
+			if (!at_start)
+				*d++ = pending == 2 ? '\n' : ' ';
+			pending = 0;
+		}
+		at_start = 0;
+		*d++ = (char)ascii_lower[c];
+	}
+	tn->pending_space = pending;
+	tn->at_start = at_start;
+	tn->strip_marks = 1;
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	return i;
+}
+
 /* text_norm_feed - normalise a chunk */
 void
 text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t len)
@@ -619,6 +729,10 @@ text_norm_feed(struct text_norm *tn, struct strbuf *out, const char *in, size_t 
 	while (tn->carry_len > 0 && i < len)
 		carry_push(tn, out, p[i++]);
 	while (i < len) {
+		if (p[i] < 0x80 && tn->enabled && !tn->literal) {
+			i = ascii_span(tn, out, p, i, len);
+			continue;
+		}
 		if (p[i] < 0x80 && p[i] > 0x20 && p[i] != 0x7f) {
 			/* Fast path: plain printable ASCII. */
 			size_t j = i;

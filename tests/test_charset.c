@@ -1,6 +1,7 @@
 /* test_charset - streaming conversion to UTF-8 */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -208,6 +209,225 @@ charset_conv_feed_every_split(void **state)
 			check(&cases[i], r, &out, (long)cut);
 			strbuf_release(&out);
 		}
+	}
+	charset_cache_free(&cc);
+}
+
+/* iconv_reference - a whole stream through iconv, U+FFFD for each byte it refuses */
+static void
+iconv_reference(const char *name, const unsigned char *in, size_t len, struct strbuf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+	char *ip = (char *)in, *op;
+	size_t left = len, oleft;
+
+	assert_true(cd != (iconv_t)-1);
+	while (left > 0) {
+		strbuf_grow(out, left * 4 + 16);
+		op = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		if (iconv(cd, &ip, &left, &op, &oleft) == (size_t)-1) {
+			assert_int_equal(errno, EILSEQ);
+			out->len = (size_t)(op - out->data);
+			strbuf_append(out, "\xef\xbf\xbd", 3);
+			ip++;
+			left--;
+			continue;
+		}
+		out->len = (size_t)(op - out->data);
+	}
+	out->data[out->len] = '\0';
+	iconv_close(cd);
+}
+
+/*
+ * charset_single_byte_as_iconv - the single-byte charsets convert through
+ * a byte table built from iconv: the text must be what iconv gives, for
+ * every byte and for mixed text, whole and cut into pieces.
+ */
+static void
+charset_single_byte_as_iconv(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "windows-1252", "CP1252" }, { "iso-8859-1", "CP1252" },
+		{ "iso-8859-2", "ISO-8859-2" }, { "iso-8859-7", "ISO-8859-7" },
+		{ "iso-8859-8", "ISO-8859-8" }, { "iso-8859-6", "ISO-8859-6" },
+		{ "iso-8859-3", "ISO-8859-3" }, { "windows-1251", "CP1251" },
+		{ "windows-1256", "CP1256" }, { "koi8-r", "KOI8-R" }, { "koi8-u", "KOI8-RU" },
+		{ "ibm866", "IBM866" }, { "macintosh", "MACINTOSH" },
+		{ "windows-874", "CP874" }, { "x-mac-cyrillic", "MAC-CYRILLIC" },
+		/* not single-byte tables: iconv itself, for comparison */
+		{ "windows-1255", "CP1255" }, { "windows-1258", "CP1258" },
+	};
+	struct charset_cache *cc = charset_cache_new();
+	unsigned char in[4096];
+	unsigned r = 12345;
+	size_t i, k, cut;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (unsigned char)i;
+	for (; i < sizeof(in); i++) {
+		r = r * 1103515245u + 12345u;
+		/* mostly ASCII, like text: runs of both kinds */
+		in[i] = (unsigned char)((r >> 16) % 3 == 0 ? 0x80 + ((r >> 8) & 0x7f) : 0x20 + ((r >> 8) % 95));
+	}
+	for (k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+		struct charset_conv cv;
+
+		iconv_reference(pairs[k][1], in, sizeof(in), &want);
+		assert_int_equal(charset_convert(cc, pairs[k][0], strlen(pairs[k][0]), &got,
+		    (const char *)in, sizeof(in)), 0);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		for (cut = 1; cut < 300; cut += 37) {
+			strbuf_reset(&got);
+			assert_int_equal(charset_conv_open(cc, &cv, pairs[k][0], strlen(pairs[k][0])), 0);
+			for (i = 0; i < sizeof(in); i += cut)
+				charset_conv_feed(&cv, &got, (const char *)in + i,
+				    sizeof(in) - i < cut ? sizeof(in) - i : cut);
+			charset_conv_finish(&cv, &got);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+		}
+		strbuf_release(&want);
+		strbuf_release(&got);
+	}
+	charset_cache_free(&cc);
+}
+
+/*
+ * iconv_one_pass - the whole input through iconv in one pass, with the
+ * replacement rule of charset.c: U+FFFD for each refused sequence, and a
+ * byte skipped only when iconv is stuck right after a replacement.
+ */
+static void
+iconv_one_pass(const char *name, const unsigned char *in, size_t len, struct strbuf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+	char *ip = (char *)in, *op, *before;
+	size_t left = len, oleft;
+	int replaced = 0;
+
+	assert_true(cd != (iconv_t)-1);
+	strbuf_grow(out, len * 4 + 64);
+	while (left > 0) {
+		op = out->data + out->len;
+		oleft = out->cap - out->len - 1;
+		before = ip;
+		if (iconv(cd, &ip, &left, &op, &oleft) != (size_t)-1) {
+			out->len = (size_t)(op - out->data);
+			break;
+		}
+		out->len = (size_t)(op - out->data);
+		if (ip != before)
+			replaced = 0;
+		if (errno == EINVAL) {
+			strbuf_append(out, "\xef\xbf\xbd", 3);	/* cut at the end */
+			break;
+		}
+		assert_int_equal(errno, EILSEQ);
+		if (ip == before && replaced) {
+			ip++;
+			left--;
+			replaced = 0;
+			continue;
+		}
+		strbuf_append(out, "\xef\xbf\xbd", 3);
+		replaced = 1;
+	}
+	out->data[out->len] = '\0';
+	iconv_close(cd);
+}
+
+/* cjk_sample - text in charset name: ASCII markup and words around CJK characters */
+static size_t
+cjk_sample(const char *name, unsigned char *buf, size_t cap, unsigned seed)
+{
+	iconv_t cd = iconv_open(name, "UTF-32LE");
+	size_t n = 0;
+	unsigned r = seed;
+
+	assert_true(cd != (iconv_t)-1);
+	while (n + 16 < cap) {
+		uint32_t cp;
+		char *ip = (char *)&cp, *op = (char *)buf + n;
+		size_t il = 4, ol = cap - n;
+
+		r = r * 1103515245u + 12345u;
+		switch ((r >> 16) % 6) {
+		case 0: case 1:
+			cp = 0x20 + ((r >> 8) % 95);	/* ASCII, '<', digits and all */
+			break;
+		case 2:
+			cp = 0x4e00 + ((r >> 4) % 0x51a5);	/* Han */
+			break;
+		case 3:
+			cp = 0xac00 + ((r >> 4) % 0x2ba4);	/* Hangul */
+			break;
+		case 4:
+			cp = 0x3041 + ((r >> 4) % 0xb9);	/* kana */
+			break;
+		default:
+			cp = 0xff01 + ((r >> 4) % 0x5e);	/* full-width forms */
+			break;
+		}
+		if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1)
+			n = (size_t)(op - (char *)buf);
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	iconv_close(cd);
+	return n;
+}
+
+/*
+ * charset_multibyte_ascii_as_iconv - the CJK charsets copy ASCII between
+ * characters and give iconv only the 8-bit stretches: the text must be
+ * what one iconv pass gives, for valid text (whole and in pieces) and for
+ * text with stray bytes in it (whole).
+ */
+static void
+charset_multibyte_ascii_as_iconv(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "big5", "BIG5-HKSCS" }, { "gbk", "GB18030" }, { "gb18030", "GB18030" },
+		{ "shift_jis", "CP932" }, { "euc-jp", "EUC-JP" }, { "euc-kr", "CP949" },
+	};
+	struct charset_cache *cc = charset_cache_new();
+	unsigned char in[6000];
+	size_t k, i, n, cut;
+	unsigned r = 99;
+
+	for (k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+		struct charset_conv cv;
+
+		n = cjk_sample(pairs[k][1], in, sizeof(in), (unsigned)k + 1);
+		assert_true(n > 4000);
+		iconv_one_pass(pairs[k][1], in, n, &want);
+		for (cut = 1; cut < 400; cut += 53) {
+			strbuf_reset(&got);
+			assert_int_equal(charset_conv_open(cc, &cv, pairs[k][0], strlen(pairs[k][0])), 0);
+			for (i = 0; i < n; i += cut)
+				charset_conv_feed(&cv, &got, (const char *)in + i, n - i < cut ? n - i : cut);
+			charset_conv_finish(&cv, &got);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+		}
+		/* stray bytes: lone leads, leads before ASCII, bytes no charset has */
+		for (i = 0; i < n; i += 1 + (r >> 16) % 40) {
+			r = r * 1103515245u + 12345u;
+			in[i] = (unsigned char)((r >> 8) % 3 == 0 ? 0x80 + (r >> 4) % 0x80 :
+			    (r >> 8) % 3 == 1 ? 0xff : '<');
+		}
+		strbuf_reset(&want);
+		iconv_one_pass(pairs[k][1], in, n, &want);
+		strbuf_reset(&got);
+		charset_convert(cc, pairs[k][0], strlen(pairs[k][0]), &got, (const char *)in, n);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		strbuf_release(&want);
+		strbuf_release(&got);
 	}
 	charset_cache_free(&cc);
 }
@@ -431,6 +651,8 @@ main(void)
 		cmocka_unit_test(charset_conv_feed_bytewise),
 		cmocka_unit_test(charset_conv_feed_every_split),
 		cmocka_unit_test(charset_convert_reuse),
+		cmocka_unit_test(charset_single_byte_as_iconv),
+		cmocka_unit_test(charset_multibyte_ascii_as_iconv),
 		cmocka_unit_test(charset_conv_open_budget),
 		cmocka_unit_test(charset_safe_name_bounded),
 		cmocka_unit_test(charset_conv_unlabelled),

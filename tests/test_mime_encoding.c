@@ -27,6 +27,9 @@ static const struct enc_case cases[] = {
 	/* truncated quantum still yields whole bytes */
 	{ MIME_CTE_BASE64, "aW52b2ljZQ", "invoice" },
 	{ MIME_CTE_BASE64, "", "" },
+	/* line breaks inside a quantum, junk between whole quanta */
+	{ MIME_CTE_BASE64, "aW5\r\n2b2\r\nljZQ==", "invoice" },
+	{ MIME_CTE_BASE64, "aW52-b2lj.ZQ==", "invoice" },
 	{ MIME_CTE_QP, "in=76oice", "invoice" },
 	{ MIME_CTE_QP, "inv=\r\noice", "invoice" },
 	{ MIME_CTE_QP, "inv=\noice", "invoice" },
@@ -40,6 +43,11 @@ static const struct enc_case cases[] = {
 	{ MIME_CTE_QP, "100=", "100=" },
 	{ MIME_CTE_QP, "x=4", "x=4" },
 	{ MIME_CTE_QP, "a= b", "a= b" },
+	/* an escape right after a bad one, a soft break at the very end */
+	{ MIME_CTE_QP, "==41", "=A" },
+	{ MIME_CTE_QP, "=4=41", "=4A" },
+	{ MIME_CTE_QP, "=41=\r\n=42=\n", "AB" },
+	{ MIME_CTE_QP, "end=\r", "end" },
 	{ MIME_CTE_IDENTITY, "plain\r\ntext=41", "plain\r\ntext=41" },
 };
 

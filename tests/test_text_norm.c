@@ -49,6 +49,9 @@ static const struct norm_case fold_cases[] = {
 	{ "only white space", " \n\t ", 0, "" },
 	{ "empty", "", 0, "" },
 	{ "NUL is white space", "a\0\0b", 4, "a b" },
+	/* a held-back Hangul syllable writes the line break before it, not after */
+	{ "hangul after a line break, then a space", "a\n\xec\x9d\xb4 \xeb\xa9\x94", 0,
+	  "a\n\xec\x9d\xb4 \xeb\xa9\x94" },
 	{ "chinese kept", "\xe5\x8f\x91\xe7\xa5\xa8 \xe8\xb4\xa6\xe5\x8d\x95", 0,
 	  "\xe5\x8f\x91\xe7\xa5\xa8 \xe8\xb4\xa6\xe5\x8d\x95" },
 	{ "emoji kept", "ok \xf0\x9f\x98\x80!", 0, "ok \xf0\x9f\x98\x80!" },
