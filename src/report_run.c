@@ -234,11 +234,6 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 	size_t n;
 	int candidate;
 
-	/*
-	 * A line that lacks a literal the filter needs cannot match; it is
-	 * not decoded, only its framing is checked, which catches the usual
-	 * damage (a line cut short by a crash or a full disk).
-	 */
 	if (o->max_record > 0 && len > o->max_record) {
 		/* The reader kept only max_record + 1 bytes of such a line. */
 		report_run_malformed(b, "longer than the record size cap "
@@ -247,10 +242,14 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 		b->oversized++;
 		return;
 	}
+	/*
+	 * Every line is decoded, filter or not, so that the header's counts of
+	 * records and malformed lines are the same whatever is asked; a line
+	 * that lacks a literal the filter needs is not matched.
+	 */
 	candidate = report_filter_precheck(o->filter, line, len);
 	why = report_run_framing(line, len);
-	if (why == NULL && candidate &&
-	    report_record_parse(w->rec, line, len, &why) == 0)
+	if (why == NULL && report_record_parse(w->rec, line, len, &why) == 0)
 		why = NULL;
 	if (why != NULL) {
 		report_run_malformed(b, why);

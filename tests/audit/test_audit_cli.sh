@@ -223,6 +223,13 @@ check "header: requested period" "$(sed -n 's/^period requested: //p' "$tmp/hdr.
 check "header: generated" "$(sed -n 's/^generated: *//p' "$tmp/hdr.txt")" \
     "2025-11-30T00:00:00Z"
 check "header: input counts" "$(grep -c "^  $LOG: $($GEN value "$E" records) records, 5 malformed, 0 oversized$" "$tmp/hdr.txt")" 1
+# The input counts do not depend on the filter: a malformed line that lacks the
+# filter's word is still a malformed line, not a record.
+for f in "--action reroute" "--partner no-such-partner.example" "--class subscription"; do
+	# shellcheck disable=SC2086
+	"$BIN" $f "$LOG" > "$tmp/hdrf.txt" 2>/dev/null
+	check "header: input counts with $f" "$(grep -c "^  $LOG: $($GEN value "$E" records) records, 5 malformed, 0 oversized$" "$tmp/hdrf.txt")" 1
+done
 check "header: unreadable input" "$(grep -c "^  $tmp/missing.log: 0 records, 0 malformed, 0 oversized, UNREADABLE: cannot open: No such file or directory$" "$tmp/hdr.txt")" 1
 check "header: instances" "$(sed -n '/^instances:/,/^config/p' "$tmp/hdr.txt" | grep -c '^  relay[12]: [0-9]* records, 2026-11-03T')" 2
 
