@@ -27,13 +27,47 @@ static unsigned rule_prefilter_generation;
 /* Every character outside ASCII: what ASCII \w, \d and \s must also accept. */
 #define WIDEN_NON_ASCII "\\x{80}-\\x{10FFFF}"
 
+/*
+ * unbounded_repeat - at p, "{M,N}": append the repeat without its upper
+ * bound ("*", "+" or "{M,}", a superset) and return the '}'; NULL for
+ * anything else.  A bounded repeat of a broad class ("[^.]{0,60}") costs
+ * Vectorscan one NFA state per count on every byte it scans; an
+ * unbounded one costs one.  A possessive repeat ("{0,4}+") is left
+ * alone: without its bound it could give up a match the bound allows.
+ */
+static const char *
+unbounded_repeat(const char *p, struct strbuf *out)
+{
+	const char *q = p + 1, *m = q;
+	unsigned long min;
+
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q == m || q - m > 5 || *q != ',')
+		return NULL;
+	min = strtoul(m, NULL, 10);
+	if (*++q < '0' || *q > '9')
+		return NULL;	/* "{M,}" is already unbounded; "{,N}" is not a repeat */
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (*q != '}' || q[1] == '+')
+		return NULL;
+	if (min == 0)
+		strbuf_append_char(out, '*');
+	else if (min == 1)
+		strbuf_append_char(out, '+');
+	else
+		strbuf_appendf(out, "{%lu,}", min);
+	return q;
+}
+
 /* rule_prefilter_widen - a superset of pattern that compiles fast without UCP */
 int
 rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 {
 	const char *p = pattern;
 	int in_class = 0, negated = 0;
-	const char *class_body = NULL;
+	const char *class_body = NULL, *q;
 
 	strbuf_reset(out);
 	strbuf_grow(out, strlen(pattern));	/* never NULL, even for "" */
@@ -70,6 +104,10 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			if (*p == ']' && p > class_body)
 				in_class = 0;
 			strbuf_append_char(out, *p);
+			continue;
+		}
+		if (*p == '{' && (q = unbounded_repeat(p, out)) != NULL) {
+			p = q;
 			continue;
 		}
 		strbuf_append_char(out, *p);
@@ -219,26 +257,33 @@ scratch_fit(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps)
 	return 0;
 }
 
+struct scan_run {
+	unsigned char *candidates;
+	unsigned char mark;
+};
+
 /* on_match - note the candidate */
 static int
 on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
-	unsigned char *candidates = ctx;
+	struct scan_run *run = ctx;
 
-	candidates[id] = 1;
+	run->candidates[id] |= run->mark;
 	return 0;
 }
 
 /* rule_prefilter_scan - one pass */
 int
 rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
-    const char *text, size_t len, unsigned char *candidates)
+    const char *text, size_t len, unsigned char *candidates, unsigned char mark)
 {
+	struct scan_run run = { candidates, mark };
+
 	if (pf->db == NULL)
 		return 0;
 	if (len > 0xffffffffu || scratch_fit(pf, ps) < 0)
 		return -1;
-	if (hs_scan(pf->db, text, (unsigned)len, 0, ps->hs, on_match, candidates) != HS_SUCCESS)
+	if (hs_scan(pf->db, text, (unsigned)len, 0, ps->hs, on_match, &run) != HS_SUCCESS)
 		return -1;
 	return 0;
 }

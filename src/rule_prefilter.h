@@ -52,11 +52,12 @@ struct rule_prefilter_scratch *rule_prefilter_scratch_new(void);
 void rule_prefilter_scratch_free(struct rule_prefilter_scratch **ps);
 
 /*
- * rule_prefilter_scan - set candidates[id] for every rule that may match
- * text.  Returns 0, or -1 if the scan failed (then treat every rule as a
- * candidate).
+ * rule_prefilter_scan - or mark into candidates[id] for every rule that
+ * may match text (a mark per text tells which texts a rule may match in).
+ * Returns 0, or -1 if the scan failed (then treat every rule as a
+ * candidate in every text).
  */
 int rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
-    const char *text, size_t len, unsigned char *candidates);
+    const char *text, size_t len, unsigned char *candidates, unsigned char mark);
 
 #endif

@@ -37,6 +37,15 @@ rule_prefilter_widen_table(void **state)
 		{ "\\Qa.b\\E", NULL },
 		{ "\\h", NULL },
 		{ "[abc", NULL },			/* unterminated class */
+		/* Bounded repeats lose their upper bound: a superset, and cheap to scan. */
+		{ "a[^.]{0,60}?b", "a[^.]*?b" },
+		{ "a.{1,20}b", "a.+b" },
+		{ "x{2,5}", "x{2,}" },
+		{ "x{3}y{2,}z{,4}", "x{3}y{2,}z{,4}" },	/* exact, open and not a repeat */
+		{ "x{0,4}+y", "x{0,4}+y" },		/* possessive: the bound stays */
+		{ "[a{0,4}]", "[a{0,4}]" },		/* in a class: literal */
+		{ "a\\{0,4}", "a\\{0,4}" },		/* an escaped brace: literal */
+		{ "a\\\\{0,4}", "a\\\\*" },		/* after an escaped backslash */
 	};
 	struct strbuf out = STRBUF_INIT;
 	size_t i;
@@ -81,7 +90,7 @@ rule_prefilter_scan_candidates(void **state)
 	(void)state;
 	pf = rule_prefilter_new(patterns, caseless, ids, 4, 0, always, &error);
 	assert_non_null(pf);
-	assert_int_equal(rule_prefilter_scan(pf, ps, text, strlen(text), cand), 0);
+	assert_int_equal(rule_prefilter_scan(pf, ps, text, strlen(text), cand, 1), 0);
 	assert_int_equal(cand[0], 1);	/* \w over Ä, caseless over Ü */
 	assert_int_equal(cand[1], 1);
 	assert_int_equal(cand[2], 0);	/* a real "no": not in the text */
