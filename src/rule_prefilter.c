@@ -61,6 +61,148 @@ unbounded_repeat(const char *p, struct strbuf *out)
 	return q;
 }
 
+/*
+ * ascii_word_literal - c matches only itself and an ASCII case twin, all
+ * ASCII word characters.  Caseless k and s also match the Kelvin sign and
+ * the long s, which folded text no longer holds (NFKC_Casefold).
+ */
+static int
+ascii_word_literal(char c, int folded)
+{
+	if (!folded && (c == 'k' || c == 'K' || c == 's' || c == 'S'))
+		return 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_';
+}
+
+/* may_repeat_zero - does the quantifier at q let the element before it match nothing? */
+static int
+may_repeat_zero(const char *q)
+{
+	return *q == '?' || *q == '*' || (*q == '{' && q[1] == '0');
+}
+
+/* group_end - the ')' closing the group whose body starts at q, or NULL */
+static const char *
+group_end(const char *q)
+{
+	int depth = 0, in_class = 0;
+
+	for (; *q != '\0'; q++) {
+		if (*q == '\\') {
+			if (*++q == '\0')
+				return NULL;
+		} else if (in_class) {
+			if (*q == ']')
+				in_class = 0;
+		} else if (*q == '[') {
+			in_class = 1;
+			if (q[1] == '^')
+				q++;
+			if (q[1] == ']')
+				q++;	/* a ']' first is a literal */
+		} else if (*q == '(')
+			depth++;
+		else if (*q == ')' && depth-- == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/* skip_zero_repeat - past a quantifier at q that allows zero ("?", "*", "{0,N}"), lazy or not */
+static const char *
+skip_zero_repeat(const char *q)
+{
+	if (*q == '{') {
+		if ((q = strchr(q, '}')) == NULL)
+			return NULL;
+	}
+	q++;
+	if (*q == '?' || *q == '+')
+		q++;
+	return q;
+}
+
+/*
+ * starts_ascii_word - does every match of the pattern from q start with an
+ * ASCII word character?  Only what is plain to see: literals, and groups
+ * each of whose alternatives starts so, an optional one followed by more of
+ * the same; anything else is "no".
+ */
+static int
+starts_ascii_word(const char *q, int folded, int depth)
+{
+	const char *end, *alt, *next;
+
+	if (depth > 16)
+		return 0;
+	if (ascii_word_literal(*q, folded))
+		next = q + 1;
+	else if (*q == '(') {
+		if (q[1] == '?') {
+			if (q[2] != ':')
+				return 0;	/* a lookaround, a named group, inline flags */
+			q += 2;
+		}
+		if ((end = group_end(q + 1)) == NULL)
+			return 0;
+		/* Every alternative at this level: split at '|' outside nested groups. */
+		for (alt = q + 1; ; ) {
+			const char *a = alt;
+			int d = 0, in_class = 0;
+
+			if (!starts_ascii_word(alt, folded, depth + 1))
+				return 0;	/* an empty alternative too */
+			for (; a < end; a++) {
+				if (*a == '\\')
+					a++;
+				else if (in_class) {
+					if (*a == ']')
+						in_class = 0;
+				} else if (*a == '[') {
+					in_class = 1;
+					if (a[1] == '^')
+						a++;
+					if (a[1] == ']')
+						a++;
+				} else if (*a == '(')
+					d++;
+				else if (*a == ')')
+					d--;
+				else if (*a == '|' && d == 0)
+					break;
+			}
+			if (a >= end)
+				break;
+			alt = a + 1;
+		}
+		next = end + 1;
+	} else
+		return 0;
+	/* An element that may match nothing: what follows it must start so too. */
+	if (may_repeat_zero(next))
+		return (next = skip_zero_repeat(next)) != NULL && starts_ascii_word(next, folded, depth + 1);
+	return 1;
+}
+
+/* extended_syntax - inline (?x): white space would not be what it seems */
+static int
+extended_syntax(const char *pattern)
+{
+	const char *p;
+
+	for (p = strstr(pattern, "(?"); p != NULL; p = strstr(p + 2, "(?")) {
+		const char *q = p + 2;
+
+		while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-' || *q == '^') {
+			if (*q == 'x')
+				return 1;
+			q++;
+		}
+	}
+	return 0;
+}
+
 /* rule_prefilter_widen - a superset of pattern that compiles fast without UCP */
 int
 rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
@@ -68,6 +210,9 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 	const char *p = pattern;
 	int in_class = 0, negated = 0;
 	const char *class_body = NULL, *q;
+	/* Open groups, 1 for a lookaround; \b stays only outside lookarounds. */
+	unsigned char group[64];
+	int depth = 0, looks = 0, keep_b = !extended_syntax(pattern);
 
 	strbuf_reset(out);
 	strbuf_grow(out, strlen(pattern));	/* never NULL, even for "" */
@@ -88,6 +233,14 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 					return -1;	/* [^\w] would narrow, not widen */
 				strbuf_appendf(out, in_class ? "\\%c" WIDEN_NON_ASCII :
 				    "[\\%c" WIDEN_NON_ASCII "]", n);
+			} else if (n == 'b' && !in_class && keep_b && looks == 0 &&
+			    starts_ascii_word(p + 1, folded, 0)) {
+				/*
+				 * Before an ASCII word character, a Unicode word
+				 * boundary is an ASCII one: "iva" stops matching
+				 * inside "private".
+				 */
+				strbuf_append_str(out, "\\b");
 			} else if ((n == 'b' || n == 'B') && !in_class) {
 				continue;	/* dropping an assertion only widens */
 			} else if (strchr("WDSbxtnrfea0123456789", n) != NULL ||
@@ -110,6 +263,17 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			p = q;
 			continue;
 		}
+		if (*p == '(') {
+			int look = p[1] == '?' && (p[2] == '=' || p[2] == '!' ||
+			    (p[2] == '<' && (p[3] == '=' || p[3] == '!')));
+
+			if (depth == (int)sizeof(group))
+				keep_b = 0;	/* too deep to follow: drop every \b after */
+			else
+				group[depth++] = (unsigned char)look;
+			looks += look;
+		} else if (*p == ')' && depth > 0)
+			looks -= group[--depth];
 		strbuf_append_char(out, *p);
 		if (*p == '[') {
 			in_class = 1;

@@ -20,7 +20,20 @@ rule_prefilter_widen_table(void **state)
 		const char *in, *out;	/* out NULL: -1 expected */
 	} rows[] = {
 		{ "invoice", "invoice" },
-		{ "\\binvoice\\b", "invoice" },
+		{ "\\binvoice\\b", "\\binvoice" },	/* \b before an ASCII letter stays */
+		{ "\\b(?:iva|tax(?:es)?|(vat))", "\\b(?:iva|tax(?:es)?|(vat))" },
+		{ "\\bkunde", "kunde" },		/* caseless k is also the Kelvin sign */
+		{ "\\b(?:iva|é)", "(?:iva|é)" },	/* a non-ASCII alternative */
+		{ "\\b(?:iva|)", "(?:iva|)" },	/* an empty alternative */
+		{ "\\b(?:iva)?x", "\\b(?:iva)?x" },	/* optional, then an ASCII letter */
+		{ "\\b(?:iva)?", "(?:iva)?" },		/* then nothing */
+		{ "\\b(?:iva)?é", "(?:iva)?é" },
+		{ "\\ba{0,3}?(?:b|c)", "\\ba*?(?:b|c)" },
+		{ "\\ba*\\.", "a*\\." },
+		{ "\\b[a-z]", "[a-z]" },		/* classes are not followed */
+		{ "(?!\\bfoo)bar", "(?!foo)bar" },	/* nothing kept in a lookaround */
+		{ "(?=a)\\bbar", "(?=a)\\bbar" },	/* after one, again */
+		{ "(?x)\\b a", "(?x) a" },		/* extended syntax: not read */
 		{ "\\Binvoice", "invoice" },
 		{ "zahlung\\w*", "zahlung[\\w" NA "]*" },
 		{ "\\d+ EUR", "[\\d" NA "]+ EUR" },
@@ -61,6 +74,9 @@ rule_prefilter_widen_table(void **state)
 			assert_string_equal(out.data, rows[i].out);
 		}
 	}
+	/* Folded text holds no Kelvin sign nor long s: \b stays before k and s. */
+	assert_int_equal(rule_prefilter_widen("\\bkunde|\\b(?:se|ks)", 1, &out), 0);
+	assert_string_equal(out.data, "\\bkunde|\\b(?:se|ks)");
 	/* Folded text has only ASCII white space: \s stays as it is. */
 	assert_int_equal(rule_prefilter_widen("unable\\s+to(?:\\s+)?charge", 1, &out), 0);
 	assert_string_equal(out.data, "unable\\s+to(?:\\s+)?charge");
@@ -99,12 +115,56 @@ rule_prefilter_scan_candidates(void **state)
 	rule_prefilter_scratch_free(&ps);
 }
 
+/* rule_prefilter_scan_boundary - a kept \b drops a word inside another, never a real match */
+static void
+rule_prefilter_scan_boundary(void **state)
+{
+	static const char *const patterns[] = { "\\b(?:iva|impag[ao]s?|(?:nuevo )?cargo)\\b" };
+	static const int caseless[] = { 1 };
+	static const unsigned ids[] = { 0 };
+	static const struct {
+		const char *text;
+		int cand;
+	} rows[] = {
+		{ "private derivative", 0 },		/* inside ASCII words */
+		{ "el IVA incluido", 1 },
+		{ "(iva)", 1 },
+		{ "—iva", 1 },				/* after a non-word character outside ASCII */
+		{ "ñiva", 1 },				/* no Unicode boundary: may be a candidate */
+		{ "IVAñ", 1 },				/* the trailing \b is not kept */
+		{ "facturas impagas", 1 },
+		{ "descargos", 0 },
+		{ "un nuevo cargo", 1 },
+	};
+	unsigned char always[1] = { 0 }, cand[1];
+	struct rule_prefilter_scratch *ps = rule_prefilter_scratch_new();
+	struct rule_prefilter *pf;
+	const char *error = NULL;
+	size_t i;
+
+	(void)state;
+	pf = rule_prefilter_new(patterns, caseless, ids, 1, 1, always, &error);
+	assert_non_null(pf);
+	assert_int_equal(always[0], 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cand[0] = 0;
+		assert_int_equal(rule_prefilter_scan(pf, ps, rows[i].text, strlen(rows[i].text), cand,
+		    2), 0);
+		if (cand[0] != (rows[i].cand ? 2 : 0))
+			fail_msg("\"%s\": candidate mark %d, want %d", rows[i].text, cand[0],
+			    rows[i].cand ? 2 : 0);
+	}
+	rule_prefilter_free(&pf);
+	rule_prefilter_scratch_free(&ps);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rule_prefilter_widen_table),
 		cmocka_unit_test(rule_prefilter_scan_candidates),
+		cmocka_unit_test(rule_prefilter_scan_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
