@@ -110,6 +110,7 @@ profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 	struct classify_result res;
 	size_t i, n = 0;
 	double t0, c0;
+	int k;
 
 	for (i = 0; i < corpus->count; i++) {
 		scans[i] = scan_new();
@@ -122,9 +123,11 @@ profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 	fflush(stdout);
 	t0 = now();
 	c0 = cpu_now();
+	/* Each message 20 times in a row, as the benchmark's figures are taken. */
 	do {
-		for (i = 0; i < corpus->count; i++, n++)
-			scan_classify(scans[i], &conf->classify, &res);
+		for (i = 0; i < corpus->count; i++)
+			for (k = 0; k < 20; k++, n++)
+				scan_classify(scans[i], &conf->classify, &res);
 	} while (now() - t0 < seconds);
 	printf("profile: %zu classifications, %.1f us/msg wall, %.1f us/msg thread CPU\n", n,
 	    (now() - t0) / n * 1e6, (cpu_now() - c0) / n * 1e6);
