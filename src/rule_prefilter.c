@@ -212,7 +212,7 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 	const char *class_body = NULL, *q;
 	/* Open groups, 1 for a lookaround; \b stays only outside lookarounds. */
 	unsigned char group[64];
-	int depth = 0, looks = 0, keep_b = !extended_syntax(pattern);
+	int depth = 0, looks = 0, lost = 0, keep_b = !extended_syntax(pattern);
 
 	strbuf_reset(out);
 	strbuf_grow(out, strlen(pattern));	/* never NULL, even for "" */
@@ -233,7 +233,7 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 					return -1;	/* [^\w] would narrow, not widen */
 				strbuf_appendf(out, in_class ? "\\%c" WIDEN_NON_ASCII :
 				    "[\\%c" WIDEN_NON_ASCII "]", n);
-			} else if (n == 'b' && !in_class && keep_b && looks == 0 &&
+			} else if (n == 'b' && !in_class && keep_b && looks == 0 && !lost &&
 			    starts_ascii_word(p + 1, folded, 0)) {
 				/*
 				 * Before an ASCII word character, a Unicode word
@@ -259,7 +259,8 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			strbuf_append_char(out, *p);
 			continue;
 		}
-		if (*p == '{' && (q = unbounded_repeat(p, out)) != NULL) {
+		/* Inside a negative lookaround, widening would narrow: left alone. */
+		if (*p == '{' && looks == 0 && !lost && (q = unbounded_repeat(p, out)) != NULL) {
 			p = q;
 			continue;
 		}
@@ -267,12 +268,14 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			int look = p[1] == '?' && (p[2] == '=' || p[2] == '!' ||
 			    (p[2] == '<' && (p[3] == '=' || p[3] == '!')));
 
+			/* Too deep to follow: as if in a lookaround from here on. */
 			if (depth == (int)sizeof(group))
-				keep_b = 0;	/* too deep to follow: drop every \b after */
-			else
+				lost = 1;
+			else {
 				group[depth++] = (unsigned char)look;
-			looks += look;
-		} else if (*p == ')' && depth > 0)
+				looks += look;
+			}
+		} else if (*p == ')' && depth > 0 && !lost)
 			looks -= group[--depth];
 		strbuf_append_char(out, *p);
 		if (*p == '[') {

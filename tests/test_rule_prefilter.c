@@ -57,6 +57,7 @@ rule_prefilter_widen_table(void **state)
 		{ "x{3}y{2,}z{,4}", "x{3}y{2,}z{,4}" },	/* exact, open and not a repeat */
 		{ "x{0,4}+y", "x{0,4}+y" },		/* possessive: the bound stays */
 		{ "[a{0,4}]", "[a{0,4}]" },		/* in a class: literal */
+		{ "a(?!.{0,20}cert).{0,5}", "a(?!.{0,20}cert).*" },	/* not in a lookaround */
 		{ "a\\{0,4}", "a\\{0,4}" },		/* an escaped brace: literal */
 		{ "a\\\\{0,4}", "a\\\\*" },		/* after an escaped backslash */
 	};
@@ -73,6 +74,19 @@ rule_prefilter_widen_table(void **state)
 			assert_int_equal(rc, 0);
 			assert_string_equal(out.data, rows[i].out);
 		}
+	}
+	/* Groups nested deeper than followed: from there on, nothing is kept or unbounded. */
+	{
+		char deep[256] = "";
+		int d;
+
+		for (d = 0; d < 70; d++)
+			strcat(deep, "(");
+		strcat(deep, "\\bfoo.{0,3}");
+		for (d = 0; d < 70; d++)
+			strcat(deep, ")");
+		assert_int_equal(rule_prefilter_widen(deep, 1, &out), 0);
+		assert_non_null(strstr(out.data, "(foo.{0,3})"));
 	}
 	/* Folded text holds no Kelvin sign nor long s: \b stays before k and s. */
 	assert_int_equal(rule_prefilter_widen("\\bkunde|\\b(?:se|ks)", 1, &out), 0);
