@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "model.h"
 #include "scan.h"
+#include "xalloc.h"
 
 struct corpus {
 	char **data;
@@ -106,7 +107,7 @@ model_rss(const struct conf *conf, const struct corpus *corpus)
 static int
 profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 {
-	struct scan **scans = calloc(corpus->count, sizeof(*scans));
+	struct scan **scans = xcalloc(corpus->count, sizeof(*scans));
 	struct classify_result res;
 	size_t i, n = 0;
 	double t0, c0;
@@ -219,9 +220,9 @@ load_corpus(const char *dir, struct corpus *c)
 
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
 		return -1;
-	c->data = realloc(c->data, (c->count + (size_t)n) * sizeof(*c->data));
-	c->len = realloc(c->len, (c->count + (size_t)n) * sizeof(*c->len));
-	c->name = realloc(c->name, (c->count + (size_t)n) * sizeof(*c->name));
+	c->data = xreallocarray(c->data, c->count + (size_t)n, sizeof(*c->data));
+	c->len = xreallocarray(c->len, c->count + (size_t)n, sizeof(*c->len));
+	c->name = xreallocarray(c->name, c->count + (size_t)n, sizeof(*c->name));
 	for (i = 0; i < n; i++) {
 		char path[4096];
 		FILE *fp;
@@ -236,9 +237,9 @@ load_corpus(const char *dir, struct corpus *c)
 		fseek(fp, 0, SEEK_END);
 		size = ftell(fp);
 		rewind(fp);
-		c->data[c->count] = malloc((size_t)size + 1);
+		c->data[c->count] = xmalloc((size_t)size + 1);
 		c->len[c->count] = fread(c->data[c->count], 1, (size_t)size, fp);
-		c->name[c->count] = strdup(path);
+		c->name[c->count] = xstrdup(path);
 		c->count++;
 		fclose(fp);
 next:
