@@ -174,8 +174,10 @@ lang_detect(const char *utf8, size_t len)
 	if (len > SAMPLE_MAX)
 		len = utf8_floor(utf8, SAMPLE_MAX);
 	while (i <= len) {
-		n = i < len ? utf8_decode(p + i, len - i, &cp) : 0;
-		if (n <= 0)
+		/* ASCII, most of the text, without the decoder's call. */
+		if (i < len && p[i] < 0x80)
+			cp = p[i], n = 1;
+		else if ((n = i < len ? utf8_decode(p + i, len - i, &cp) : 0) <= 0)
 			cp = ' ', n = 1;
 		if (is_word_char(cp)) {
 			char enc[4];

@@ -653,7 +653,9 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 	count_sender(s, mt);
 
 	for (i = 0; i < s->nused; i++) {
-		double v = 1.0 + log(s->slot_count[s->used[i]]);
+		float count = s->slot_count[s->used[i]];
+		/* Most features occur once: log(1) is 0, without the call. */
+		double v = count == 1 ? 1.0 : 1.0 + log(count);
 
 		if (s->slot_pair[s->used[i]])
 			v *= MSG_FEATURES_BIGRAM_SCALE;

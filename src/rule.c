@@ -23,14 +23,31 @@ struct rule {
 	int jit;		/* JIT compile succeeded */
 };
 
-/* The texts a prefilter scans; single-header targets are too short to need one. */
+/*
+ * The texts a prefilter scans: one database per kind of text.  The Subject
+ * and From rules have theirs too: a message's subject is short, but twenty
+ * large alternations run over it one by one cost more than one pass.
+ */
 enum rule_text {
 	RULE_TEXT_HEADERS,
 	RULE_TEXT_BODY,
 	RULE_TEXT_HIDDEN,
 	RULE_TEXT_PARTS,
+	RULE_TEXT_SUBJECT,
+	RULE_TEXT_FROM,
 };
-#define RULE_TEXT_COUNT 4
+#define RULE_TEXT_COUNT 6
+
+/*
+ * Which texts a rule may match in, from the prefilter scans: PCRE2 reads
+ * only those.  A body rule seen only in the hidden text is not confirmed
+ * on the visible text.
+ */
+#define MAY_TEXT	0x01	/* the target's own text; the visible body */
+#define MAY_COLLAPSED	0x02	/* the collapsed view of the body */
+#define MAY_HIDDEN	0x04	/* the hidden text */
+#define MAY_HEADERS	0x08	/* the headers text (targets "headers" and "all") */
+#define MAY_ALL		0xff	/* not prefiltered: every text */
 
 struct rule_set {
 	struct rule *rules;
@@ -46,7 +63,7 @@ struct rule_set {
 
 struct rule_scratch {
 	struct rule_prefilter_scratch *prefilter;
-	unsigned char *candidates;	/* per rule: a prefilter saw a possible match */
+	unsigned char *candidates;	/* per rule: MAY_* of the texts a prefilter saw it in */
 	size_t candidates_cap;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -243,6 +260,10 @@ target_text(enum rule_target target, int second)
 		return second ? -1 : RULE_TEXT_HIDDEN;
 	case RULE_TARGET_PARTS:
 		return second ? -1 : RULE_TEXT_PARTS;
+	case RULE_TARGET_SUBJECT:
+		return second ? -1 : RULE_TEXT_SUBJECT;
+	case RULE_TARGET_FROM:
+		return second ? -1 : RULE_TEXT_FROM;
 	default:
 		return -1;
 	}
@@ -475,17 +496,21 @@ match_plain(struct match_run *run, size_t i, enum rule_target target, enum rule_
 	return match_text(run, i, &t, hits);
 }
 
-/* match_body - every view of the body: visible, collapsed runs, hidden */
+/*
+ * match_body - every view of the body the prefilter saw the rule in (may):
+ * visible, collapsed runs, hidden
+ */
 static int
 match_body(struct match_run *run, size_t i, enum rule_target target,
-    const struct msg_text *mt, int hits)
+    const struct msg_text *mt, int hits, unsigned may)
 {
 	struct match_text t = { target, RULE_VIEW_VISIBLE, NULL, 0, NULL, 0, RULE_SOURCE_BODY, 0 };
 
 	t.text = msg_text_body(mt, &t.len);
-	hits = match_text(run, i, &t, hits);
+	if (may & MAY_TEXT)
+		hits = match_text(run, i, &t, hits);
 	t.text = msg_text_collapsed(mt, &t.len);
-	if (t.len > 0) {
+	if (t.len > 0 && (may & MAY_COLLAPSED)) {
 		t.view = RULE_VIEW_COLLAPSED;
 		t.source = RULE_SOURCE_COLLAPSED;
 		t.nruns = msg_text_collapsed_runs(mt, &t.runs);
@@ -496,7 +521,7 @@ match_body(struct match_run *run, size_t i, enum rule_target target,
 	t.source = RULE_SOURCE_HIDDEN;
 	t.runs = NULL;
 	t.nruns = 0;
-	if (t.len > 0)
+	if (t.len > 0 && (may & MAY_HIDDEN))
 		hits = match_text(run, i, &t, hits);
 	return hits;
 }
@@ -577,18 +602,30 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 	return hits;
 }
 
+/* prefilter_scan - one text through one database; 0, or -1 when it could not run */
+static int
+prefilter_scan(const struct rule_set *rs, struct rule_scratch *s, enum rule_text t,
+    const char *text, size_t len, unsigned char may)
+{
+	if (rs->prefilter[t] == NULL)
+		return 0;
+	/* An empty text too: a pattern that matches "" matches it. */
+	return rule_prefilter_scan(rs->prefilter[t], s->prefilter, text != NULL ? text : "", len,
+	    s->candidates, may);
+}
+
 /*
- * prefilter_pass - mark the candidate rules and build the headers text;
- * when a prefilter cannot run, every rule is a candidate.  The body
- * prefilter scans every view of the body.
+ * prefilter_pass - mark the texts each rule may match in, and build the
+ * headers text; when a prefilter cannot run, every rule is a candidate
+ * everywhere.  The body prefilter scans every view of the body; the
+ * Subject and From prefilters every instance of their header.
  */
 static void
 prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule_scratch *s)
 {
-	const char *text[RULE_TEXT_COUNT + 2];
-	size_t len[RULE_TEXT_COUNT + 2];
-	int pf[RULE_TEXT_COUNT + 2];
-	int t;
+	const char *text;
+	size_t len, h, n = msg_text_header_count(mt);
+	int rc = 0;
 
 	if (s->candidates_cap < rs->count) {
 		s->candidates = xrealloc(s->candidates, rs->count);
@@ -596,27 +633,31 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 	}
 	memset(s->candidates, 0, rs->count);
 	build_headers(s, mt, rs->fold);
-	for (t = 0; t < RULE_TEXT_COUNT; t++)
-		pf[t] = t;
-	text[RULE_TEXT_HEADERS] = s->headers.data;
-	len[RULE_TEXT_HEADERS] = s->headers.len;
-	text[RULE_TEXT_BODY] = msg_text_body(mt, &len[RULE_TEXT_BODY]);
-	text[RULE_TEXT_HIDDEN] = msg_text_hidden(mt, &len[RULE_TEXT_HIDDEN]);
-	text[RULE_TEXT_PARTS] = msg_text_parts(mt, &len[RULE_TEXT_PARTS]);
-	text[RULE_TEXT_COUNT] = msg_text_collapsed(mt, &len[RULE_TEXT_COUNT]);
-	pf[RULE_TEXT_COUNT] = RULE_TEXT_BODY;
-	text[RULE_TEXT_COUNT + 1] = text[RULE_TEXT_HIDDEN];
-	len[RULE_TEXT_COUNT + 1] = len[RULE_TEXT_HIDDEN];
-	pf[RULE_TEXT_COUNT + 1] = RULE_TEXT_BODY;
-	for (t = 0; t < RULE_TEXT_COUNT + 2; t++) {
-		if (rs->prefilter[pf[t]] == NULL || (t >= RULE_TEXT_COUNT && len[t] == 0))
-			continue;
-		if (rule_prefilter_scan(rs->prefilter[pf[t]], s->prefilter, text[t], len[t],
-		    s->candidates) < 0) {
-			memset(s->candidates, 1, rs->count);
-			return;
-		}
+	rc |= prefilter_scan(rs, s, RULE_TEXT_HEADERS, s->headers.data, s->headers.len,
+	    MAY_HEADERS);
+	text = msg_text_body(mt, &len);
+	rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_TEXT);
+	/* Body rules read the collapsed and hidden views only when there are some. */
+	if ((text = msg_text_collapsed(mt, &len)) != NULL && len > 0)
+		rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_COLLAPSED);
+	if ((text = msg_text_hidden(mt, &len)) != NULL && len > 0)
+		rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_HIDDEN);
+	text = msg_text_hidden(mt, &len);
+	rc |= prefilter_scan(rs, s, RULE_TEXT_HIDDEN, text, len, MAY_HIDDEN);
+	text = msg_text_parts(mt, &len);
+	rc |= prefilter_scan(rs, s, RULE_TEXT_PARTS, text, len, MAY_TEXT);
+	for (h = 0; h < n && (rs->prefilter[RULE_TEXT_SUBJECT] != NULL ||
+	    rs->prefilter[RULE_TEXT_FROM] != NULL); h++) {
+		const char *name = msg_text_header_name(mt, h);
+
+		text = msg_text_header_value(mt, h, &len);
+		if (strcasecmp(name, "Subject") == 0)
+			rc |= prefilter_scan(rs, s, RULE_TEXT_SUBJECT, text, len, MAY_TEXT);
+		else if (strcasecmp(name, "From") == 0)
+			rc |= prefilter_scan(rs, s, RULE_TEXT_FROM, text, len, MAY_TEXT);
 	}
+	if (rc != 0)
+		memset(s->candidates, MAY_ALL, rs->count);
 }
 
 /* rule_set_match - run every rule over its target */
@@ -630,6 +671,7 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 	const char *text;
 	size_t i, len;
 	int hits, have_headers, prefiltered;
+	unsigned may;
 
 	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
 	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
@@ -639,8 +681,10 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 	for (i = 0; i < rs->count; i++) {
 		const struct rule_spec *spec = &rs->rules[i].spec;
 
-		if (prefiltered && target_text(spec->target, 0) >= 0 &&
-		    !rs->always[i] && !scratch->candidates[i])
+		may = MAY_ALL;
+		if (prefiltered && target_text(spec->target, 0) >= 0 && !rs->always[i])
+			may = scratch->candidates[i];
+		if (may == 0)
 			continue;	/* no text this rule reads can match it */
 
 		switch (spec->target) {
@@ -659,13 +703,15 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 				build_headers(scratch, mt, rs->fold);
 				have_headers = 1;
 			}
-			hits = match_plain(&run, i, spec->target, RULE_SOURCE_HEADERS, 0,
-			    scratch->headers.data, scratch->headers.len, 0);
+			hits = 0;
+			if (may & MAY_HEADERS)
+				hits = match_plain(&run, i, spec->target, RULE_SOURCE_HEADERS, 0,
+				    scratch->headers.data, scratch->headers.len, 0);
 			if (spec->target == RULE_TARGET_ALL)
-				match_body(&run, i, spec->target, mt, hits);
+				match_body(&run, i, spec->target, mt, hits, may);
 			break;
 		case RULE_TARGET_BODY:
-			match_body(&run, i, spec->target, mt, 0);
+			match_body(&run, i, spec->target, mt, 0, may);
 			break;
 		case RULE_TARGET_HIDDEN:
 			text = msg_text_hidden(mt, &len);

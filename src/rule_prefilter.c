@@ -27,13 +27,192 @@ static unsigned rule_prefilter_generation;
 /* Every character outside ASCII: what ASCII \w, \d and \s must also accept. */
 #define WIDEN_NON_ASCII "\\x{80}-\\x{10FFFF}"
 
+/*
+ * unbounded_repeat - at p, "{M,N}": append the repeat without its upper
+ * bound ("*", "+" or "{M,}", a superset) and return the '}'; NULL for
+ * anything else.  A bounded repeat of a broad class ("[^.]{0,60}") costs
+ * Vectorscan one NFA state per count on every byte it scans; an
+ * unbounded one costs one.  A possessive repeat ("{0,4}+") is left
+ * alone: without its bound it could give up a match the bound allows.
+ */
+static const char *
+unbounded_repeat(const char *p, struct strbuf *out)
+{
+	const char *q = p + 1, *m = q;
+	unsigned long min;
+
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q == m || q - m > 5 || *q != ',')
+		return NULL;
+	min = strtoul(m, NULL, 10);
+	if (*++q < '0' || *q > '9')
+		return NULL;	/* "{M,}" is already unbounded; "{,N}" is not a repeat */
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (*q != '}' || q[1] == '+')
+		return NULL;
+	if (min == 0)
+		strbuf_append_char(out, '*');
+	else if (min == 1)
+		strbuf_append_char(out, '+');
+	else
+		strbuf_appendf(out, "{%lu,}", min);
+	return q;
+}
+
+/*
+ * ascii_word_literal - c matches only itself and an ASCII case twin, all
+ * ASCII word characters.  Caseless k and s also match the Kelvin sign and
+ * the long s, which folded text no longer holds (NFKC_Casefold).
+ */
+static int
+ascii_word_literal(char c, int folded)
+{
+	if (!folded && (c == 'k' || c == 'K' || c == 's' || c == 'S'))
+		return 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_';
+}
+
+/* may_repeat_zero - does the quantifier at q let the element before it match nothing? */
+static int
+may_repeat_zero(const char *q)
+{
+	return *q == '?' || *q == '*' || (*q == '{' && q[1] == '0');
+}
+
+/* group_end - the ')' closing the group whose body starts at q, or NULL */
+static const char *
+group_end(const char *q)
+{
+	int depth = 0, in_class = 0;
+
+	for (; *q != '\0'; q++) {
+		if (*q == '\\') {
+			if (*++q == '\0')
+				return NULL;
+		} else if (in_class) {
+			if (*q == ']')
+				in_class = 0;
+		} else if (*q == '[') {
+			in_class = 1;
+			if (q[1] == '^')
+				q++;
+			if (q[1] == ']')
+				q++;	/* a ']' first is a literal */
+		} else if (*q == '(')
+			depth++;
+		else if (*q == ')' && depth-- == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/* skip_zero_repeat - past a quantifier at q that allows zero ("?", "*", "{0,N}"), lazy or not */
+static const char *
+skip_zero_repeat(const char *q)
+{
+	if (*q == '{') {
+		if ((q = strchr(q, '}')) == NULL)
+			return NULL;
+	}
+	q++;
+	if (*q == '?' || *q == '+')
+		q++;
+	return q;
+}
+
+/*
+ * starts_ascii_word - does every match of the pattern from q start with an
+ * ASCII word character?  Only what is plain to see: literals, and groups
+ * each of whose alternatives starts so, an optional one followed by more of
+ * the same; anything else is "no".
+ */
+static int
+starts_ascii_word(const char *q, int folded, int depth)
+{
+	const char *end, *alt, *next;
+
+	if (depth > 16)
+		return 0;
+	if (ascii_word_literal(*q, folded))
+		next = q + 1;
+	else if (*q == '(') {
+		if (q[1] == '?') {
+			if (q[2] != ':')
+				return 0;	/* a lookaround, a named group, inline flags */
+			q += 2;
+		}
+		if ((end = group_end(q + 1)) == NULL)
+			return 0;
+		/* Every alternative at this level: split at '|' outside nested groups. */
+		for (alt = q + 1; ; ) {
+			const char *a = alt;
+			int d = 0, in_class = 0;
+
+			if (!starts_ascii_word(alt, folded, depth + 1))
+				return 0;	/* an empty alternative too */
+			for (; a < end; a++) {
+				if (*a == '\\')
+					a++;
+				else if (in_class) {
+					if (*a == ']')
+						in_class = 0;
+				} else if (*a == '[') {
+					in_class = 1;
+					if (a[1] == '^')
+						a++;
+					if (a[1] == ']')
+						a++;
+				} else if (*a == '(')
+					d++;
+				else if (*a == ')')
+					d--;
+				else if (*a == '|' && d == 0)
+					break;
+			}
+			if (a >= end)
+				break;
+			alt = a + 1;
+		}
+		next = end + 1;
+	} else
+		return 0;
+	/* An element that may match nothing: what follows it must start so too. */
+	if (may_repeat_zero(next))
+		return (next = skip_zero_repeat(next)) != NULL && starts_ascii_word(next, folded, depth + 1);
+	return 1;
+}
+
+/* extended_syntax - inline (?x): white space would not be what it seems */
+static int
+extended_syntax(const char *pattern)
+{
+	const char *p;
+
+	for (p = strstr(pattern, "(?"); p != NULL; p = strstr(p + 2, "(?")) {
+		const char *q = p + 2;
+
+		while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-' || *q == '^') {
+			if (*q == 'x')
+				return 1;
+			q++;
+		}
+	}
+	return 0;
+}
+
 /* rule_prefilter_widen - a superset of pattern that compiles fast without UCP */
 int
 rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 {
 	const char *p = pattern;
 	int in_class = 0, negated = 0;
-	const char *class_body = NULL;
+	const char *class_body = NULL, *q;
+	/* Open groups, 1 for a lookaround; \b stays only outside lookarounds. */
+	unsigned char group[64];
+	int depth = 0, looks = 0, lost = 0, keep_b = !extended_syntax(pattern);
 
 	strbuf_reset(out);
 	strbuf_grow(out, strlen(pattern));	/* never NULL, even for "" */
@@ -54,6 +233,14 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 					return -1;	/* [^\w] would narrow, not widen */
 				strbuf_appendf(out, in_class ? "\\%c" WIDEN_NON_ASCII :
 				    "[\\%c" WIDEN_NON_ASCII "]", n);
+			} else if (n == 'b' && !in_class && keep_b && looks == 0 && !lost &&
+			    starts_ascii_word(p + 1, folded, 0)) {
+				/*
+				 * Before an ASCII word character, a Unicode word
+				 * boundary is an ASCII one: "iva" stops matching
+				 * inside "private".
+				 */
+				strbuf_append_str(out, "\\b");
 			} else if ((n == 'b' || n == 'B') && !in_class) {
 				continue;	/* dropping an assertion only widens */
 			} else if (strchr("WDSbxtnrfea0123456789", n) != NULL ||
@@ -72,6 +259,24 @@ rule_prefilter_widen(const char *pattern, int folded, struct strbuf *out)
 			strbuf_append_char(out, *p);
 			continue;
 		}
+		/* Inside a negative lookaround, widening would narrow: left alone. */
+		if (*p == '{' && looks == 0 && !lost && (q = unbounded_repeat(p, out)) != NULL) {
+			p = q;
+			continue;
+		}
+		if (*p == '(') {
+			int look = p[1] == '?' && (p[2] == '=' || p[2] == '!' ||
+			    (p[2] == '<' && (p[3] == '=' || p[3] == '!')));
+
+			/* Too deep to follow: as if in a lookaround from here on. */
+			if (depth == (int)sizeof(group))
+				lost = 1;
+			else {
+				group[depth++] = (unsigned char)look;
+				looks += look;
+			}
+		} else if (*p == ')' && depth > 0 && !lost)
+			looks -= group[--depth];
 		strbuf_append_char(out, *p);
 		if (*p == '[') {
 			in_class = 1;
@@ -219,26 +424,33 @@ scratch_fit(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps)
 	return 0;
 }
 
+struct scan_run {
+	unsigned char *candidates;
+	unsigned char mark;
+};
+
 /* on_match - note the candidate */
 static int
 on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
-	unsigned char *candidates = ctx;
+	struct scan_run *run = ctx;
 
-	candidates[id] = 1;
+	run->candidates[id] |= run->mark;
 	return 0;
 }
 
 /* rule_prefilter_scan - one pass */
 int
 rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
-    const char *text, size_t len, unsigned char *candidates)
+    const char *text, size_t len, unsigned char *candidates, unsigned char mark)
 {
+	struct scan_run run = { candidates, mark };
+
 	if (pf->db == NULL)
 		return 0;
 	if (len > 0xffffffffu || scratch_fit(pf, ps) < 0)
 		return -1;
-	if (hs_scan(pf->db, text, (unsigned)len, 0, ps->hs, on_match, candidates) != HS_SUCCESS)
+	if (hs_scan(pf->db, text, (unsigned)len, 0, ps->hs, on_match, &run) != HS_SUCCESS)
 		return -1;
 	return 0;
 }

@@ -33,9 +33,14 @@ struct rule_prefilter *rule_prefilter_new(const char *const *patterns, const int
  * rule_prefilter_widen - rewrite pattern into out so that Vectorscan can
  * compile it without Unicode properties (which costs seconds for large
  * multilingual patterns) and still match everything PCRE2's UCP reading
- * matches: \b and \B are dropped (removing an assertion only widens), and
+ * matches: \b and \B are dropped (removing an assertion only widens),
+ * except a \b outside lookarounds before what can only start with an ASCII
+ * word character (there a Unicode boundary is an ASCII one; with folded
+ * set k and s count too, as folded text holds no Kelvin sign or long s);
  * \w, \d, \s also accept every non-ASCII character (\W, \D, \S already
- * do in ASCII mode).  With folded set, \s stays ASCII: folded text holds
+ * do in ASCII mode); a bounded repeat {M,N} loses its upper bound ("*",
+ * "+", "{M,}"; not a possessive one), which Vectorscan scans far faster.
+ * With folded set, \s stays ASCII: folded text holds
  * no other white space (text_norm turns it into a space or a newline), and
  * a repeated class of every non-ASCII character ("\s+", what a space in a
  * folded pattern becomes) triples Vectorscan's compile time.  Returns 0,
@@ -52,11 +57,12 @@ struct rule_prefilter_scratch *rule_prefilter_scratch_new(void);
 void rule_prefilter_scratch_free(struct rule_prefilter_scratch **ps);
 
 /*
- * rule_prefilter_scan - set candidates[id] for every rule that may match
- * text.  Returns 0, or -1 if the scan failed (then treat every rule as a
- * candidate).
+ * rule_prefilter_scan - or mark into candidates[id] for every rule that
+ * may match text (a mark per text tells which texts a rule may match in).
+ * Returns 0, or -1 if the scan failed (then treat every rule as a
+ * candidate in every text).
  */
 int rule_prefilter_scan(const struct rule_prefilter *pf, struct rule_prefilter_scratch *ps,
-    const char *text, size_t len, unsigned char *candidates);
+    const char *text, size_t len, unsigned char *candidates, unsigned char mark);
 
 #endif

@@ -299,6 +299,16 @@ static const struct match_case match_cases[] = {
 	{ "all headers then body", "all", "invoice", 0, 1, 4, "Invoice", "invoice" },
 	{ "all cap", "all", "invoice", 2, 1, 2, "Invoice", "invoice" },
 	{ "all not parts", "all", "\\.pdf", 0, 1, 0, NULL, NULL },
+	/* Bounded repeats, which the prefilter reads without their bound. */
+	{ "subject anchored repeat", "subject", "^your.{0,9}42$", 1, 1, 1, "Your Invoice 42",
+	  "Your Invoice 42" },
+	{ "subject repeat too long", "subject", "^your.{0,3}42", 1, 1, 0, NULL, NULL },
+	{ "from repeat", "from", "billing[^@]{1,3}billing@", 0, 1, 1, "Billing <billing@",
+	  "Billing <billing@" },
+	{ "body repeat in the hidden view only", "body", "secret\\s{1,2}renewal", 0, 1, 1,
+	  "secret renewal", "secret renewal" },
+	{ "body repeat in the visible view only", "body", "invoice[^.]{0,20}attached", 0, 1, 1,
+	  "invoice is attached", "invoice is attached" },
 };
 
 /* run_match_cases - the match table, with or without prefilters */
@@ -511,6 +521,39 @@ rule_set_match_empty(void **state)
 		msg_text_free(&mt);
 	}
 	rule_scratch_free(&scratch);
+}
+
+/* rule_set_match_empty_header - a Subject or From rule matching "" matches an empty header */
+static void
+rule_set_match_empty_header(void **state)
+{
+	int finish;
+
+	for (finish = 0; finish < 2; finish++) {
+		struct msg_text *mt = msg_text_new(1024, 0);
+		struct rule_set *rs = plain_set(1000000, 10000);
+		struct rule_scratch *scratch = rule_scratch_new();
+		struct hit_log log;
+		const char *error = NULL;
+
+		msg_text_add_header(mt, "Subject", "", 0);
+		msg_text_add_header(mt, "From", "", 0);
+		msg_text_add_header(mt, "Subject", "second", 6);
+		add_rule(rs, "empty subject", "subject", "^$", 0, 1);
+		add_rule(rs, "empty from", "from", "^\\s*$", 0, 1);
+		add_rule(rs, "second subject", "subject", "^sec", 0, 1);
+		finish_set(rs, finish);
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match(rs, mt, scratch, log_hit, &log, &error), 0);
+		assert_int_equal(log.n, 3);
+		assert_int_equal(log.hit[0].rule, 0);
+		assert_int_equal(log.hit[1].rule, 1);
+		assert_int_equal(log.hit[2].rule, 2);
+		assert_string_equal(log.hit[2].text, "sec");
+		rule_set_free(&rs);
+		rule_scratch_free(&scratch);
+		msg_text_free(&mt);
+	}
 }
 
 /* count_hit - rule_hit_fn that only counts */
@@ -950,6 +993,7 @@ main(void)
 		cmocka_unit_test(rule_set_match_order),
 		cmocka_unit_test(rule_set_match_unicode),
 		cmocka_unit_test(rule_set_match_empty),
+		cmocka_unit_test(rule_set_match_empty_header),
 		cmocka_unit_test(rule_set_match_hard_cap),
 		cmocka_unit_test(rule_set_match_backtracking),
 		cmocka_unit_test(rule_set_match_backtracking_prefiltered),
