@@ -480,6 +480,26 @@ is_sbcs_name(const char *name)
 }
 
 /*
+ * convert_byte_alone - convert byte b alone, from the initial state, into
+ * s (emptied first): is it used up with nothing left in the converter?
+ * The converter is left holding whatever the byte put in its state; the
+ * caller resets it.
+ */
+static int
+convert_byte_alone(iconv_t cd, struct strbuf *s, unsigned b)
+{
+	char byte = (char)b, tail[16], *op = tail;
+	const char *p = &byte;
+	size_t left = 1, oleft = sizeof(tail);
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	strbuf_reset(s);
+	run(cd, s, &p, &left);
+	iconv(cd, NULL, NULL, &op, &oleft);
+	return left == 0 && op == tail;
+}
+
+/*
  * sbcs_build - the byte table of a single-byte charset, or NULL.  Each
  * byte goes through run alone, from the initial state; the table is kept
  * only if every byte was used up, wrote one to four bytes and left
@@ -492,9 +512,6 @@ sbcs_build(const char *name, iconv_t cd)
 {
 	struct sbcs_table *t;
 	struct strbuf s = STRBUF_INIT;
-	char byte, tail[16], *op;
-	const char *p;
-	size_t left, oleft;
 	unsigned b;
 
 	if (!is_sbcs_name(name))
@@ -502,16 +519,8 @@ sbcs_build(const char *name, iconv_t cd)
 	t = xcalloc(1, sizeof(*t));
 	t->ascii = 1;
 	for (b = 0; b < 256; b++) {
-		iconv(cd, NULL, NULL, NULL, NULL);
-		strbuf_reset(&s);
-		byte = (char)b;
-		p = &byte;
-		left = 1;
-		run(cd, &s, &p, &left);
-		op = tail;
-		oleft = sizeof(tail);
-		iconv(cd, NULL, NULL, &op, &oleft);
-		if (left != 0 || s.len == 0 || s.len > sizeof(t->out[0]) || op != tail) {
+		if (!convert_byte_alone(cd, &s, b) || s.len == 0 ||
+		    s.len > sizeof(t->out[0])) {
 			free(t);
 			t = NULL;
 			break;
@@ -520,7 +529,7 @@ sbcs_build(const char *name, iconv_t cd)
 		t->len[b] = (uint8_t)s.len;
 		if (s.len > t->max)
 			t->max = s.len;
-		if (b < 0x80 && (s.len != 1 || s.data[0] != byte))
+		if (b < 0x80 && (s.len != 1 || (unsigned char)s.data[0] != b))
 			t->ascii = 0;
 	}
 	iconv(cd, NULL, NULL, NULL, NULL);
@@ -551,27 +560,16 @@ static int
 ascii_mb_probe(const char *name, iconv_t cd)
 {
 	struct strbuf s = STRBUF_INIT;
-	char byte, tail[16], *op;
-	const char *p;
-	size_t i, left, oleft;
+	size_t i;
 	unsigned b;
 	int ok = 0;
 
 	for (i = 0; i < sizeof(ascii_mb_names) / sizeof(ascii_mb_names[0]); i++)
 		if (strcmp(name, ascii_mb_names[i]) == 0)
 			ok = 1;
-	for (b = 0; ok && b < 0x80; b++) {
-		iconv(cd, NULL, NULL, NULL, NULL);
-		strbuf_reset(&s);
-		byte = (char)b;
-		p = &byte;
-		left = 1;
-		run(cd, &s, &p, &left);
-		op = tail;
-		oleft = sizeof(tail);
-		iconv(cd, NULL, NULL, &op, &oleft);
-		ok = left == 0 && s.len == 1 && s.data[0] == byte && op == tail;
-	}
+	for (b = 0; ok && b < 0x80; b++)
+		ok = convert_byte_alone(cd, &s, b) && s.len == 1 &&
+		    (unsigned char)s.data[0] == b;
 	iconv(cd, NULL, NULL, NULL, NULL);
 	strbuf_release(&s);
 	return ok;
