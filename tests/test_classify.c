@@ -26,12 +26,12 @@ struct rule_def {
 
 /* The rules every scoring case runs with. */
 static const struct rule_def score_rules[] = {
-	{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 2, 0 },
-	{ "sub.billing", CLASS_SUBSCRIPTION, "subject", "billing", 3, 1 },
-	{ "sub.newsletter", CLASS_SUBSCRIPTION, "body", "newsletter", -5, 1 },
-	{ "inc.outage", CLASS_INCIDENT, "body", "outage", 3, 0 },
-	{ "inc.maint", CLASS_INCIDENT, "body", "maintenance", 1, 0 },
-	{ "non.ea", CLASS_NON_CSP, "body", "enterprise agreement", 4, 1 },
+	{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 2, 0, 0 },
+	{ "sub.billing", CLASS_SUBSCRIPTION, "subject", "billing", 3, 1, 0 },
+	{ "sub.newsletter", CLASS_SUBSCRIPTION, "body", "newsletter", -5, 1, 0 },
+	{ "inc.outage", CLASS_INCIDENT, "body", "outage", 3, 0, 0 },
+	{ "inc.maint", CLASS_INCIDENT, "body", "maintenance", 1, 0, 0 },
+	{ "non.ea", CLASS_NON_CSP, "body", "enterprise agreement", 4, 1, 0 },
 };
 
 /* build_rules - compile a table of rules into a set */
@@ -429,7 +429,7 @@ classify_message_excerpts(void **state)
 		  "\xe5\x8f\x91\xe7\xa5\xa8invoice\xe5\x8f\xb7" },
 	};
 	static const struct rule_def defs[] = {
-		{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 3, 1 },
+		{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 3, 1, 0 },
 	};
 	struct rule_set *rs = build_rules(defs, UNIT_NELEM(defs), 1000000);
 	struct rule_scratch *scratch = rule_scratch_new();
@@ -506,8 +506,8 @@ static void
 classify_message_uncertain_limit(void **state)
 {
 	static const struct rule_def defs[] = {
-		{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 3, 1 },
-		{ "inc.bt", CLASS_INCIDENT, "body", "(a+)+$", 5, 1 },
+		{ "sub.invoice", CLASS_SUBSCRIPTION, "body", "invoice", 3, 1, 0 },
+		{ "inc.bt", CLASS_INCIDENT, "body", "(a+)+$", 5, 1, 0 },
 	};
 	struct rule_set *rs = build_rules(defs, UNIT_NELEM(defs), 10000);
 	struct rule_scratch *scratch = rule_scratch_new();

@@ -106,7 +106,7 @@ summary_and_record(void **state)
 	char *path = unit_strf("%s/tests/hostile/hostile.conf", unit_srcdir());
 	struct conf *c = conf_load(path, NULL, &error);
 	struct scan *scan = scan_new();
-	struct audit_event ev = { "4ABC123", "127.0.0.1", "reroute", 10 };
+	struct audit_event ev = { "4ABC123", "127.0.0.1", "reroute", 10, "" };
 	struct strbuf line = STRBUF_INIT, rec = STRBUF_INIT;
 	static const char msg[] = "From: billing@vendor.example\nSubject: Your invoice\n\n"
 	    "Your invoice is attached.\n";
