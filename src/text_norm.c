@@ -39,7 +39,7 @@ enum fold_flags {
 	FOLD_COMPOSE = 1 << 1,	/* may compose with what follows: hold it back */
 	FOLD_JOIN = 1 << 2,	/* composes with what precedes it */
 	FOLD_LONG = 1 << 3,	/* too long for the table: fold through ICU each time */
-	FOLD_PLAIN = 1 << 4,	/* FOLD_OUT written as it is: not white space, none in out */
+	FOLD_PLAIN = 1 << 4,	/* FOLD_OUT written as it is: not empty, not white space, none in out */
 };
 
 /* 8 bytes: what folds to more than 5 bytes (a few compatibility forms) is FOLD_LONG. */
@@ -342,7 +342,11 @@ fold_entry_build(UChar32 cp, struct fold_entry *e)
 		memcpy(e->out, s.data, s.len);
 		e->len = (uint8_t)s.len;
 	}
-	if (e->kind == FOLD_OUT && (e->flags & (FOLD_COMPOSE | FOLD_LONG)) == 0 &&
+	/*
+	 * Not one that folds to nothing: writing it must not write the white
+	 * space pending before it (emit_folded writes none for no bytes).
+	 */
+	if (e->kind == FOLD_OUT && e->len > 0 && (e->flags & (FOLD_COMPOSE | FOLD_LONG)) == 0 &&
 	    space_kind((unsigned)cp) == 0 && memchr(e->out, ' ', e->len) == NULL &&
 	    memchr(e->out, '\n', e->len) == NULL)
 		e->flags |= FOLD_PLAIN;
