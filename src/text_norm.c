@@ -649,29 +649,11 @@ ascii_run(struct text_norm *tn, struct strbuf *out, const unsigned char *p, size
 /*
  * Byte classes for the loop below that reads a whole ASCII span at once:
  * 0 written (lower-cased), 1 white space, 2 line break (as space_kind
- * sees them), 3 not ASCII: the span ends.
+ * sees them); a byte of 80 or more ends the span.
  */
-static const unsigned char ascii_class[256] = {
-	1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-};
-
-/* ASCII lower-cased, by table: the span loop writes every letter through it. */
-static const unsigned char ascii_lower[128] = {
-	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
-	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
-	0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
-	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
-	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
-	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
-	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
-	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
+static const unsigned char ascii_class[128] = {
+	[0x00] = 1, ['\t'] = 1, [' '] = 1,
+	['\n'] = 2, ['\v'] = 2, ['\f'] = 2, ['\r'] = 2,
 };
 
 /*
@@ -697,10 +679,9 @@ ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, siz
 	strbuf_grow(out, len - i + 1);
 	d = out->data + out->len;
 	for (; i < len; i++) {
-		c = p[i];
+		if ((c = p[i]) >= 0x80)
+			break;
 		if ((k = ascii_class[c]) != 0) {
-			if (k == 3)
-				break;
 			if (k > pending)
 				pending = k;
 			continue;
@@ -711,7 +692,7 @@ ascii_span(struct text_norm *tn, struct strbuf *out, const unsigned char *p, siz
 			pending = 0;
 		}
 		at_start = 0;
-		*d++ = (char)ascii_lower[c];
+		*d++ = (char)(c | (unsigned char)((unsigned)(c - 'A') < 26) << 5);
 	}
 	tn->pending_space = pending;
 	tn->at_start = at_start;
