@@ -473,10 +473,17 @@ emit_entry(struct text_norm *tn, struct strbuf *out, const struct fold_entry *e,
 		fold_segment(in, n, &strip, &s);
 		emit_folded(tn, out, s.data, s.len);
 		strbuf_release(&s);
-	} else
+	} else {
 		emit_folded(tn, out, e->out, e->len);
-	if (e->kind != FOLD_MARK)
-		tn->strip_marks = (e->flags & FOLD_STRIP) != 0;
+		strip = (e->flags & FOLD_STRIP) != 0;
+	}
+	/*
+	 * A mark leaves the state alone, unless it folds into a letter that
+	 * sheds marks (U+0345 into iota, written "i"): what follows then sees
+	 * that letter, as it does when the output is folded again.
+	 */
+	if (e->kind != FOLD_MARK || strip)
+		tn->strip_marks = strip;
 }
 
 /* seg_flush - fold and emit the held-back base and its marks */
