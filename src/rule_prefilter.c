@@ -82,9 +82,13 @@ may_repeat_zero(const char *q)
 	return *q == '?' || *q == '*' || (*q == '{' && q[1] == '0');
 }
 
-/* group_end - the ')' closing the group whose body starts at q, or NULL */
+/*
+ * group_stop - the ')' closing the group whose body starts at q, or with
+ * at_bar the '|' that ends the alternative starting at q, whichever comes
+ * first at this level; NULL if the pattern ends before.
+ */
 static const char *
-group_end(const char *q)
+group_stop(const char *q, int at_bar)
 {
 	int depth = 0, in_class = 0;
 
@@ -104,6 +108,8 @@ group_end(const char *q)
 		} else if (*q == '(')
 			depth++;
 		else if (*q == ')' && depth-- == 0)
+			return q;
+		else if (*q == '|' && at_bar && depth == 0)
 			return q;
 	}
 	return NULL;
@@ -132,7 +138,7 @@ skip_zero_repeat(const char *q)
 static int
 starts_ascii_word(const char *q, int folded, int depth)
 {
-	const char *end, *alt, *next;
+	const char *end, *alt, *bar, *next;
 
 	if (depth > 16)
 		return 0;
@@ -144,37 +150,14 @@ starts_ascii_word(const char *q, int folded, int depth)
 				return 0;	/* a lookaround, a named group, inline flags */
 			q += 2;
 		}
-		if ((end = group_end(q + 1)) == NULL)
+		if ((end = group_stop(q + 1, 0)) == NULL)
 			return 0;
 		/* Every alternative at this level: split at '|' outside nested groups. */
-		for (alt = q + 1; ; ) {
-			const char *a = alt;
-			int d = 0, in_class = 0;
-
+		for (alt = q + 1; ; alt = bar + 1) {
 			if (!starts_ascii_word(alt, folded, depth + 1))
 				return 0;	/* an empty alternative too */
-			for (; a < end; a++) {
-				if (*a == '\\')
-					a++;
-				else if (in_class) {
-					if (*a == ']')
-						in_class = 0;
-				} else if (*a == '[') {
-					in_class = 1;
-					if (a[1] == '^')
-						a++;
-					if (a[1] == ']')
-						a++;
-				} else if (*a == '(')
-					d++;
-				else if (*a == ')')
-					d--;
-				else if (*a == '|' && d == 0)
-					break;
-			}
-			if (a >= end)
+			if ((bar = group_stop(alt, 1)) == NULL || bar >= end)
 				break;
-			alt = a + 1;
 		}
 		next = end + 1;
 	} else
