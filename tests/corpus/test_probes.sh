@@ -5,8 +5,11 @@
 # one per corpus sub-topic, language (en, zh-TW, zh-CN, ja, ko, de, fr, es,
 # pt-BR) and register (formal, terse, plain, fresh, and "long": notices in
 # the full shape of vendor mail, greeting and footer included, written blind
-# to measure generalisation), plus hard cases per class; make_probes.py
-# beside them generates them.  This test
+# to measure generalisation), plus hard cases per class, and a sixth register,
+# "shapes" (also written blind): about thirty notices per language in the
+# shapes real mail takes - bilingual, table (HTML label and value cells),
+# digest, aside (a line of another class), wrapped (narrow or quoted) and
+# terse; make_probes.py beside them generates them.  This test
 #   1. regenerates the probes into a temporary directory and compares them
 #      byte for byte with the committed ones (when python3 is there);
 #   2. runs "csp-milter --evaluate" with conf/csp-milter.conf over them and
