@@ -185,13 +185,14 @@ review_item_excerpt(struct strbuf *out, const struct msg_text *mt)
 
 /* review_item_header - one decoded header line for the display */
 static void
-review_item_header(struct strbuf *out, const struct msg_text *mt, const char *name)
+review_item_header(struct strbuf *out, const struct msg_text *mt, const char *name,
+    const char *label)
 {
 	const char *v;
 	size_t len;
 
 	v = msg_text_header_find(mt, name, &len);
-	strbuf_appendf(out, "  %-12s", name);
+	strbuf_appendf(out, "  %-12s", label);
 	if (v != NULL)
 		safe_text_terminal(out, v, utf8_cap(v, len, 300));
 	strbuf_append_char(out, '\n');
@@ -245,8 +246,8 @@ review_item_load(struct review *rv, struct review_item *it, struct mta_held *h, 
 	strbuf_init(&it->excerpt, 256);
 	review_item_excerpt(&it->excerpt, res->text);
 	strbuf_init(&it->headers, 256);
-	review_item_header(&it->headers, res->text, "Subject");
-	review_item_header(&it->headers, res->text, "From");
+	review_item_header(&it->headers, res->text, "Subject", "subject");
+	review_item_header(&it->headers, res->text, "From", "from");
 	if (it->record != NULL) {
 		it->base = json_incref(it->record);
 		return REVIEW_OK;
