@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sys/stat.h>
 
 #include "mta_queue.h"
 #include "review.h"
@@ -180,6 +181,58 @@ mta_queue_parse_qf_not_held(void **state)
 		unit_expect_int(junk[i], mta_queue_parse_qf(junk[i], strlen(junk[i]), &h, NULL, &why), -1);
 		mta_held_release(&h);
 	}
+}
+
+/* mta_queue_sendmail_dir - a Sendmail queue directory: held messages listed, read and deleted */
+static void
+mta_queue_sendmail_dir(void **state)
+{
+	static const char hf1[] = "V8\nT200\nqheld by csp-milter\nSs@vendor.example\n"
+	    "RPFD:a@contoso.example\nH??Subject: One\nH?P?Return-Path: <$g>\n.\n";
+	static const char hf2[] = "V8\nT100\nqheld\nSs@vendor.example\nRPFD:b@contoso.example\n"
+	    "H??Subject: Two\n.\n";
+	static const char qf3[] = "V8\nT50\nSs@vendor.example\nRPFD:c@contoso.example\n.\n";
+	char *dir = unit_tmpdir_new(), *sub = unit_strf("%s/qf", dir), *p;
+	struct mta_queue *q;
+	struct mta_held *held = NULL, h;
+	struct strbuf msg = STRBUF_INIT;
+	const char *why;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(mkdir(sub, 0700), 0);
+	free(unit_write_str(dir, "hfAAA1", hf1));
+	free(unit_write_str(dir, "dfAAA1", "Body one.\n"));
+	free(unit_write_str(sub, "hfBBB2", hf2));
+	free(unit_write_str(dir, "dfBBB2", "Body two.\n"));
+	/* Queued but not quarantined: not a held message. */
+	free(unit_write_str(dir, "qfCCC3", qf3));
+	q = mta_queue_sendmail_new(dir, NULL);
+	assert_string_equal(mta_queue_mta(q), "sendmail");
+	assert_int_equal(mta_queue_list(q, &held, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(held[0].queue_id, "BBB2");
+	assert_string_equal(held[1].queue_id, "AAA1");
+	assert_string_equal(held[1].reason, "held by csp-milter");
+	assert_int_equal(held[1].size, 10);
+	mta_held_free_all(&held, n);
+	assert_int_equal(mta_queue_read(q, "AAA1", &msg, &why), 0);
+	assert_string_equal(msg.data, "Subject: One\n\nBody one.\n");
+	assert_int_equal(mta_queue_find(q, "CCC3", &h, &why), 0);
+	assert_int_equal(mta_queue_find(q, "../AAA1", &h, &why), 0);
+	assert_int_equal(mta_queue_find(q, "AAA1", &h, &why), 1);
+	mta_held_release(&h);
+	assert_int_equal(mta_queue_delete(q, "AAA1", &why), 0);
+	assert_int_equal(mta_queue_find(q, "AAA1", &h, &why), 0);
+	p = unit_strf("%s/dfAAA1", dir);
+	assert_int_not_equal(access(p, F_OK), 0);
+	free(p);
+	assert_int_equal(mta_queue_delete(q, "AAA1", &why), -1);
+	mta_queue_free(&q);
+	assert_null(q);
+	strbuf_release(&msg);
+	free(sub);
+	unit_tmpdir_remove(&dir);
 }
 
 /* review_plan_reroute_partners - CSP customers go to their partner (once each), others keep the mail */
@@ -509,6 +562,7 @@ main(void)
 		cmocka_unit_test(mta_held_sort_oldest_first),
 		cmocka_unit_test(mta_queue_parse_qf_quarantined),
 		cmocka_unit_test(mta_queue_parse_qf_not_held),
+		cmocka_unit_test(mta_queue_sendmail_dir),
 		cmocka_unit_test(review_plan_reroute_partners),
 		cmocka_unit_test(review_plan_reroute_refused),
 		cmocka_unit_test(review_plan_teach_defaults),
