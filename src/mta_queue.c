@@ -445,6 +445,18 @@ mta_sendmail_file(const struct mta_queue *q, const char *sub, const char *prefix
 	return stat(path->data, &st) == 0 ? 0 : -1;
 }
 
+/*
+ * mta_sendmail_control - the control file of ID: hf (Sendmail renames a
+ * quarantined qf so), else qf (whose q line, if any, says it is held)
+ */
+static int
+mta_sendmail_control(const struct mta_queue *q, const char *id, struct strbuf *path)
+{
+	if (mta_sendmail_file(q, "qf", "hf", id, path) == 0)
+		return 0;
+	return mta_sendmail_file(q, "qf", "qf", id, path);
+}
+
 /* mta_read_file - a whole file into out (appended), capped */
 static int
 mta_read_file(const char *path, struct strbuf *out)
@@ -478,7 +490,7 @@ mta_queue_sendmail_entry(struct mta_queue *q, const char *id, struct mta_held *h
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	if (mta_sendmail_file(q, "qf", "hf", id, &path) < 0) {
+	if (mta_sendmail_control(q, id, &path) < 0) {
 		strbuf_release(&path);
 		return 0;
 	}
@@ -518,7 +530,8 @@ mta_queue_list_dir(struct mta_queue *q, const char *dir, struct mta_held **held,
 		return errno == ENOENT ? 0 : mta_queue_fail(q, error_r, 1, "%s: %s", dir,
 		    strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "hf", 2) != 0 || de->d_name[2] == '\0')
+		if ((strncmp(de->d_name, "hf", 2) != 0 && strncmp(de->d_name, "qf", 2) != 0) ||
+		    de->d_name[2] == '\0')
 			continue;
 		for (i = 0; i < *n; i++)
 			if (strcmp((*held)[i].queue_id, de->d_name + 2) == 0)
@@ -695,8 +708,8 @@ mta_queue_delete(struct mta_queue *q, const char *queue_id, const char **error_r
 	if (q->kind == MTA_POSTFIX)
 		return mta_postsuper(q, "-d", queue_id, "Deleted: ", error_r);
 	/* The control file first: without it the data file is an orphan, never a message. */
-	if (mta_sendmail_file(q, "qf", "hf", queue_id, &path) < 0 || unlink(path.data) < 0)
-		rc = mta_queue_fail(q, error_r, 0, "%s: hf file: %s", queue_id, strerror(errno));
+	if (mta_sendmail_control(q, queue_id, &path) < 0 || unlink(path.data) < 0)
+		rc = mta_queue_fail(q, error_r, 0, "%s: control file: %s", queue_id, strerror(errno));
 	else if (mta_sendmail_file(q, "df", "df", queue_id, &path) == 0)
 		unlink(path.data);
 	strbuf_release(&path);

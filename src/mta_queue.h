@@ -13,8 +13,8 @@
  * deletes it, and the sendmail_path of postconf re-injects (-G -i -f);
  * every command gets the config directory (-c DIR, sendmail -C DIR) when
  * one is given, as a private instance needs.  Sendmail: the queue
- * directory is read (hf files: quarantined qf files, with a q line), see
- * mta_queue_sendmail_new for what it lacks.
+ * directory is read (hf files, as Sendmail renames a quarantined qf
+ * file, or qf files with a q line); see mta_queue_sendmail_new.
  *
  * A failed command is -1 with the command's own message in *error_r
  * (owned by the queue, valid until the next call on it); the failure is
@@ -45,7 +45,7 @@ struct mta_queue *mta_queue_postfix_new(const char *config_dir);
  * its qf/ and df/ subdirectories).  Listing and reading work from the
  * files; release runs "sendmail -Q -qQ -qIID" then "sendmail -qIID";
  * re-injection runs "sendmail -G -i -f SENDER RCPT..."; delete removes the
- * hf and df files.  sendmail_cmd NULL: "sendmail" from PATH.
+ * control (hf or qf) and df files.  sendmail_cmd NULL: "sendmail" from PATH.
  */
 struct mta_queue *mta_queue_sendmail_new(const char *queue_dir, const char *sendmail_cmd);
 void mta_queue_free(struct mta_queue **q);

@@ -207,14 +207,17 @@ mta_queue_sendmail_dir(void **state)
 	free(unit_write_str(dir, "dfBBB2", "Body two.\n"));
 	/* Queued but not quarantined: not a held message. */
 	free(unit_write_str(dir, "qfCCC3", qf3));
+	/* A qf file with a q line is quarantined too. */
+	free(unit_write_str(dir, "qfDDD4", hf2));
 	q = mta_queue_sendmail_new(dir, NULL);
 	assert_string_equal(mta_queue_mta(q), "sendmail");
 	assert_int_equal(mta_queue_list(q, &held, &n, &why), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(held[0].queue_id, "BBB2");
-	assert_string_equal(held[1].queue_id, "AAA1");
-	assert_string_equal(held[1].reason, "held by csp-milter");
-	assert_int_equal(held[1].size, 10);
+	assert_string_equal(held[1].queue_id, "DDD4");
+	assert_string_equal(held[2].queue_id, "AAA1");
+	assert_string_equal(held[2].reason, "held by csp-milter");
+	assert_int_equal(held[2].size, 10);
 	mta_held_free_all(&held, n);
 	assert_int_equal(mta_queue_read(q, "AAA1", &msg, &why), 0);
 	assert_string_equal(msg.data, "Subject: One\n\nBody one.\n");

@@ -11,6 +11,8 @@
 REVIEW_TOOL="$top_builddir/src/csp-milter-audit"
 REVIEW_LEARNER="$E2E_DIR/fake-learner.sh"
 REVIEW_BY=tester
+# REVIEW_WRAPPER runs the script forms under a checker (valgrind ...).
+REVIEW_WRAPPER=${REVIEW_WRAPPER:-}
 VENDOR=billing@vendor.example
 ALICE=alice@contoso.example		# CSP only, partner csp-desk@partner-a.example
 BOB=bob@nowhere.example			# not a customer
@@ -42,7 +44,7 @@ review_start() {
 
 # review_cmd - csp-milter-audit --review against the private instance, with ARGS...
 review_cmd() {
-	"$REVIEW_TOOL" --review -c "$E2E_TMP/csp-milter.conf" --postfix-config "$E2E_PF" \
+	$REVIEW_WRAPPER "$REVIEW_TOOL" --review -c "$E2E_TMP/csp-milter.conf" --postfix-config "$E2E_PF" \
 	    --milter "$REVIEW_LEARNER" --by "$REVIEW_BY" "$@"
 }
 
