@@ -49,12 +49,13 @@ mta_queue_path(void)
 
 /* mta_queue_postfix_new - Postfix, with an optional config directory */
 struct mta_queue *
-mta_queue_postfix_new(const char *config_dir)
+mta_queue_postfix_new(const char *config_dir, const char *sendmail_cmd)
 {
 	struct mta_queue *q = xcalloc(1, sizeof(*q));
 
 	q->kind = MTA_POSTFIX;
 	q->dir = config_dir != NULL ? xstrdup(config_dir) : NULL;
+	q->sendmail_cmd = sendmail_cmd != NULL ? xstrdup(sendmail_cmd) : NULL;
 	strbuf_init(&q->error, 128);
 	mta_queue_path();
 	return q;
@@ -353,6 +354,16 @@ mta_qf_line_end(const char *p, const char *end)
 	}
 }
 
+/* mta_qf_unbracket - an address without the angle brackets Sendmail 8.17 writes around it */
+static void
+mta_qf_unbracket(const char **v, size_t *len)
+{
+	if (*len >= 2 && (*v)[0] == '<' && (*v)[*len - 1] == '>') {
+		(*v)++;
+		*len -= 2;
+	}
+}
+
 /* mta_queue_parse_qf - a Sendmail qf file */
 int
 mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strbuf *headers,
@@ -378,6 +389,7 @@ mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strb
 			break;
 		case 'S':
 			free(h->sender);
+			mta_qf_unbracket(&v, &vlen);
 			h->sender = xstrndup(v, vlen);
 			break;
 		case 'q':
@@ -392,6 +404,7 @@ mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strb
 				vlen -= (size_t)(c + 1 - v);
 				v = c + 1;
 			}
+			mta_qf_unbracket(&v, &vlen);
 			mta_held_add_rcpt(h, v, vlen);
 			break;
 		case 'H':

@@ -38,14 +38,19 @@ struct mta_held {
 /* The longest message read (postcat output or queue files): more is an error. */
 #define MTA_QUEUE_MAX_MESSAGE	(256u * 1024 * 1024)
 
-/* mta_queue_postfix_new - Postfix; config_dir NULL: the default instance */
-struct mta_queue *mta_queue_postfix_new(const char *config_dir);
+/*
+ * mta_queue_postfix_new - Postfix; config_dir NULL: the default instance;
+ * sendmail_cmd NULL: postconf's sendmail_path re-injects
+ */
+struct mta_queue *mta_queue_postfix_new(const char *config_dir, const char *sendmail_cmd);
 /*
  * mta_queue_sendmail_new - Sendmail's queue directory (qf/df in it or in
  * its qf/ and df/ subdirectories).  Listing and reading work from the
  * files; release runs "sendmail -Q -qQ -qIID" then "sendmail -qIID";
  * re-injection runs "sendmail -G -i -f SENDER RCPT..."; delete removes the
- * control (hf or qf) and df files.  sendmail_cmd NULL: "sendmail" from PATH.
+ * control (hf or qf) and df files.  sendmail_cmd NULL: "sendmail" from PATH;
+ * a private instance is reached through a program of its own (a wrapper
+ * that adds -C FILE), as no -C is passed here.
  */
 struct mta_queue *mta_queue_sendmail_new(const char *queue_dir, const char *sendmail_cmd);
 void mta_queue_free(struct mta_queue **q);

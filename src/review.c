@@ -93,8 +93,8 @@ review_new(const struct review_opts *opts, const char **error_r)
 	rv->opts = *opts;
 	rv->conf = conf;
 	rv->queue = opts->sendmail_queue != NULL ?
-	    mta_queue_sendmail_new(opts->sendmail_queue, NULL) :
-	    mta_queue_postfix_new(opts->postfix_config);
+	    mta_queue_sendmail_new(opts->sendmail_queue, opts->sendmail_cmd) :
+	    mta_queue_postfix_new(opts->postfix_config, opts->sendmail_cmd);
 	rv->scan = scan_new();
 	rv->by = review_who(opts->by);
 	rv->milter = review_find_milter(opts);

@@ -23,6 +23,7 @@ struct review_opts {
 	const char *conf_path;
 	const char *postfix_config;	/* Postfix config directory (-c DIR), or NULL */
 	const char *sendmail_queue;	/* Sendmail queue directory, or NULL (Postfix) */
+	const char *sendmail_cmd;	/* the sendmail program to run, or NULL (the MTA's own) */
 	const char *by;			/* --by, or NULL */
 	const char *milter;		/* csp-milter for --learn, or NULL (found) */
 	const char *self;		/* argv[0], to find csp-milter beside it */

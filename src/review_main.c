@@ -16,7 +16,7 @@
 #define REVIEW_MAIN_USAGE \
 	"usage: csp-milter-audit --review [-c CONF] [--postfix-config DIR | " \
 	"--sendmail-queue DIR]\n" \
-	"       [--by WHO] [--milter PATH]\n" \
+	"       [--sendmail PATH] [--by WHO] [--milter PATH]\n" \
 	"       [--list [--json] | --release ID | --reroute ID | --teach CLASS ID " \
 	"| --leave ID]\n"
 
@@ -27,7 +27,7 @@
 #endif
 
 enum {
-	OPT_REVIEW = 256, OPT_POSTFIX_CONFIG, OPT_SENDMAIL_QUEUE, OPT_BY, OPT_MILTER, OPT_LIST,
+	OPT_REVIEW = 256, OPT_POSTFIX_CONFIG, OPT_SENDMAIL_QUEUE, OPT_SENDMAIL, OPT_BY, OPT_MILTER, OPT_LIST,
 	OPT_JSON, OPT_RELEASE, OPT_REROUTE, OPT_TEACH, OPT_LEAVE
 };
 
@@ -36,6 +36,7 @@ static const struct option review_main_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "postfix-config", required_argument, NULL, OPT_POSTFIX_CONFIG },
 	{ "sendmail-queue", required_argument, NULL, OPT_SENDMAIL_QUEUE },
+	{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "milter", required_argument, NULL, OPT_MILTER },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -328,6 +329,11 @@ review_main(int argc, char **argv)
 			break;
 		case OPT_SENDMAIL_QUEUE:
 			o.sendmail_queue = optarg;
+			break;
+		case OPT_SENDMAIL:
+			if (*optarg == '\0')
+				review_main_usage("--sendmail needs a program", NULL);
+			o.sendmail_cmd = optarg;
 			break;
 		case OPT_BY:
 			if (*optarg == '\0')

@@ -140,8 +140,8 @@ mta_queue_parse_qf_quarantined(void **state)
 	static const char qf[] =
 	    "V8\nT1796023965\nK0\nN0\nP30000\nMDeferred\n"
 	    "qcsp-milter: class=other to CSP customer; review before release\n"
-	    "Fbs\n$_localhost [127.0.0.1]\nSbilling@vendor.example\n"
-	    "rRFC822; alice@contoso.example\nRPFD:alice@contoso.example\nRbob@nowhere.example\n"
+	    "Fbs\n$_localhost [127.0.0.1]\nS<billing@vendor.example>\n"
+	    "rRFC822; alice@contoso.example\nRPFD:<alice@contoso.example>\nRbob@nowhere.example\n"
 	    "H?P?Return-Path: <$g>\nH??Received: from client\n\tby relay; Mon\n"
 	    "H??Subject: Welcome\nH?x?Full-Name: $x\nHFrom: <billing@vendor.example>\n.\n";
 	struct strbuf headers = STRBUF_INIT;
@@ -166,7 +166,7 @@ mta_queue_parse_qf_quarantined(void **state)
 static void
 mta_queue_parse_qf_not_held(void **state)
 {
-	static const char qf[] = "V8\nT5\nSs@v.example\nRPFD:a@b.example\n.\n";
+	static const char qf[] = "V8\nT5\nS<>\nRPFD:a@b.example\n.\n";
 	static const char *const junk[] = { "", "hello\n", "V8\nT5\nRa@b\n.\n" };
 	struct mta_held h = { 0 };
 	const char *why;
@@ -175,6 +175,7 @@ mta_queue_parse_qf_not_held(void **state)
 	(void)state;
 	assert_int_equal(mta_queue_parse_qf(qf, strlen(qf), &h, NULL, &why), 0);
 	assert_string_equal(h.reason, "");
+	assert_string_equal(h.sender, "");
 	mta_held_release(&h);
 	for (i = 0; i < UNIT_NELEM(junk); i++) {
 		memset(&h, 0, sizeof(h));
