@@ -106,16 +106,16 @@ review_main_list(struct review *rv, int json)
 		cls = records[i] != NULL ? json_string_value(json_object_get(records[i], "class")) : NULL;
 		if (json) {
 			o = json_object();
-			json_object_set_new(o, "queue_id", json_string(h->queue_id));
+			json_object_set_new(o, "queue_id", review_record_str(h->queue_id));
 			json_object_set_new(o, "arrival", json_string(when));
-			json_object_set_new(o, "sender", json_string(h->sender));
+			json_object_set_new(o, "sender", review_record_str(h->sender));
 			a = json_array();
 			for (j = 0; j < h->nrcpts; j++)
-				json_array_append_new(a, json_string(h->rcpts[j]));
+				json_array_append_new(a, review_record_str(h->rcpts[j]));
 			json_object_set_new(o, "recipients", a);
 			json_object_set_new(o, "size", json_integer(h->size));
 			json_object_set_new(o, "record", json_boolean(records[i] != NULL));
-			json_object_set_new(o, "class", json_string(cls != NULL ? cls : ""));
+			json_object_set_new(o, "class", review_record_str(cls));
 			rules = json_array();
 			json_array_foreach(json_object_get(records[i], "rules"), k, r)
 				if (json_is_string(json_object_get(r, "id")))

@@ -116,7 +116,7 @@ review_record_now(void)
 }
 
 /* review_record_str - a JSON string that never fails on bad UTF-8 */
-static json_t *
+json_t *
 review_record_str(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;

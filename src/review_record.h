@@ -73,6 +73,9 @@ int review_records_find(const char *path, char *const *ids, size_t n, json_t **f
  */
 void review_record_build(struct strbuf *out, const json_t *base, const struct review_event *ev);
 
+/* review_record_str - s as a JSON string; invalid UTF-8 becomes U+FFFD (never NULL) */
+json_t *review_record_str(const char *s);
+
 /*
  * review_who - who makes the choices: by when given, else $SUDO_USER (an
  * admin working through sudo), else the login name, else the user name of
