@@ -283,6 +283,18 @@ review_item_find(struct review *rv, struct review_item *it, const char *queue_id
 	return review_item_load(rv, it, &h, NULL, 1);
 }
 
+/* review_item_held - is it still in the hold queue? */
+int
+review_item_held(struct review *rv, const struct review_item *it)
+{
+	struct mta_held h;
+	const char *err;
+	int rc = mta_queue_find(rv->queue, it->held.queue_id, &h, &err);
+
+	mta_held_release(&h);
+	return rc;
+}
+
 /* review_item_release - free one item */
 void
 review_item_release(struct review_item *it)

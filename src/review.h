@@ -74,6 +74,8 @@ int review_item_load(struct review *rv, struct review_item *it, struct mta_held 
 /* review_item_find - review_item_load by queue ID; REVIEW_EX_UNAVAILABLE when not held */
 int review_item_find(struct review *rv, struct review_item *it, const char *queue_id);
 void review_item_release(struct review_item *it);
+/* review_item_held - 1 while the MTA still holds it, 0 when not, -1 when the queue cannot be read */
+int review_item_held(struct review *rv, const struct review_item *it);
 
 /* review_item_show - what the reviewer needs to decide, made safe for a terminal */
 void review_item_show(struct review *rv, const struct review_item *it, FILE *out);

@@ -263,6 +263,12 @@ review_main_choose(struct review *rv, struct review_item *it, struct review_tall
 			continue;
 		}
 		t->failed++;
+		fflush(stderr);
+		if (review_item_held(rv, it) == 0) {
+			printf("%s: no longer held (released or deleted elsewhere); next\n",
+			    it->held.queue_id);
+			return 0;
+		}
 		printf("%s: that did not work (see above); choose again\n", it->held.queue_id);
 		fflush(stdout);
 	}

@@ -124,11 +124,34 @@ case_leave_quit() {
 	    { E2E_REASON="${E2E_REASON:-quitting recorded a choice for $q2}"; return 1; }
 }
 
+# Deleted elsewhere while on screen: the release fails with postsuper's word, and the walk moves on.
+case_gone() {
+	local t=$(e2e_token) q
+
+	review_hold "$t" "$ALICE" || return 1
+	q=$REVIEW_QID
+	TMUX_SOCKET="$E2E_TMP/tmux3.sock"
+	TMUX_SESSION=review3
+	tmux_cmd new-session -d -s "$TMUX_SESSION" -x 160 -y 50 \
+	    "'$REVIEW_TOOL' --review -c '$E2E_TMP/csp-milter.conf' --postfix-config '$E2E_PF' \
+	    --by '$REVIEW_BY'; echo review-exit=\$?; sleep 600" ||
+	    { E2E_REASON="tmux new-session failed"; return 1; }
+	tmux_wait "queue ID    $q" && tmux_wait "[q]uit?" || return 1
+	postsuper -c "$E2E_PF" -d "$q" >/dev/null 2>&1
+	tmux_cmd send-keys -t "$TMUX_SESSION" r Enter
+	tmux_wait "$q: not released: postsuper -H $q: postsuper: Released from hold: 0 messages" &&
+	    tmux_wait "$q: no longer held (released or deleted elsewhere); next" &&
+	    tmux_wait "reviewed 1 of 1: 0 released, 0 rerouted, 0 taught, 0 left held" &&
+	    tmux_wait "review-exit=0" || return 1
+	! grep -F "\"queue_id\":\"$q\"" "$E2E_TMP/audit.jsonl" | grep -q '"review":{' ||
+	    { E2E_REASON="a failed release was recorded"; return 1; }
+}
+
 review_require_postfix
 command -v tmux >/dev/null 2>&1 || e2e_die "tmux not found: apt-get install -y tmux"
 review_start
 trap 'tmux_stop; e2e_teardown' EXIT
-for c in ${*:-walk leave_quit}; do
+for c in ${*:-walk leave_quit gone}; do
 	e2e_run "$c" "case_$c"
 	tmux_stop
 	# Each case starts from an empty hold queue.
