@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -236,9 +237,9 @@ review_item_load(struct review *rv, struct review_item *it, struct mta_held *h, 
 	/* Held mail was vendor mail when the milter held it. */
 	scan_decide(rv->scan, 1);
 	res = scan_result(rv->scan);
-	it->nrcpts = res->rcpt_count;
+	it->nrcpts = res->rcpt_count < it->held.nrcpts ? res->rcpt_count : it->held.nrcpts;
 	it->rcpts = xcalloc(it->nrcpts + 1, sizeof(*it->rcpts));
-	for (i = 0; i < it->nrcpts && i < it->held.nrcpts; i++) {
+	for (i = 0; i < it->nrcpts; i++) {
 		it->rcpts[i].rcpt = it->held.rcpts[i];
 		it->rcpts[i].cust = res->rcpts[i].cust;
 		it->rcpts[i].decision = DECISION_QUARANTINE;
@@ -506,7 +507,7 @@ review_plan_reroute(struct review_rcpt *rcpts, size_t n, struct review_plan *pla
 	}
 	if (csp == 0) {
 		plan->why = "no recipient is a CSP customer: nothing to reroute";
-		plan->why_rcpt = 0;
+		plan->why_rcpt = SIZE_MAX;
 		return -1;
 	}
 	return review_plan_targets(rcpts, n, plan);
@@ -644,14 +645,20 @@ int
 review_reroute(struct review *rv, struct review_item *it, FILE *out)
 {
 	struct review_plan plan;
+	size_t i;
 	int rc;
 
 	if (review_plan_reroute(it->rcpts, it->nrcpts, &plan) < 0) {
-		fprintf(stderr, "csp-milter-audit: %s: cannot reroute: ", it->held.queue_id);
-		if (it->nrcpts > 0 && plan.why_rcpt < it->nrcpts && strncmp(plan.why, "no recipient", 12) != 0)
-			fprintf(stderr, "<%s> ", it->rcpts[plan.why_rcpt].rcpt);
-		fprintf(stderr, "%s; it stays held\n", plan.why);
-		for (size_t i = 0; i < it->nrcpts; i++)
+		strbuf_reset(&rv->scratch);
+		if (plan.why_rcpt < it->nrcpts) {
+			strbuf_append_char(&rv->scratch, '<');
+			safe_text_terminal(&rv->scratch, it->rcpts[plan.why_rcpt].rcpt,
+			    strlen(it->rcpts[plan.why_rcpt].rcpt));
+			strbuf_append_str(&rv->scratch, "> ");
+		}
+		fprintf(stderr, "csp-milter-audit: %s: cannot reroute: %s%s; it stays held\n",
+		    it->held.queue_id, rv->scratch.len > 0 ? rv->scratch.data : "", plan.why);
+		for (i = 0; i < it->nrcpts; i++)
 			it->rcpts[i].decision = DECISION_QUARANTINE;
 		return REVIEW_EX_DATAERR;
 	}
@@ -717,9 +724,13 @@ review_teach(struct review *rv, struct review_item *it, enum csp_class cls, FILE
 		rc = review_do_reroute(rv, it, "teach", name, &plan, out);
 		break;
 	case REVIEW_HOLD:
-		strbuf_appendf(&note, "stays held: the policy for %s: <%s> %s", name,
-		    it->nrcpts > 0 ? it->rcpts[plan.why_rcpt].rcpt : "", plan.why);
-		fprintf(out, "%s: %s\n", it->held.queue_id, note.data);
+		strbuf_appendf(&note, "stays held: the policy for %s: ", name);
+		if (plan.why_rcpt < it->nrcpts)
+			strbuf_appendf(&note, "<%s> ", it->rcpts[plan.why_rcpt].rcpt);
+		strbuf_append_str(&note, plan.why);
+		strbuf_reset(&rv->scratch);
+		safe_text_terminal(&rv->scratch, note.data, note.len);
+		fprintf(out, "%s: %s\n", it->held.queue_id, rv->scratch.data);
 		rc = review_write(rv, it, "teach", name, "quarantine", NULL, note.data);
 		break;
 	}

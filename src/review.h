@@ -97,7 +97,7 @@ struct review_plan {
 	char **targets;			/* REVIEW_REROUTE: the re-injected copy's recipients */
 	size_t ntargets;
 	const char *why;		/* REVIEW_HOLD, or a refused reroute: static or into rcpts */
-	size_t why_rcpt;		/* the recipient it is about */
+	size_t why_rcpt;		/* the recipient it is about, SIZE_MAX: none */
 };
 
 /*

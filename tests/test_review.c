@@ -293,6 +293,7 @@ review_plan_reroute_refused(void **state)
 	assert_int_equal(plan.ntargets, 0);
 	assert_int_equal(review_plan_reroute(nobody, 2, &plan), -1);
 	unit_expect_contains("why", plan.why, "no recipient is a CSP customer");
+	assert_int_equal(plan.why_rcpt, SIZE_MAX);
 	assert_int_equal(plan.ntargets, 0);
 }
 
