@@ -26,9 +26,6 @@ struct mta_queue {
 	int temporary;
 };
 
-/* The most of a command's stderr kept for its error message. */
-#define MTA_QUEUE_STDERR_MAX	2048
-
 /* Command exits with EX_TEMPFAIL: the MTA asks to try again later. */
 #define MTA_QUEUE_EX_TEMPFAIL	75
 
@@ -123,9 +120,9 @@ mta_queue_fail(struct mta_queue *q, const char **error_r, int temporary, const c
 	return -1;
 }
 
-/* mta_held_release - free one entry's strings */
+/* mta_queue_held_release - free one entry's strings */
 void
-mta_held_release(struct mta_held *h)
+mta_queue_held_release(struct mta_held *h)
 {
 	size_t i;
 
@@ -138,31 +135,31 @@ mta_held_release(struct mta_held *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* mta_held_free_all - free an array from mta_queue_list */
+/* mta_queue_held_free_all - free an array from mta_queue_list */
 void
-mta_held_free_all(struct mta_held **held, size_t n)
+mta_queue_held_free_all(struct mta_held **held, size_t n)
 {
 	size_t i;
 
 	if (*held == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		mta_held_release(&(*held)[i]);
+		mta_queue_held_release(&(*held)[i]);
 	free(*held);
 	*held = NULL;
 }
 
-/* mta_held_add_rcpt - append one recipient */
+/* mta_queue_held_add_rcpt - append one recipient */
 static void
-mta_held_add_rcpt(struct mta_held *h, const char *addr, size_t len)
+mta_queue_held_add_rcpt(struct mta_held *h, const char *addr, size_t len)
 {
 	h->rcpts = xreallocarray(h->rcpts, h->nrcpts + 1, sizeof(*h->rcpts));
 	h->rcpts[h->nrcpts++] = xstrndup(addr, len);
 }
 
-/* mta_held_cmp - oldest first, then by queue ID */
+/* mta_queue_held_cmp - oldest first, then by queue ID */
 static int
-mta_held_cmp(const void *a, const void *b)
+mta_queue_held_cmp(const void *a, const void *b)
 {
 	const struct mta_held *x = a, *y = b;
 
@@ -171,12 +168,12 @@ mta_held_cmp(const void *a, const void *b)
 	return strcmp(x->queue_id, y->queue_id);
 }
 
-/* mta_held_sort - oldest first */
+/* mta_queue_held_sort - oldest first */
 void
-mta_held_sort(struct mta_held *held, size_t n)
+mta_queue_held_sort(struct mta_held *held, size_t n)
 {
 	if (n > 1)
-		qsort(held, n, sizeof(*held), mta_held_cmp);
+		qsort(held, n, sizeof(*held), mta_queue_held_cmp);
 }
 
 /* mta_queue_parse_postqueue - one postqueue -j line */
@@ -223,10 +220,10 @@ mta_queue_parse_postqueue(const char *line, size_t len, struct mta_held *h, cons
 		addr = json_string_value(json_object_get(r, "address"));
 		if (addr == NULL) {
 			*error_r = "a recipient without an address";
-			mta_held_release(h);
+			mta_queue_held_release(h);
 			goto out;
 		}
-		mta_held_add_rcpt(h, addr, strlen(addr));
+		mta_queue_held_add_rcpt(h, addr, strlen(addr));
 	}
 	rc = 1;
 out:
@@ -234,9 +231,9 @@ out:
 	return rc;
 }
 
-/* mta_run_check - run argv; -1 with the command's message unless it exited 0 */
+/* mta_queue_run - run argv; -1 with the command's message unless it exited 0 */
 static int
-mta_run_check(struct mta_queue *q, struct run_cmd *run, char *const *argv, const char **error_r)
+mta_queue_run(struct mta_queue *q, struct run_cmd *run, char *const *argv, const char **error_r)
 {
 	int rc = run_cmd(run, argv);
 
@@ -262,29 +259,29 @@ mta_run_check(struct mta_queue *q, struct run_cmd *run, char *const *argv, const
 }
 
 /* mta_argv - a NULL-terminated argument list being built */
-struct mta_argv {
+struct mta_queue_argv {
 	char *v[64];
 	size_t n;
 };
 
-/* mta_argv_add - one more argument (the list is small and fixed) */
+/* mta_queue_argv_add - one more argument (the list is small and fixed) */
 static void
-mta_argv_add(struct mta_argv *a, const char *s)
+mta_queue_argv_add(struct mta_queue_argv *a, const char *s)
 {
 	if (a->n + 1 < sizeof(a->v) / sizeof(a->v[0]))
 		a->v[a->n++] = (char *)s;
 	a->v[a->n] = NULL;
 }
 
-/* mta_argv_postfix - a Postfix command with its -c DIR */
+/* mta_queue_argv_postfix - a Postfix command with its -c DIR */
 static void
-mta_argv_postfix(struct mta_argv *a, const struct mta_queue *q, const char *cmd)
+mta_queue_argv_postfix(struct mta_queue_argv *a, const struct mta_queue *q, const char *cmd)
 {
 	a->n = 0;
-	mta_argv_add(a, cmd);
+	mta_queue_argv_add(a, cmd);
 	if (q->dir != NULL) {
-		mta_argv_add(a, "-c");
-		mta_argv_add(a, q->dir);
+		mta_queue_argv_add(a, "-c");
+		mta_queue_argv_add(a, q->dir);
 	}
 }
 
@@ -295,15 +292,15 @@ mta_queue_list_postfix(struct mta_queue *q, struct mta_held **held_r, size_t *n_
 {
 	struct strbuf out = STRBUF_INIT;
 	struct run_cmd run = { .out = &out, .out_max = MTA_QUEUE_MAX_MESSAGE };
-	struct mta_argv a;
+	struct mta_queue_argv a;
 	struct mta_held h, *held = NULL;
 	const char *p, *end, *nl, *why;
 	size_t n = 0;
 	int rc;
 
-	mta_argv_postfix(&a, q, "postqueue");
-	mta_argv_add(&a, "-j");
-	if (mta_run_check(q, &run, a.v, error_r) < 0) {
+	mta_queue_argv_postfix(&a, q, "postqueue");
+	mta_queue_argv_add(&a, "-j");
+	if (mta_queue_run(q, &run, a.v, error_r) < 0) {
 		strbuf_release(&out);
 		return -1;
 	}
@@ -318,7 +315,7 @@ mta_queue_list_postfix(struct mta_queue *q, struct mta_held **held_r, size_t *n_
 			continue;
 		rc = mta_queue_parse_postqueue(p, (size_t)(nl - p), &h, &why);
 		if (rc < 0) {
-			mta_held_free_all(&held, n);
+			mta_queue_held_free_all(&held, n);
 			mta_queue_fail(q, error_r, 0, "postqueue -j: %s: %.*s", why,
 			    (int)(nl - p > 200 ? 200 : nl - p), p);
 			strbuf_release(&out);
@@ -330,15 +327,15 @@ mta_queue_list_postfix(struct mta_queue *q, struct mta_held **held_r, size_t *n_
 		held[n++] = h;
 	}
 	strbuf_release(&out);
-	mta_held_sort(held, n);
+	mta_queue_held_sort(held, n);
 	*held_r = held;
 	*n_r = n;
 	return 0;
 }
 
-/* mta_qf_line_end - end of the logical qf line at p (continuations start with space or tab) */
+/* mta_queue_qf_line_end - end of the logical qf line at p (continuations start with space or tab) */
 static const char *
-mta_qf_line_end(const char *p, const char *end)
+mta_queue_qf_line_end(const char *p, const char *end)
 {
 	const char *nl;
 
@@ -354,9 +351,9 @@ mta_qf_line_end(const char *p, const char *end)
 	}
 }
 
-/* mta_qf_unbracket - an address without the angle brackets Sendmail 8.17 writes around it */
+/* mta_queue_qf_unbracket - an address without the angle brackets Sendmail 8.17 writes around it */
 static void
-mta_qf_unbracket(const char **v, size_t *len)
+mta_queue_qf_unbracket(const char **v, size_t *len)
 {
 	if (*len >= 2 && (*v)[0] == '<' && (*v)[*len - 1] == '>') {
 		(*v)++;
@@ -377,7 +374,7 @@ mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strb
 	h->sender = NULL;
 	h->reason = NULL;
 	for (; p < end; p = e + 1) {
-		e = mta_qf_line_end(p, end);
+		e = mta_queue_qf_line_end(p, end);
 		v = p + 1;
 		vlen = (size_t)(e - v);
 		switch (*p) {
@@ -389,7 +386,7 @@ mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strb
 			break;
 		case 'S':
 			free(h->sender);
-			mta_qf_unbracket(&v, &vlen);
+			mta_queue_qf_unbracket(&v, &vlen);
 			h->sender = xstrndup(v, vlen);
 			break;
 		case 'q':
@@ -404,8 +401,8 @@ mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h, struct strb
 				vlen -= (size_t)(c + 1 - v);
 				v = c + 1;
 			}
-			mta_qf_unbracket(&v, &vlen);
-			mta_held_add_rcpt(h, v, vlen);
+			mta_queue_qf_unbracket(&v, &vlen);
+			mta_queue_held_add_rcpt(h, v, vlen);
 			break;
 		case 'H':
 			if (headers == NULL)
@@ -442,9 +439,9 @@ done:
 	return quarantined;
 }
 
-/* mta_sendmail_file - DIR/[sub/]PREFIXID when it exists */
+/* mta_queue_sm_file - DIR/[sub/]PREFIXID when it exists */
 static int
-mta_sendmail_file(const struct mta_queue *q, const char *sub, const char *prefix,
+mta_queue_sm_file(const struct mta_queue *q, const char *sub, const char *prefix,
     const char *id, struct strbuf *path)
 {
 	struct stat st;
@@ -459,20 +456,20 @@ mta_sendmail_file(const struct mta_queue *q, const char *sub, const char *prefix
 }
 
 /*
- * mta_sendmail_control - the control file of ID: hf (Sendmail renames a
+ * mta_queue_sm_control - the control file of ID: hf (Sendmail renames a
  * quarantined qf so), else qf (whose q line, if any, says it is held)
  */
 static int
-mta_sendmail_control(const struct mta_queue *q, const char *id, struct strbuf *path)
+mta_queue_sm_control(const struct mta_queue *q, const char *id, struct strbuf *path)
 {
-	if (mta_sendmail_file(q, "qf", "hf", id, path) == 0)
+	if (mta_queue_sm_file(q, "qf", "hf", id, path) == 0)
 		return 0;
-	return mta_sendmail_file(q, "qf", "qf", id, path);
+	return mta_queue_sm_file(q, "qf", "qf", id, path);
 }
 
-/* mta_read_file - a whole file into out (appended), capped */
+/* mta_queue_read_file - a whole file into out (appended), capped */
 static int
-mta_read_file(const char *path, struct strbuf *out)
+mta_queue_read_file(const char *path, struct strbuf *out)
 {
 	char buf[65536];
 	ssize_t n;
@@ -503,11 +500,11 @@ mta_queue_sendmail_entry(struct mta_queue *q, const char *id, struct mta_held *h
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	if (mta_sendmail_control(q, id, &path) < 0) {
+	if (mta_queue_sm_control(q, id, &path) < 0) {
 		strbuf_release(&path);
 		return 0;
 	}
-	if (mta_read_file(path.data, &data) < 0) {
+	if (mta_queue_read_file(path.data, &data) < 0) {
 		rc = mta_queue_fail(q, error_r, 1, "%s: %s", path.data, strerror(errno));
 		goto out;
 	}
@@ -515,13 +512,13 @@ mta_queue_sendmail_entry(struct mta_queue *q, const char *id, struct mta_held *h
 	rc = mta_queue_parse_qf(data.data != NULL ? data.data : "", data.len, h, headers, &why);
 	if (rc < 0) {
 		mta_queue_fail(q, error_r, 0, "%s: %s", path.data, why);
-		mta_held_release(h);
+		mta_queue_held_release(h);
 		goto out;
 	}
-	if (mta_sendmail_file(q, "df", "df", id, &path) == 0 && stat(path.data, &st) == 0)
+	if (mta_queue_sm_file(q, "df", "df", id, &path) == 0 && stat(path.data, &st) == 0)
 		h->size = st.st_size;
 	if (rc == 0)
-		mta_held_release(h);
+		mta_queue_held_release(h);
 out:
 	strbuf_release(&path);
 	strbuf_release(&data);
@@ -584,10 +581,10 @@ mta_queue_list(struct mta_queue *q, struct mta_held **held_r, size_t *n_r, const
 		rc = mta_queue_list_dir(q, sub.data, &held, &n, error_r);
 	strbuf_release(&sub);
 	if (rc < 0) {
-		mta_held_free_all(&held, n);
+		mta_queue_held_free_all(&held, n);
 		return -1;
 	}
-	mta_held_sort(held, n);
+	mta_queue_held_sort(held, n);
 	*held_r = held;
 	*n_r = n;
 	return 0;
@@ -614,7 +611,7 @@ mta_queue_find(struct mta_queue *q, const char *queue_id, struct mta_held *h,
 			memset(&held[i], 0, sizeof(held[i]));
 			break;
 		}
-	mta_held_free_all(&held, n);
+	mta_queue_held_free_all(&held, n);
 	return i < n;
 }
 
@@ -626,16 +623,16 @@ mta_queue_read(struct mta_queue *q, const char *queue_id, struct strbuf *out,
 	struct run_cmd run = { .out = out, .out_max = MTA_QUEUE_MAX_MESSAGE };
 	struct mta_held h;
 	struct strbuf path = STRBUF_INIT;
-	struct mta_argv a;
+	struct mta_queue_argv a;
 	int rc;
 
 	strbuf_reset(out);
 	if (q->kind == MTA_POSTFIX) {
-		mta_argv_postfix(&a, q, "postcat");
-		mta_argv_add(&a, "-hb");
-		mta_argv_add(&a, "-q");
-		mta_argv_add(&a, queue_id);
-		if (mta_run_check(q, &run, a.v, error_r) < 0)
+		mta_queue_argv_postfix(&a, q, "postcat");
+		mta_queue_argv_add(&a, "-hb");
+		mta_queue_argv_add(&a, "-q");
+		mta_queue_argv_add(&a, queue_id);
+		if (mta_queue_run(q, &run, a.v, error_r) < 0)
 			return -1;
 		run_cmd_release(&run);
 		return 0;
@@ -643,10 +640,10 @@ mta_queue_read(struct mta_queue *q, const char *queue_id, struct strbuf *out,
 	rc = mta_queue_sendmail_entry(q, queue_id, &h, out, error_r);
 	if (rc <= 0)
 		return rc < 0 ? -1 : mta_queue_fail(q, error_r, 0, "%s: not held", queue_id);
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	strbuf_append_char(out, '\n');
-	if (mta_sendmail_file(q, "df", "df", queue_id, &path) < 0 ||
-	    mta_read_file(path.data, out) < 0) {
+	if (mta_queue_sm_file(q, "df", "df", queue_id, &path) < 0 ||
+	    mta_queue_read_file(path.data, out) < 0) {
 		rc = mta_queue_fail(q, error_r, 1, "%s: df file: %s", queue_id, strerror(errno));
 		strbuf_release(&path);
 		return rc;
@@ -655,19 +652,19 @@ mta_queue_read(struct mta_queue *q, const char *queue_id, struct strbuf *out,
 	return 0;
 }
 
-/* mta_postsuper - postsuper FLAG ID, checked by its count of messages */
+/* mta_queue_postsuper - postsuper FLAG ID, checked by its count of messages */
 static int
-mta_postsuper(struct mta_queue *q, const char *flag, const char *queue_id, const char *done,
+mta_queue_postsuper(struct mta_queue *q, const char *flag, const char *queue_id, const char *done,
     const char **error_r)
 {
 	struct run_cmd run = { 0 };
-	struct mta_argv a;
+	struct mta_queue_argv a;
 	const char *p;
 
-	mta_argv_postfix(&a, q, "postsuper");
-	mta_argv_add(&a, flag);
-	mta_argv_add(&a, queue_id);
-	if (mta_run_check(q, &run, a.v, error_r) < 0)
+	mta_queue_argv_postfix(&a, q, "postsuper");
+	mta_queue_argv_add(&a, flag);
+	mta_queue_argv_add(&a, queue_id);
+	if (mta_queue_run(q, &run, a.v, error_r) < 0)
 		return -1;
 	/* postsuper exits 0 whatever it found: its count says whether it acted. */
 	p = run.err.data != NULL ? strstr(run.err.data, done) : NULL;
@@ -686,25 +683,25 @@ int
 mta_queue_release(struct mta_queue *q, const char *queue_id, const char **error_r)
 {
 	struct run_cmd run = { 0 };
-	struct mta_argv a;
+	struct mta_queue_argv a;
 	struct strbuf arg = STRBUF_INIT;
 	int rc;
 
 	if (q->kind == MTA_POSTFIX)
-		return mta_postsuper(q, "-H", queue_id, "Released from hold: ", error_r);
+		return mta_queue_postsuper(q, "-H", queue_id, "Released from hold: ", error_r);
 	strbuf_appendf(&arg, "-qI%s", queue_id);
 	a.n = 0;
-	mta_argv_add(&a, q->sendmail_cmd);
-	mta_argv_add(&a, "-Q");
-	mta_argv_add(&a, "-qQ");
-	mta_argv_add(&a, arg.data);
-	rc = mta_run_check(q, &run, a.v, error_r);
+	mta_queue_argv_add(&a, q->sendmail_cmd);
+	mta_queue_argv_add(&a, "-Q");
+	mta_queue_argv_add(&a, "-qQ");
+	mta_queue_argv_add(&a, arg.data);
+	rc = mta_queue_run(q, &run, a.v, error_r);
 	run_cmd_release(&run);
 	if (rc == 0) {
 		a.n = 0;
-		mta_argv_add(&a, q->sendmail_cmd);
-		mta_argv_add(&a, arg.data);
-		rc = mta_run_check(q, &run, a.v, error_r);
+		mta_queue_argv_add(&a, q->sendmail_cmd);
+		mta_queue_argv_add(&a, arg.data);
+		rc = mta_queue_run(q, &run, a.v, error_r);
 		run_cmd_release(&run);
 	}
 	strbuf_release(&arg);
@@ -719,11 +716,11 @@ mta_queue_delete(struct mta_queue *q, const char *queue_id, const char **error_r
 	int rc = 0;
 
 	if (q->kind == MTA_POSTFIX)
-		return mta_postsuper(q, "-d", queue_id, "Deleted: ", error_r);
+		return mta_queue_postsuper(q, "-d", queue_id, "Deleted: ", error_r);
 	/* The control file first: without it the data file is an orphan, never a message. */
-	if (mta_sendmail_control(q, queue_id, &path) < 0 || unlink(path.data) < 0)
+	if (mta_queue_sm_control(q, queue_id, &path) < 0 || unlink(path.data) < 0)
 		rc = mta_queue_fail(q, error_r, 0, "%s: control file: %s", queue_id, strerror(errno));
-	else if (mta_sendmail_file(q, "df", "df", queue_id, &path) == 0)
+	else if (mta_queue_sm_file(q, "df", "df", queue_id, &path) == 0)
 		unlink(path.data);
 	strbuf_release(&path);
 	return rc;
@@ -735,14 +732,14 @@ mta_queue_sendmail_cmd(struct mta_queue *q, const char **error_r)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct run_cmd run = { .out = &out, .out_max = MTA_QUEUE_MAX_MESSAGE };
-	struct mta_argv a;
+	struct mta_queue_argv a;
 
 	if (q->sendmail_cmd != NULL)
 		return 0;
-	mta_argv_postfix(&a, q, "postconf");
-	mta_argv_add(&a, "-h");
-	mta_argv_add(&a, "sendmail_path");
-	if (mta_run_check(q, &run, a.v, error_r) < 0) {
+	mta_queue_argv_postfix(&a, q, "postconf");
+	mta_queue_argv_add(&a, "-h");
+	mta_queue_argv_add(&a, "sendmail_path");
+	if (mta_queue_run(q, &run, a.v, error_r) < 0) {
 		strbuf_release(&out);
 		return -1;
 	}
@@ -760,7 +757,7 @@ mta_queue_reinject(struct mta_queue *q, const char *sender, char *const *rcpts, 
     const char *data, size_t len, const char **error_r)
 {
 	struct run_cmd run = { .in = data, .in_len = len };
-	struct mta_argv a;
+	struct mta_queue_argv a;
 	size_t i;
 	int rc;
 
@@ -770,19 +767,19 @@ mta_queue_reinject(struct mta_queue *q, const char *sender, char *const *rcpts, 
 	if (mta_queue_sendmail_cmd(q, error_r) < 0)
 		return -1;
 	a.n = 0;
-	mta_argv_add(&a, q->sendmail_cmd);
+	mta_queue_argv_add(&a, q->sendmail_cmd);
 	if (q->kind == MTA_POSTFIX && q->dir != NULL) {
-		mta_argv_add(&a, "-C");
-		mta_argv_add(&a, q->dir);
+		mta_queue_argv_add(&a, "-C");
+		mta_queue_argv_add(&a, q->dir);
 	}
-	mta_argv_add(&a, "-G");
-	mta_argv_add(&a, "-i");
-	mta_argv_add(&a, "-f");
-	mta_argv_add(&a, *sender != '\0' ? sender : "<>");
-	mta_argv_add(&a, "--");
+	mta_queue_argv_add(&a, "-G");
+	mta_queue_argv_add(&a, "-i");
+	mta_queue_argv_add(&a, "-f");
+	mta_queue_argv_add(&a, *sender != '\0' ? sender : "<>");
+	mta_queue_argv_add(&a, "--");
 	for (i = 0; i < nrcpts; i++)
-		mta_argv_add(&a, rcpts[i]);
-	rc = mta_run_check(q, &run, a.v, error_r);
+		mta_queue_argv_add(&a, rcpts[i]);
+	rc = mta_queue_run(q, &run, a.v, error_r);
 	run_cmd_release(&run);
 	return rc;
 }

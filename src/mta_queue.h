@@ -60,12 +60,12 @@ const char *mta_queue_mta(const struct mta_queue *q);
 
 /*
  * mta_queue_list - the held messages, oldest first (ties by queue ID), into
- * a fresh array (*held_r, *n_r) freed with mta_held_free_all.  0, or -1.
+ * a fresh array (*held_r, *n_r) freed with mta_queue_held_free_all.  0, or -1.
  */
 int mta_queue_list(struct mta_queue *q, struct mta_held **held_r, size_t *n_r,
     const char **error_r);
-void mta_held_free_all(struct mta_held **held, size_t n);
-void mta_held_release(struct mta_held *h);
+void mta_queue_held_free_all(struct mta_held **held, size_t n);
+void mta_queue_held_release(struct mta_held *h);
 
 /* mta_queue_find - the held message ID (copied into *h), 1; 0 when not held; -1 */
 int mta_queue_find(struct mta_queue *q, const char *queue_id, struct mta_held *h,
@@ -107,7 +107,7 @@ int mta_queue_parse_postqueue(const char *line, size_t len, struct mta_held *h,
 int mta_queue_parse_qf(const char *data, size_t len, struct mta_held *h,
     struct strbuf *headers, const char **error_r);
 
-/* mta_held_sort - oldest first, then by queue ID */
-void mta_held_sort(struct mta_held *held, size_t n);
+/* mta_queue_held_sort - oldest first, then by queue ID */
+void mta_queue_held_sort(struct mta_held *held, size_t n);
 
 #endif

@@ -292,7 +292,7 @@ review_item_held(struct review *rv, const struct review_item *it)
 	const char *err;
 	int rc = mta_queue_find(rv->queue, it->held.queue_id, &h, &err);
 
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	return rc;
 }
 
@@ -300,7 +300,7 @@ review_item_held(struct review *rv, const struct review_item *it)
 void
 review_item_release(struct review_item *it)
 {
-	mta_held_release(&it->held);
+	mta_queue_held_release(&it->held);
 	strbuf_release(&it->bytes);
 	strbuf_release(&it->excerpt);
 	strbuf_release(&it->headers);

@@ -146,7 +146,7 @@ review_main_list(struct review *rv, int json)
 	for (i = 0; i < n; i++)
 		json_decref(records[i]);
 	free(records);
-	mta_held_free_all(&held, n);
+	mta_queue_held_free_all(&held, n);
 	strbuf_release(&sb);
 	return REVIEW_OK;
 }
@@ -305,7 +305,7 @@ review_main_walk(struct review *rv)
 	for (i = 0; i < n; i++)
 		json_decref(records[i]);
 	free(records);
-	mta_held_free_all(&held, n);
+	mta_queue_held_free_all(&held, n);
 	return REVIEW_OK;
 }
 

@@ -44,7 +44,7 @@ mta_queue_parse_postqueue_hold(void **state)
 	assert_int_equal(h.nrcpts, 2);
 	assert_string_equal(h.rcpts[0], "alice@contoso.example");
 	assert_string_equal(h.rcpts[1], "bob@nowhere.example");
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	assert_null(h.queue_id);
 }
 
@@ -61,7 +61,7 @@ mta_queue_parse_postqueue_null_sender(void **state)
 	assert_int_equal(mta_queue_parse_postqueue(line, strlen(line), &h, &why), 1);
 	assert_string_equal(h.sender, "");
 	assert_int_equal(h.size, 0);
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 }
 
 /* mta_queue_parse_postqueue_other_queues - entries of other queues are not held */
@@ -116,9 +116,9 @@ mta_queue_parse_postqueue_bad(void **state)
 	}
 }
 
-/* mta_held_sort_oldest_first - by arrival, then by queue ID */
+/* mta_queue_held_sort_oldest_first - by arrival, then by queue ID */
 static void
-mta_held_sort_oldest_first(void **state)
+mta_queue_held_sort_oldest_first(void **state)
 {
 	struct mta_held h[4] = {
 		{ .queue_id = "C", .arrival = 30 }, { .queue_id = "B", .arrival = 10 },
@@ -128,7 +128,7 @@ mta_held_sort_oldest_first(void **state)
 	size_t i;
 
 	(void)state;
-	mta_held_sort(h, 4);
+	mta_queue_held_sort(h, 4);
 	for (i = 0; i < 4; i++)
 		unit_expect_str("sorted", h[i].queue_id, want[i]);
 }
@@ -158,7 +158,7 @@ mta_queue_parse_qf_quarantined(void **state)
 	assert_string_equal(h.rcpts[1], "bob@nowhere.example");
 	assert_string_equal(headers.data, "Received: from client\n\tby relay; Mon\n"
 	    "Subject: Welcome\nFrom: <billing@vendor.example>\n");
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	strbuf_release(&headers);
 }
 
@@ -176,11 +176,11 @@ mta_queue_parse_qf_not_held(void **state)
 	assert_int_equal(mta_queue_parse_qf(qf, strlen(qf), &h, NULL, &why), 0);
 	assert_string_equal(h.reason, "");
 	assert_string_equal(h.sender, "");
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	for (i = 0; i < UNIT_NELEM(junk); i++) {
 		memset(&h, 0, sizeof(h));
 		unit_expect_int(junk[i], mta_queue_parse_qf(junk[i], strlen(junk[i]), &h, NULL, &why), -1);
-		mta_held_release(&h);
+		mta_queue_held_release(&h);
 	}
 }
 
@@ -219,13 +219,13 @@ mta_queue_sendmail_dir(void **state)
 	assert_string_equal(held[2].queue_id, "AAA1");
 	assert_string_equal(held[2].reason, "held by csp-milter");
 	assert_int_equal(held[2].size, 10);
-	mta_held_free_all(&held, n);
+	mta_queue_held_free_all(&held, n);
 	assert_int_equal(mta_queue_read(q, "AAA1", &msg, &why), 0);
 	assert_string_equal(msg.data, "Subject: One\n\nBody one.\n");
 	assert_int_equal(mta_queue_find(q, "CCC3", &h, &why), 0);
 	assert_int_equal(mta_queue_find(q, "../AAA1", &h, &why), 0);
 	assert_int_equal(mta_queue_find(q, "AAA1", &h, &why), 1);
-	mta_held_release(&h);
+	mta_queue_held_release(&h);
 	assert_int_equal(mta_queue_delete(q, "AAA1", &why), 0);
 	assert_int_equal(mta_queue_find(q, "AAA1", &h, &why), 0);
 	p = unit_strf("%s/dfAAA1", dir);
@@ -564,7 +564,7 @@ main(void)
 		cmocka_unit_test(mta_queue_parse_postqueue_null_sender),
 		cmocka_unit_test(mta_queue_parse_postqueue_other_queues),
 		cmocka_unit_test(mta_queue_parse_postqueue_bad),
-		cmocka_unit_test(mta_held_sort_oldest_first),
+		cmocka_unit_test(mta_queue_held_sort_oldest_first),
 		cmocka_unit_test(mta_queue_parse_qf_quarantined),
 		cmocka_unit_test(mta_queue_parse_qf_not_held),
 		cmocka_unit_test(mta_queue_sendmail_dir),
