@@ -97,7 +97,7 @@ review_new(const struct review_opts *opts, const char **error_r)
 	    mta_queue_sendmail_new(opts->sendmail_queue, opts->sendmail_cmd) :
 	    mta_queue_postfix_new(opts->postfix_config, opts->sendmail_cmd);
 	rv->scan = scan_new();
-	rv->by = review_who(opts->by);
+	rv->by = review_record_who(opts->by);
 	rv->milter = review_find_milter(opts);
 	strbuf_init(&rv->scratch, 1024);
 	return rv;

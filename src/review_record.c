@@ -193,9 +193,9 @@ review_record_build(struct strbuf *out, const json_t *base, const struct review_
 	json_decref(rec);
 }
 
-/* review_who - the reviewer's name */
+/* review_record_who - the reviewer's name */
 char *
-review_who(const char *by)
+review_record_who(const char *by)
 {
 	const char *s = by;
 	struct passwd *pw;

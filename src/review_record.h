@@ -77,10 +77,10 @@ void review_record_build(struct strbuf *out, const json_t *base, const struct re
 json_t *review_record_str(const char *s);
 
 /*
- * review_who - who makes the choices: by when given, else $SUDO_USER (an
+ * review_record_who - who makes the choices: by when given, else $SUDO_USER (an
  * admin working through sudo), else the login name, else the user name of
  * the real uid, else "uid N".  Returns a fresh string.
  */
-char *review_who(const char *by);
+char *review_record_who(const char *by);
 
 #endif

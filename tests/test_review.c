@@ -484,22 +484,22 @@ review_records_find_last(void **state)
 	unit_tmpdir_remove(&dir);
 }
 
-/* review_who_order - --by, then $SUDO_USER, then the login or user name */
+/* review_record_who_order - --by, then $SUDO_USER, then the login or user name */
 static void
-review_who_order(void **state)
+review_record_who_order(void **state)
 {
 	char *who;
 
 	(void)state;
 	setenv("SUDO_USER", "admin7", 1);
-	who = review_who("ops");
+	who = review_record_who("ops");
 	assert_string_equal(who, "ops");
 	free(who);
-	who = review_who(NULL);
+	who = review_record_who(NULL);
 	assert_string_equal(who, "admin7");
 	free(who);
 	unsetenv("SUDO_USER");
-	who = review_who("");
+	who = review_record_who("");
 	assert_true(*who != '\0');
 	assert_string_not_equal(who, "admin7");
 	free(who);
@@ -575,7 +575,7 @@ main(void)
 		cmocka_unit_test(review_record_build_fields),
 		cmocka_unit_test(review_record_build_bad_utf8),
 		cmocka_unit_test(review_records_find_last),
-		cmocka_unit_test(review_who_order),
+		cmocka_unit_test(review_record_who_order),
 		cmocka_unit_test(run_cmd_feeds_and_captures),
 		cmocka_unit_test(run_cmd_status_and_stderr),
 	};
