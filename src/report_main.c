@@ -11,6 +11,7 @@
 #include "strbuf.h"
 #include "report_filter.h"
 #include "report_run.h"
+#include "review_main.h"
 
 #define REPORT_MAIN_USAGE \
 	"usage: csp-milter-audit [--summary | --json-summary | --list | --csv " \
@@ -21,7 +22,8 @@
 	"[--mode M]\n" \
 	"       [--sender S] [--rcpt R] [--customer ID] [--partner P] " \
 	"[--rule ID]\n" \
-	"       [--uncertain] [FILE ...]\n"
+	"       [--uncertain] [FILE ...]\n" \
+	"       csp-milter-audit --review ... (see --review --help)\n"
 
 /* Usage errors, a bad filter value included, exit with EX_USAGE. */
 #define REPORT_MAIN_EX_USAGE	64
@@ -167,6 +169,10 @@ main(int argc, char **argv)
 	size_t i;
 	int c, modes = 0, status;
 
+	/* --review is a command of its own, with its own options. */
+	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++)
+		if (strcmp(argv[c], "--review") == 0)
+			return review_main(argc, argv);
 	memset(&o, 0, sizeof(o));
 	memset(&header, 0, sizeof(header));
 	header.generated_us = report_main_generated();

@@ -9,7 +9,8 @@
 # Cases: reroute; mixed recipients split in one transaction; a partner added
 # twice delivered once; a non-vendor sender untouched; quarantine (the
 # client gets 250, the queue file stays, "mailq -qQ" lists it) and its
-# release with the command csp-milter-audit prints; reject with scope
+# release with the command csp-milter-audit prints; csp-milter-audit
+# --review on the quarantine (list, release, reroute); reject with scope
 # "message" (550 at the final dot) and, after a SIGUSR1 reload, with scope
 # "recipients"; a reload under traffic; the milter down (451 4.3.2).
 # Needs root, m4, libwrap0, swaks, smtp-sink and the Sendmail packages.
@@ -237,6 +238,57 @@ if accepted "$t" && [ -n "$q" ]; then
 	fi
 else
 	nok "quarantine: $(grep '^<' "$T/$t.swaks" | tail -2)"
+fi
+
+# ---- csp-milter-audit --review on Sendmail's quarantine ------------------------------------------
+# The queue directory read for the held messages and their bytes; release
+# and re-injection through a wrapper that runs this relay's sendmail in its
+# namespace on its config.  --milter is not needed: nothing is taught here.
+printf '#!/bin/sh\nexec nsenter -t %s -m -- %s -C %s "$@"\n' "$NSPID" "$SENDMAIL" "$CF" >"$T/sm-wrapper"
+chmod 755 "$T/sm-wrapper"
+review() {
+	"$AUDIT" --review -c "$MC/csp-milter.conf" --sendmail-queue "$W/mqueue" \
+	    --sendmail "$T/sm-wrapper" --by sm-tester "$@"
+}
+next_token
+t1=$t
+send_mail "$t1" "$VENDOR" "$ALICE" "Welcome to the community" "We are glad you joined us."
+next_token
+t2=$t
+send_mail "$t2" "$VENDOR" "$ALICE,$BOB" "Welcome to the community" "We are glad you joined us."
+q1=$(qid_of "$t1")
+q2=$(qid_of "$t2")
+if accepted "$t1" && accepted "$t2" && [ -n "$q1" ] && [ -n "$q2" ] &&
+    wait_for 50 test -f "$W/mqueue/hf$q2"; then
+	review --list >"$T/review-list.out" 2>&1
+	check "review --list shows both held messages with their class" \
+	    sh -c "grep -q '^$q1 .*<$ALICE> class=other\$' '$T/review-list.out' &&
+	    grep -q '^$q2 .*<$ALICE>,<$BOB> class=other\$' '$T/review-list.out'"
+	review --release "$q1" >"$T/review-release.out" 2>&1
+	check "review --release $q1 exits 0 ($(cat "$T/review-release.out"))" \
+	    grep -q "^$q1: released" "$T/review-release.out"
+	if wait_delivered "$t1"; then
+		check "  the released message reaches the customer (got $(rcpts_of "$t1"))" \
+		    [ "$(rcpts_of "$t1")" = "<$ALICE>" ]
+	else
+		nok "released mail not delivered: $(cat "$T/review-release.out")"
+	fi
+	review --reroute "$q2" >"$T/review-reroute.out" 2>&1
+	check "review --reroute $q2 exits 0 ($(cat "$T/review-reroute.out"))" \
+	    grep -q "^$q2: rerouted to" "$T/review-reroute.out"
+	if wait_delivered "$t2"; then
+		check "  the partner and the non-customer get it (got $(rcpts_of "$t2"))" \
+		    [ "$(rcpts_of "$t2")" = "<$BOB> $PARTNER" ]
+	else
+		nok "rerouted mail not delivered: $(cat "$T/review-reroute.out")"
+	fi
+	check "  and the held copy is gone" sh -c "[ ! -f '$W/mqueue/hf$q2' ] && [ ! -f '$W/mqueue/df$q2' ]"
+	check "the audit log has both review records, by sm-tester, for Sendmail" \
+	    sh -c "grep '\"queue_id\":\"$q1\"' '$W/audit.jsonl' | grep '\"mta\":\"sendmail\"' |
+	    grep -q '\"choice\":\"release\",\"by\":\"sm-tester\"' &&
+	    grep '\"queue_id\":\"$q2\"' '$W/audit.jsonl' | grep -q '\"choice\":\"reroute\"'"
+else
+	nok "review: the two messages were not held: $(grep '^<' "$T/$t1.swaks" "$T/$t2.swaks" | tail -2)"
 fi
 
 # ---- reject, both scopes, and a reload ---------------------------------------------------------
