@@ -562,6 +562,15 @@ best_of(const struct example_hit best[CLASS_COUNT])
 	return b;
 }
 
+/* cmp_double - ascending */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* pct - a share in percent, 0 of 0 as 0 */
 static double
 pct(size_t num, size_t den)
@@ -586,6 +595,9 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 	size_t i, s, members = 0, before = 0, after = 0, own = 0, unrel = 0, unrel_matched = 0;
 	size_t unrel_changed = 0, nwrong = 0, nmatched = 0, first_unrelated, errors = 0;
 	size_t step_correct[sizeof(steps) / sizeof(steps[0])];
+	double *own_sim = NULL, unrel_max = 0;
+	size_t unrel_max_item = 0, unrel_max_family = 0;
+	size_t nsim = 0;
 	int bands, rows, rc = 0;
 
 	if (conf->examples_file == NULL)
@@ -649,6 +661,12 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 		got = tf_classify(&params, ix, it, best);
 		b = best_of(best);
 		if (it->family != NULL && i < first_unrelated) {
+			const struct tf_item *first = &t.items[t.teach[it->family_index]];
+
+			if (it->have_fp && first->have_fp) {
+				own_sim = xreallocarray(own_sim, nsim + 1, sizeof(*own_sim));
+				own_sim[nsim++] = fingerprint_similarity(&it->fp, &first->fp);
+			}
 			members++;
 			before += it->base == it->label;
 			after += got == it->label;
@@ -673,6 +691,24 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 		}
 		unrel++;
 		unrel_changed += got != it->base;
+		/* Every example, not only the candidates: how close unrelated mail comes. */
+		if (it->have_fp) {
+			size_t f;
+
+			for (f = 0; f < t.nfamilies; f++) {
+				const struct tf_item *first = &t.items[t.teach[f]];
+				double sim;
+
+				if (!first->have_fp)
+					continue;
+				sim = fingerprint_similarity(&it->fp, &first->fp);
+				if (sim > unrel_max) {
+					unrel_max = sim;
+					unrel_max_item = i;
+					unrel_max_family = f;
+				}
+			}
+		}
 		if (b >= 0) {
 			unrel_matched++;
 			if (nmatched++ < LIST_WRONG_MAX) {
@@ -689,9 +725,9 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 		strbuf_appendf(&sb, ",\"families\":%zu,\"min_similarity\":%.2f,\"bands\":%d,\"rows\":%d,"
 		    "\"weight\":%d,\"members\":%zu,\"correct_before\":%zu,\"correct_after\":%zu,"
 		    "\"matched_own_family\":%zu,\"unrelated\":%zu,\"unrelated_matched\":%zu,"
-		    "\"unrelated_class_changed\":%zu,\"errors\":%zu,\"curve\":[", t.nfamilies, min_sim,
-		    bands, rows, params.examples_weight, members, before, after, own, unrel,
-		    unrel_matched, unrel_changed, errors);
+		    "\"unrelated_class_changed\":%zu,\"unrelated_max_similarity\":%.2f,\"errors\":%zu,"
+		    "\"curve\":[", t.nfamilies, min_sim, bands, rows, params.examples_weight, members,
+		    before, after, own, unrel, unrel_matched, unrel_changed, unrel_max, errors);
 		for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
 			strbuf_appendf(&sb, "%s{\"taught_percent\":%d,\"correct\":%zu}", s ? "," : "",
 			    steps[s], step_correct[s]);
@@ -707,6 +743,11 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 		fprintf(out, "  correct after teaching:  %zu (%.2f%%)\n", after, pct(after, members));
 		fprintf(out, "  best example is their own family's: %zu (%.2f%%)\n", own,
 		    pct(own, members));
+		if (nsim > 0) {
+			qsort(own_sim, nsim, sizeof(*own_sim), cmp_double);
+			fprintf(out, "  similarity to their family's example: min %.2f, 5th percentile "
+			    "%.2f, median %.2f\n", own_sim[0], own_sim[nsim / 20], own_sim[nsim / 2]);
+		}
 		fprintf(out, "  accuracy as families are taught:");
 		for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++)
 			fprintf(out, " %d%%: %.2f%%", steps[s], pct(step_correct[s], members));
@@ -717,10 +758,14 @@ cli_examples_evaluate(struct conf *conf, const char *corpus, const char *unrelat
 		    unrelated != NULL ? ", and " : "", unrelated != NULL ? unrelated : "");
 		fprintf(out, "  matched by an example: %zu (%.3f%%); class changed: %zu\n",
 		    unrel_matched, pct(unrel_matched, unrel), unrel_changed);
+		if (unrel > 0)
+			fprintf(out, "  highest similarity to an example: %.2f (%s, like the %s family)\n",
+			    unrel_max, t.items[unrel_max_item].name, t.families[unrel_max_family]);
 		if (matched.len > 0)
 			fputs(matched.data, out);
 	}
 	example_index_free(&ix);
+	free(own_sim);
 	if (errors > 0)
 		rc = 1;
 out:

@@ -35,8 +35,12 @@
 #define FINGERPRINT_VERSION 1
 #define FINGERPRINT_BINS 64
 #define FINGERPRINT_BYTES (2 * FINGERPRINT_BINS)	/* the stored form: little-endian 16-bit bins */
-#define FINGERPRINT_WORD_K 3
+#ifndef FINGERPRINT_WORD_K
+#define FINGERPRINT_WORD_K 2
+#endif
+#ifndef FINGERPRINT_CJK_N
 #define FINGERPRINT_CJK_N 3
+#endif
 
 struct fingerprint {
 	uint16_t bin[FINGERPRINT_BINS];
