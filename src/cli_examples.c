@@ -22,7 +22,7 @@
 #include "xalloc.h"
 
 #define DEFAULT_WEIGHT 5		/* as conf_block_examples */
-#define DEFAULT_MIN_SIMILARITY 0.7
+#define DEFAULT_MIN_SIMILARITY 0.6
 #define LIST_WRONG_MAX 20		/* misclassified members and matched unrelated mail shown */
 
 static __thread struct strbuf cli_examples_error_buf;

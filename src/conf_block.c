@@ -352,7 +352,7 @@ conf_block_examples(struct conf_parse *cp, const config_setting_t *g, const stru
 	const char *error;
 	char *file;
 	long long weight;
-	double min_similarity = 0.7;
+	double min_similarity = 0.6;
 	int missing;
 
 	if (g == NULL)

@@ -518,6 +518,12 @@ example_index_seal(struct example_index *ix)
 	size_t n = ix->count, dsize, i;
 	int k;
 
+	/* Read-only from now on: give back what doubling reserved. */
+	if (n > 0 && ix->cap > n) {
+		ix->entries = xreallocarray(ix->entries, n, sizeof(*ix->entries));
+		ix->cap = n;
+	}
+
 	ix->dir_bits = 4;
 	while ((1UL << ix->dir_bits) < n / 2 && ix->dir_bits < 24)
 		ix->dir_bits++;
