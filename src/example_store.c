@@ -297,6 +297,11 @@ read_rows(sqlite3 *db, const char *path, row_fn *fn, void *ctx, const char **err
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&info, 0, sizeof(info));
 		info.id = sqlite3_column_int64(stmt, 0);
+		if (info.id < 1 || info.id > (int64_t)UINT32_MAX) {
+			*error_r = example_error("%s: example id %lld out of range (1 to %lu)", path,
+			    (long long)info.id, (unsigned long)UINT32_MAX);
+			goto fail;
+		}
 		if ((cls = csp_class_parse(column_text(stmt, 1), 1)) < 0) {
 			*error_r = example_error("%s: example %lld: unknown class \"%s\"", path,
 			    (long long)info.id, column_text(stmt, 1));
@@ -359,21 +364,26 @@ example_store_list(struct example_store *st, example_list_fn *fn, void *ctx, con
 
 /* ---- the index ---- */
 
-/* One example in memory: 144 bytes with its fingerprint. */
+/* One example in memory: 144 bytes. */
 struct example_entry {
-	int64_t id;
+	uint16_t bin[FINGERPRINT_BINS];
+	uint32_t id;		/* ids past 2^32 - 1 are refused at load */
 	uint32_t by;		/* offset of taught_by in the string pool */
 	uint32_t at;		/* offset of the date (YYYY-MM-DD) in the string pool */
 	uint8_t class;
-	struct fingerprint fp;
 };
 
-/* One band: (key, slot) pairs sorted by key, with a directory on the key's top bits. */
-struct band_entry {
+/* A band's entry while it is sorted. */
+struct band_sort {
 	uint32_t key;
 	uint32_t slot;
 };
 
+/*
+ * Each band: its entries sorted by key, as two arrays (the key's low 16
+ * bits, the slot), under a directory on the key's top dir_bits bits
+ * (about four entries a bucket): 7 bytes an example and band.
+ */
 struct example_index {
 	double min_similarity;
 	int min_agreement;
@@ -384,7 +394,8 @@ struct example_index {
 	uint32_t *intern;	/* open addressing over pool offsets + 1; 0 empty */
 	size_t intern_cap, intern_used;
 	unsigned dir_bits;
-	struct band_entry *band;	/* bands x count */
+	uint16_t *band_lo;	/* bands x count */
+	uint32_t *band_slot;	/* bands x count */
 	uint32_t *dir;		/* bands x (2^dir_bits + 1) */
 	int sealed;
 };
@@ -476,24 +487,24 @@ example_index_add(struct example_index *ix, const struct example_info *info,
 		ix->entries = xreallocarray(ix->entries, ix->cap, sizeof(*ix->entries));
 	}
 	e = &ix->entries[ix->count++];
-	e->id = info->id;
+	memcpy(e->bin, fp->bin, sizeof(e->bin));
+	e->id = (uint32_t)info->id;
 	e->class = (uint8_t)info->class;
 	e->by = intern(ix, info->taught_by != NULL ? info->taught_by : "");
 	/* The day is what a reader is told; the time stays in the file. */
 	snprintf(date, sizeof(date), "%.10s", info->taught_at != NULL ? info->taught_at : "");
 	e->at = intern(ix, date);
-	e->fp = *fp;
 }
 
 /* band_key - the hash of band k's bins */
 static inline uint32_t
-band_key(const struct example_index *ix, const struct fingerprint *fp, int k)
+band_key(const struct example_index *ix, const uint16_t *bin, int k)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL * (uint64_t)(k + 1);
 	int i;
 
 	for (i = k * ix->rows; i < (k + 1) * ix->rows; i++) {
-		h = (h ^ fp->bin[i]) * 0x100000001b3ULL;
+		h = (h ^ bin[i]) * 0x100000001b3ULL;
 		h ^= h >> 29;
 	}
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -504,7 +515,7 @@ band_key(const struct example_index *ix, const struct fingerprint *fp, int k)
 static int
 cmp_band(const void *a, const void *b)
 {
-	const struct band_entry *x = a, *y = b;
+	const struct band_sort *x = a, *y = b;
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
@@ -516,6 +527,7 @@ void
 example_index_seal(struct example_index *ix)
 {
 	size_t n = ix->count, dsize, i;
+	struct band_sort *tmp;
 	int k;
 
 	/* Read-only from now on: give back what doubling reserved. */
@@ -523,32 +535,39 @@ example_index_seal(struct example_index *ix)
 		ix->entries = xreallocarray(ix->entries, n, sizeof(*ix->entries));
 		ix->cap = n;
 	}
-
 	ix->dir_bits = 4;
-	while ((1UL << ix->dir_bits) < n / 2 && ix->dir_bits < 24)
+	while ((1UL << ix->dir_bits) < n / 4 && ix->dir_bits < 16)
 		ix->dir_bits++;
 	dsize = ((size_t)1 << ix->dir_bits) + 1;
-	ix->band = xreallocarray(NULL, n ? n * (size_t)ix->bands : 1, sizeof(*ix->band));
+	ix->band_lo = xreallocarray(NULL, n ? n * (size_t)ix->bands : 1, sizeof(*ix->band_lo));
+	ix->band_slot = xreallocarray(NULL, n ? n * (size_t)ix->bands : 1, sizeof(*ix->band_slot));
 	ix->dir = xcalloc(dsize * (size_t)ix->bands, sizeof(*ix->dir));
+	tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	for (k = 0; k < ix->bands; k++) {
-		struct band_entry *b = ix->band + (size_t)k * n;
+		uint16_t *lo = ix->band_lo + (size_t)k * n;
+		uint32_t *slot = ix->band_slot + (size_t)k * n;
 		uint32_t *d = ix->dir + (size_t)k * dsize;
 		size_t j = 0;
 		uint32_t top;
 
 		for (i = 0; i < n; i++) {
-			b[i].key = band_key(ix, &ix->entries[i].fp, k);
-			b[i].slot = (uint32_t)i;
+			tmp[i].key = band_key(ix, ix->entries[i].bin, k);
+			tmp[i].slot = (uint32_t)i;
 		}
-		qsort(b, n, sizeof(*b), cmp_band);
-		/* d[top] = first entry whose key's top bits are >= top */
+		qsort(tmp, n, sizeof(*tmp), cmp_band);
+		for (i = 0; i < n; i++) {
+			lo[i] = (uint16_t)tmp[i].key;
+			slot[i] = tmp[i].slot;
+		}
+		/* d[top] = the first entry whose key's top bits are >= top */
 		for (top = 0; top < dsize - 1; top++) {
-			while (j < n && (b[j].key >> (32 - ix->dir_bits)) < top)
+			while (j < n && (tmp[j].key >> (32 - ix->dir_bits)) < top)
 				j++;
 			d[top] = (uint32_t)j;
 		}
 		d[dsize - 1] = (uint32_t)n;
 	}
+	free(tmp);
 	ix->sealed = 1;
 }
 
@@ -562,7 +581,8 @@ example_index_free(struct example_index **ixp)
 		return;
 	free(ix->entries);
 	free(ix->intern);
-	free(ix->band);
+	free(ix->band_lo);
+	free(ix->band_slot);
 	free(ix->dir);
 	strbuf_release(&ix->pool);
 	free(ix);
@@ -630,7 +650,7 @@ example_index_hash(const struct example_index *ix)
 		h = (h ^ (uint64_t)e->id) * 0x100000001b3ULL;
 		h = (h ^ e->class) * 0x100000001b3ULL;
 		for (b = 0; b < FINGERPRINT_BINS; b++)
-			h = (h ^ e->fp.bin[b]) * 0x100000001b3ULL;
+			h = (h ^ e->bin[b]) * 0x100000001b3ULL;
 	}
 	return h;
 }
@@ -650,6 +670,17 @@ example_index_min_agreement(const struct example_index *ix)
 	return ix->min_agreement;
 }
 
+/* agreement - bins equal in both */
+static inline int
+agreement(const uint16_t *a, const uint16_t *b)
+{
+	int i, n = 0;
+
+	for (i = 0; i < FINGERPRINT_BINS; i++)
+		n += a[i] == b[i];
+	return n;
+}
+
 /* example_index_lookup - candidates by band, verified by agreement */
 size_t
 example_index_lookup(const struct example_index *ix, const struct fingerprint *fp,
@@ -665,25 +696,26 @@ example_index_lookup(const struct example_index *ix, const struct fingerprint *f
 	if (n == 0 || fp->shingles == 0)
 		return 0;
 	for (k = 0; k < ix->bands; k++) {
-		const struct band_entry *b = ix->band + (size_t)k * n;
+		const uint16_t *lo = ix->band_lo + (size_t)k * n;
+		const uint32_t *slot = ix->band_slot + (size_t)k * n;
 		const uint32_t *d = ix->dir + (size_t)k * dsize;
-		uint32_t key = band_key(ix, fp, k), top = key >> (32 - ix->dir_bits);
+		uint32_t key = band_key(ix, fp->bin, k), top = key >> (32 - ix->dir_bits);
 
-		for (j = d[top]; j < d[top + 1] && b[j].key <= key; j++) {
+		for (j = d[top]; j < d[top + 1]; j++) {
 			const struct example_entry *e;
 			struct example_hit *h;
 
-			if (b[j].key != key)
+			if (lo[j] != (uint16_t)key)
 				continue;
-			e = &ix->entries[b[j].slot];
+			e = &ix->entries[slot[j]];
 			verified++;
-			agree = fingerprint_agreement(fp, &e->fp);
+			agree = agreement(fp->bin, e->bin);
 			if (agree < ix->min_agreement)
 				continue;
 			h = &best[e->class];
 			if (h->slot == EXAMPLE_NONE || agree > h->agreement ||
 			    (agree == h->agreement && e->id < ix->entries[h->slot].id)) {
-				h->slot = b[j].slot;
+				h->slot = slot[j];
 				h->agreement = agree;
 			}
 		}

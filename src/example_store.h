@@ -29,7 +29,7 @@
  * share a band with probability at least 0.98 (1 - (1 - s^r)^b, b =
  * FINGERPRINT_BINS / r); every candidate is verified by its bin agreement
  * against min_similarity.  Per band, a sorted array of (band key, example)
- * under a directory on the key's top bits.  About 300 bytes an example at
+ * under a directory on the key's top bits.  About 270 bytes an example at
  * min_similarity 0.7 (r 4, 16 bands).
  *
  * Errors go out as "FILE: what" through *error_r (a per-thread buffer,
