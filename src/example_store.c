@@ -681,12 +681,35 @@ agreement(const uint16_t *a, const uint16_t *b)
 	return n;
 }
 
+/*
+ * seen_before - has this lookup verified slot already?  A close example
+ * shares many bands with the message: verified once, not once a band.  Past
+ * half the table's room, candidates are verified again (a correct result,
+ * only slower).
+ */
+#define SEEN_SLOTS 512		/* power of two */
+static inline int
+seen_before(uint32_t *seen, size_t *n, uint32_t slot)
+{
+	size_t i = (slot * 2654435761u) & (SEEN_SLOTS - 1);
+
+	for (; seen[i] != UINT32_MAX; i = (i + 1) & (SEEN_SLOTS - 1))
+		if (seen[i] == slot)
+			return 1;
+	if (*n >= SEEN_SLOTS / 2)
+		return 0;
+	seen[i] = slot;
+	(*n)++;
+	return 0;
+}
+
 /* example_index_lookup - candidates by band, verified by agreement */
 size_t
 example_index_lookup(const struct example_index *ix, const struct fingerprint *fp,
     struct example_hit best[CLASS_COUNT])
 {
-	size_t n = ix->count, dsize = ((size_t)1 << ix->dir_bits) + 1, verified = 0, j;
+	size_t n = ix->count, dsize = ((size_t)1 << ix->dir_bits) + 1, verified = 0, j, seen_n = 0;
+	uint32_t seen[SEEN_SLOTS];
 	int k, c, agree;
 
 	for (c = 0; c < CLASS_COUNT; c++) {
@@ -695,6 +718,7 @@ example_index_lookup(const struct example_index *ix, const struct fingerprint *f
 	}
 	if (n == 0 || fp->shingles == 0)
 		return 0;
+	memset(seen, 0xff, sizeof(seen));
 	for (k = 0; k < ix->bands; k++) {
 		const uint16_t *lo = ix->band_lo + (size_t)k * n;
 		const uint32_t *slot = ix->band_slot + (size_t)k * n;
@@ -705,7 +729,7 @@ example_index_lookup(const struct example_index *ix, const struct fingerprint *f
 			const struct example_entry *e;
 			struct example_hit *h;
 
-			if (lo[j] != (uint16_t)key)
+			if (lo[j] != (uint16_t)key || seen_before(seen, &seen_n, slot[j]))
 				continue;
 			e = &ix->entries[slot[j]];
 			verified++;
