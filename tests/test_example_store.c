@@ -11,13 +11,16 @@
 #include <sqlite3.h>
 #include <cmocka.h>
 
+#include "audit.h"
 #include "classify.h"
+#include "cli_examples.h"
 #include "conf.h"
 #include "example_store.h"
 #include "fingerprint.h"
 #include "msg_features.h"
 #include "msg_text.h"
 #include "rule.h"
+#include "scan.h"
 #include "unit.h"
 
 /* make_text - a decoded message */
@@ -604,6 +607,78 @@ conf_block_examples_load(void **state)
 	free(path);
 }
 
+/* cli_examples_learn_message_audit - taught from bytes; the next like it shows the example in the record */
+static void
+cli_examples_learn_message_audit(void **state)
+{
+	static const char msg[] =
+	    "From: Vendor Cloud <status@vendor.example>\r\n"
+	    "To: admin@contoso.example\r\n"
+	    "Subject: [Resolved] storage degradation\r\n"
+	    "\r\n"
+	    "Summary of impact: between 09:10 and 11:45 UTC a subset of customers using Object\r\n"
+	    "Storage in eu-west-1 experienced elevated error rates. Root cause: a configuration\r\n"
+	    "change to the storage front end caused requests to time out. The change was rolled\r\n"
+	    "back and the service recovered.\r\n";
+	static const char empty[] = "From: a@vendor.example\r\nSubject: \r\n\r\n ... \r\n";
+	char *dir = unit_tmpdir_new(), *text, *path;
+	struct cli_examples_teacher who = { "ops", "outage notices" };
+	struct audit_event ev = { "4ABC123", "127.0.0.1", "deliver", 10, "" };
+	struct strbuf rec = STRBUF_INIT, line = STRBUF_INIT;
+	const char *error = NULL;
+	struct conf *c;
+	struct scan *scan;
+	int64_t id = 0;
+
+	(void)state;
+	text = unit_strf("%sexamples = { file = \"examples.db\"; };\n", base_conf);
+	path = unit_write_str(dir, "csp.conf", text);
+	c = conf_load(path, NULL, &error);
+	if (c == NULL)
+		fail_msg("%s", error);
+	/* Before anything is taught: no "examples" key. */
+	scan = scan_new();
+	scan_begin(scan, c);
+	scan_set_sender(scan, "<status@vendor.example>");
+	scan_add_rcpt(scan, "<admin@contoso.example>");
+	scan_raw(scan, msg, sizeof(msg) - 1);
+	scan_decide(scan, 0);
+	audit_record_build(&rec, scan_result(scan), &ev);
+	assert_null(strstr(rec.data, "\"examples\""));
+	assert_int_equal(cli_examples_learn_message(c, CLASS_INCIDENT, &who, "4XyZ1abc", msg,
+	    sizeof(msg) - 1, &id, &error), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(cli_examples_learn_message(c, CLASS_INCIDENT, &who, "4XyZ1abd", empty,
+	    sizeof(empty) - 1, &id, &error), -1);
+	unit_expect_contains("no text", error, "4XyZ1abd: no text to learn from");
+	conf_unref(&c);
+
+	/* The reload: a new snapshot reads the file again. */
+	c = conf_load(path, NULL, &error);
+	if (c == NULL)
+		fail_msg("%s", error);
+	assert_int_equal(example_index_count(c->examples), 1);
+	scan_begin(scan, c);
+	scan_set_sender(scan, "<status@vendor.example>");
+	scan_add_rcpt(scan, "<admin@contoso.example>");
+	scan_raw(scan, msg, sizeof(msg) - 1);
+	scan_decide(scan, 0);
+	assert_int_equal(scan_result(scan)->classify->class, CLASS_INCIDENT);
+	strbuf_reset(&rec);
+	audit_record_build(&rec, scan_result(scan), &ev);
+	unit_expect_contains("record", rec.data, ",\"examples\":[{\"id\":1,\"class\":\"incident\","
+	    "\"similarity\":1.00,\"points\":5,\"taught_by\":\"ops\",\"taught_at\":\"");
+	audit_summary(&line, scan_result(scan), &ev);
+	unit_expect_contains("summary", line.data, " example=1");
+	scan_free(&scan);
+	conf_unref(&c);
+	strbuf_release(&rec);
+	strbuf_release(&line);
+	unit_tmpdir_remove(&dir);
+	free(text);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -618,6 +693,7 @@ main(void)
 		cmocka_unit_test(classify_message_examples),
 		cmocka_unit_test(conf_block_examples_errors),
 		cmocka_unit_test(conf_block_examples_load),
+		cmocka_unit_test(cli_examples_learn_message_audit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
