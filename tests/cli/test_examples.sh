@@ -75,6 +75,12 @@ expect "--classify --json" "$tmp/out" '"examples":\[\{"id":1,"class":"other","si
 "$bin" -c "$conf" --classify --explain "$b" >"$tmp/out" 2>"$tmp/err" || fail "--explain exited $?"
 expect "--explain" "$tmp/out" "^  template memory \(examples at or above min_similarity 0\.60"
 
+# --evaluate lists the examples that matched, with the labels of what they matched.
+"$bin" -c "$conf" --evaluate "$templates" >"$tmp/out" 2>"$tmp/err" || true
+expect "--evaluate" "$tmp/out" "^examples \(template memory, 2 in "
+expect "--evaluate" "$tmp/out" "^ +1 other +ops +[0-9]+ +0 +0 +0 +[0-9]+ +1\.0000\$"
+expect "--evaluate" "$tmp/out" "^ +2 incident +ops +[0-9]+ +0 +[0-9]+ +0 +0 +1\.0000\$"
+
 # 6. --forget: gone from the list; an unknown id fails.
 "$bin" -c "$conf" --forget 1 >"$tmp/out" 2>"$tmp/err" || fail "--forget 1 exited $?"
 expect "--forget" "$tmp/out" "^forgot example 1\$"
