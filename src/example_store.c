@@ -42,7 +42,7 @@ struct example_store {
 
 static const char schema_sql[] =
 	"CREATE TABLE examples ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" class TEXT NOT NULL,"
 	" taught_by TEXT NOT NULL,"
 	" taught_at TEXT NOT NULL,"
@@ -776,8 +776,10 @@ example_index_describe(const struct example_index *ix, uint32_t slot, double sim
 	strbuf_append_str(sb, csp_class_name(info.class));
 	strbuf_append_str(sb, " by ");
 	strbuf_append_str(sb, info.taught_by);
-	strbuf_append_str(sb, " on ");
-	strbuf_append_str(sb, info.taught_at);
+	if (*info.taught_at != '\0') {
+		strbuf_append_str(sb, " on ");
+		strbuf_append_str(sb, info.taught_at);
+	}
 	snprintf(tmp, sizeof(tmp), ", similarity %.2f", similarity);
 	strbuf_append_str(sb, tmp);
 }

@@ -12,7 +12,7 @@
  * Two halves.  The store is the SQLite file that --learn, --forget and
  * --examples read and write:
  *
- *   examples(id INTEGER PRIMARY KEY, class TEXT, taught_by TEXT,
+ *   examples(id INTEGER PRIMARY KEY AUTOINCREMENT (never reused), class TEXT, taught_by TEXT,
  *            taught_at TEXT (ISO 8601 UTC), source TEXT, note TEXT,
  *            signature BLOB (fingerprint_encode), fp_version INTEGER)
  *

@@ -156,6 +156,11 @@ example_store_round_trip(void **state)
 	assert_int_equal(example_store_list(st, on_list, &l, &error), 0);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.id[1], id3);
+	/* An id is never given again, even after the newest is forgotten: records name examples. */
+	assert_int_equal(example_store_forget(st, id3, &error), 1);
+	info = info_of(CLASS_OTHER, "bob", "q4.eml", "");
+	assert_int_equal(example_store_add(st, &info, &fp, &id2, &error), 0);
+	assert_true(id2 > id3);
 	example_store_close(&st);
 	unit_tmpdir_remove(&dir);
 	free(path);
