@@ -287,8 +287,11 @@ run(int argc, char **argv, const char **rcpts)
 	if (check && preflight_check(conf, &ov, stderr) > 0)
 		status = 1;	/* the config parses, but a start would fail */
 	else if (check) {
-		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
-		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
+		printf("%s: ok: %zu rules, %zu customers", conf_path, rule_set_count(conf->rules),
+		    directory_count(conf->directory));
+		if (conf->examples != NULL)
+			printf(", %zu examples", example_index_count(conf->examples));
+		printf(", version %s\n", conf->version);
 		status = 0;
 	} else if (eopts.corpus != NULL)
 		status = cli_evaluate_run(conf, conf2, &eopts, stdout);

@@ -75,6 +75,10 @@ expect "--classify --json" "$tmp/out" '"examples":\[\{"id":1,"class":"other","si
 "$bin" -c "$conf" --classify --explain "$b" >"$tmp/out" 2>"$tmp/err" || fail "--explain exited $?"
 expect "--explain" "$tmp/out" "^  template memory \(examples at or above min_similarity 0\.60"
 
+# -n counts the examples loaded.
+"$bin" -c "$conf" -n >"$tmp/out" 2>"$tmp/err" || fail "-n exited $?: $(cat "$tmp/err")"
+expect "-n" "$tmp/out" ": ok: [0-9]+ rules, [0-9]+ customers, 2 examples, version [0-9a-f]{16}\$"
+
 # --evaluate lists the examples that matched, with the labels of what they matched.
 "$bin" -c "$conf" --evaluate "$templates" >"$tmp/out" 2>"$tmp/err" || true
 expect "--evaluate" "$tmp/out" "^examples \(template memory, 2 in "
