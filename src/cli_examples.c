@@ -167,6 +167,19 @@ class_list(FILE *err)
 	fprintf(err, "\n");
 }
 
+/* cli_examples_class - the class --learn was given */
+int
+cli_examples_class(const char *name, FILE *err)
+{
+	int ci;
+
+	if ((ci = csp_class_parse(name, 1)) < 0) {
+		fprintf(err, "csp-milter: --learn: unknown class \"%s\"\n", name);
+		class_list(err);
+	}
+	return ci;
+}
+
 /* cli_examples_learn - --learn CLASS FILE... in one transaction */
 int
 cli_examples_learn(struct conf *conf, const char *class_name,
@@ -180,11 +193,8 @@ cli_examples_learn(struct conf *conf, const char *class_name,
 	int64_t id;
 	int ci, i, rc = 0;
 
-	if ((ci = csp_class_parse(class_name, 1)) < 0) {
-		fprintf(err, "csp-milter: --learn: unknown class \"%s\"\n", class_name);
-		class_list(err);
+	if ((ci = cli_examples_class(class_name, err)) < 0)
 		return 64;
-	}
 	if (need_store(conf, &error) < 0 ||
 	    (st = example_store_open(conf->examples_file, 1, &error)) == NULL) {
 		fprintf(err, "csp-milter: %s\n", error);

@@ -35,6 +35,12 @@ int cli_examples_learn_message(struct conf *conf, enum csp_class class,
     int64_t *id_r, const char **error_r);
 
 /*
+ * cli_examples_class - a class name as --learn takes it (any of the four);
+ * -1 after printing the error and the valid names on err (exit 64).
+ */
+int cli_examples_class(const char *name, FILE *err);
+
+/*
  * cli_examples_learn - --learn CLASS FILE... ("-" is stdin): every file in
  * one transaction (all or none), each new id printed as "ID FILE" on out.
  * 0, 1 on a failed file or store, 64 on an unknown class (the valid ones
