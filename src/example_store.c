@@ -82,15 +82,15 @@ pragma_int(sqlite3 *db, const char *path, const char *name, long *value_r, const
 static int
 check_file(sqlite3 *db, const char *path, int create, const char **error_r)
 {
-	long app, version, tables;
+	long app, version, pages;
 	char *msg = NULL;
 	char sql[256];
 
 	if (pragma_int(db, path, "application_id", &app, error_r) < 0 ||
 	    pragma_int(db, path, "user_version", &version, error_r) < 0 ||
-	    pragma_int(db, path, "page_count", &tables, error_r) < 0)
+	    pragma_int(db, path, "page_count", &pages, error_r) < 0)
 		return -1;
-	if (create && app == 0 && version == 0 && tables == 0) {
+	if (create && app == 0 && version == 0 && pages == 0) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
 			goto fail;
 		/* Another learner may have made it meanwhile. */
