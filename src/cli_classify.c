@@ -68,7 +68,8 @@ cli_classify_json(const struct scan_result *scan, const char *file, struct strbu
 	strbuf_append_str(sb, "{\"file\":");
 	strbuf_append_json(sb, file, strlen(file));
 	if (!scan->vendor) {
-		strbuf_append_str(sb, ",\"class\":null,\"uncertain\":false,\"vendor\":false,\"scores\":{},\"matches\":[]");
+		strbuf_append_str(sb, ",\"class\":null,\"uncertain\":false,\"vendor\":false,\"scores\":{},\"matches\":[],"
+		    "\"examples\":[]");
 	} else {
 		strbuf_appendf(sb, ",\"class\":\"%s\",\"uncertain\":%s,\"vendor\":true,\"reason\":",
 		    csp_class_name(res->class), res->uncertain ? "true" : "false");
