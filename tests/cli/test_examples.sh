@@ -101,6 +101,11 @@ printf 'not a database, just text long enough to be read as one page header ....
 expect "corrupt file" "$tmp/err" "examples.db: file is not a database"
 rm -f "$tmp/examples.db"
 
+# The committed families are what their generator writes.
+python3 "$templates/make_templates.py" "$tmp/gen" 2>/dev/null || fail "make_templates.py failed"
+diff -r "$tmp/gen/mail" "$templates/mail" >/dev/null && cmp -s "$tmp/gen/labels.jsonl" "$templates/labels.jsonl" ||
+    fail "tests/fixtures/templates differs from make_templates.py's output: run it and commit"
+
 # 8. Teach the first member of each family; the issue's targets on the rest and the probes.
 "$bin" -c "$conf" --evaluate "$templates" --teach-first-per-template \
     --unrelated "$top_srcdir/tests/fixtures/probes" --json >"$tmp/out" 2>"$tmp/err" ||
