@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "example_store.h"
 #include "log.h"
 #include "safe_text.h"
 #include "utf8.h"
@@ -198,7 +199,25 @@ audit_record_build(struct strbuf *out, const struct scan_result *sr, const struc
 		json_key_str(out, "excerpt", ex, len);
 		strbuf_append_char(out, '}');
 	}
-	strbuf_append_str(out, "],\"recipients\":[");
+	strbuf_append_str(out, "]");
+	/* Template memory: present only when an example matched. */
+	if (sr->vendor && res->example_count > 0) {
+		strbuf_append_str(out, ",\"examples\":[");
+		for (i = 0; i < res->example_count; i++) {
+			const struct classify_example *e = &res->examples[i];
+			struct example_info info;
+
+			example_index_info(res->examples_index, e->slot, &info);
+			strbuf_appendf(out, "%s{\"id\":%lld,\"class\":\"%s\",\"similarity\":%.2f,"
+			    "\"points\":%ld", i ? "," : "", e->id, csp_class_name(e->class),
+			    e->similarity, e->points);
+			json_key_cstr(out, "taught_by", info.taught_by);
+			json_key_cstr(out, "taught_at", info.taught_at);
+			strbuf_append_char(out, '}');
+		}
+		strbuf_append_str(out, "]");
+	}
+	strbuf_append_str(out, ",\"recipients\":[");
 	for (i = 0; i < sr->rcpt_count; i++) {
 		const struct scan_recipient *r = &sr->rcpts[i];
 
@@ -264,6 +283,8 @@ audit_summary(struct strbuf *out, const struct scan_result *sr, const struct aud
 		strbuf_appendf(out, "%s%s", i ? "," : "", rule_set_spec(sr->conf->rules, res->matches[i].rule)->id);
 	if (i == 0)
 		strbuf_append_char(out, '-');
+	for (i = 0; sr->vendor && i < res->example_count; i++)
+		strbuf_appendf(out, "%s%lld", i ? "," : " example=", res->examples[i].id);
 }
 
 /* audit_message - record one message: the audit line, then its syslog lines */

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "classify.h"
+#include "example_store.h"
+#include "fingerprint.h"
 #include "lang.h"
 #include "model.h"
 #include "utf8.h"
@@ -163,6 +165,50 @@ classify_model_points(const struct classify_params *params, double p)
 	return lround(params->model_weight * p);
 }
 
+/* classify_example_points - an example's points: weight x similarity */
+long
+classify_example_points(const struct classify_params *params, double similarity)
+{
+	return lround(params->examples_weight * similarity);
+}
+
+/*
+ * add_examples - the best example of each class that the visible text
+ * resembles.  Like the model, an example reads only what the reader sees
+ * and only adds points.
+ */
+static void
+add_examples(const struct classify_params *params, const struct msg_text *mt,
+    struct classify_result *res)
+{
+	struct example_hit best[CLASS_COUNT];
+	struct fingerprint fp;
+	int c;
+
+	res->examples_index = params->examples;
+	if (res->features == NULL)
+		res->features = msg_features_scratch_new();
+	if (fingerprint_message(res->features, mt, &fp) < 0)
+		return;
+	res->examples_verified = example_index_lookup(params->examples, &fp, best);
+	for (c = 0; c < CLASS_COUNT; c++) {
+		struct classify_example *e;
+		struct example_info info;
+
+		if (best[c].slot == EXAMPLE_NONE)
+			continue;
+		example_index_info(params->examples, best[c].slot, &info);
+		e = &res->examples[res->example_count++];
+		e->slot = best[c].slot;
+		e->id = (long long)info.id;
+		e->class = (enum csp_class)c;
+		e->similarity = (double)best[c].agreement / FINGERPRINT_BINS;
+		e->points = c < CLASS_RULED ? classify_example_points(params, e->similarity) : 0;
+		if (c < CLASS_RULED)
+			res->score[c] += e->points;
+	}
+}
+
 /* classify_message - score and decide */
 void
 classify_message(const struct classify_params *params, const struct msg_text *mt,
@@ -170,7 +216,7 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 {
 	struct classify_run run = { params, res };
 	const char *error = NULL;
-	int i, best = -1;
+	int i;
 
 	memset(res->score, 0, sizeof(res->score));
 	res->match_count = 0;
@@ -199,19 +245,33 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 		for (i = 0; i < CLASS_RULED; i++)
 			res->score[i] += classify_model_points(params, res->model_p[i]);
 	}
+	res->example_count = 0;
+	res->examples_verified = 0;
+	res->examples_index = NULL;
+	if (params->examples != NULL)
+		add_examples(params, mt, res);
 	/*
 	 * Compliance precedence: the first class in precedence order (the most
 	 * restrictive first) that reaches its threshold wins, whatever the
 	 * others score.  A permissive class cannot outvote a restrictive one
 	 * by volume: an invoice with an outage footer stays an invoice.
 	 */
-	for (i = 0; i < CLASS_RULED && best < 0; i++) {
+	res->class = classify_pick(params, res->score);
+}
+
+/* classify_pick - the first class in precedence order whose score reaches its threshold */
+enum csp_class
+classify_pick(const struct classify_params *params, const long score[CLASS_RULED])
+{
+	int i;
+
+	for (i = 0; i < CLASS_RULED; i++) {
 		enum csp_class c = params->precedence[i];
 
-		if (res->score[c] >= params->threshold[c])
-			best = (int)c;
+		if (score[c] >= params->threshold[c])
+			return c;
 	}
-	res->class = best < 0 ? CLASS_OTHER : (enum csp_class)best;
+	return CLASS_OTHER;
 }
 
 /* classify_excerpt - text of one match's excerpt */

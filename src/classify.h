@@ -3,6 +3,7 @@
 #define CSP_CLASSIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "msg_text.h"
 #include "rule.h"
 #include "strbuf.h"
@@ -14,7 +15,9 @@
  * lround(model_weight * p) for the model's probability p of the class when
  * p reaches the confidence floor (the
  * model reads the visible body, the subject and the sender; its scratch
- * lives in the result, made on first use).  The class is the first class
+ * lives in the result, made on first use), plus, with template memory,
+ * lround(examples_weight * similarity) of the class's best matching
+ * example.  The class is the first class
  * in precedence order (most restrictive first) whose score reaches its
  * threshold; otherwise "other".  Matches in text the reader does not see
  * (the hidden view) count only towards subscription.
@@ -37,6 +40,7 @@ int csp_class_parse(const char *name, int allow_other);
 
 struct model;
 struct msg_features_scratch;
+struct example_index;
 
 struct classify_params {
 	const struct rule_set *rules;
@@ -46,6 +50,8 @@ struct classify_params {
 	const struct model *model;	/* NULL: rules only */
 	int model_weight;	/* score[c] += lround(model_weight * p[c]) ... */
 	int model_min_confidence;	/* ... when 100 * p[c] reaches this */
+	const struct example_index *examples;	/* template memory; NULL: none */
+	int examples_weight;	/* score[c] += lround(weight * similarity) of c's best example */
 };
 
 /* One rule that matched, with where and an excerpt of the decoded text. */
@@ -60,6 +66,20 @@ struct classify_match {
 	size_t excerpt_len;
 };
 
+/*
+ * The best example of one class that the message resembles at or above
+ * min_similarity (example_store.h), and the points it added (none for
+ * "other", which has no score: an example can only tip a message into a
+ * class, like the model, never take it out of one).
+ */
+struct classify_example {
+	uint32_t slot;		/* in the index (example_index_info, _describe) */
+	long long id;
+	enum csp_class class;
+	double similarity;
+	long points;
+};
+
 struct classify_result {
 	enum csp_class class;
 	long score[CLASS_RULED];
@@ -72,6 +92,11 @@ struct classify_result {
 	int model_scored;	/* model_p holds the model's probabilities */
 	double model_p[CLASS_COUNT];
 	struct msg_features_scratch *features;	/* the model's scratch, made on first use */
+	/* Template memory: one entry per class with a matching example, in class order. */
+	const struct example_index *examples_index;	/* the index they are in (params->examples) */
+	struct classify_example examples[CLASS_COUNT];
+	size_t example_count;
+	size_t examples_verified;	/* candidates compared (the benches) */
 };
 
 void classify_result_init(struct classify_result *res);
@@ -81,11 +106,17 @@ void classify_result_release(struct classify_result *res);
 void classify_message(const struct classify_params *params, const struct msg_text *mt,
     struct rule_scratch *scratch, struct classify_result *res);
 
+/* classify_pick - the class the scores give under params' thresholds and precedence */
+enum csp_class classify_pick(const struct classify_params *params, const long score[CLASS_RULED]);
+
 /* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
 int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
 
 /* classify_model_points - the model's points for a class it gives probability p */
 long classify_model_points(const struct classify_params *params, double p);
+
+/* classify_example_points - what an example of similarity s adds: lround(weight * s) */
+long classify_example_points(const struct classify_params *params, double similarity);
 
 /* classify_excerpt - the excerpt of match m (not NUL-terminated) */
 const char *classify_excerpt(const struct classify_result *res,

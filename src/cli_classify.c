@@ -12,6 +12,7 @@
 #include "cli_train.h"
 #include "lang.h"
 #include "utf8.h"
+#include "example_store.h"
 #include "mime_decoder.h"
 #include "xalloc.h"
 
@@ -67,7 +68,8 @@ cli_classify_json(const struct scan_result *scan, const char *file, struct strbu
 	strbuf_append_str(sb, "{\"file\":");
 	strbuf_append_json(sb, file, strlen(file));
 	if (!scan->vendor) {
-		strbuf_append_str(sb, ",\"class\":null,\"uncertain\":false,\"vendor\":false,\"scores\":{},\"matches\":[]");
+		strbuf_append_str(sb, ",\"class\":null,\"uncertain\":false,\"vendor\":false,\"scores\":{},\"matches\":[],"
+		    "\"examples\":[]");
 	} else {
 		strbuf_appendf(sb, ",\"class\":\"%s\",\"uncertain\":%s,\"vendor\":true,\"reason\":",
 		    csp_class_name(res->class), res->uncertain ? "true" : "false");
@@ -80,6 +82,21 @@ cli_classify_json(const struct scan_result *scan, const char *file, struct strbu
 		append_langs(sb, res->langs, "\"", "\"");
 		strbuf_append_str(sb, "],\"matches\":");
 		append_matches(scan, sb);
+		strbuf_append_str(sb, ",\"examples\":[");
+		for (i = 0; i < res->example_count; i++) {
+			const struct classify_example *e = &res->examples[i];
+			struct example_info info;
+
+			example_index_info(res->examples_index, e->slot, &info);
+			strbuf_appendf(sb, "%s{\"id\":%lld,\"class\":\"%s\",\"similarity\":%.2f,"
+			    "\"points\":%ld,\"taught_by\":", i ? "," : "", e->id,
+			    csp_class_name(e->class), e->similarity, e->points);
+			strbuf_append_json(sb, info.taught_by, strlen(info.taught_by));
+			strbuf_append_str(sb, ",\"taught_at\":");
+			strbuf_append_json(sb, info.taught_at, strlen(info.taught_at));
+			strbuf_append_char(sb, '}');
+		}
+		strbuf_append_char(sb, ']');
 		if (res->model_scored) {
 			strbuf_append_str(sb, ",\"model\":{");
 			for (c = 0; c < CLASS_COUNT; c++)
@@ -106,6 +123,24 @@ cli_classify_json(const struct scan_result *scan, const char *file, struct strbu
 		strbuf_append_char(sb, '}');
 	}
 	strbuf_append_str(sb, "]}");
+}
+
+/* print_examples - one line per matched example: "like example 12, taught as ..." */
+static void
+print_examples(const struct classify_result *res, const char *indent, FILE *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < res->example_count; i++) {
+		const struct classify_example *e = &res->examples[i];
+
+		strbuf_reset(&sb);
+		example_index_describe(res->examples_index, e->slot, e->similarity, &sb);
+		fprintf(out, "%sexample: %s (%s %+ld)\n", indent, sb.data, csp_class_name(e->class),
+		    e->points);
+	}
+	strbuf_release(&sb);
 }
 
 /* print_human - the readable report of one message */
@@ -148,6 +183,7 @@ print_human(const struct scan_result *scan, const char *file, FILE *out)
 		    m->counted ? "" : " (not counted)", m->offset,
 		    (int)len, ex);
 	}
+	print_examples(res, "  ", out);
 	for (i = 0; i < scan->rcpt_count; i++) {
 		const struct scan_recipient *r = &scan->rcpts[i];
 
@@ -559,7 +595,25 @@ explain_message(struct scan *s, const char *data, size_t data_len, FILE *out)
 			    total >= conf->classify.threshold[c] &&
 			    total - spec->weight < conf->classify.threshold[c] ? "  (threshold reached)" : "");
 		}
+		for (i = 0; i < scan->classify->example_count; i++) {
+			const struct classify_example *e = &scan->classify->examples[i];
+			struct example_info info;
+
+			if (e->class != (enum csp_class)c)
+				continue;
+			example_index_info(scan->classify->examples_index, e->slot, &info);
+			total += e->points;
+			matched++;
+			fprintf(out, "\n      %+5ld example %-16lld = %ld (similarity %.2f)", e->points, e->id,
+			    total, e->similarity);
+		}
 		fprintf(out, "%s\n", matched == 0 ? " nothing matched" : "");
+	}
+	if (scan->classify->example_count > 0) {
+		fprintf(out, "  template memory (examples at or above min_similarity %.2f, best per "
+		    "class, weight %d x similarity):\n", conf->examples_min_similarity,
+		    conf->classify.examples_weight);
+		print_examples(scan->classify, "    ", out);
 	}
 	fprintf(out, "    -> %s: the first class in precedence order that reaches its threshold"
 	    " wins (", csp_class_name(scan->classify->class));

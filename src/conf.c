@@ -67,13 +67,15 @@ conf_free(struct conf *c)
 	directory_free(&c->directory);
 	free(c->model_file);
 	model_free(&c->model);
+	free(c->examples_file);
+	example_index_free(&c->examples);
 	free(c->audit_file);
 	free(c);
 }
 
 static const char *const top_keys[] = { "milter", "mode", "on_error", "reject", "limits",
 	"normalise", "vendor", "classes", "precedence", "policy", "directory",
-	"audit_file", "on_audit_error", "audit", "model", NULL };
+	"audit_file", "on_audit_error", "audit", "model", "examples", NULL };
 
 /* conf_load - parse, check and compile */
 struct conf *
@@ -146,6 +148,8 @@ conf_load_read(const char *path, const struct conf_overrides *ov,
 		conf_customers_block(&cp, conf_member(&cp, root, "directory", CONFIG_TYPE_GROUP), ov);
 	if (!cp.failed)
 		conf_block_model(&cp, conf_member(&cp, root, "model", CONFIG_TYPE_GROUP), ov);
+	if (!cp.failed)
+		conf_block_examples(&cp, conf_member(&cp, root, "examples", CONFIG_TYPE_GROUP), ov);
 	if (!cp.failed) {
 		/* Hash the parsed tree, so that @include files count too. */
 		if (hash_config(&cfg, &h) < 0)
@@ -156,6 +160,9 @@ conf_load_read(const char *path, const struct conf_overrides *ov,
 		/* The model file's bytes as they were read, too. */
 		if (c->model != NULL)
 			h = (h ^ model_file_hash(c->model)) * 1099511628211ULL;
+		/* And the examples as loaded: teaching one changes decisions. */
+		if (c->examples != NULL)
+			h = (h ^ example_index_hash(c->examples)) * 1099511628211ULL;
 		snprintf(c->version, sizeof(c->version), "%016llx", (unsigned long long)h);
 	}
 out:

@@ -8,6 +8,7 @@
 #include <time.h>
 #include "classify.h"
 #include "directory.h"
+#include "example_store.h"
 #include "mime_decoder.h"
 #include "policy.h"
 #include "rule.h"
@@ -83,6 +84,11 @@ struct conf {
 	char *model_file;	/* NULL: no model block */
 	struct model *model;	/* NULL: no model (or not loaded, conf_overrides.no_model) */
 
+	/* template memory (examples = { file; weight; min_similarity; }) */
+	char *examples_file;	/* NULL: no examples block */
+	struct example_index *examples;	/* NULL: none (or not loaded, conf_overrides.no_examples) */
+	double examples_min_similarity;
+
 	/* customers */
 	char *customers_file;	/* NULL when only inline entries */
 	struct directory *directory;
@@ -107,6 +113,7 @@ struct conf_overrides {
 	const char *customers_file;
 	const char *socket;
 	int no_model;		/* do not load the model file (--train makes it) */
+	int no_examples;	/* do not load the examples file (--learn, --forget, --examples) */
 };
 
 /* conf_load - parse, check and compile; NULL with *error_r on failure */

@@ -342,6 +342,60 @@ conf_block_model(struct conf_parse *cp, const config_setting_t *g, const struct 
 	c->classify.model = c->model;
 }
 
+/* conf_block_examples - the examples file, the weight of a match and the similarity it needs */
+void
+conf_block_examples(struct conf_parse *cp, const config_setting_t *g, const struct conf_overrides *ov)
+{
+	static const char *const keys[] = { "file", "weight", "min_similarity", NULL };
+	struct conf *c = cp->conf;
+	const config_setting_t *s;
+	const char *error;
+	char *file;
+	long long weight;
+	double min_similarity = 0.6;
+	int missing;
+
+	if (g == NULL)
+		return;
+	conf_check_keys(cp, g, "examples", keys);
+	file = conf_get_string(cp, g, "file", NULL);
+	weight = conf_get_long(cp, g, "weight", 5, 0, 1000);
+	if ((s = config_setting_get_member(g, "min_similarity")) != NULL && !cp->failed) {
+		int t = config_setting_type(s);
+
+		if (t == CONFIG_TYPE_FLOAT)
+			min_similarity = config_setting_get_float(s);
+		else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+			min_similarity = (double)config_setting_get_int64(s);
+		else
+			min_similarity = -1;
+		if (!(min_similarity >= 0.5 && min_similarity <= 1.0))
+			conf_fail(cp, s, "min_similarity must be a number from 0.5 to 1");
+	}
+	if (file == NULL && !cp->failed)
+		conf_fail(cp, g, "examples needs file = \"...\"");
+	if (cp->failed) {
+		free(file);
+		return;
+	}
+	c->examples_file = conf_resolve_path(cp->path, file);
+	free(file);
+	c->classify.examples_weight = (int)weight;
+	c->examples_min_similarity = min_similarity;
+	if (ov != NULL && ov->no_examples)
+		return;
+	if ((c->examples = example_index_load(c->examples_file, min_similarity, &missing,
+	    &error)) == NULL) {
+		cp->failed = 1;
+		strbuf_append_str(&cp->error, error);
+		return;
+	}
+	if (missing)
+		log_warnx(NULL, "%s: no examples file: template memory is empty until "
+		    "csp-milter --learn makes it", c->examples_file);
+	c->classify.examples = c->examples;
+}
+
 /* conf_block_audit - where and how decisions are recorded */
 void
 conf_block_audit(struct conf_parse *cp, const config_setting_t *root)

@@ -27,4 +27,12 @@ void conf_block_audit(struct conf_parse *cp, const config_setting_t *root);
 void conf_block_model(struct conf_parse *cp, const config_setting_t *g,
     const struct conf_overrides *ov);
 
+/*
+ * conf_block_examples - template memory: the examples file (relative to the
+ * config) loaded into its index, unless ov->no_examples; a missing file is
+ * an empty memory and a warning
+ */
+void conf_block_examples(struct conf_parse *cp, const config_setting_t *g,
+    const struct conf_overrides *ov);
+
 #endif

@@ -60,10 +60,12 @@ eval_rules_only(struct scan *scan, const struct conf *conf, struct eval_outcome 
 
 	memcpy(o->model_p, scan_result(scan)->classify->model_p, sizeof(o->model_p));
 	params.model = NULL;
+	params.examples = NULL;	/* the rules alone */
 	classify_result_init(&res);
 	scan_classify(scan, &params, &res);
 	o->class_rules = res.class;
 	params.model = conf->classify.model;
+	params.examples = conf->classify.examples;
 	for (k = 0; k < EVAL_WEIGHTS; k++) {
 		params.model_weight = eval_weights[k];
 		scan_classify(scan, &params, &res);
@@ -117,6 +119,8 @@ eval_scan(struct scan *scan, struct conf *conf, const struct eval_item *it,
 		o->hits[res->matches[i].rule] += res->matches[i].hits;
 	for (i = 0; i < it->rcpt_count; i++)
 		o->decision[i] = sr->rcpts[i].decision;
+	o->example_count = res->example_count;
+	memcpy(o->examples, res->examples, sizeof(o->examples));
 	if ((o->model_scored = res->model_scored))
 		eval_rules_only(scan, conf, o);
 }

@@ -24,6 +24,9 @@ struct eval_outcome {
 	double model_p[CLASS_COUNT];
 	enum csp_class class_rules;	/* the class by the rules alone */
 	enum csp_class class_w[EVAL_WEIGHTS];	/* the class under each of eval_weights */
+	/* Template memory: the best example of each class that matched (classify_result's). */
+	struct classify_example examples[CLASS_COUNT];
+	size_t example_count;
 };
 
 /* One config over the whole corpus. */

@@ -7,6 +7,7 @@
 
 #include "cli_train.h"
 #include "eval_report.h"
+#include "example_store.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -187,6 +188,72 @@ eval_rule_total(const struct eval_stats *st, size_t r)
 	return n;
 }
 
+/* One example's matches over the corpus, by the messages' labels. */
+struct eval_example_hits {
+	long long id;
+	uint32_t slot;
+	enum csp_class class;
+	size_t by_label[CLASS_COUNT];
+};
+
+/* cmp_example_hits - by example id */
+static int
+cmp_example_hits(const void *a, const void *b)
+{
+	const struct eval_example_hits *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * eval_examples - the examples that matched some message, in id order,
+ * with the labels of the messages they matched; NULL (count 0) when none.
+ */
+static struct eval_example_hits *
+eval_examples(const struct eval_corpus *corpus, const struct eval_run *run, size_t *count_r)
+{
+	struct eval_example_hits *h = NULL;
+	size_t n = 0, i, k, out = 0;
+
+	for (i = 0; i < corpus->count; i++) {
+		const struct eval_outcome *o = &run->out[i];
+
+		for (k = 0; o->error == NULL && k < o->example_count; k++) {
+			h = xreallocarray(h, n + 1, sizeof(*h));
+			memset(&h[n], 0, sizeof(h[n]));
+			h[n].id = o->examples[k].id;
+			h[n].slot = o->examples[k].slot;
+			h[n].class = o->examples[k].class;
+			h[n].by_label[corpus->items[i].label] = 1;
+			n++;
+		}
+	}
+	if (n > 0)
+		qsort(h, n, sizeof(*h), cmp_example_hits);
+	for (i = 0; i < n; i++) {
+		if (out > 0 && h[out - 1].id == h[i].id) {
+			for (k = 0; k < CLASS_COUNT; k++)
+				h[out - 1].by_label[k] += h[i].by_label[k];
+			continue;
+		}
+		h[out++] = h[i];
+	}
+	*count_r = out;
+	return h;
+}
+
+/* eval_example_total - messages an example matched */
+static size_t
+eval_example_total(const struct eval_example_hits *h)
+{
+	size_t t = 0;
+	int c;
+
+	for (c = 0; c < CLASS_COUNT; c++)
+		t += h->by_label[c];
+	return t;
+}
+
 /* eval_report_json - the whole evaluation as one JSON object */
 void
 eval_report_json(const struct eval_corpus *corpus, const struct eval_run *run,
@@ -233,7 +300,31 @@ eval_report_json(const struct eval_corpus *corpus, const struct eval_run *run,
 		eval_json_num(sb, st->rule_hits[r * CLASS_COUNT + spec->class_index], hits);
 		strbuf_append_char(sb, '}');
 	}
-	strbuf_append_str(sb, "],\"misses\":[");
+	strbuf_append_char(sb, ']');
+	if (conf->examples != NULL) {
+		size_t nex, e;
+		struct eval_example_hits *ex = eval_examples(corpus, run, &nex);
+
+		strbuf_append_str(sb, ",\"examples\":[");
+		for (e = 0; e < nex; e++) {
+			struct example_info info;
+
+			example_index_info(conf->examples, ex[e].slot, &info);
+			strbuf_appendf(sb, "%s{\"id\":%lld,\"class\":\"%s\",\"taught_by\":", e ? "," : "",
+			    ex[e].id, csp_class_name(ex[e].class));
+			strbuf_append_json(sb, info.taught_by, strlen(info.taught_by));
+			strbuf_appendf(sb, ",\"hits\":%zu,\"hits_by_class\":{", eval_example_total(&ex[e]));
+			for (c = 0; c < CLASS_COUNT; c++)
+				strbuf_appendf(sb, "%s\"%s\":%zu", c ? "," : "",
+				    csp_class_name((enum csp_class)c), ex[e].by_label[c]);
+			strbuf_append_str(sb, "},\"precision\":");
+			eval_json_num(sb, ex[e].by_label[ex[e].class], eval_example_total(&ex[e]));
+			strbuf_append_char(sb, '}');
+		}
+		strbuf_append_char(sb, ']');
+		free(ex);
+	}
+	strbuf_append_str(sb, ",\"misses\":[");
 	for (i = 0, first = 1; i < corpus->count; i++) {
 		const struct eval_outcome *o = &run->out[i];
 
@@ -325,6 +416,30 @@ eval_report_text(const struct eval_corpus *corpus, const struct eval_run *run,
 		    eval_ratio(b1, sizeof(b1), h[spec->class_index], eval_rule_total(st, r)));
 	}
 
+	if (conf->examples != NULL) {
+		size_t nex, e;
+		struct eval_example_hits *ex = eval_examples(corpus, run, &nex);
+
+		fprintf(out, "\nexamples (template memory, %zu in %s: those that matched; hits: messages "
+		    "it was the best of its class for; precision: hits on its own class / hits)\n",
+		    example_index_count(conf->examples), conf->examples_file);
+		fprintf(out, "%8s %-12s %-12s %6s %12s %8s %7s %5s %9s\n", "example", "class", "by",
+		    "hits", "subscription", "incident", "non_csp", "other", "precision");
+		for (e = 0; e < nex; e++) {
+			const size_t *h = ex[e].by_label;
+			struct example_info info;
+
+			example_index_info(conf->examples, ex[e].slot, &info);
+			fprintf(out, "%8lld %-12s %-12.12s %6zu %12zu %8zu %7zu %5zu %9s\n", ex[e].id,
+			    csp_class_name(ex[e].class), info.taught_by, eval_example_total(&ex[e]),
+			    h[0], h[1], h[2], h[3], eval_ratio(b1, sizeof(b1), h[ex[e].class],
+			    eval_example_total(&ex[e])));
+		}
+		if (nex == 0)
+			fprintf(out, "  none matched\n");
+		free(ex);
+	}
+
 	count = st->total - st->correct;
 	fprintf(out, "\nmisclassified: %zu\n", count);
 	for (i = 0; i < corpus->count; i++) {
@@ -343,6 +458,13 @@ eval_report_text(const struct eval_corpus *corpus, const struct eval_run *run,
 			    csp_class_name((enum csp_class)rule_set_spec(conf->rules,
 			    rank[r].rule)->class_index), rank[r].contribution);
 		fprintf(out, "%s%s\n", n == 0 ? " none" : "", n > EVAL_TOP_RULES ? " ..." : "");
+		for (r = 0; r < o->example_count; r++) {
+			strbuf_reset(&sb);
+			example_index_describe(conf->examples, o->examples[r].slot,
+			    o->examples[r].similarity, &sb);
+			fprintf(out, "    example: %s (%s %+ld)\n", sb.data,
+			    csp_class_name(o->examples[r].class), o->examples[r].points);
+		}
 	}
 
 	for (i = 0, count = 0; i < corpus->count; i++)

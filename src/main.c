@@ -9,6 +9,7 @@
 
 #include "cli_classify.h"
 #include "cli_evaluate.h"
+#include "cli_examples.h"
 #include "cli_train.h"
 #include "conf.h"
 #include "daemon.h"
@@ -30,7 +31,13 @@ usage(void)
 	    "                                                          classify messages offline\n"
 	    "       csp-milter [-c CONF] --evaluate DIR [--compare CONF2] [--json]\n"
 	    "                  [--margin N] [--jobs N] [--folds N]     measure the rules on a corpus\n"
+	    "       csp-milter [-c CONF] --evaluate DIR --teach-first-per-template [--unrelated DIR]\n"
+	    "                  [--json]                                teach one example per template\n"
 	    "       csp-milter [-c CONF] --train CORPUS -o FILE         train the learned model\n"
+	    "       csp-milter [-c CONF] --learn CLASS [--note TEXT] [--by WHO] FILE...\n"
+	    "                                                          teach examples (template memory)\n"
+	    "       csp-milter [-c CONF] --forget ID                   remove an example\n"
+	    "       csp-milter [-c CONF] --examples [--json]           list the examples\n"
 	    "see csp-milter(8) and csp-milter.conf(5)\n");
 }
 
@@ -57,7 +64,8 @@ static int
 run(int argc, char **argv, const char **rcpts)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
-		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS };
+		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS,
+		OPT_LEARN, OPT_NOTE, OPT_BY, OPT_FORGET, OPT_EXAMPLES, OPT_TEACH_FIRST, OPT_UNRELATED };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -76,13 +84,23 @@ run(int argc, char **argv, const char **rcpts)
 		{ "accept-shrink", no_argument, NULL, OPT_ACCEPT_SHRINK },
 		{ "folds", required_argument, NULL, OPT_FOLDS },
 		{ "train", required_argument, NULL, OPT_TRAIN },
+		{ "learn", required_argument, NULL, OPT_LEARN },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "forget", required_argument, NULL, OPT_FORGET },
+		{ "examples", no_argument, NULL, OPT_EXAMPLES },
+		{ "teach-first-per-template", no_argument, NULL, OPT_TEACH_FIRST },
+		{ "unrelated", required_argument, NULL, OPT_UNRELATED },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf_path = CSP_CONFDIR "/csp-milter.conf";
-	struct conf_overrides ov = { NULL, NULL, 0 };
+	struct conf_overrides ov = { NULL, NULL, 0, 0 };
+	struct cli_examples_teacher who = { NULL, NULL };
+	const char *learn = NULL, *forget = NULL, *unrelated = NULL;
+	int examples = 0, teach_first = 0;
 	struct cli_classify_opts copts;
 	struct cli_evaluate_opts eopts;
 	struct cli_train_opts topts;
@@ -106,6 +124,13 @@ run(int argc, char **argv, const char **rcpts)
 		case 'o': topts.output = optarg; break;
 		case OPT_TRAIN: topts.corpus = optarg; break;
 		case OPT_CLASSIFY: classify = 1; break;
+		case OPT_LEARN: learn = optarg; break;
+		case OPT_NOTE: who.note = optarg; break;
+		case OPT_BY: who.by = optarg; break;
+		case OPT_FORGET: forget = optarg; break;
+		case OPT_EXAMPLES: examples = 1; break;
+		case OPT_TEACH_FIRST: teach_first = 1; break;
+		case OPT_UNRELATED: unrelated = optarg; break;
 		case OPT_ACCEPT_SHRINK: accept_shrink = 1; break;
 		case OPT_FROM: copts.from = optarg; break;
 		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
@@ -143,6 +168,55 @@ run(int argc, char **argv, const char **rcpts)
 		}
 	}
 	eopts.json = copts.json;
+	if ((who.note != NULL || who.by != NULL) && learn == NULL) {
+		fprintf(stderr, "csp-milter: --note and --by go with --learn\n");
+		return 2;
+	}
+	if ((learn != NULL) + (forget != NULL) + examples > 1 || ((learn || forget || examples) &&
+	    (classify || check || eopts.corpus != NULL || topts.corpus != NULL || compare ||
+	    eval_only || accept_shrink || copts.from || copts.rcpt_count || copts.explain ||
+	    (copts.json && !examples)))) {
+		fprintf(stderr, "csp-milter: --learn, --forget and --examples go alone (with -c CONF; "
+		    "--json with --examples)\n");
+		return 2;
+	}
+	if (learn != NULL && optind == argc) {
+		fprintf(stderr, "csp-milter: --learn CLASS needs at least one FILE (or - for stdin)\n");
+		return 2;
+	}
+	if ((forget != NULL || examples) && optind != argc) {
+		usage();
+		return 2;
+	}
+	if ((teach_first || unrelated != NULL) && (eopts.corpus == NULL || compare != NULL)) {
+		fprintf(stderr, "csp-milter: --teach-first-per-template and --unrelated go with "
+		    "--evaluate DIR (without --compare)\n");
+		return 2;
+	}
+	if (unrelated != NULL && !teach_first) {
+		fprintf(stderr, "csp-milter: --unrelated goes with --teach-first-per-template\n");
+		return 2;
+	}
+	if (learn != NULL || forget != NULL || examples || teach_first) {
+		/* The examples file is what these read or write: not loaded into an index. */
+		ov.no_examples = 1;
+		if ((conf = conf_load(conf_path, &ov, &error)) == NULL) {
+			fprintf(stderr, "csp-milter: %s\n", error);
+			return 1;
+		}
+		if (learn != NULL)
+			status = cli_examples_learn(conf, learn, &who, argv + optind, argc - optind,
+			    stdout, stderr);
+		else if (forget != NULL)
+			status = cli_examples_forget(conf, forget, stdout, stderr);
+		else if (examples)
+			status = cli_examples_list(conf, copts.json, stdout, stderr);
+		else
+			status = cli_examples_evaluate(conf, eopts.corpus, unrelated, copts.json, stdout,
+			    stderr);
+		conf_unref(&conf);
+		return status;
+	}
 	if ((topts.corpus != NULL) != (topts.output != NULL)) {
 		fprintf(stderr, "csp-milter: --train CORPUS and -o FILE go together\n");
 		return 2;
@@ -213,8 +287,11 @@ run(int argc, char **argv, const char **rcpts)
 	if (check && preflight_check(conf, &ov, stderr) > 0)
 		status = 1;	/* the config parses, but a start would fail */
 	else if (check) {
-		printf("%s: ok: %zu rules, %zu customers, version %s\n", conf_path,
-		    rule_set_count(conf->rules), directory_count(conf->directory), conf->version);
+		printf("%s: ok: %zu rules, %zu customers", conf_path, rule_set_count(conf->rules),
+		    directory_count(conf->directory));
+		if (conf->examples != NULL)
+			printf(", %zu examples", example_index_count(conf->examples));
+		printf(", version %s\n", conf->version);
 		status = 0;
 	} else if (eopts.corpus != NULL)
 		status = cli_evaluate_run(conf, conf2, &eopts, stdout);

@@ -359,6 +359,8 @@ is_word_char(UChar32 c)
 struct tokenizer {
 	struct msg_features_scratch *s;
 	const char *prefix;
+	msg_features_piece_fn *piece;	/* msg_features_pieces: pieces go here, nothing is counted */
+	void *piece_ctx;
 	struct token *tok;	/* the word being built, NULL between words */
 	int pending_break;
 	size_t max_tokens;
@@ -376,6 +378,13 @@ tok_end(struct tokenizer *t)
 		return;
 	t->tok = NULL;
 	tok->len = (uint32_t)(s->words.len - tok->off);
+	if (t->piece != NULL) {
+		/* A word longer than WORD_MAX is an ID, a URL or base64: a placeholder. */
+		t->piece(t->piece_ctx, (tok->flags & TOK_NUM) || tok->len > WORD_MAX ?
+		    MSG_PIECE_NUMBER : MSG_PIECE_WORD, s->words.data + tok->off, tok->len);
+		strbuf_truncate(&s->words, tok->off);
+		return;
+	}
 	if (tok->len > WORD_MAX) {
 		strbuf_truncate(&s->words, tok->off);
 		return;
@@ -426,6 +435,11 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 			/* CJK has no spaces: count each pair of neighbouring characters. */
 			tok_end(t);
 			t->pending_break = 1;
+			if (t->piece != NULL) {
+				t->piece(t->piece_ctx, MSG_PIECE_CJK, text + start, (size_t)(i - start));
+				prev_start = start;
+				continue;
+			}
 			if (prev_start >= 0) {
 				count_feature(s, t->prefix, text + prev_start, (size_t)(i - prev_start),
 				    NULL, 0);
@@ -436,7 +450,9 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 			continue;
 		}
 		/* The end of a CJK run: a lone character counts alone. */
-		if (prev_start >= 0 && run == 0)
+		if (prev_start >= 0 && t->piece != NULL)
+			t->piece(t->piece_ctx, MSG_PIECE_BREAK, NULL, 0);
+		else if (prev_start >= 0 && run == 0)
 			count_feature(s, t->prefix, text + prev_start, (size_t)prev_len, NULL, 0);
 		prev_start = -1;
 		run = 0;
@@ -473,7 +489,9 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 	tok_end(t);
 	if (s->words.data != NULL)
 		s->words.data[s->words.len] = '\0';
-	if (prev_start >= 0 && run == 0)
+	if (prev_start >= 0 && t->piece != NULL)
+		t->piece(t->piece_ctx, MSG_PIECE_BREAK, NULL, 0);
+	else if (prev_start >= 0 && run == 0)
 		count_feature(s, t->prefix, text + prev_start, (size_t)prev_len, NULL, 0);
 }
 
@@ -669,4 +687,30 @@ msg_features_extract(struct msg_features_scratch *s, const struct msg_text *mt, 
 		s->out[i].value = (float)(s->out[i].value * norm);
 	*f_r = s->out;
 	*n_r = s->nused;
+}
+
+/* msg_features_pieces - the body's then the subject's words and CJK characters, in order */
+void
+msg_features_pieces(struct msg_features_scratch *s, const struct msg_text *mt,
+    msg_features_piece_fn *fn, void *ctx)
+{
+	struct tokenizer t;
+	const char *text;
+	size_t len;
+
+	s->ntokens = 0;
+	strbuf_reset(&s->words);
+	memset(&t, 0, sizeof(t));
+	t.s = s;
+	t.prefix = "w:";
+	t.piece = fn;
+	t.piece_ctx = ctx;
+	t.max_tokens = MSG_FEATURES_MAX_TOKENS;
+	if ((text = msg_text_body(mt, &len)) != NULL)
+		tokenize(&t, text, len > BODY_MAX ? BODY_MAX : len);
+	fn(ctx, MSG_PIECE_SUBJECT, NULL, 0);
+	t.tok = NULL;
+	t.pending_break = 0;
+	if ((text = msg_text_header_find(mt, "Subject", &len)) != NULL)
+		tokenize(&t, text, len > 4096 ? 4096 : len);
 }

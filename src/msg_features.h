@@ -75,6 +75,28 @@ uint32_t msg_features_hash(const char *name, size_t len, unsigned bits, uint64_t
 void msg_features_keep_names(struct msg_features_scratch *s, int on);
 const char *msg_features_name(const struct msg_features_scratch *s, uint32_t index);
 
+/*
+ * msg_features_pieces - the same tokenisation, for the similarity
+ * fingerprint (fingerprint.c): fn gets the visible body's pieces, then
+ * MSG_PIECE_SUBJECT, then the subject's.  A word is case-folded (at most
+ * the first BODY_MAX bytes of the body, as for the features); a word
+ * holding a digit, or longer than the feature words, is a NUMBER (its
+ * text is still passed); each CJK character (Han, kana, Hangul) comes
+ * alone, and BREAK ends a run of them.  Nothing is counted; the scratch's
+ * features are left undefined until the next msg_features_extract.
+ */
+enum msg_features_piece {
+	MSG_PIECE_WORD,
+	MSG_PIECE_NUMBER,
+	MSG_PIECE_CJK,
+	MSG_PIECE_BREAK,
+	MSG_PIECE_SUBJECT,
+};
+typedef void msg_features_piece_fn(void *ctx, enum msg_features_piece kind, const char *p,
+    size_t len);
+void msg_features_pieces(struct msg_features_scratch *s, const struct msg_text *mt,
+    msg_features_piece_fn *fn, void *ctx);
+
 /* msg_features_language - the Snowball language of the last message's Latin words */
 const char *msg_features_language(const struct msg_features_scratch *s);
 

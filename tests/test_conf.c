@@ -437,7 +437,7 @@ conf_load_overrides(void **state)
 	char *other = unit_write_str(dir, "other.csv", "tailspin.example,T-1,,no,yes\n");
 	char *path = write_conf(dir, "csp.conf", NULL, NULL,
 	    "directory = { customers_file = \"nope.csv\"; };\n");
-	struct conf_overrides ov = { other, "inet:9999@127.0.0.1", 0 };
+	struct conf_overrides ov = { other, "inet:9999@127.0.0.1", 0, 0 };
 	struct conf *c = load_ok(path, &ov);
 
 	assert_string_equal(c->customers_file, other);

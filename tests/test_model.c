@@ -105,7 +105,7 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct conf_overrides ov = { NULL, NULL, 1 };
+	struct conf_overrides ov = { NULL, NULL, 1, 0 };
 	const char *error = NULL;
 	char *text;
 

@@ -21,7 +21,7 @@ SRC=$(cd "$top_srcdir" && pwd)
 BLD=$(cd "$top_builddir" && pwd)
 . "$SRC/tests/postfix_instance.sh"
 RUNS=${BENCH_RUNS:-3}
-SECTIONS=${BENCH_SECTIONS:-decoder classify milter customers idle postfix rspamd}
+SECTIONS=${BENCH_SECTIONS:-decoder classify examples milter customers idle postfix rspamd}
 WRITE=0
 [ "${1:-}" = "--write-results" ] && WRITE=1
 
@@ -226,6 +226,20 @@ m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/.*model RSS: \([0-9]*\) KiB.*/\1/p' 
 result "RSS the model adds (loaded + one thread's scratch)" "< 20 MB" "$m KiB" "bench_classify bench.conf $CORPUS 2"
 m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^prefilter build: \([0-9.]*\) s.*/\1/p' "$TMP/cls.$i"; done | median)
 result "Vectorscan prefilter build (once per rule change)" "-" "$m s" "bench_classify bench.conf $CORPUS 2"
+}
+
+# --- template memory: 100,000 examples synthesised from the corpus's fingerprints ---
+want examples && {
+say "template memory"
+for i in $(seq 1 "$RUNS"); do
+	"$BLD/tests/bench/bench_examples" "$TMP/bench.conf" "$SRC/corpus/mail" 100000 0.6 2 >"$TMP/ex.$i" 2>&1
+done
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^fingerprint + lookup: \([0-9.]*\) us.*/\1/p' "$TMP/ex.$i"; done | median)
+result "template memory: fingerprint + lookup, 100,000 examples, thread CPU" "< 30 us/msg" "$m us/msg" "bench_examples bench.conf corpus/mail 100000 0.6 2"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^lookup: \([0-9.]*\) us\/msg wall.*/\1/p' "$TMP/ex.$i"; done | median)
+result "template memory: lookup alone, 100,000 examples, wall" "-" "$m us/msg" "bench_examples bench.conf corpus/mail 100000 0.6 2"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^index RSS: \([0-9]*\) KiB.*/\1/p' "$TMP/ex.$i"; done | median)
+result "template memory: RSS of the loaded index, 100,000 examples" "< 50 MB with the process" "$m KiB" "bench_examples bench.conf corpus/mail 100000 0.6 2"
 }
 
 # --- the header path: 40,000 X-CSP-* headers cost one pass, not a rescan per header ---
