@@ -16,6 +16,7 @@
 #include "example_store.h"
 #include "fingerprint.h"
 #include "msg_features.h"
+#include "mta_queue.h"
 #include "safe_text.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -183,7 +184,8 @@ cli_examples_class(const char *name, FILE *err)
 /* cli_examples_learn - --learn CLASS FILE... in one transaction */
 int
 cli_examples_learn(struct conf *conf, const char *class_name,
-    const struct cli_examples_teacher *who, char **files, int nfiles, FILE *out, FILE *err)
+    const struct cli_examples_teacher *who, struct mta_queue *queue, char **files, int nfiles,
+    FILE *out, FILE *err)
 {
 	struct example_store *st;
 	struct scan *scan;
@@ -208,12 +210,20 @@ cli_examples_learn(struct conf *conf, const char *class_name,
 	scan = scan_new();
 	fs = msg_features_scratch_new();
 	for (i = 0; i < nfiles && rc == 0; i++) {
-		const char *source = strcmp(files[i], "-") == 0 ? "stdin" : files[i];
+		const char *source = queue == NULL && strcmp(files[i], "-") == 0 ? "stdin" : files[i];
 
-		if (read_all(files[i], &raw) < 0) {
+		if (queue != NULL) {
+			if (mta_queue_read(queue, files[i], &raw, &error) < 0) {
+				fprintf(err, "csp-milter: queue ID %s: %s\n", files[i], error);
+				rc = 1;
+				break;
+			}
+		} else if (read_all(files[i], &raw) < 0) {
 			fprintf(err, "csp-milter: %s: %s\n", files[i], strerror(errno));
 			rc = 1;
-		} else if (learn_one(conf, st, scan, fs, (enum csp_class)ci, who, source,
+			break;
+		}
+		if (learn_one(conf, st, scan, fs, (enum csp_class)ci, who, source,
 		    raw.data != NULL ? raw.data : "", raw.len, &id, &error) < 0) {
 			fprintf(err, "csp-milter: %s\n", error);
 			rc = 1;

@@ -41,13 +41,16 @@ int cli_examples_learn_message(struct conf *conf, enum csp_class class,
 int cli_examples_class(const char *name, FILE *err);
 
 /*
- * cli_examples_learn - --learn CLASS FILE... ("-" is stdin): every file in
- * one transaction (all or none), each new id printed as "ID FILE" on out.
- * 0, 1 on a failed file or store, 64 on an unknown class (the valid ones
- * listed on err).
+ * cli_examples_learn - --learn CLASS FILE... ("-" is stdin), or with a
+ * queue, --learn CLASS --queue-id ID... (each ID's held message as the MTA
+ * keeps it, the ID its source): all in one transaction (all or none), each
+ * new id printed as "ID SOURCE" on out.  0, 1 on a failed file, queue
+ * read or store, 64 on an unknown class (the valid ones listed on err).
  */
+struct mta_queue;
 int cli_examples_learn(struct conf *conf, const char *class_name,
-    const struct cli_examples_teacher *who, char **files, int nfiles, FILE *out, FILE *err);
+    const struct cli_examples_teacher *who, struct mta_queue *queue, char **files, int nfiles,
+    FILE *out, FILE *err);
 
 /* cli_examples_forget - --forget ID: 0, 1 when there is no such example or the store fails */
 int cli_examples_forget(struct conf *conf, const char *id, FILE *out, FILE *err);

@@ -10,6 +10,7 @@
 #include "cli_classify.h"
 #include "cli_evaluate.h"
 #include "cli_examples.h"
+#include "mta_queue.h"
 #include "cli_train.h"
 #include "conf.h"
 #include "daemon.h"
@@ -35,6 +36,8 @@ usage(void)
 	    "                  [--json]                                teach one example per template\n"
 	    "       csp-milter [-c CONF] --train CORPUS -o FILE         train the learned model\n"
 	    "       csp-milter [-c CONF] --learn CLASS [--note TEXT] [--by WHO] FILE...\n"
+	    "       csp-milter [-c CONF] --learn CLASS [--note TEXT] [--by WHO] --queue-id ID...\n"
+	    "                  [--postfix-config DIR | --sendmail-queue DIR]\n"
 	    "                                                          teach examples (template memory)\n"
 	    "       csp-milter [-c CONF] --forget ID                   remove an example\n"
 	    "       csp-milter [-c CONF] --examples [--json]           list the examples\n"
@@ -61,11 +64,12 @@ parse_count(const char *arg, const char *opt, long min, long *value_r)
 
 /* run - the command line; rcpts has room for every argument */
 static int
-run(int argc, char **argv, const char **rcpts)
+run(int argc, char **argv, const char **rcpts, char **queue_ids)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
 		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS,
-		OPT_LEARN, OPT_NOTE, OPT_BY, OPT_FORGET, OPT_EXAMPLES, OPT_TEACH_FIRST, OPT_UNRELATED };
+		OPT_LEARN, OPT_NOTE, OPT_BY, OPT_FORGET, OPT_EXAMPLES, OPT_TEACH_FIRST, OPT_UNRELATED,
+		OPT_QUEUE_ID, OPT_POSTFIX_CONFIG, OPT_SENDMAIL_QUEUE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
@@ -91,6 +95,9 @@ run(int argc, char **argv, const char **rcpts)
 		{ "examples", no_argument, NULL, OPT_EXAMPLES },
 		{ "teach-first-per-template", no_argument, NULL, OPT_TEACH_FIRST },
 		{ "unrelated", required_argument, NULL, OPT_UNRELATED },
+		{ "queue-id", required_argument, NULL, OPT_QUEUE_ID },
+		{ "postfix-config", required_argument, NULL, OPT_POSTFIX_CONFIG },
+		{ "sendmail-queue", required_argument, NULL, OPT_SENDMAIL_QUEUE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -100,6 +107,9 @@ run(int argc, char **argv, const char **rcpts)
 	struct conf_overrides ov = { NULL, NULL, 0, 0 };
 	struct cli_examples_teacher who = { NULL, NULL };
 	const char *learn = NULL, *forget = NULL, *unrelated = NULL;
+	const char *postfix_config = NULL, *sendmail_queue = NULL;
+	struct mta_queue *queue = NULL;
+	int nqueue_ids = 0;
 	int examples = 0, teach_first = 0;
 	struct cli_classify_opts copts;
 	struct cli_evaluate_opts eopts;
@@ -131,6 +141,9 @@ run(int argc, char **argv, const char **rcpts)
 		case OPT_EXAMPLES: examples = 1; break;
 		case OPT_TEACH_FIRST: teach_first = 1; break;
 		case OPT_UNRELATED: unrelated = optarg; break;
+		case OPT_QUEUE_ID: queue_ids[nqueue_ids++] = optarg; break;
+		case OPT_POSTFIX_CONFIG: postfix_config = optarg; break;
+		case OPT_SENDMAIL_QUEUE: sendmail_queue = optarg; break;
 		case OPT_ACCEPT_SHRINK: accept_shrink = 1; break;
 		case OPT_FROM: copts.from = optarg; break;
 		case OPT_RCPT: copts.rcpts[copts.rcpt_count++] = optarg; break;
@@ -180,8 +193,16 @@ run(int argc, char **argv, const char **rcpts)
 		    "--json with --examples)\n");
 		return 2;
 	}
-	if (learn != NULL && optind == argc) {
-		fprintf(stderr, "csp-milter: --learn CLASS needs at least one FILE (or - for stdin)\n");
+	if ((nqueue_ids > 0 || postfix_config != NULL || sendmail_queue != NULL) &&
+	    (learn == NULL || nqueue_ids == 0 || optind != argc ||
+	    (postfix_config != NULL && sendmail_queue != NULL))) {
+		fprintf(stderr, "csp-milter: --queue-id ID goes with --learn CLASS instead of FILEs, "
+		    "with at most one of --postfix-config DIR and --sendmail-queue DIR\n");
+		return 2;
+	}
+	if (learn != NULL && optind == argc && nqueue_ids == 0) {
+		fprintf(stderr, "csp-milter: --learn CLASS needs at least one FILE (or - for stdin) "
+		    "or --queue-id ID\n");
 		return 2;
 	}
 	if ((forget != NULL || examples) && optind != argc) {
@@ -204,9 +225,15 @@ run(int argc, char **argv, const char **rcpts)
 			fprintf(stderr, "csp-milter: %s\n", error);
 			return 1;
 		}
-		if (learn != NULL)
-			status = cli_examples_learn(conf, learn, &who, argv + optind, argc - optind,
+		if (learn != NULL && nqueue_ids > 0) {
+			queue = sendmail_queue != NULL ? mta_queue_sendmail_new(sendmail_queue, NULL) :
+			    mta_queue_postfix_new(postfix_config, NULL);
+			status = cli_examples_learn(conf, learn, &who, queue, queue_ids, nqueue_ids,
 			    stdout, stderr);
+			mta_queue_free(&queue);
+		} else if (learn != NULL)
+			status = cli_examples_learn(conf, learn, &who, NULL, argv + optind,
+			    argc - optind, stdout, stderr);
 		else if (forget != NULL)
 			status = cli_examples_forget(conf, forget, stdout, stderr);
 		else if (examples)
@@ -306,9 +333,11 @@ int
 main(int argc, char **argv)
 {
 	const char **rcpts = xcalloc((size_t)argc, sizeof(*rcpts));
+	char **queue_ids = xcalloc((size_t)argc, sizeof(*queue_ids));
 	int rc;
 
-	rc = run(argc, argv, rcpts);
+	rc = run(argc, argv, rcpts, queue_ids);
 	free(rcpts);
+	free(queue_ids);
 	return rc;
 }

@@ -3,10 +3,11 @@
 # Sourced after lib.sh.  The tests hold mail through the milter (class
 # "other" to a CSP customer is quarantined by the e2e policy), then review
 # it with csp-milter-audit --review against the private Postfix
-# (--postfix-config).  csp-milter --learn comes from another branch: until
-# it is merged the tests point --milter at fake-learner.sh, which records
-# its arguments and the message it was given, so the tests still check
-# that the right class, note, reviewer and bytes reached the learner.
+# (--postfix-config).  Most cases point --milter at fake-learner.sh, which
+# records its arguments and the message it was given, so they check that
+# the right class, note, reviewer and bytes reached the learner (and can
+# make it fail); case_teach_real and case_learn_queue_id use the real
+# csp-milter --learn and the milter's template memory.
 
 REVIEW_TOOL="$top_builddir/src/csp-milter-audit"
 REVIEW_LEARNER="$E2E_DIR/fake-learner.sh"
@@ -32,10 +33,13 @@ review_require_postfix() {
 	done
 }
 
-# review_start - the private Postfix, the sink and the milter; the learner's record folder
+# review_start - the private Postfix, the sink and the milter (with a template memory); the learner's record folder
 review_start() {
 	e2e_init
 	e2e_postfix_start
+	# A template memory the real learner writes and the milter reads at its reloads.
+	printf 'examples = { file = "%s"; weight = 5; min_similarity = 0.6; };\n' \
+	    "$E2E_TMP/examples.db" >>"$E2E_TMP/csp-milter.conf"
 	e2e_milter_start || e2e_die "$E2E_REASON"
 	[ -x "$REVIEW_TOOL" ] || e2e_die "$REVIEW_TOOL not built"
 	export FAKE_LEARNER_DIR="$E2E_TMP/learner"

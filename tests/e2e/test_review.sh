@@ -173,13 +173,82 @@ case_no_record() {
 	    expect_review "$REVIEW_QID" '"record":"rescan"' '"class":"other"' '"choice":"reroute"'
 }
 
+# review_hold_template - a weekly summary no rule reads (class other: held); TOKEN N; REVIEW_QID
+review_hold_template() {
+	local tok="$1" n="$2"
+
+	e2e_msg "$tok" "$VENDOR" "$ALICE" "Weekly workspace summary" \
+	    "Workspace $tok stored $((n * 37)) files and ran $n jobs this week. Nothing needs your attention; the figures are in the console." >/dev/null
+	e2e_swaks "$tok" "$VENDOR" "$ALICE" || { expect_queued "$tok"; return 1; }
+	e2e_wait_queue || return 1
+	REVIEW_QID=$(e2e_swaks_qid "$tok")
+}
+
+# review_reload - SIGUSR1 to the milter, and wait until it says it reloaded
+review_reload() {
+	local before
+
+	before=$(grep -c 'reloaded (SIGUSR1)' "$E2E_TMP/milter.log")
+	kill -USR1 "$E2E_MILTER_PID" 2>/dev/null
+	e2e_wait_for 20 "[ \$(grep -c 'reloaded (SIGUSR1)' '$E2E_TMP/milter.log') -gt $before ]" ||
+	    { E2E_REASON="the milter did not reload: $(tail -3 "$E2E_TMP/milter.log")"; return 1; }
+}
+
+# Taught with the real learner and released; after a reload the next message of the same template is
+# decided by the example (incident: delivered, not held), and its audit record names the example.
+case_teach_real() {
+	local t=$(e2e_token) t2=$(e2e_token) out q2 rec
+
+	review_hold_template "$t" 3 || return 1
+	e2e_held "$REVIEW_QID" || { E2E_REASON="$t: $REVIEW_QID not held: $(e2e_queue_json)"; return 1; }
+	out=$(REVIEW_LEARNER="$top_builddir/src/csp-milter" review_cmd --teach incident "$REVIEW_QID" 2>&1) ||
+	    { E2E_REASON="--teach with the real learner exited $?: $out"; return 1; }
+	review_wait_delivered "$t" && expect_delivered "$t" "<$ALICE>" || return 1
+	expect_review "$REVIEW_QID" '"choice":"teach"' '"taught_class":"incident"' '"action":"deliver"' || return 1
+	out=$("$top_builddir/src/csp-milter" -c "$E2E_TMP/csp-milter.conf" --examples --json) &&
+	    [[ $out == *'"class":"incident"'*"\"note\":\"review of $REVIEW_QID\""* ]] ||
+	    { E2E_REASON="--examples after the teach: $out"; return 1; }
+	review_reload || return 1
+	review_hold_template "$t2" 11 || return 1
+	q2=$REVIEW_QID
+	! e2e_held "$q2" || { E2E_REASON="$t2: the same template is still held"; return 1; }
+	review_wait_delivered "$t2" && expect_delivered "$t2" "<$ALICE>" || return 1
+	rec=$(grep -F "\"queue_id\":\"$q2\"" "$E2E_TMP/audit.jsonl" | head -1)
+	[[ $rec == *'"class":"incident"'* && $rec == *'"examples":['* ]] ||
+	    { E2E_REASON="$q2: the audit record names no example: $rec"; return 1; }
+}
+
+# csp-milter --learn CLASS --queue-id ID reads the held message from Postfix's queue and leaves it held;
+# a queue ID Postfix does not have is an error and nothing is learned.
+case_learn_queue_id() {
+	local t=$(e2e_token) out rc n
+
+	review_hold "$t" "$ALICE" || return 1
+	out=$("$top_builddir/src/csp-milter" -c "$E2E_TMP/csp-milter.conf" --learn non_csp --by tester \
+	    --note "from the queue" --queue-id "$REVIEW_QID" --postfix-config "$E2E_PF" 2>&1) ||
+	    { E2E_REASON="--learn --queue-id exited $?: $out"; return 1; }
+	[[ $out =~ ^[0-9]+\ $REVIEW_QID$ ]] || { E2E_REASON="--learn --queue-id printed: $out"; return 1; }
+	out=$("$top_builddir/src/csp-milter" -c "$E2E_TMP/csp-milter.conf" --examples --json)
+	[[ $out == *"\"class\":\"non_csp\""*"\"source\":\"$REVIEW_QID\""* ]] ||
+	    { E2E_REASON="--examples: $out"; return 1; }
+	e2e_held "$REVIEW_QID" || { E2E_REASON="$REVIEW_QID no longer held after --learn"; return 1; }
+	n=$(printf '%s\n' "$out" | grep -c .)
+	out=$("$top_builddir/src/csp-milter" -c "$E2E_TMP/csp-milter.conf" --learn other \
+	    --queue-id NOSUCHID --postfix-config "$E2E_PF" 2>&1); rc=$?
+	[ "$rc" = 1 ] && [[ $out == *"queue ID NOSUCHID"*"nothing learned"* ]] ||
+	    { E2E_REASON="--queue-id NOSUCHID: exit $rc: $out"; return 1; }
+	[ "$("$top_builddir/src/csp-milter" -c "$E2E_TMP/csp-milter.conf" --examples --json | grep -c .)" = "$n" ] ||
+	    { E2E_REASON="a failed --learn --queue-id added an example"; return 1; }
+	review_cmd --leave "$REVIEW_QID" >/dev/null
+}
+
 review_require_postfix
 review_start
 if [ $# -gt 0 ]; then
 	CASES="$*"
 else
 	CASES="release reroute teach_subscription teach_incident teach_other_stays leave list
-	    exit_codes learner_fails no_record"
+	    exit_codes learner_fails no_record teach_real learn_queue_id"
 fi
 for c in $CASES; do
 	e2e_run "$c" "case_$c"
