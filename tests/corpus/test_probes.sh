@@ -9,9 +9,12 @@
 # "shapes" (also written blind): about thirty notices per language in the
 # shapes real mail takes - bilingual, table (HTML label and value cells),
 # digest, aside (a line of another class), wrapped (narrow or quoted) and
-# terse, and a seventh, "paraphrase" (also written blind): one notice per
+# terse, a seventh, "paraphrase" (also written blind): one notice per
 # sub-topic and language that says what the sub-topic means without its
-# most obvious words; make_probes.py beside them generates them.  This test
+# most obvious words, and an eighth, "wild" (also written blind): about
+# twenty notices per language modelled on what real vendors the corpus has
+# not covered much send, each label saying where its vocabulary was seen;
+# make_probes.py beside them generates them.  This test
 #   1. regenerates the probes into a temporary directory and compares them
 #      byte for byte with the committed ones (when python3 is there);
 #   2. runs "csp-milter --evaluate" with conf/csp-milter.conf over them and
