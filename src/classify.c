@@ -152,15 +152,18 @@ message_langs(const struct msg_text *mt)
 }
 
 /*
- * classify_model_points - what the model adds to a class it gives
+ * classify_model_points - what the model adds to class c, to which it gives
  * probability p: weight x p, and nothing below the confidence floor, so a
  * model that half-believes "invoice" cannot pull a restaurant bill over the
- * threshold on its own.
+ * threshold on its own.  Incident is the one class delivered straight to a
+ * CSP customer: the model must be surer to push mail there.
  */
 long
-classify_model_points(const struct classify_params *params, double p)
+classify_model_points(const struct classify_params *params, enum csp_class c, double p)
 {
 	if (p * 100.0 < params->model_min_confidence)
+		return 0;
+	if (c == CLASS_INCIDENT && p * 100.0 < params->model_incident_min_confidence)
 		return 0;
 	return lround(params->model_weight * p);
 }
@@ -243,7 +246,7 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 		model_score(params->model, mt, res->model_p, res->features);
 		res->model_scored = 1;
 		for (i = 0; i < CLASS_RULED; i++)
-			res->score[i] += classify_model_points(params, res->model_p[i]);
+			res->score[i] += classify_model_points(params, (enum csp_class)i, res->model_p[i]);
 	}
 	res->example_count = 0;
 	res->examples_verified = 0;

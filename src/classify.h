@@ -50,6 +50,7 @@ struct classify_params {
 	const struct model *model;	/* NULL: rules only */
 	int model_weight;	/* score[c] += lround(model_weight * p[c]) ... */
 	int model_min_confidence;	/* ... when 100 * p[c] reaches this */
+	int model_incident_min_confidence;	/* ... and for incident, this too */
 	const struct example_index *examples;	/* template memory; NULL: none */
 	int examples_weight;	/* score[c] += lround(weight * similarity) of c's best example */
 };
@@ -112,8 +113,8 @@ enum csp_class classify_pick(const struct classify_params *params, const long sc
 /* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
 int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
 
-/* classify_model_points - the model's points for a class it gives probability p */
-long classify_model_points(const struct classify_params *params, double p);
+/* classify_model_points - the model's points for class c, to which it gives probability p */
+long classify_model_points(const struct classify_params *params, enum csp_class c, double p);
 
 /* classify_example_points - what an example of similarity s adds: lround(weight * s) */
 long classify_example_points(const struct classify_params *params, double similarity);

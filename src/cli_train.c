@@ -71,6 +71,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 	size_t cap = 0;
 	ssize_t n;
 	int lineno = 0, rc = 0, ci;
+	size_t before = c->count;
 	const char *file, *class, *split, *topic, *why;
 	char *file_path;
 	FILE *fp;
@@ -130,7 +131,7 @@ corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 	free(line);
 	fclose(fp);
 	strbuf_release(&path);
-	if (rc == 0 && c->count == 0) {
+	if (rc == 0 && c->count == before) {
 		fprintf(err, "csp-milter: %s: no messages\n", dir);
 		rc = -1;
 	}
@@ -310,7 +311,11 @@ cli_train_run(struct conf *conf, const struct cli_train_opts *opts, FILE *out)
 
 	memset(&c, 0, sizeof(c));
 	memset(confusion, 0, sizeof(confusion));
-	if (corpus_labels(&c, opts->corpus, err) < 0 || corpus_features(&c, conf, err) < 0)
+	for (i = 0; i < (opts->corpora != NULL ? opts->ncorpora : 1); i++)
+		if (corpus_labels(&c, opts->corpora != NULL ? opts->corpora[i] : opts->corpus,
+		    err) < 0)
+			goto out;
+	if (corpus_features(&c, conf, err) < 0)
 		goto out;
 	use = xcalloc(c.count, 1);
 	for (i = 0; i < c.count; i++) {
@@ -544,7 +549,8 @@ cli_train_explain(const struct conf *conf, const struct msg_text *mt, enum csp_c
 	for (c = 0; c < CLASS_COUNT; c++) {
 		fprintf(out, "    %-12s p=%.3f", csp_class_name((enum csp_class)c), p[c]);
 		if (c < CLASS_RULED)
-			fprintf(out, "  points +%ld\n", classify_model_points(&conf->classify, p[c]));
+			fprintf(out, "  points +%ld\n", classify_model_points(&conf->classify,
+			    (enum csp_class)c, p[c]));
 		else
 			fprintf(out, "  (no points: other has no score)\n");
 	}

@@ -8,7 +8,8 @@
 #include "strbuf.h"
 
 /*
- * The corpus is a directory with labels.jsonl: one {"file", "class"} object
+ * A corpus is a directory with labels.jsonl (several may be given: their
+ * rows are read one corpus after the other, as one corpus): one {"file", "class"} object
  * a line, optionally with "split" ("train" or "valid") and "topic".  Each
  * message is decoded exactly as the milter decodes it (the scan module, the
  * conf's limits and normalisation), turned into features, and, in label
@@ -16,7 +17,9 @@
  * a split) or held out for validation ("valid" rows).
  */
 struct cli_train_opts {
-	const char *corpus;
+	const char *corpus;		/* the first corpus, for messages */
+	const char *const *corpora;	/* every corpus (--train may repeat); NULL: corpus alone */
+	size_t ncorpora;
 	const char *output;	/* the model file to write */
 	FILE *err;		/* diagnostics and progress; NULL: stderr */
 };

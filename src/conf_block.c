@@ -311,11 +311,12 @@ conf_block_policy(struct conf_parse *cp, const config_setting_t *g)
 void
 conf_block_model(struct conf_parse *cp, const config_setting_t *g, const struct conf_overrides *ov)
 {
-	static const char *const keys[] = { "file", "weight", "min_confidence", NULL };
+	static const char *const keys[] = { "file", "weight", "min_confidence",
+	    "incident_min_confidence", NULL };
 	struct conf *c = cp->conf;
 	const char *error;
 	char *file;
-	long long weight, min_confidence;
+	long long weight, min_confidence, incident_min_confidence;
 
 	if (g == NULL)
 		return;
@@ -323,6 +324,7 @@ conf_block_model(struct conf_parse *cp, const config_setting_t *g, const struct 
 	file = conf_get_string(cp, g, "file", NULL);
 	weight = conf_get_long(cp, g, "weight", 10, 0, 1000);
 	min_confidence = conf_get_long(cp, g, "min_confidence", 90, 0, 100);
+	incident_min_confidence = conf_get_long(cp, g, "incident_min_confidence", 95, 0, 100);
 	if (file == NULL && !cp->failed)
 		conf_fail(cp, g, "model needs file = \"...\"");
 	if (cp->failed) {
@@ -333,6 +335,7 @@ conf_block_model(struct conf_parse *cp, const config_setting_t *g, const struct 
 	free(file);
 	c->classify.model_weight = (int)weight;
 	c->classify.model_min_confidence = (int)min_confidence;
+	c->classify.model_incident_min_confidence = (int)incident_min_confidence;
 	if (ov != NULL && ov->no_model)
 		return;
 	if ((c->model = model_load(c->model_file, &error)) == NULL) {

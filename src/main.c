@@ -34,7 +34,8 @@ usage(void)
 	    "                  [--margin N] [--jobs N] [--folds N]     measure the rules on a corpus\n"
 	    "       csp-milter [-c CONF] --evaluate DIR --teach-first-per-template [--unrelated DIR]\n"
 	    "                  [--json]                                teach one example per template\n"
-	    "       csp-milter [-c CONF] --train CORPUS -o FILE         train the learned model\n"
+	    "       csp-milter [-c CONF] --train CORPUS [--train CORPUS]... -o FILE\n"
+	    "                                                          train the learned model\n"
 	    "       csp-milter [-c CONF] --learn CLASS [--note TEXT] [--by WHO] FILE...\n"
 	    "       csp-milter [-c CONF] --learn CLASS [--note TEXT] [--by WHO] --queue-id ID...\n"
 	    "                  [--postfix-config DIR | --sendmail-queue DIR]\n"
@@ -64,7 +65,7 @@ parse_count(const char *arg, const char *opt, long min, long *value_r)
 
 /* run - the command line; rcpts has room for every argument */
 static int
-run(int argc, char **argv, const char **rcpts, char **queue_ids)
+run(int argc, char **argv, const char **rcpts, char **queue_ids, const char **train_corpora)
 {
 	enum { OPT_CLASSIFY = 256, OPT_FROM, OPT_RCPT, OPT_CUSTOMERS, OPT_JSON, OPT_EXPLAIN,
 		OPT_EVALUATE, OPT_COMPARE, OPT_MARGIN, OPT_JOBS, OPT_ACCEPT_SHRINK, OPT_TRAIN, OPT_FOLDS,
@@ -122,6 +123,7 @@ run(int argc, char **argv, const char **rcpts, char **queue_ids)
 	memset(&copts, 0, sizeof(copts));
 	memset(&eopts, 0, sizeof(eopts));
 	memset(&topts, 0, sizeof(topts));
+	topts.corpora = train_corpora;
 	eopts.margin = 2;
 	eopts.folds = 5;
 	copts.rcpts = rcpts;
@@ -132,7 +134,11 @@ run(int argc, char **argv, const char **rcpts, char **queue_ids)
 		case 'f': foreground = 1; break;
 		case 'p': ov.socket = optarg; break;
 		case 'o': topts.output = optarg; break;
-		case OPT_TRAIN: topts.corpus = optarg; break;
+		case OPT_TRAIN:
+			if (topts.corpus == NULL)
+				topts.corpus = optarg;
+			train_corpora[topts.ncorpora++] = optarg;
+			break;
 		case OPT_CLASSIFY: classify = 1; break;
 		case OPT_LEARN: learn = optarg; break;
 		case OPT_NOTE: who.note = optarg; break;
@@ -334,10 +340,12 @@ main(int argc, char **argv)
 {
 	const char **rcpts = xcalloc((size_t)argc, sizeof(*rcpts));
 	char **queue_ids = xcalloc((size_t)argc, sizeof(*queue_ids));
+	const char **train_corpora = xcalloc((size_t)argc, sizeof(*train_corpora));
 	int rc;
 
-	rc = run(argc, argv, rcpts, queue_ids);
+	rc = run(argc, argv, rcpts, queue_ids, train_corpora);
 	free(rcpts);
+	free(train_corpora);
 	free(queue_ids);
 	return rc;
 }
