@@ -208,18 +208,29 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 		pcre2_code *code;
 
 		/*
-		 * Folding only touches literals; should a strange pattern not
-		 * compile once folded, it keeps its reading as written.
+		 * Folding only touches literals.  A pattern that does not
+		 * compile once folded would read unfolded text the text never
+		 * is (its accented and look-alike letters could never match):
+		 * refused, not kept as written.
 		 */
 		rule_fold_pattern(spec->pattern, &folded);
 		code = pcre2_compile((PCRE2_SPTR)folded.data, PCRE2_ZERO_TERMINATED,
 		    options & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
-		if (code != NULL) {
+		if (code == NULL) {
+			pcre2_get_error_message(errcode, msg, sizeof(msg));
+			strbuf_reset(&rs->error);
+			strbuf_appendf(&rs->error, "%s:%d: rule %s: the pattern does not compile once "
+			    "folded like the text (at offset %zu of \"%s\"): %s", spec->file,
+			    spec->line, spec->id, (size_t)erroff, folded.data, (char *)msg);
+			strbuf_release(&folded);
 			pcre2_code_free(r->code);
-			r->code = code;
-			r->folded = strbuf_detach(&folded, NULL);
+			r->code = NULL;
+			*error_r = rs->error.data;
+			return -1;
 		}
-		strbuf_release(&folded);
+		pcre2_code_free(r->code);
+		r->code = code;
+		r->folded = strbuf_detach(&folded, NULL);
 	}
 	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 	r->spec = *spec;

@@ -13,13 +13,16 @@
  * compiled, and the regex syntax around them is copied as written:
  * escapes, classes' ranges and POSIX names, group syntax, quantifiers.
  * A literal space (or run of white space) becomes \s+, so that a phrase
- * matches across a line break.  Patterns in extended mode ((?x)) are
- * compiled as written.
+ * matches across a line break; inside a lookbehind, which must keep a fixed
+ * length, it becomes \s (the text's white space runs are folded to one
+ * character).  Patterns in extended mode ((?x)) are compiled as written.
  */
 struct fold_pat {
 	const char *p;		/* next character of the pattern */
 	struct strbuf *out;
 	struct strbuf lit;	/* a literal run waiting to be folded */
+	int depth;		/* groups open */
+	int lookbehind;		/* the depth of the lookbehind we are in; 0: none */
 };
 
 /* is_quantifier - does a quantifier start at p? */
@@ -97,7 +100,10 @@ escape_len(const char *p)
 	return (size_t)(q - p);
 }
 
-/* put_folded - append folded literal text, escaped where ASCII punctuation came out */
+/*
+ * put_folded - append folded literal text, escaped where ASCII punctuation
+ * came out; in_class: in a class or a lookbehind, white space is one \s
+ */
 static void
 put_folded(struct strbuf *out, const char *s, size_t len, int in_class)
 {
@@ -150,13 +156,13 @@ lit_flush(struct fold_pat *fp, int quantified)
 	if (fp->lit.len == 0)
 		return;
 	if (!quantified) {
-		put_folded(fp->out, fp->lit.data, fp->lit.len, 0);
+		put_folded(fp->out, fp->lit.data, fp->lit.len, fp->lookbehind > 0);
 		strbuf_reset(&fp->lit);
 		return;
 	}
 	last = utf8_floor(fp->lit.data, fp->lit.len - 1);
-	put_folded(fp->out, fp->lit.data, last, 0);
-	put_folded(&f, fp->lit.data + last, fp->lit.len - last, 0);
+	put_folded(fp->out, fp->lit.data, last, fp->lookbehind > 0);
+	put_folded(&f, fp->lit.data + last, fp->lit.len - last, fp->lookbehind > 0);
 	if (code_points(f.data != NULL ? f.data : "", f.len) == 1 ||
 	    (f.len == 2 && f.data[0] == '\\'))
 		strbuf_append(fp->out, f.data, f.len);
@@ -265,7 +271,7 @@ fold_group_start(const char *p, struct strbuf *out)
 static int
 fold_pattern(const char *pattern, struct strbuf *out)
 {
-	struct fold_pat fp = { pattern, out, STRBUF_INIT };
+	struct fold_pat fp = { pattern, out, STRBUF_INIT, 0, 0 };
 	size_t n;
 
 	strbuf_reset(out);
@@ -286,10 +292,28 @@ fold_pattern(const char *pattern, struct strbuf *out)
 		} else if (*p == '(' && (p[1] == '?' || p[1] == '*')) {
 			lit_flush(&fp, 0);
 			fp.p = fold_group_start(p, out);
+			/* "(*VERB)", "(?#...)" and "(?i)" end where they start; the rest open a group. */
+			if (fp.p[-1] != ')') {
+				fp.depth++;
+				if (fp.lookbehind == 0 && p[2] == '<' && (p[3] == '=' || p[3] == '!'))
+					fp.lookbehind = fp.depth;
+			}
+		} else if (*p == '(' || *p == ')') {
+			lit_flush(&fp, 0);
+			if (*p == '(')
+				fp.depth++;
+			else {
+				if (fp.depth == fp.lookbehind)
+					fp.lookbehind = 0;
+				if (fp.depth > 0)
+					fp.depth--;
+			}
+			strbuf_append_char(out, *p);
+			fp.p++;
 		} else if (is_quantifier(p)) {
 			lit_flush(&fp, 1);
 			fp.p = copy_quantifier(p, out);
-		} else if (strchr("().^$|", *p) != NULL) {
+		} else if (strchr(".^$|", *p) != NULL) {
 			lit_flush(&fp, 0);
 			strbuf_append_char(out, *p);
 			fp.p++;
@@ -297,7 +321,10 @@ fold_pattern(const char *pattern, struct strbuf *out)
 			lit_flush(&fp, 0);
 			while (*fp.p == ' ' || *fp.p == '\t' || *fp.p == '\n' || *fp.p == '\r')
 				fp.p++;
-			strbuf_append_str(out, is_quantifier(fp.p) ? "(?:\\s+)" : "\\s+");
+			if (fp.lookbehind > 0)
+				strbuf_append_str(out, "\\s");
+			else
+				strbuf_append_str(out, is_quantifier(fp.p) ? "(?:\\s+)" : "\\s+");
 		} else {
 			n = char_len(p);
 			strbuf_append(&fp.lit, p, n);

@@ -328,15 +328,24 @@ classify_model_points_floor(void **state)
 	memset(&params, 0, sizeof(params));
 	params.model_weight = 3;
 	params.model_min_confidence = 90;
-	assert_int_equal(classify_model_points(&params, 0.95), 3);
-	assert_int_equal(classify_model_points(&params, 0.90), 3);
-	assert_int_equal(classify_model_points(&params, 0.89), 0);
-	assert_int_equal(classify_model_points(&params, 0.0), 0);
+	params.model_incident_min_confidence = 95;
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 0.95), 3);
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 0.90), 3);
+	assert_int_equal(classify_model_points(&params, CLASS_NON_CSP, 0.89), 0);
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 0.0), 0);
+	/* Incident, delivered directly, needs its own higher floor. */
+	assert_int_equal(classify_model_points(&params, CLASS_INCIDENT, 0.94), 0);
+	assert_int_equal(classify_model_points(&params, CLASS_INCIDENT, 0.95), 3);
 	params.model_min_confidence = 0;
-	assert_int_equal(classify_model_points(&params, 0.5), 2);
-	assert_int_equal(classify_model_points(&params, 0.1), 0);
+	params.model_incident_min_confidence = 0;
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 0.5), 2);
+	assert_int_equal(classify_model_points(&params, CLASS_INCIDENT, 0.5), 2);
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 0.1), 0);
+	/* The general floor holds for incident too. */
+	params.model_min_confidence = 90;
+	assert_int_equal(classify_model_points(&params, CLASS_INCIDENT, 0.89), 0);
 	params.model_weight = 0;
-	assert_int_equal(classify_model_points(&params, 1.0), 0);
+	assert_int_equal(classify_model_points(&params, CLASS_SUBSCRIPTION, 1.0), 0);
 }
 
 /* classify_message_matches - one entry per matching rule, with hits, target and first offset */

@@ -696,6 +696,12 @@ rule_fold_pattern_table(void **state)
 		{ "x{2}y{2,}z{a}", "x{2}y{2,}z\\{a\\}" },
 		{ "\xe8\xab\x8b\xe6\xb1\x82|\xe3\x82\xab\xe3\x82\x99", "\xe8\xab\x8b\xe6\xb1\x82|\xe3\x82\xac" },
 		{ "(?x) a b # comment", "(?x) a b # comment" },
+		/* A lookbehind keeps a fixed length: its white space is one \s. */
+		{ "(?<!error )budget", "(?<!error\\s)budget" },
+		{ "(?<!kostenlosen |kostenlose )kontingent st\xc3\xb6rung",
+		  "(?<!kostenlosen\\s|kostenlose\\s)kontingent\\s+storung" },
+		{ "(?i)(?<=a (?:b c))d e", "(?i)(?<=a\\s(?:b\\sc))d\\s+e" },
+		{ "(?#x y)(?<!a b)c d", "(?#x y)(?<!a\\sb)c\\s+d" },
 	};
 	struct strbuf out = STRBUF_INIT;
 	size_t i;
