@@ -10,11 +10,15 @@
 #include <jansson.h>
 
 #include "strbuf.h"
+#include "report_record_fast.h"
 #include "report_time.h"
 #include "xalloc.h"
 #include "report_record.h"
 
 /*
+ * Most lines are read by report_record_fast (simdjson); jansson decodes
+ * the lines it leaves, so that what is refused, and why, is jansson's.
+ *
  * jansson allocates every object, key and string of a document apart and
  * frees them one by one again; for a log line of twenty-odd keys that is
  * a good part of the decoding time.  Instead a record decodes into an
@@ -59,10 +63,12 @@ enum report_record_slot {
 };
 
 struct report_record_priv {
-	json_t	*root;				/* in the arena */
+	struct report_record_fast *fast;
 	struct report_record_arena arena;
 	json_t	*slots[REPORT_RECORD_NSLOTS];	/* of the line being decoded */
+	const char **rules;			/* rec->rules of a jansson line */
 	size_t	rules_cap;
+	struct report_rcpt *rcpts;
 	size_t	rcpts_cap;
 	struct strbuf error;
 };
@@ -83,7 +89,7 @@ static const struct report_record_key {
 	KEY("header_from", header_from),
 	KEY("message_id", message_id),
 	KEY("subject", subject),
-	KEY("class", class),
+	KEY("class", class_name),
 	KEY("mode", mode),
 	KEY("config_version", config_version),
 	KEY("uncertain_reason", uncertain_reason),
@@ -222,6 +228,7 @@ report_record_new(void)
 	pthread_once(&report_record_once, report_record_init);
 	rec = xcalloc(1, sizeof(*rec));
 	p = xcalloc(1, sizeof(*p));
+	p->fast = report_record_fast_new();
 	strbuf_init(&p->error, 0);
 	rec->priv = p;
 	return rec;
@@ -237,20 +244,14 @@ report_record_free(struct report_record **recp)
 	if (rec == NULL)
 		return;
 	p = rec->priv;
+	report_record_fast_free(&p->fast);
 	report_record_arena_release(&p->arena);
 	strbuf_release(&p->error);
+	free(p->rules);
+	free(p->rcpts);
 	free(p);
-	free(rec->rules);
-	free(rec->rcpts);
 	free(rec);
 	*recp = NULL;
-}
-
-/* report_record_json - the decoded document */
-void *
-report_record_json(const struct report_record *rec)
-{
-	return ((struct report_record_priv *)rec->priv)->root;
 }
 
 /* report_record_fail - format a reason into the record's error buffer */
@@ -335,9 +336,10 @@ report_record_rules(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rules_cap) {
 		p->rules_cap = n < 8 ? 8 : n;
-		rec->rules = xreallocarray(rec->rules, p->rules_cap,
-		    sizeof(*rec->rules));
+		p->rules = xreallocarray(p->rules, p->rules_cap,
+		    sizeof(*p->rules));
 	}
+	rec->rules = p->rules;
 	json_array_foreach(arr, i, v) {
 		if (!json_is_object(v))
 			return report_record_fail(rec, error_r,
@@ -400,9 +402,10 @@ report_record_rcpts(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rcpts_cap) {
 		p->rcpts_cap = n < 8 ? 8 : n;
-		rec->rcpts = xreallocarray(rec->rcpts, p->rcpts_cap,
-		    sizeof(*rec->rcpts));
+		p->rcpts = xreallocarray(p->rcpts, p->rcpts_cap,
+		    sizeof(*p->rcpts));
 	}
+	rec->rcpts = p->rcpts;
 	json_array_foreach(arr, i, v) {
 		r = &rec->rcpts[i];
 		if (!json_is_object(v))
@@ -441,7 +444,8 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 	size_t i;
 	int k;
 
-	p->root = NULL;
+	if (report_record_fast_parse(p->fast, rec, line, len))
+		return 0;
 	report_record_arena_reset(&p->arena);
 	rec->nrules = rec->nrcpts = 0;
 	rec->uncertain = 0;
@@ -456,7 +460,6 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 		*error_r = p->error.data;
 		return -1;
 	}
-	p->root = root;
 	if (!json_is_object(root)) {
 		*error_r = "not a JSON object";
 		return -1;

@@ -163,7 +163,7 @@ report_record_parse_fields(void **state)
 	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
 	assert_string_equal(rec->queue_id, "4XyZ1abc");
-	assert_string_equal(rec->class, "subscription");
+	assert_string_equal(rec->class_name, "subscription");
 	assert_string_equal(rec->action, "reroute");
 	assert_string_equal(rec->subject, "Your, \"invoice\"");
 	assert_int_equal(rec->size, 12345);
@@ -235,7 +235,7 @@ report_record_parse_minimal(void **state)
 	const char *error;
 
 	assert_int_equal(report_record_parse(rec, line, strlen(line), &error), 0);
-	assert_string_equal(rec->class, "");
+	assert_string_equal(rec->class_name, "");
 	assert_string_equal(rec->mail_from, "");
 	assert_int_equal(rec->nrules, 0);
 	assert_int_equal(rec->nrcpts, 0);

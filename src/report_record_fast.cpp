@@ -1,0 +1,313 @@
+/* report_record_fast - a log line's fields read with simdjson */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <new>
+#include <simdjson.h>
+
+extern "C" {
+#include "report_time.h"
+#include "xalloc.h"
+#include "report_record_fast.h"
+}
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+struct report_record_fast {
+	simdjson::dom::parser parser;	/* its buffers grow to the longest line */
+	const char **rules;		/* rec->rules of a line read here */
+	size_t	rules_cap;
+	struct report_rcpt *rcpts;
+	size_t	rcpts_cap;
+};
+
+/* The top-level keys read; "time" and "action" are required. */
+enum report_record_fast_slot {
+	SLOT_TIME, SLOT_ACTION, SLOT_UNCERTAIN, SLOT_SIZE, SLOT_RULES,
+	SLOT_RECIPIENTS, SLOT_STRINGS,	/* the plain strings follow */
+	SLOT_MAX = SLOT_STRINGS + 12
+};
+
+/* The plain string keys, their lengths and fields, from SLOT_STRINGS on. */
+static const struct {
+	const char *name;
+	size_t	len;
+	size_t	offset;
+} report_record_fast_strings[SLOT_MAX - SLOT_STRINGS] = {
+#define KEY(name, field) { name, sizeof(name) - 1, \
+	offsetof(struct report_record, field) }
+	KEY("instance", instance),
+	KEY("queue_id", queue_id),
+	KEY("client", client),
+	KEY("mta", mta),
+	KEY("mail_from", mail_from),
+	KEY("header_from", header_from),
+	KEY("message_id", message_id),
+	KEY("subject", subject),
+	KEY("class", class_name),
+	KEY("mode", mode),
+	KEY("config_version", config_version),
+	KEY("uncertain_reason", uncertain_reason),
+#undef KEY
+};
+
+/* report_record_fast_new - a parser with no buffers yet */
+struct report_record_fast *
+report_record_fast_new(void)
+{
+	void *m = xmalloc(sizeof(struct report_record_fast));
+
+	return new (m) report_record_fast();
+}
+
+/* report_record_fast_free - release it, clear the pointer */
+void
+report_record_fast_free(struct report_record_fast **fastp)
+{
+	struct report_record_fast *f = *fastp;
+
+	if (f == NULL)
+		return;
+	free(f->rules);
+	free(f->rcpts);
+	f->~report_record_fast();
+	free(f);
+	*fastp = NULL;
+}
+
+/*
+ * report_record_fast_as_jansson - 1 when jansson reads v (and all in it)
+ * as simdjson did: no NUL in a string or key, no integer over INT64_MAX.
+ * The depth is bounded by the parser's (1024, under jansson's 2048).
+ */
+static bool
+report_record_fast_as_jansson(element v)
+{
+	simdjson::dom::object obj;
+	simdjson::dom::array arr;
+	std::string_view s;
+
+	/* Named copies: a loop over value_unsafe() of a temporary dangles. */
+	switch (v.type()) {
+	case element_type::STRING:
+		s = v.get_string().value_unsafe();
+		return memchr(s.data(), '\0', s.size()) == NULL;
+	case element_type::UINT64:
+		return false;
+	case element_type::ARRAY:
+		arr = v.get_array().value_unsafe();
+		for (element e : arr)
+			if (!report_record_fast_as_jansson(e))
+				return false;
+		return true;
+	case element_type::OBJECT:
+		obj = v.get_object().value_unsafe();
+		for (simdjson::dom::key_value_pair kv : obj)
+			if (memchr(kv.key.data(), '\0', kv.key.size()) != NULL ||
+			    !report_record_fast_as_jansson(kv.value))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* report_record_fast_slot - the slot of a top-level key, or -1 */
+static int
+report_record_fast_slot(std::string_view key)
+{
+	static const struct {
+		const char *name;
+		size_t	len;
+	} others[SLOT_STRINGS] = {
+		{ "time", 4 }, { "action", 6 }, { "uncertain", 9 }, { "size", 4 },
+		{ "rules", 5 }, { "recipients", 10 },
+	};
+	int i;
+
+	for (i = 0; i < SLOT_STRINGS; i++)
+		if (key.size() == others[i].len &&
+		    memcmp(key.data(), others[i].name, others[i].len) == 0)
+			return i;
+	for (i = SLOT_STRINGS; i < SLOT_MAX; i++)
+		if (key.size() == report_record_fast_strings[i - SLOT_STRINGS].len &&
+		    memcmp(key.data(), report_record_fast_strings[i -
+		    SLOT_STRINGS].name, key.size()) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * report_record_fast_string - *s_r from a string value, "" for a missing
+ * or null one; false for any other type
+ */
+static bool
+report_record_fast_string(bool present, element v, const char **s_r)
+{
+	*s_r = "";
+	if (!present || v.is_null())
+		return true;
+	if (!v.is_string())
+		return false;
+	/* simdjson ends each string of its document in a NUL. */
+	*s_r = v.get_string().value_unsafe().data();
+	return true;
+}
+
+/* report_record_fast_rules - the ids of the "rules" array */
+static bool
+report_record_fast_rules(struct report_record_fast *f,
+    struct report_record *rec, simdjson::dom::array arr)
+{
+	size_t n = arr.size(), i = 0;
+	simdjson::dom::object obj;
+	element id;
+	bool has_id;
+
+	if (n > f->rules_cap) {
+		f->rules_cap = n < 8 ? 8 : n;
+		f->rules = static_cast<const char **>(xreallocarray(f->rules,
+		    f->rules_cap, sizeof(*f->rules)));
+	}
+	for (element e : arr) {
+		if (!e.is_object())
+			return false;
+		/* A key given twice counts as jansson counts it: the last. */
+		has_id = false;
+		obj = e.get_object().value_unsafe();
+		for (simdjson::dom::key_value_pair kv : obj)
+			if (kv.key == "id") {
+				id = kv.value;
+				has_id = true;
+			}
+		if (!report_record_fast_string(has_id, id, &f->rules[i++]))
+			return false;
+	}
+	rec->rules = f->rules;
+	rec->nrules = n;
+	return true;
+}
+
+/* report_record_fast_rcpt_key - index of a recipient key, or -1 */
+static int
+report_record_fast_rcpt_key(std::string_view key)
+{
+	if (key == "rcpt")
+		return 0;
+	if (key == "customer")
+		return 1;
+	if (key == "partner")
+		return 2;
+	if (key == "decision")
+		return 3;
+	return -1;
+}
+
+/* report_record_fast_rcpts - the "recipients" array */
+static bool
+report_record_fast_rcpts(struct report_record_fast *f,
+    struct report_record *rec, simdjson::dom::array arr)
+{
+	size_t n = arr.size(), i = 0;
+	simdjson::dom::object obj;
+	struct report_rcpt *r;
+	const char **fields[4];
+	element vals[4];
+	bool has[4];
+	int k;
+
+	if (n > f->rcpts_cap) {
+		f->rcpts_cap = n < 8 ? 8 : n;
+		f->rcpts = static_cast<struct report_rcpt *>(xreallocarray(
+		    f->rcpts, f->rcpts_cap, sizeof(*f->rcpts)));
+	}
+	for (element e : arr) {
+		if (!e.is_object())
+			return false;
+		has[0] = has[1] = has[2] = has[3] = false;
+		obj = e.get_object().value_unsafe();
+		for (simdjson::dom::key_value_pair kv : obj)
+			if ((k = report_record_fast_rcpt_key(kv.key)) >= 0) {
+				vals[k] = kv.value;
+				has[k] = true;
+			}
+		r = &f->rcpts[i++];
+		fields[0] = &r->rcpt;
+		fields[1] = &r->customer;
+		fields[2] = &r->partner;
+		fields[3] = &r->decision;
+		for (k = 0; k < 4; k++)
+			if (!report_record_fast_string(has[k], vals[k], fields[k]))
+				return false;
+	}
+	rec->rcpts = f->rcpts;
+	rec->nrcpts = n;
+	return true;
+}
+
+/* report_record_fast_parse - decode one line */
+int
+report_record_fast_parse(struct report_record_fast *f,
+    struct report_record *rec, const char *line, size_t len)
+{
+	element root, slots[SLOT_MAX], v;
+	simdjson::dom::object obj;
+	bool has[SLOT_MAX] = {};
+	simdjson::error_code error;
+	std::string_view s;
+	int k;
+
+	rec->nrules = rec->nrcpts = 0;
+	rec->uncertain = 0;
+	rec->size = 0;
+	error = f->parser.parse(line, len).get(root);
+	if (error == simdjson::MEMALLOC)
+		xalloc_fail(len);
+	if (error != simdjson::SUCCESS || !root.is_object() ||
+	    !report_record_fast_as_jansson(root))
+		return 0;
+	obj = root.get_object().value_unsafe();
+	for (simdjson::dom::key_value_pair kv : obj)
+		if ((k = report_record_fast_slot(kv.key)) >= 0) {
+			slots[k] = kv.value;
+			has[k] = true;
+		}
+	for (k = SLOT_STRINGS; k < SLOT_MAX; k++)
+		if (!report_record_fast_string(has[k], slots[k],
+		    reinterpret_cast<const char **>(reinterpret_cast<char *>(rec) +
+		    report_record_fast_strings[k - SLOT_STRINGS].offset)))
+			return 0;
+	if (!has[SLOT_TIME] || !slots[SLOT_TIME].is_string() ||
+	    !has[SLOT_ACTION] || !slots[SLOT_ACTION].is_string())
+		return 0;
+	s = slots[SLOT_TIME].get_string().value_unsafe();
+	rec->time = s.data();
+	if (report_time_parse(s.data(), s.size(), &rec->time_us) < 0)
+		return 0;
+	rec->action = slots[SLOT_ACTION].get_string().value_unsafe().data();
+	if (has[SLOT_UNCERTAIN] && !(v = slots[SLOT_UNCERTAIN]).is_null()) {
+		if (!v.is_bool())
+			return 0;
+		rec->uncertain = v.get_bool().value_unsafe();
+	}
+	if (has[SLOT_SIZE] && !(v = slots[SLOT_SIZE]).is_null()) {
+		if (v.type() != element_type::INT64)
+			return 0;
+		rec->size = v.get_int64().value_unsafe();
+	}
+	if (has[SLOT_RULES] && !(v = slots[SLOT_RULES]).is_null()) {
+		if (!v.is_array() || !report_record_fast_rules(f, rec,
+		    v.get_array().value_unsafe()))
+			return 0;
+	}
+	if (has[SLOT_RECIPIENTS] && !(v = slots[SLOT_RECIPIENTS]).is_null()) {
+		if (!v.is_array() || !report_record_fast_rcpts(f, rec,
+		    v.get_array().value_unsafe()))
+			return 0;
+	}
+	return 1;
+}
