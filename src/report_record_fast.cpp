@@ -28,31 +28,28 @@ struct report_record_fast {
 /* The top-level keys read; "time" and "action" are required. */
 enum report_record_fast_slot {
 	SLOT_TIME, SLOT_ACTION, SLOT_UNCERTAIN, SLOT_SIZE, SLOT_RULES,
-	SLOT_RECIPIENTS, SLOT_STRINGS,	/* the plain strings follow */
-	SLOT_MAX = SLOT_STRINGS + 12
+	SLOT_RECIPIENTS,
+	SLOT_STRINGS,			/* the plain strings from here on */
+	SLOT_INSTANCE = SLOT_STRINGS, SLOT_QUEUE_ID, SLOT_CLIENT, SLOT_MTA,
+	SLOT_MAIL_FROM, SLOT_HEADER_FROM, SLOT_MESSAGE_ID, SLOT_SUBJECT,
+	SLOT_CLASS, SLOT_MODE, SLOT_CONFIG_VERSION, SLOT_UNCERTAIN_REASON,
+	SLOT_MAX
 };
 
-/* The plain string keys, their lengths and fields, from SLOT_STRINGS on. */
-static const struct {
-	const char *name;
-	size_t	len;
-	size_t	offset;
-} report_record_fast_strings[SLOT_MAX - SLOT_STRINGS] = {
-#define KEY(name, field) { name, sizeof(name) - 1, \
-	offsetof(struct report_record, field) }
-	KEY("instance", instance),
-	KEY("queue_id", queue_id),
-	KEY("client", client),
-	KEY("mta", mta),
-	KEY("mail_from", mail_from),
-	KEY("header_from", header_from),
-	KEY("message_id", message_id),
-	KEY("subject", subject),
-	KEY("class", class_name),
-	KEY("mode", mode),
-	KEY("config_version", config_version),
-	KEY("uncertain_reason", uncertain_reason),
-#undef KEY
+/* Where each plain string goes, from SLOT_STRINGS on. */
+static const size_t report_record_fast_strings[SLOT_MAX - SLOT_STRINGS] = {
+	offsetof(struct report_record, instance),
+	offsetof(struct report_record, queue_id),
+	offsetof(struct report_record, client),
+	offsetof(struct report_record, mta),
+	offsetof(struct report_record, mail_from),
+	offsetof(struct report_record, header_from),
+	offsetof(struct report_record, message_id),
+	offsetof(struct report_record, subject),
+	offsetof(struct report_record, class_name),
+	offsetof(struct report_record, mode),
+	offsetof(struct report_record, config_version),
+	offsetof(struct report_record, uncertain_reason),
 };
 
 /* report_record_fast_new - a parser with no buffers yet */
@@ -81,11 +78,12 @@ report_record_fast_free(struct report_record_fast **fastp)
 
 /*
  * report_record_fast_as_jansson - 1 when jansson reads v (and all in it)
- * as simdjson did: no NUL in a string or key, no integer over INT64_MAX.
- * The depth is bounded by the parser's (1024, under jansson's 2048).
+ * as simdjson did: no integer over INT64_MAX and, when nul is set, no NUL
+ * in a string or key.  The depth is bounded by the parser's (1024, under
+ * jansson's 2048).
  */
 static bool
-report_record_fast_as_jansson(element v)
+report_record_fast_as_jansson(element v, bool nul)
 {
 	simdjson::dom::object obj;
 	simdjson::dom::array arr;
@@ -94,6 +92,8 @@ report_record_fast_as_jansson(element v)
 	/* Named copies: a loop over value_unsafe() of a temporary dangles. */
 	switch (v.type()) {
 	case element_type::STRING:
+		if (!nul)
+			return true;
 		s = v.get_string().value_unsafe();
 		return memchr(s.data(), '\0', s.size()) == NULL;
 	case element_type::UINT64:
@@ -101,14 +101,15 @@ report_record_fast_as_jansson(element v)
 	case element_type::ARRAY:
 		arr = v.get_array().value_unsafe();
 		for (element e : arr)
-			if (!report_record_fast_as_jansson(e))
+			if (!report_record_fast_as_jansson(e, nul))
 				return false;
 		return true;
 	case element_type::OBJECT:
 		obj = v.get_object().value_unsafe();
 		for (simdjson::dom::key_value_pair kv : obj)
-			if (memchr(kv.key.data(), '\0', kv.key.size()) != NULL ||
-			    !report_record_fast_as_jansson(kv.value))
+			if ((nul && memchr(kv.key.data(), '\0',
+			    kv.key.size()) != NULL) ||
+			    !report_record_fast_as_jansson(kv.value, nul))
 				return false;
 		return true;
 	default:
@@ -116,28 +117,61 @@ report_record_fast_as_jansson(element v)
 	}
 }
 
-/* report_record_fast_slot - the slot of a top-level key, or -1 */
+/* report_record_fast_is - 1 when key is the literal name */
+#define report_record_fast_is(key, name) \
+	(memcmp((key).data(), name, sizeof(name) - 1) == 0)
+
+/*
+ * report_record_fast_slot - the slot of a top-level key, or -1.  Told
+ * apart by length first: compares of a constant size are inlined.
+ */
 static int
 report_record_fast_slot(std::string_view key)
 {
-	static const struct {
-		const char *name;
-		size_t	len;
-	} others[SLOT_STRINGS] = {
-		{ "time", 4 }, { "action", 6 }, { "uncertain", 9 }, { "size", 4 },
-		{ "rules", 5 }, { "recipients", 10 },
-	};
-	int i;
-
-	for (i = 0; i < SLOT_STRINGS; i++)
-		if (key.size() == others[i].len &&
-		    memcmp(key.data(), others[i].name, others[i].len) == 0)
-			return i;
-	for (i = SLOT_STRINGS; i < SLOT_MAX; i++)
-		if (key.size() == report_record_fast_strings[i - SLOT_STRINGS].len &&
-		    memcmp(key.data(), report_record_fast_strings[i -
-		    SLOT_STRINGS].name, key.size()) == 0)
-			return i;
+#define IS(name, slot) if (report_record_fast_is(key, name)) return slot
+	switch (key.size()) {
+	case 3:
+		IS("mta", SLOT_MTA);
+		break;
+	case 4:
+		IS("time", SLOT_TIME);
+		IS("size", SLOT_SIZE);
+		IS("mode", SLOT_MODE);
+		break;
+	case 5:
+		IS("rules", SLOT_RULES);
+		IS("class", SLOT_CLASS);
+		break;
+	case 6:
+		IS("action", SLOT_ACTION);
+		IS("client", SLOT_CLIENT);
+		break;
+	case 7:
+		IS("subject", SLOT_SUBJECT);
+		break;
+	case 8:
+		IS("instance", SLOT_INSTANCE);
+		IS("queue_id", SLOT_QUEUE_ID);
+		break;
+	case 9:
+		IS("uncertain", SLOT_UNCERTAIN);
+		IS("mail_from", SLOT_MAIL_FROM);
+		break;
+	case 10:
+		IS("recipients", SLOT_RECIPIENTS);
+		IS("message_id", SLOT_MESSAGE_ID);
+		break;
+	case 11:
+		IS("header_from", SLOT_HEADER_FROM);
+		break;
+	case 14:
+		IS("config_version", SLOT_CONFIG_VERSION);
+		break;
+	case 16:
+		IS("uncertain_reason", SLOT_UNCERTAIN_REASON);
+		break;
+	}
+#undef IS
 	return -1;
 }
 
@@ -180,7 +214,8 @@ report_record_fast_rules(struct report_record_fast *f,
 		has_id = false;
 		obj = e.get_object().value_unsafe();
 		for (simdjson::dom::key_value_pair kv : obj)
-			if (kv.key == "id") {
+			if (kv.key.size() == 2 &&
+			    report_record_fast_is(kv.key, "id")) {
 				id = kv.value;
 				has_id = true;
 			}
@@ -196,14 +231,16 @@ report_record_fast_rules(struct report_record_fast *f,
 static int
 report_record_fast_rcpt_key(std::string_view key)
 {
-	if (key == "rcpt")
-		return 0;
-	if (key == "customer")
-		return 1;
-	if (key == "partner")
-		return 2;
-	if (key == "decision")
-		return 3;
+	switch (key.size()) {
+	case 4:
+		return report_record_fast_is(key, "rcpt") ? 0 : -1;
+	case 7:
+		return report_record_fast_is(key, "partner") ? 2 : -1;
+	case 8:
+		if (report_record_fast_is(key, "customer"))
+			return 1;
+		return report_record_fast_is(key, "decision") ? 3 : -1;
+	}
 	return -1;
 }
 
@@ -267,8 +304,13 @@ report_record_fast_parse(struct report_record_fast *f,
 	error = f->parser.parse(line, len).get(root);
 	if (error == simdjson::MEMALLOC)
 		xalloc_fail(len);
+	/*
+	 * A NUL can only come from "\u0000": simdjson refuses a raw control
+	 * character in a string.  Without one the strings need no look.
+	 */
 	if (error != simdjson::SUCCESS || !root.is_object() ||
-	    !report_record_fast_as_jansson(root))
+	    !report_record_fast_as_jansson(root,
+	    memmem(line, len, "\\u0000", 6) != NULL))
 		return 0;
 	obj = root.get_object().value_unsafe();
 	for (simdjson::dom::key_value_pair kv : obj)
@@ -279,7 +321,7 @@ report_record_fast_parse(struct report_record_fast *f,
 	for (k = SLOT_STRINGS; k < SLOT_MAX; k++)
 		if (!report_record_fast_string(has[k], slots[k],
 		    reinterpret_cast<const char **>(reinterpret_cast<char *>(rec) +
-		    report_record_fast_strings[k - SLOT_STRINGS].offset)))
+		    report_record_fast_strings[k - SLOT_STRINGS])))
 			return 0;
 	if (!has[SLOT_TIME] || !slots[SLOT_TIME].is_string() ||
 	    !has[SLOT_ACTION] || !slots[SLOT_ACTION].is_string())
