@@ -82,6 +82,9 @@ report_record_fast_free(struct report_record_fast **fastp)
  * in a string or key.  The depth is bounded by the parser's (1024, under
  * jansson's 2048).
  */
+static bool report_record_fast_member_as_jansson(
+    const simdjson::dom::key_value_pair &kv, bool nul);
+
 static bool
 report_record_fast_as_jansson(element v, bool nul)
 {
@@ -107,14 +110,22 @@ report_record_fast_as_jansson(element v, bool nul)
 	case element_type::OBJECT:
 		obj = v.get_object().value_unsafe();
 		for (simdjson::dom::key_value_pair kv : obj)
-			if ((nul && memchr(kv.key.data(), '\0',
-			    kv.key.size()) != NULL) ||
-			    !report_record_fast_as_jansson(kv.value, nul))
+			if (!report_record_fast_member_as_jansson(kv, nul))
 				return false;
 		return true;
 	default:
 		return true;
 	}
+}
+
+/* report_record_fast_member_as_jansson - the same for a key and its value */
+static bool
+report_record_fast_member_as_jansson(const simdjson::dom::key_value_pair &kv,
+    bool nul)
+{
+	if (nul && memchr(kv.key.data(), '\0', kv.key.size()) != NULL)
+		return false;
+	return report_record_fast_as_jansson(kv.value, nul);
 }
 
 /*
@@ -212,10 +223,13 @@ report_record_fast_string(bool present, element v, const char **s_r)
 	return true;
 }
 
-/* report_record_fast_rules - the ids of the "rules" array */
+/*
+ * report_record_fast_rules - the ids of the "rules" array, every member
+ * of its entries looked at as report_record_fast_as_jansson does
+ */
 static bool
 report_record_fast_rules(struct report_record_fast *f,
-    struct report_record *rec, simdjson::dom::array arr)
+    struct report_record *rec, simdjson::dom::array arr, bool nul)
 {
 	size_t n = arr.size(), i = 0;
 	simdjson::dom::object obj;
@@ -233,12 +247,15 @@ report_record_fast_rules(struct report_record_fast *f,
 		/* A key given twice counts as jansson counts it: the last. */
 		has_id = false;
 		obj = e.get_object().value_unsafe();
-		for (simdjson::dom::key_value_pair kv : obj)
+		for (simdjson::dom::key_value_pair kv : obj) {
+			if (!report_record_fast_member_as_jansson(kv, nul))
+				return false;
 			if (kv.key.size() == 2 &&
 			    report_record_fast_is(kv.key, "id")) {
 				id = kv.value;
 				has_id = true;
 			}
+		}
 		if (!report_record_fast_string(has_id, id, &f->rules[i++]))
 			return false;
 	}
@@ -264,10 +281,10 @@ report_record_fast_rcpt_key(std::string_view key)
 	return -1;
 }
 
-/* report_record_fast_rcpts - the "recipients" array */
+/* report_record_fast_rcpts - the "recipients" array, looked at as the rules */
 static bool
 report_record_fast_rcpts(struct report_record_fast *f,
-    struct report_record *rec, simdjson::dom::array arr)
+    struct report_record *rec, simdjson::dom::array arr, bool nul)
 {
 	size_t n = arr.size(), i = 0;
 	simdjson::dom::object obj;
@@ -287,11 +304,14 @@ report_record_fast_rcpts(struct report_record_fast *f,
 			return false;
 		has[0] = has[1] = has[2] = has[3] = false;
 		obj = e.get_object().value_unsafe();
-		for (simdjson::dom::key_value_pair kv : obj)
+		for (simdjson::dom::key_value_pair kv : obj) {
+			if (!report_record_fast_member_as_jansson(kv, nul))
+				return false;
 			if ((k = report_record_fast_rcpt_key(kv.key)) >= 0) {
 				vals[k] = kv.value;
 				has[k] = true;
 			}
+		}
 		r = &f->rcpts[i++];
 		fields[0] = &r->rcpt;
 		fields[1] = &r->customer;
@@ -316,6 +336,7 @@ report_record_fast_parse(struct report_record_fast *f,
 	bool has[SLOT_MAX] = {};
 	simdjson::error_code error;
 	std::string_view s;
+	bool nul;
 	int k;
 
 	rec->nrules = rec->nrcpts = 0;
@@ -324,17 +345,30 @@ report_record_fast_parse(struct report_record_fast *f,
 	error = f->parser.parse(line, len).get(root);
 	if (error == simdjson::MEMALLOC)
 		xalloc_fail(len);
-	/* Without a "\u0000" in the line its strings need no look. */
-	if (error != simdjson::SUCCESS || !root.is_object() ||
-	    !report_record_fast_as_jansson(root,
-	    report_record_fast_nul_escape(line, len)))
+	if (error != simdjson::SUCCESS || !root.is_object())
 		return 0;
+	/*
+	 * Every value is looked at once, as report_record_fast_as_jansson
+	 * does: here, or, for the "rules" and "recipients" read below, member
+	 * by member as they are read (an earlier one of a key given twice is
+	 * never read: here).  Without a "\u0000" in the line its strings
+	 * need no look.
+	 */
+	nul = report_record_fast_nul_escape(line, len);
 	obj = root.get_object().value_unsafe();
-	for (simdjson::dom::key_value_pair kv : obj)
-		if ((k = report_record_fast_slot(kv.key)) >= 0) {
+	for (simdjson::dom::key_value_pair kv : obj) {
+		k = report_record_fast_slot(kv.key);
+		if (k == SLOT_RULES || k == SLOT_RECIPIENTS) {
+			if (has[k] &&
+			    !report_record_fast_as_jansson(slots[k], nul))
+				return 0;
+		} else if (!report_record_fast_member_as_jansson(kv, nul))
+			return 0;
+		if (k >= 0) {
 			slots[k] = kv.value;
 			has[k] = true;
 		}
+	}
 	for (k = SLOT_STRINGS; k < SLOT_MAX; k++)
 		if (!report_record_fast_string(has[k], slots[k],
 		    reinterpret_cast<const char **>(reinterpret_cast<char *>(rec) +
@@ -360,12 +394,12 @@ report_record_fast_parse(struct report_record_fast *f,
 	}
 	if (has[SLOT_RULES] && !(v = slots[SLOT_RULES]).is_null()) {
 		if (!v.is_array() || !report_record_fast_rules(f, rec,
-		    v.get_array().value_unsafe()))
+		    v.get_array().value_unsafe(), nul))
 			return 0;
 	}
 	if (has[SLOT_RECIPIENTS] && !(v = slots[SLOT_RECIPIENTS]).is_null()) {
 		if (!v.is_array() || !report_record_fast_rcpts(f, rec,
-		    v.get_array().value_unsafe()))
+		    v.get_array().value_unsafe(), nul))
 			return 0;
 	}
 	return 1;

@@ -305,6 +305,22 @@ report_record_parse_as_jansson(void **state)
 		{ T_A "\"recipients\":[{\"decision\":\"reroute\","
 		    "\"decision\":\"quarantine\"}]}", NULL,
 		    "", "", 0, NULL, "quarantine" },
+		/* What a later key of the same name hides is still read. */
+		{ T_A "\"rules\":[[18446744073709551615]],\"rules\":[]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"class\":[\"\\u0000\"],\"class\":\"x\"}",
+		    "\\u0000 is not allowed", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"rules\":[{\"id\":18446744073709551615,\"id\":\"a\"}]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"rules\":[{\"id\":\"a\",\"x\\u0000\":1}]}",
+		    "NUL byte in object key", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"recipients\":[{\"rcpt\":\"\\u0000\",\"rcpt\":\"<a@b>\"}]}",
+		    "\\u0000 is not allowed", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"recipients\":[{\"decision\":\"reject\","
+		    "\"future\":{\"n\":18446744073709551615}}]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"a\\\\u0000\"}", NULL,
+		    "a\\u0000", "", 0, NULL, NULL },
 	};
 	struct report_record *rec = report_record_new();
 	struct strbuf deep;
