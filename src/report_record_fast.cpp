@@ -76,15 +76,15 @@ report_record_fast_free(struct report_record_fast **fastp)
 	*fastp = NULL;
 }
 
+static bool report_record_fast_member_as_jansson(
+    const simdjson::dom::key_value_pair &kv, bool nul);
+
 /*
  * report_record_fast_as_jansson - 1 when jansson reads v (and all in it)
  * as simdjson did: no integer over INT64_MAX and, when nul is set, no NUL
  * in a string or key.  The depth is bounded by the parser's (1024, under
  * jansson's 2048).
  */
-static bool report_record_fast_member_as_jansson(
-    const simdjson::dom::key_value_pair &kv, bool nul);
-
 static bool
 report_record_fast_as_jansson(element v, bool nul)
 {
