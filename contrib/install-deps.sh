@@ -14,8 +14,8 @@ what=${1:---test}
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 RUN_PKGS="build-essential autoconf automake libtool pkg-config make adduser libcmocka-dev
-	libmilter-dev libpcre2-dev libconfig-dev zlib1g-dev libjansson-dev libvectorscan-dev
-	libidn2-dev libicu-dev liblinear-dev libstemmer-dev libsqlite3-dev ca-certificates"
+	libmilter-dev libpcre2-dev libconfig-dev zlib1g-dev libjansson-dev libsimdjson-dev
+	libvectorscan-dev libidn2-dev libicu-dev liblinear-dev libstemmer-dev libsqlite3-dev ca-certificates"
 TEST_PKGS="postfix swaks python3 iproute2 procps
 	libgmime-3.0-dev clang libclang-rt-14-dev valgrind chromium poppler-utils
 	debhelper lintian fakeroot dpkg-dev logrotate systemd m4 libwrap0 util-linux"

@@ -293,8 +293,8 @@ report_filter_match(const struct report_filter *f, const struct report_record *r
 	if (f->mode != NULL && strcmp(rec->mode, f->mode) != 0)
 		return 0;
 	if (f->class != NULL) {
-		if (strcmp(f->class, "none") == 0 ? *rec->class != '\0' :
-		    strcmp(rec->class, f->class) != 0)
+		if (strcmp(f->class, "none") == 0 ? *rec->class_name != '\0' :
+		    strcmp(rec->class_name, f->class) != 0)
 			return 0;
 	}
 	if (f->sender != NULL && !report_filter_contains(rec->mail_from, f->sender) &&

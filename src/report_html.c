@@ -813,7 +813,7 @@ report_html_detail_row(struct strbuf *out, const struct report_record *rec,
 	strbuf_append_str(out, "</td><td>");
 	report_html_escape(out, r != NULL ? r->partner : "");
 	strbuf_append_str(out, "</td><td>");
-	report_html_escape(out, *rec->class != '\0' ? rec->class : "(none)");
+	report_html_escape(out, *rec->class_name != '\0' ? rec->class_name : "(none)");
 	if (rec->uncertain)
 		strbuf_append_str(out, " (uncertain)");
 	strbuf_append_str(out, "</td><td>");

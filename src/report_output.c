@@ -59,7 +59,7 @@ report_output_list(struct strbuf *out, const struct report_record *rec,
 	strbuf_append_char(out, ' ');
 	report_output_word(out, rec->action);
 	strbuf_append_char(out, ' ');
-	report_output_word(out, rec->class);
+	report_output_word(out, rec->class_name);
 	strbuf_append_str(out, " mode=");
 	report_output_word(out, rec->mode);
 	strbuf_append_str(out, " from=");
@@ -200,7 +200,7 @@ report_output_detail_csv_row(struct strbuf *out, const struct report_record *rec
 	cells[3] = r->rcpt;
 	cells[4] = r->customer;
 	cells[5] = r->partner;
-	cells[6] = rec->class;
+	cells[6] = rec->class_name;
 	cells[7] = rec->uncertain ? "true" : "false";
 	cells[8] = rules->data;
 	for (i = 0; i < 9; i++) {
@@ -302,7 +302,7 @@ report_output_csv_row(struct strbuf *out, const struct report_record *rec,
 	strbuf_append_char(out, ',');
 	report_output_csv_quote(out, r->partner);
 	strbuf_append_char(out, ',');
-	report_output_csv_quote(out, rec->class);
+	report_output_csv_quote(out, rec->class_name);
 	strbuf_append_char(out, ',');
 	report_output_csv_quote(out, r->decision);
 	strbuf_append_char(out, ',');

@@ -10,11 +10,15 @@
 #include <jansson.h>
 
 #include "strbuf.h"
+#include "report_record_fast.h"
 #include "report_time.h"
 #include "xalloc.h"
 #include "report_record.h"
 
 /*
+ * Most lines are read by report_record_fast (simdjson); jansson decodes
+ * the lines it leaves, so that what is refused, and why, is jansson's.
+ *
  * jansson allocates every object, key and string of a document apart and
  * frees them one by one again; for a log line of twenty-odd keys that is
  * a good part of the decoding time.  Instead a record decodes into an
@@ -54,15 +58,17 @@ enum report_record_slot {
 	REPORT_RECORD_NSTRINGS,		/* the plain strings end here */
 	REPORT_RECORD_TIME = REPORT_RECORD_NSTRINGS, REPORT_RECORD_ACTION,
 	REPORT_RECORD_UNCERTAIN, REPORT_RECORD_SIZE, REPORT_RECORD_RULES,
-	REPORT_RECORD_RECIPIENTS,
+	REPORT_RECORD_RECIPIENTS, REPORT_RECORD_REVIEW,
 	REPORT_RECORD_NSLOTS
 };
 
 struct report_record_priv {
-	json_t	*root;				/* in the arena */
+	struct report_record_fast *fast;
 	struct report_record_arena arena;
 	json_t	*slots[REPORT_RECORD_NSLOTS];	/* of the line being decoded */
+	const char **rules;			/* rec->rules of a jansson line */
 	size_t	rules_cap;
+	struct report_rcpt *rcpts;
 	size_t	rcpts_cap;
 	struct strbuf error;
 };
@@ -83,7 +89,7 @@ static const struct report_record_key {
 	KEY("header_from", header_from),
 	KEY("message_id", message_id),
 	KEY("subject", subject),
-	KEY("class", class),
+	KEY("class", class_name),
 	KEY("mode", mode),
 	KEY("config_version", config_version),
 	KEY("uncertain_reason", uncertain_reason),
@@ -93,6 +99,7 @@ static const struct report_record_key {
 	KEY("size", size),
 	KEY("rules", rules),
 	KEY("recipients", rcpts),
+	KEY("review", review),
 #undef KEY
 };
 
@@ -222,6 +229,7 @@ report_record_new(void)
 	pthread_once(&report_record_once, report_record_init);
 	rec = xcalloc(1, sizeof(*rec));
 	p = xcalloc(1, sizeof(*p));
+	p->fast = report_record_fast_new();
 	strbuf_init(&p->error, 0);
 	rec->priv = p;
 	return rec;
@@ -237,20 +245,14 @@ report_record_free(struct report_record **recp)
 	if (rec == NULL)
 		return;
 	p = rec->priv;
+	report_record_fast_free(&p->fast);
 	report_record_arena_release(&p->arena);
 	strbuf_release(&p->error);
+	free(p->rules);
+	free(p->rcpts);
 	free(p);
-	free(rec->rules);
-	free(rec->rcpts);
 	free(rec);
 	*recp = NULL;
-}
-
-/* report_record_json - the decoded document */
-void *
-report_record_json(const struct report_record *rec)
-{
-	return ((struct report_record_priv *)rec->priv)->root;
 }
 
 /* report_record_fail - format a reason into the record's error buffer */
@@ -306,7 +308,7 @@ report_record_slot(const char *key, size_t len)
 		['i'] = { S(INSTANCE) },
 		['m'] = { S(MTA), S(MAIL_FROM), S(MESSAGE_ID), S(MODE) },
 		['q'] = { S(QUEUE_ID) },
-		['r'] = { S(RULES), S(RECIPIENTS) },
+		['r'] = { S(RULES), S(RECIPIENTS), S(REVIEW) },
 		['s'] = { S(SUBJECT), S(SIZE) },
 		['t'] = { S(TIME) },
 		['u'] = { S(UNCERTAIN), S(UNCERTAIN_REASON) },
@@ -335,9 +337,10 @@ report_record_rules(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rules_cap) {
 		p->rules_cap = n < 8 ? 8 : n;
-		rec->rules = xreallocarray(rec->rules, p->rules_cap,
-		    sizeof(*rec->rules));
+		p->rules = xreallocarray(p->rules, p->rules_cap,
+		    sizeof(*p->rules));
 	}
+	rec->rules = p->rules;
 	json_array_foreach(arr, i, v) {
 		if (!json_is_object(v))
 			return report_record_fail(rec, error_r,
@@ -400,9 +403,10 @@ report_record_rcpts(struct report_record *rec, json_t *arr, const char **error_r
 
 	if (n > p->rcpts_cap) {
 		p->rcpts_cap = n < 8 ? 8 : n;
-		rec->rcpts = xreallocarray(rec->rcpts, p->rcpts_cap,
-		    sizeof(*rec->rcpts));
+		p->rcpts = xreallocarray(p->rcpts, p->rcpts_cap,
+		    sizeof(*p->rcpts));
 	}
+	rec->rcpts = p->rcpts;
 	json_array_foreach(arr, i, v) {
 		r = &rec->rcpts[i];
 		if (!json_is_object(v))
@@ -441,10 +445,12 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 	size_t i;
 	int k;
 
-	p->root = NULL;
+	if (report_record_fast_parse(p->fast, rec, line, len))
+		return 0;
 	report_record_arena_reset(&p->arena);
 	rec->nrules = rec->nrcpts = 0;
 	rec->uncertain = 0;
+	rec->review = 0;
 	rec->size = 0;
 	report_record_arena_cur = &p->arena;
 	root = json_loadb(line, len, 0, &jerr);
@@ -456,7 +462,6 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 		*error_r = p->error.data;
 		return -1;
 	}
-	p->root = root;
 	if (!json_is_object(root)) {
 		*error_r = "not a JSON object";
 		return -1;
@@ -498,6 +503,12 @@ report_record_parse(struct report_record *rec, const char *line, size_t len,
 			return report_record_fail(rec, error_r,
 			    "uncertain", "not a boolean");
 		rec->uncertain = json_is_true(v);
+	}
+	if ((v = slot[REPORT_RECORD_REVIEW]) != NULL && !json_is_null(v)) {
+		if (!json_is_object(v))
+			return report_record_fail(rec, error_r,
+			    "review", "not an object");
+		rec->review = 1;
 	}
 	if ((v = slot[REPORT_RECORD_SIZE]) != NULL && !json_is_null(v)) {
 		if (!json_is_integer(v))

@@ -13,13 +13,16 @@
  * may be missing (or null) and then reads as "" or 0, but a key that is
  * present with the wrong JSON type makes the line malformed.
  *
- * Every string pointer below points into the JSON document that the record
- * owns; it stays valid until the next report_record_parse() on the same
- * record or report_record_free().  A record belongs to one thread; records
- * in different threads may parse at the same time.  A record decodes into
- * an arena of its own: the first report_record_new() installs jansson's
- * allocator for the whole process, which other jansson documents still
- * get from malloc (see report_record.c).
+ * Every string pointer below points into the decoded document that the
+ * record owns; it stays valid until the next report_record_parse() on the
+ * same record or report_record_free().  A record belongs to one thread;
+ * records in different threads may parse at the same time.  A line is read
+ * with simdjson (report_record_fast); a line simdjson refuses, or that
+ * jansson would read otherwise, is decoded again with jansson, whose
+ * verdict and reason stand.  The jansson document lives in an arena of the
+ * record's own: the first report_record_new() installs jansson's allocator
+ * for the whole process, which other jansson documents still get from
+ * malloc (see report_record.c).  This header is also read as C++.
  */
 struct report_rcpt {
 	const char *rcpt;
@@ -39,18 +42,19 @@ struct report_record {
 	const char *header_from;
 	const char *message_id;
 	const char *subject;
-	const char *class;		/* "" when not vendor-side */
+	const char *class_name;		/* "class": "" when not vendor-side */
 	const char *action;
 	const char *mode;		/* "enforce", "monitor" (the action was not applied) */
 	const char *config_version;
 	const char *uncertain_reason;
 	int	uncertain;
+	int	review;			/* a "review" object: csp-milter-audit --review's record */
 	int64_t	size;
 	const char **rules;		/* rule ids, in order */
 	size_t	nrules;
 	struct report_rcpt *rcpts;
 	size_t	nrcpts;
-	void	*priv;			/* the JSON document and array storage */
+	void	*priv;			/* the decoders and array storage */
 };
 
 struct report_record *report_record_new(void);
@@ -63,8 +67,5 @@ void	report_record_free(struct report_record **recp);
  */
 int	report_record_parse(struct report_record *rec, const char *line,
 	    size_t len, const char **error_r);
-
-/* report_record_json - the decoded json_t * (borrowed; no json_decref) */
-void   *report_record_json(const struct report_record *rec);
 
 #endif

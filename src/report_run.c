@@ -256,6 +256,13 @@ report_run_line(struct report_run_worker *w, struct report_run_batch *b,
 		return;
 	}
 	b->read++;
+	/*
+	 * A review record (csp-milter-audit --review) follows the milter's
+	 * record of the same message: counting it too would count that
+	 * message twice.  Only --json, the records themselves, passes it on.
+	 */
+	if (w->rec->review && o->mode != REPORT_RUN_JSON)
+		return;
 	if (!candidate || !report_filter_match(o->filter, w->rec))
 		return;
 	if (w->rp->want_summary)

@@ -162,7 +162,7 @@ void
 report_summary_add(struct report_summary *s, const struct report_record *rec,
     const struct report_filter *f)
 {
-	const char *class = *rec->class != '\0' ? rec->class : "(none)";
+	const char *class = *rec->class_name != '\0' ? rec->class_name : "(none)";
 	const char *mode = report_summary_mode_of(rec);
 	const struct strbuf *day;
 	size_t i;

@@ -163,7 +163,7 @@ report_record_parse_fields(void **state)
 	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
 	    &error), 0);
 	assert_string_equal(rec->queue_id, "4XyZ1abc");
-	assert_string_equal(rec->class, "subscription");
+	assert_string_equal(rec->class_name, "subscription");
 	assert_string_equal(rec->action, "reroute");
 	assert_string_equal(rec->subject, "Your, \"invoice\"");
 	assert_int_equal(rec->size, 12345);
@@ -235,12 +235,205 @@ report_record_parse_minimal(void **state)
 	const char *error;
 
 	assert_int_equal(report_record_parse(rec, line, strlen(line), &error), 0);
-	assert_string_equal(rec->class, "");
+	assert_string_equal(rec->class_name, "");
 	assert_string_equal(rec->mail_from, "");
 	assert_int_equal(rec->nrules, 0);
 	assert_int_equal(rec->nrcpts, 0);
 	report_record_free(&rec);
 }
+
+/*
+ * report_record_parse_review - a "review" object marks --review's record,
+ * through simdjson and through jansson (a "\u0000" sends a line there);
+ * a review that is not an object makes the line malformed
+ */
+static void
+report_record_parse_review(void **state)
+{
+#define REVIEW_HEAD "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"deliver\"," \
+	    "\"review\":{\"choice\":\"release\",\"by\":\"ops\"}"
+	struct strbuf deep = STRBUF_INIT;
+	const char *lines[2];
+	static const char plain[] =
+	    "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"quarantine\",\"review\":null}";
+	static const char bad[] =
+	    "{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"deliver\",\"review\":\"release\"}";
+	struct report_record *rec = report_record_new();
+	const char *error;
+	size_t i;
+
+	(void)state;
+	/* Nesting past simdjson's 1024 levels is read by jansson alone. */
+	strbuf_append_str(&deep, REVIEW_HEAD);
+	strbuf_append_str(&deep, ",\"x\":");
+	for (i = 0; i < 1100; i++)
+		strbuf_append_char(&deep, '[');
+	for (i = 0; i < 1100; i++)
+		strbuf_append_char(&deep, ']');
+	strbuf_append_char(&deep, '}');
+	lines[0] = REVIEW_HEAD "}";
+	lines[1] = deep.data;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(report_record_parse(rec, lines[i], strlen(lines[i]), &error), 0);
+		assert_int_equal(rec->review, 1);
+		assert_int_equal(report_record_parse(rec, plain, strlen(plain), &error), 0);
+		assert_int_equal(rec->review, 0);
+	}
+	assert_int_equal(report_record_parse(rec, bad, strlen(bad), &error), -1);
+	assert_non_null(strstr(error, "review"));
+	report_record_free(&rec);
+	strbuf_release(&deep);
+}
+#undef REVIEW_HEAD
+
+/*
+ * report_record_parse_as_jansson - what simdjson reads and jansson would
+ * not (NUL in strings and keys, integers over INT64_MAX), what only
+ * jansson reads (nesting past simdjson's 1024), duplicate keys (the last
+ * counts), escapes and UTF-8 come out as jansson decodes them
+ */
+#define T_A	"{\"time\":\"2026-11-24T15:11:35Z\",\"action\":\"reject\","
+static void
+report_record_parse_as_jansson(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *reason;	/* a substring of the error; NULL: decoded */
+		const char *subject;	/* when decoded */
+		const char *class_name;
+		int64_t	size;
+		const char *rule;	/* the first rule's id, NULL: no rules */
+		const char *decision;	/* the first recipient's, NULL: none */
+	} cases[] = {
+		{ T_A "\"subject\":\"a\\u0000b\"}", "\\u0000 is not allowed",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"future\":{\"a\\u0000\":1}}", "NUL byte in object key",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"future\":[9223372036854775808]}", "too big integer",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"size\":18446744073709551615}", "too big integer",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"size\":9223372036854775807}", NULL,
+		    "", "", INT64_MAX, NULL, NULL },
+		{ T_A "\"size\":-9223372036854775808,\"future\":1e-400}", NULL,
+		    "", "", INT64_MIN, NULL, NULL },
+		{ T_A "\"future\":1e400}", "real number overflow",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"size\":1.0}", "\"size\": not an integer",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"size\":-0}", NULL, "", "", 0, NULL, NULL },
+		{ T_A "\"subject\":\"\\uD83D\\ude00 \\u00e9\\u20AC\"}", NULL,
+		    "\xf0\x9f\x98\x80 \xc3\xa9\xe2\x82\xac", "", 0, NULL, NULL },
+		{ T_A "\"subject\":\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"}", NULL,
+		    "/\b\f\n\r\t\"\\", "", 0, NULL, NULL },
+		{ T_A "\"subject\":\"\\uD800 lone\"}", "invalid Unicode",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"\\uDC00\"}", "invalid Unicode",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"\xc0\x80\"}", "unable to decode byte",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"\xed\xa0\x80\"}", "unable to decode byte",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"tab\t\"}", "control character",
+		    NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"class\":\"incident\",\"class\":\"subscription\"}", NULL,
+		    "", "subscription", 0, NULL, NULL },
+		{ T_A "\"class\":\"subscription\",\"class\":5}",
+		    "\"class\": not a string", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"class\":5,\"class\":\"subscription\"}", NULL,
+		    "", "subscription", 0, NULL, NULL },
+		{ T_A "\"rules\":[{\"id\":\"a\",\"id\":\"b\"}]}", NULL,
+		    "", "", 0, "b", NULL },
+		{ T_A "\"rules\":[{\"id\":\"a\",\"id\":7}]}",
+		    "\"id\" is not a string", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"recipients\":[{\"decision\":\"reroute\","
+		    "\"decision\":\"quarantine\"}]}", NULL,
+		    "", "", 0, NULL, "quarantine" },
+		/* What a later key of the same name hides is still read. */
+		{ T_A "\"rules\":[[18446744073709551615]],\"rules\":[]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"class\":[\"\\u0000\"],\"class\":\"x\"}",
+		    "\\u0000 is not allowed", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"rules\":[{\"id\":18446744073709551615,\"id\":\"a\"}]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"rules\":[{\"id\":\"a\",\"x\\u0000\":1}]}",
+		    "NUL byte in object key", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"recipients\":[{\"rcpt\":\"\\u0000\",\"rcpt\":\"<a@b>\"}]}",
+		    "\\u0000 is not allowed", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"recipients\":[{\"decision\":\"reject\","
+		    "\"future\":{\"n\":18446744073709551615}}]}",
+		    "too big integer", NULL, NULL, 0, NULL, NULL },
+		{ T_A "\"subject\":\"a\\\\u0000\"}", NULL,
+		    "a\\u0000", "", 0, NULL, NULL },
+	};
+	struct report_record *rec = report_record_new();
+	struct strbuf deep;
+	const char *error;
+	size_t i;
+	int depth;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		error = NULL;
+		if (cases[i].reason != NULL) {
+			assert_int_equal(report_record_parse(rec, cases[i].line,
+			    strlen(cases[i].line), &error), -1);
+			if (strstr(error, cases[i].reason) == NULL)
+				fail_msg("case %zu: \"%s\" lacks \"%s\"", i, error,
+				    cases[i].reason);
+			continue;
+		}
+		if (report_record_parse(rec, cases[i].line,
+		    strlen(cases[i].line), &error) != 0)
+			fail_msg("case %zu: refused: %s", i, error);
+		assert_string_equal(rec->action, "reject");
+		assert_string_equal(rec->subject, cases[i].subject);
+		assert_string_equal(rec->class_name, cases[i].class_name);
+		assert_true(rec->size == cases[i].size);
+		assert_int_equal(rec->nrules, cases[i].rule != NULL);
+		if (cases[i].rule != NULL)
+			assert_string_equal(rec->rules[0], cases[i].rule);
+		assert_int_equal(rec->nrcpts, cases[i].decision != NULL);
+		if (cases[i].decision != NULL)
+			assert_string_equal(rec->rcpts[0].decision,
+			    cases[i].decision);
+	}
+
+	/*
+	 * Nested deeper than simdjson goes but within jansson's 2048 (the
+	 * line's object counts as one, a value as one more): decoded by
+	 * jansson, with nothing left from the line before; one deeper is
+	 * refused.
+	 */
+	assert_int_equal(report_record_parse(rec, rec_line, strlen(rec_line),
+	    &error), 0);
+	assert_int_equal(rec->nrules, 1);
+	for (depth = 2046; depth <= 2047; depth++) {
+		strbuf_init(&deep, 0);
+		strbuf_append_str(&deep, T_A "\"future\":");
+		for (i = 0; i < (size_t)depth; i++)
+			strbuf_append_char(&deep, '[');
+		strbuf_append_char(&deep, '1');
+		for (i = 0; i < (size_t)depth; i++)
+			strbuf_append_char(&deep, ']');
+		strbuf_append_char(&deep, '}');
+		error = NULL;
+		if (depth == 2046) {
+			assert_int_equal(report_record_parse(rec, deep.data,
+			    deep.len, &error), 0);
+			assert_int_equal(rec->nrules, 0);
+			assert_int_equal(rec->nrcpts, 0);
+			assert_string_equal(rec->queue_id, "");
+			assert_string_equal(rec->action, "reject");
+		} else {
+			assert_int_equal(report_record_parse(rec, deep.data,
+			    deep.len, &error), -1);
+			assert_non_null(strstr(error, "maximum parsing depth"));
+		}
+		strbuf_release(&deep);
+	}
+	report_record_free(&rec);
+}
+#undef T_A
 
 /* report_filter_match_each - every filter, matching and not matching */
 static void
@@ -1165,6 +1358,8 @@ main(void)
 		cmocka_unit_test(report_record_parse_fields),
 		cmocka_unit_test(report_record_parse_malformed),
 		cmocka_unit_test(report_record_parse_minimal),
+		cmocka_unit_test(report_record_parse_review),
+		cmocka_unit_test(report_record_parse_as_jansson),
 		cmocka_unit_test(report_filter_match_each),
 		cmocka_unit_test(report_filter_match_same_rcpt),
 		cmocka_unit_test(report_filter_set_invalid),

@@ -19,9 +19,11 @@
 #               busy (user + system time over wall time: 2.0 is both
 #               cores all the time), MB per CPU-second (what a loaded
 #               machine changes least) and peak RSS of the median run
-#   ceiling     jansson alone on the same log: json_loadb on every line,
-#               with each --jobs value of threads, nothing else (the
-#               lexer is most of the report's time, so this bounds it)
+#   ceiling     each parser alone on the same log, with each --jobs value
+#               of threads, nothing else: simdjson's DOM parse (what the
+#               report reads lines with) and jansson's json_loadb into an
+#               arena (what it read them with before, and still reads the
+#               lines simdjson leaves to it)
 # Each throughput report runs $RUNS times (default 3) and the median is
 # shown, with the load average before the runs.  The machine's load
 # changes the numbers: report it with them.
@@ -148,8 +150,8 @@ ceiling)
 	    generate --bulk --records $((MB * 1024 * 1024 / 760)) --seed 1 \
 	    --out "$tmp/audit.log"
 	mb=$(awk -v s="$(wc -c < "$tmp/audit.log")" 'BEGIN { printf "%.0f", s / 1048576 }')
-	cat > "$tmp/ceiling.c" <<'EOF'
-/* ceiling - json_loadb on every line of a file, in N threads, and nothing else */
+	cat > "$tmp/ceiling.cpp" <<'EOF'
+/* ceiling - one parser on every line of a file, in N threads, nothing else */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -158,8 +160,10 @@ ceiling)
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <jansson.h>
+#include <simdjson.h>
 
 struct part { const char *p, *end; size_t ok; };
+static int use_simdjson;
 static __thread char *arena;	/* one line's documents, like report_record */
 static __thread size_t used;
 
@@ -184,17 +188,20 @@ nofree(void *p)
 static void *
 parse(void *arg)
 {
-	struct part *pt = arg;
+	struct part *pt = (struct part *)arg;
 	const char *p = pt->p, *nl;
+	simdjson::dom::parser parser;
+	simdjson::dom::element root;
 	json_error_t err;
 
-	arena = malloc(1 << 24);
+	arena = (char *)malloc(1 << 24);
 	while (p < pt->end) {
-		nl = memchr(p, '\n', (size_t)(pt->end - p));
+		nl = (const char *)memchr(p, '\n', (size_t)(pt->end - p));
 		if (nl == NULL)
 			nl = pt->end;
 		used = 0;
-		if (json_loadb(p, (size_t)(nl - p), 0, &err) != NULL)
+		if (use_simdjson ? !parser.parse(p, (size_t)(nl - p)).get(root) :
+		    json_loadb(p, (size_t)(nl - p), 0, &err) != NULL)
 			pt->ok++;
 		p = nl + 1;
 	}
@@ -212,15 +219,17 @@ main(int argc, char **argv)
 	const char *m, *at, *nl;
 	size_t ok = 0;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || n < 1 || n > 64)
+	if (argc != 4 || fd < 0 || fstat(fd, &st) < 0 || n < 1 || n > 64)
 		return 1;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	use_simdjson = strcmp(argv[3], "simdjson") == 0;
+	m = (const char *)mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+	    fd, 0);
 	if (m == MAP_FAILED)
 		return 1;
 	json_set_alloc_funcs(bump, nofree);
 	for (i = 0, at = m; i < n; i++) {
 		parts[i].p = at;
-		nl = i == n - 1 ? NULL : memchr(m + st.st_size / n * (i + 1), '\n',
+		nl = i == n - 1 ? NULL : (const char *)memchr(m + st.st_size / n * (i + 1), '\n',
 		    (size_t)(m + st.st_size - (m + st.st_size / n * (i + 1))));
 		parts[i].end = at = nl != NULL && nl >= at ? nl + 1 : m + st.st_size;
 		parts[i].ok = 0;
@@ -234,28 +243,30 @@ main(int argc, char **argv)
 	return 0;
 }
 EOF
-	if ${CC:-cc} -O2 -o "$tmp/ceiling" "$tmp/ceiling.c" \
-	    $(pkg-config --cflags --libs jansson) -lpthread 2> "$tmp/cc.err"; then
+	if ${CXX:-c++} -O2 -o "$tmp/ceiling" "$tmp/ceiling.cpp" \
+	    $(pkg-config --cflags --libs jansson simdjson) -lpthread 2> "$tmp/cc.err"; then
+		for parser in simdjson jansson; do
 		for jobs in $JOBS; do
 			i=0
 			while [ "$i" -lt "$RUNS" ]; do
 				/usr/bin/time -f '%e %U %S' -o "$tmp/time" \
-				    "$tmp/ceiling" "$tmp/audit.log" "$jobs" > /dev/null
+				    "$tmp/ceiling" "$tmp/audit.log" "$jobs" "$parser" > /dev/null
 				cat "$tmp/time"
 				i=$((i + 1))
-			done | sort -n | awk -v mb="$mb" -v j="$jobs" '
+			done | sort -n | awk -v mb="$mb" -v j="$jobs" -v p="$parser" '
 			{ t[NR] = $1; cpu[NR] = $2 + $3 }
 			END {
 				m = int((NR + 1) / 2)
-				printf "ceiling: jansson alone, %d MB in %.2f s =" \
+				printf "ceiling: %s alone, %d MB in %.2f s =" \
 				    " %.0f MB/s (%s threads; %.2f CPUs busy, %.0f MB" \
-				    " per CPU-second)\n", mb, t[m], mb / t[m], j,
+				    " per CPU-second)\n", p, mb, t[m], mb / t[m], j,
 				    (t[m] > 0 ? cpu[m] / t[m] : 0),
 				    (cpu[m] > 0 ? mb / cpu[m] : 0)
 			}'
 		done
+		done
 	else
-		echo "ceiling: not measured (cannot build against jansson: $(head -1 "$tmp/cc.err"))"
+		echo "ceiling: not measured (cannot build against jansson and simdjson: $(head -1 "$tmp/cc.err"))"
 	fi
 	rm -f "$tmp/audit.log"
 	;;

@@ -12,7 +12,7 @@
 
 # Released as it is: the customer gets it, unchanged; the record says who released it.
 case_release() {
-	local t=$(e2e_token) out
+	local t=$(e2e_token) out n
 
 	review_hold "$t" "$ALICE" || return 1
 	out=$(review_cmd --release "$REVIEW_QID" 2>&1) ||
@@ -20,7 +20,14 @@ case_release() {
 	review_wait_delivered "$t" && expect_delivered "$t" "<$ALICE>" || return 1
 	! e2e_held "$REVIEW_QID" || { E2E_REASON="$REVIEW_QID still held"; return 1; }
 	expect_review "$REVIEW_QID" '"action":"deliver"' '"choice":"release"' "\"by\":\"$REVIEW_BY\"" \
-	    '"record":"audit"' "\"rcpt\":\"<$ALICE>\",\"customer\":\"cust-contoso\"" '"decision":"deliver"'
+	    '"record":"audit"' "\"rcpt\":\"<$ALICE>\",\"customer\":\"cust-contoso\"" '"decision":"deliver"' ||
+	    return 1
+	# The report counts the message once: the milter's decision, not the review record after it;
+	# --json passes both records on.
+	n=$("$REVIEW_TOOL" --csv "$E2E_TMP/audit.jsonl" | grep -c -F "$REVIEW_QID")
+	[ "$n" = 1 ] || { E2E_REASON="--csv lists $REVIEW_QID $n times"; return 1; }
+	n=$("$REVIEW_TOOL" --json "$E2E_TMP/audit.jsonl" | grep -c -F "\"queue_id\":\"$REVIEW_QID\"")
+	[ "$n" = 2 ] || { E2E_REASON="--json passes $n records of $REVIEW_QID on, not 2"; return 1; }
 }
 
 # Rerouted: one copy to the partner and to the non-customer, none to the customer, the held copy gone.
