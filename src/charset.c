@@ -297,10 +297,18 @@ charset_conv_doubt(const struct charset_conv *cv)
 static enum charset_doubt
 label_doubt(const struct charset_watch *w)
 {
+	size_t bad = w->bad, good = w->good;
+
+	if (w->on == 1) {
+		/* the run still open counts as if it ended here */
+		if (w->run_bad > 0 && w->run >= WATCH_RUN)
+			bad += w->run;
+		else
+			good += w->run_good;
+		return bad >= WATCH_BAD && bad > good ? CHARSET_DOUBT_NOT_UTF8 : CHARSET_DOUBT_NONE;
+	}
 	if (w->bad < WATCH_BAD)
 		return CHARSET_DOUBT_NONE;
-	if (w->on == 1 && w->bad > w->good)
-		return CHARSET_DOUBT_NOT_UTF8;
 	if (w->on == 2 && w->bad * 2 >= w->high)
 		return CHARSET_DOUBT_LATIN_LIE;
 	return CHARSET_DOUBT_NONE;
@@ -384,19 +392,46 @@ valid_prefix(struct charset_conv *cv, const unsigned char *s, size_t len)
 	}
 }
 
-/* watch_bad - one more byte that does not fit the label */
+/* watch_bad - one more windows-1252 byte in a run */
 static void
 watch_bad(struct charset_watch *w)
 {
-	if (++w->run == WATCH_RUN) {
+	if (++w->run == WATCH_RUN)
 		w->bad += WATCH_RUN;
-	} else if (w->run > WATCH_RUN)
+	else if (w->run > WATCH_RUN)
 		w->bad++;
 }
 
 /*
- * watch_utf8 - labelled UTF-8: count the valid multibyte bytes and the
- * runs of invalid ones, as in one pass whatever the chunks.
+ * utf8_run_end - an 8-bit run of labelled UTF-8 ends: a long one with an
+ * invalid byte counts as bad, all of it; otherwise its valid bytes count
+ * as good (a stray Latin-1 byte or two in UTF-8 is a slip, not a lie).
+ */
+static void
+utf8_run_end(struct charset_watch *w)
+{
+	if (w->run_bad > 0 && w->run >= WATCH_RUN)
+		w->bad += w->run;
+	else
+		w->good += w->run_good;
+	w->run = 0;
+	w->run_good = w->run_bad = 0;
+}
+
+/* utf8_byte - n bytes of an 8-bit run, valid UTF-8 or not */
+static void
+utf8_bytes(struct charset_watch *w, size_t n, int valid)
+{
+	w->run += (unsigned)n;
+	if (valid)
+		w->run_good += n;
+	else
+		w->run_bad += n;
+}
+
+/*
+ * watch_utf8 - labelled UTF-8: the runs of 8-bit bytes, valid or not, as
+ * in one pass whatever the chunks.
  */
 static void
 watch_utf8(struct charset_watch *w, const unsigned char *s, size_t n)
@@ -419,31 +454,29 @@ watch_utf8(struct charset_watch *w, const unsigned char *s, size_t n)
 		}
 		w->carry_len = 0;
 		if (r > 0) {
-			w->good += (size_t)r;
-			w->run = 0;
+			utf8_bytes(w, (size_t)r, 1);
 			i += (size_t)r - cl;
 			break;
 		}
-		watch_bad(w);	/* the first byte held; the others read again */
+		utf8_bytes(w, 1, 0);	/* the first byte held; the others read again */
 		memcpy(rest, tmp + 1, cl - 1);
 		watch_utf8(w, rest, cl - 1);
 	}
 	while (i < n) {
 		if ((a = ascii_run(s + i, n - i)) > 0) {
-			w->run = 0;
+			utf8_run_end(w);
 			i += a;
 			continue;
 		}
 		if ((r = utf8_decode(s + i, n - i, &cp)) > 0) {
-			w->good += (size_t)r;
-			w->run = 0;
+			utf8_bytes(w, (size_t)r, 1);
 			i += (size_t)r;
 		} else if (r == 0) {
 			memcpy(w->carry, s + i, n - i);	/* cut by the end of the chunk */
 			w->carry_len = n - i;
 			break;
 		} else {
-			watch_bad(w);
+			utf8_bytes(w, 1, 0);
 			i++;
 		}
 	}

@@ -34,8 +34,9 @@
  * (iso-2022-kr, hz-gb-2312, ...) are doubtful too: a browser shows one
  * U+FFFD, other mail readers the text; glibc's converter is used when it
  * has one.  A label the bytes contradict is doubtful too: text labelled
- * UTF-8 whose 8-bit bytes are mostly not UTF-8 and come in runs of three
- * or more (a Big5 or GB18030 body), and text labelled windows-1252 (or
+ * UTF-8 most of whose 8-bit bytes are in runs of three or more holding
+ * invalid UTF-8 (a Big5 or GB18030 body, whose pairs are now and then
+ * valid UTF-8 by chance), and text labelled windows-1252 (or
  * iso-8859-1, latin1...) at least half of whose 8-bit bytes come in such
  * runs or are undefined there (a CJK double-byte body read as mojibake);
  * Latin-script text has its accents, quotes and euro signs one or two at
@@ -61,10 +62,11 @@ enum charset_doubt {
  */
 struct charset_watch {
 	int on;			/* 1: labelled UTF-8, 2: labelled windows-1252 */
-	unsigned run;		/* 8-bit bytes in a row (UTF-8: not valid ones) */
+	unsigned run;		/* 8-bit bytes in a row */
+	size_t run_good, run_bad;	/* UTF-8: valid and invalid bytes of the run */
 	unsigned char carry[4];	/* UTF-8: a character cut by the end of a chunk */
 	size_t carry_len;
-	size_t good;		/* UTF-8: bytes of valid multibyte characters */
+	size_t good;		/* UTF-8: valid multibyte bytes outside bad runs */
 	size_t high;		/* windows-1252: 8-bit bytes */
 	size_t bad;		/* bytes in runs of three or more (or undefined ones) */
 };
