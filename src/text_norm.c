@@ -404,6 +404,7 @@ text_norm_init(struct text_norm *tn, int enabled)
 	tn->literal = 0;
 	tn->strip_marks = 1;
 	tn->seg_len = 0;
+	tn->overrides = 0;
 }
 
 /* flush_space - write the white space pending before the next character */
@@ -554,6 +555,8 @@ handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned cha
 	struct fold_entry tmp;
 	int sk;
 
+	if (cp == 0x202e)
+		tn->overrides++;	/* RLO: left-to-right text shown backwards */
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
 		return;

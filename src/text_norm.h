@@ -48,6 +48,7 @@ struct text_norm {
 	int strip_marks;	/* combining marks after the last base are dropped */
 	uint16_t seg[TEXT_NORM_SEG_MAX];	/* held back: a base and its marks */
 	size_t seg_len;
+	size_t overrides;	/* right-to-left overrides (U+202E) seen, dropped */
 };
 
 void text_norm_init(struct text_norm *tn, int enabled);

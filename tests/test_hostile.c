@@ -717,8 +717,10 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_lro", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
-	{ .name = "fold_bidi_rlo", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	/* a reader sees "Your in.dehcatta si eciov": undecidable, not the original */
+	{ .name = "fold_bidi_rlo", .class = "subscription", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
+	  .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_lri", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_rli", .class = "subscription", .contoso = D_REROUTE,
@@ -735,8 +737,10 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_format_206x", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
-	{ .name = "fold_mixed_evasions", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	/* ... an RLO among them: what a reader sees is reversed, undecidable */
+	{ .name = "fold_mixed_evasions", .class = "subscription", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
+	  .body_has = "your invoice is attached" },
 	{ .name = "fold_qp_marks", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_base64_math_bold", .class = "subscription", .contoso = D_REROUTE,
@@ -813,6 +817,9 @@ static const struct hostile_case hostile_cases[] = {
 	/* ... while Latin-1 with accents, smart quotes and a euro sign stays certain */
 	{ .name = "latin1_smart_quotes_invoice", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice for" },
+	/* Text stored backwards under a bidi override, read forwards: undecidable */
+	{ .name = "rlo_reversed_invoice", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
 	/* CJK words cut by hard wraps read whole in the collapsed view */
 	{ .name = "cjk_hard_wrap_invoice", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE },

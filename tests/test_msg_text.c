@@ -286,6 +286,42 @@ msg_text_set_flag_first_reason(void **state)
 	msg_text_free(&mt);
 }
 
+/*
+ * msg_text_bidi_override - visible text under a bidi override (stored
+ * backwards, read forwards) is undecidable; the other bidi controls, and
+ * an override in hidden text, are not.
+ */
+static void
+msg_text_bidi_override(void **state)
+{
+	static const struct {
+		const char *name;
+		int hidden;
+		const char *text;
+		int uncertain;
+	} cases[] = {
+		{ "rlo", 0, "\xe2\x80\xae" "eciovni ruoY", 1 },
+		{ "rlo inside a word", 0, "in\xe2\x80\xaevoice", 1 },
+		{ "lro leaves latin text as it is", 0, "\xe2\x80\xad" "invoice", 0 },
+		{ "rlm and rle are not overrides", 0, "\xe2\x80\x8f\xe2\x80\xab" "invoice\xe2\x80\xac", 0 },
+		{ "rli is an isolate", 0, "\xe2\x81\xa7" "invoice\xe2\x81\xa9", 0 },
+		{ "hidden text is not read", 1, "\xe2\x80\xae" "egatuo", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		struct msg_text *mt = msg_text_new(4096, 1);
+
+		body_run(mt, cases[i].hidden, cases[i].text);
+		unit_expect_int(cases[i].name, (msg_text_flags(mt) & MSG_TEXT_UNCERTAIN) != 0,
+		    cases[i].uncertain);
+		if (cases[i].uncertain)
+			unit_expect_int(cases[i].name,
+			    strstr(msg_text_reason(mt), "bidi override") != NULL, 1);
+		msg_text_free(&mt);
+	}
+}
+
 /* msg_text_set_flag_uncertain_over_truncated - an uncertainty reason replaces a truncation note */
 static void
 msg_text_set_flag_uncertain_over_truncated(void **state)
@@ -455,6 +491,7 @@ main(void)
 		cmocka_unit_test(msg_text_reset_reuses),
 		cmocka_unit_test(msg_text_new_raw),
 		cmocka_unit_test(msg_text_collapsed_view),
+		cmocka_unit_test(msg_text_bidi_override),
 		cmocka_unit_test(msg_text_collapsed_raw),
 	};
 
