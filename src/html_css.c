@@ -742,32 +742,22 @@ is_class_char(int c)
 	return is_alnum(c) || c == '-' || c == '_' || c >= 0x80;
 }
 
-/* sheet_add - remember class name (n bytes): hidden, or its colours */
+/* color_add - the colours of the block being read, for name in table t of *n (max entries) */
 static void
-sheet_add(struct html_sheet *sh, const char *name, size_t n, int hides)
+color_add(struct html_sheet *sh, struct sheet_color *t, size_t *n, size_t max, const char *name)
 {
-	char cls[HTML_CLASS_MAX + 1];
 	struct sheet_color *sc;
 	size_t j;
 
-	for (j = 0; j < n; j++)
-		cls[j] = (char)lower(name[j]);
-	cls[n] = '\0';
-	if (hides) {
-		if (html_sheet_hides(sh, cls) || sh->nclasses == SHEET_CLASSES)
-			return;
-		memcpy(sh->classes[sh->nclasses++], cls, n + 1);
-		return;
-	}
-	for (j = 0; j < sh->ncolors && strcmp(sh->colors[j].name, cls) != 0; j++)
+	for (j = 0; j < *n && strcmp(t[j].name, name) != 0; j++)
 		;
-	if (j == SHEET_COLOR_CLASSES)
+	if (j == max)
 		return;
-	sc = &sh->colors[j];
-	if (j == sh->ncolors) {
-		memcpy(sc->name, cls, n + 1);
+	sc = &t[j];
+	if (j == *n) {
+		strcpy(sc->name, name);
 		sc->fg = sc->bg = 0;
-		sh->ncolors++;
+		(*n)++;
 	}
 	if (sh->css.fg != 0)
 		sc->fg = sh->css.fg;	/* a later rule wins */
@@ -775,10 +765,35 @@ sheet_add(struct html_sheet *sh, const char *name, size_t n, int hides)
 		sc->bg = sh->css.bg;
 }
 
+/* sheet_add - remember class name (n bytes): hidden, or its colours; tag: a type selector */
+static void
+sheet_add(struct html_sheet *sh, const char *name, size_t n, int hides, int tag)
+{
+	char cls[HTML_CLASS_MAX + 1];
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		cls[j] = (char)lower(name[j]);
+	cls[n] = '\0';
+	if (tag) {
+		if (!hides)
+			color_add(sh, sh->tags, &sh->ntags, SHEET_COLOR_TAGS, cls);
+		return;
+	}
+	if (hides) {
+		if (html_sheet_hides(sh, cls) || sh->nclasses == SHEET_CLASSES)
+			return;
+		memcpy(sh->classes[sh->nclasses++], cls, n + 1);
+		return;
+	}
+	color_add(sh, sh->colors, &sh->ncolors, SHEET_COLOR_CLASSES, cls);
+}
+
 /*
  * sheet_register - remember the classes of a selector list whose block
  * hides or sets a colour.  Only simple selectors count (".x" or "tag.x");
- * a class is compared without case, as in quirks mode.
+ * a class is compared without case, as in quirks mode.  A bare element
+ * name ("body", "td") counts for its colours.
  */
 static void
 sheet_register(struct html_sheet *sh, int hides)
@@ -796,12 +811,16 @@ sheet_register(struct html_sheet *sh, int hides)
 			e--;
 		for (k = b; k < e && is_alnum(s[k]); k++)
 			;
+		if (k == e && e > b && e - b <= 16) {
+			sheet_add(sh, s + b, e - b, hides, 1);	/* "body", "td": colours only */
+			continue;
+		}
 		if (k >= e || s[k] != '.' || e - k - 1 == 0 || e - k - 1 > HTML_CLASS_MAX)
 			continue;
 		for (j = k + 1; j < e && is_class_char(s[j]); j++)
 			;
 		if (j == e)
-			sheet_add(sh, s + k + 1, e - k - 1, hides);
+			sheet_add(sh, s + k + 1, e - k - 1, hides, 0);
 	}
 }
 
@@ -917,4 +936,20 @@ html_sheet_colors(const struct html_sheet *sh, const char *cls, uint32_t *fg, ui
 			return;
 		}
 	*fg = *bg = 0;
+}
+
+/* html_sheet_tag_colors - the colours type selectors give element name (0: none) */
+void
+html_sheet_tag_colors(const struct html_sheet *sh, const char *name, size_t n, uint32_t *fg,
+    uint32_t *bg)
+{
+	size_t i;
+
+	*fg = *bg = 0;
+	for (i = 0; i < sh->ntags; i++)
+		if (strlen(sh->tags[i].name) == n && memcmp(name, sh->tags[i].name, n) == 0) {
+			*fg = sh->tags[i].fg;
+			*bg = sh->tags[i].bg;
+			return;
+		}
 }

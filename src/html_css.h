@@ -32,6 +32,7 @@ enum html_display { D_UNSET, D_INLINE, D_BLOCK };
 #define CSS_PAGE_BG		CSS_RGB(0xffffff)
 #define CSS_LINK_FG		CSS_RGB(0x0000ee)
 #define SHEET_COLOR_CLASSES 64	/* classes given a colour by <style> blocks */
+#define SHEET_COLOR_TAGS 16	/* element names given a colour ("body { ... }") */
 
 /* One style attribute, scanned as its decoded characters arrive. */
 struct html_css {
@@ -64,6 +65,8 @@ struct html_sheet {
 		uint32_t fg, bg;
 	} colors[SHEET_COLOR_CLASSES];	/* classes that set a colour */
 	size_t ncolors;
+	struct sheet_color tags[SHEET_COLOR_TAGS];	/* "p { color: ... }" */
+	size_t ntags;
 };
 
 /* html_css_char - one decoded character of a declaration block (zeroed at its start) */
@@ -80,6 +83,9 @@ void html_sheet_feed(struct html_sheet *sh, const char *s, size_t n);
 int html_sheet_hides(const struct html_sheet *sh, const char *cls);
 /* html_sheet_colors - the colours rules seen so far give class cls (0: none) */
 void html_sheet_colors(const struct html_sheet *sh, const char *cls, uint32_t *fg, uint32_t *bg);
+/* html_sheet_tag_colors - the colours type selectors give element name (n bytes, lower case) */
+void html_sheet_tag_colors(const struct html_sheet *sh, const char *name, size_t n,
+    uint32_t *fg, uint32_t *bg);
 
 /*
  * html_css_color - a CSS colour value (lower case): named, #rgb(a),

@@ -48,13 +48,14 @@
  * <font color>, <body text>, links blue) and the background (CSS
  * background-color, the colour of background, bgcolor on body, div and
  * the table elements; a background image without a colour: unknown, no
- * judgement), from a style attribute, else a class rule, else the
- * attribute, inherited otherwise, on a white page with black text;
+ * judgement), from a style attribute, else a class rule, else a type
+ * rule, else the attribute, inherited otherwise, on a white page with black text;
  * html_color_hides decides.  A style hides
  * when any of its declarations does (comments and backslash escapes read
  * as CSS reads them): reading too much as hidden only makes a decision
- * stricter.  Not covered: other selectors (a type selector's colours
- * too), rules after the element, colours a function we do not read gives
+ * stricter.  A bare type selector ("body", "p", "td") counts for its
+ * colours only (specificity: style attribute, class rule, type rule, then
+ * the attributes).  Not covered: other selectors, rules after the element, colours a function we do not read gives
  * (var(), color-mix()).  aria-hidden does not hide.  Script
  * and style content is dropped.  Text in <head> is text: HTML5 moves it
  * into the body.

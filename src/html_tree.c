@@ -451,7 +451,7 @@ start_tag(struct html_text *ht)
 	int flags = t >= 0 ? tags[t].flags : 0;
 	int parent_hidden, parent_hard, hidden, hard, block;
 	const struct html_elem *top;
-	uint32_t own_bg, fg, bg;
+	uint32_t own_bg, fg, bg, type_fg = 0, type_bg = 0;
 
 	/* implied end tags (bounded searches, so tag soup stays linear) */
 	if (flags & F_CLOSE_P)
@@ -511,11 +511,15 @@ start_tag(struct html_text *ht)
 		parent_hidden = parent_hard = top->outer;	/* shown when closed */
 	hard = parent_hard || ht->tag_hidden || kind == K_TEMPLATE;
 
-	/* the colours: a style attribute, then class rules, then attributes */
-	ht->tag_fg = ht->style_fg != 0 ? ht->style_fg : ht->cls_fg != 0 ? ht->cls_fg : ht->attr_fg;
+	/* the colours: a style attribute, class rules, type rules, then attributes */
+	if (ht->sheet.ntags > 0 && ht->name_len <= NAME_KEEP)
+		html_sheet_tag_colors(&ht->sheet, ht->name, ht->name_len, &type_fg, &type_bg);
+	ht->tag_fg = ht->style_fg != 0 ? ht->style_fg : ht->cls_fg != 0 ? ht->cls_fg :
+	    type_fg != 0 ? type_fg : ht->attr_fg;
 	if (ht->tag_fg == 0 && kind == K_A)
 		ht->tag_fg = CSS_LINK_FG;	/* links have their own colour */
-	own_bg = ht->style_bg != 0 ? ht->style_bg : ht->cls_bg != 0 ? ht->cls_bg : ht->attr_bg;
+	own_bg = ht->style_bg != 0 ? ht->style_bg : ht->cls_bg != 0 ? ht->cls_bg :
+	    type_bg != 0 ? type_bg : ht->attr_bg;
 	fg = ht->tag_fg != 0 ? ht->tag_fg : top != NULL ? top->fg : CSS_PAGE_FG;
 	bg = own_bg != 0 ? own_bg : top != NULL ? top->bg : CSS_PAGE_BG;
 	hidden = hard || colour_hidden(top, ht->tag_fg != 0 || own_bg != 0, fg, bg);

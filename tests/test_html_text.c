@@ -201,7 +201,12 @@ static const struct html_case cases[] = {
 	  "ok", "out" },
 	{ "<p style=\"color:#ffff00\">out</p>ok", "ok", "out" },	/* contrast 1.07 */
 	{ "<p><font color=white>out</p><p>also</font></p>ok", "ok", "out\nalso" },
+	{ "<style>p{color:#fff}</style><p>out</p>ok", "ok", "out" },
+	{ "<style>a { color: white }</style><a href=x>out</a>ok", "ok", "out" },
 	/* ... and readable colours stay visible */
+	{ "<style>body{background:#000;color:#fff}</style><body><p>ok</p>", "ok", "" },
+	{ "<style>body{background-color:#111}</style><body><p style=\"color:#eee\">ok</p>", "ok", "" },
+	{ "<style>.c{background:#000}</style><div class=c><font color=white>ok</font></div>", "ok", "" },
 	{ "<p style=\"color:#333\">ok</p>", "ok", "" },
 	{ "<p style=\"color:#eeeeee\">ok</p>", "ok", "" },
 	{ "<div style=\"background:#0a66c2;color:#ffffff\">Banner</div>", "Banner", "" },
