@@ -292,7 +292,7 @@ func_color(int hsl, const char *s, size_t n, uint32_t *rgb)
 	else {
 		*rgb = 0;
 		for (i = 0; i < 3; i++)
-			*rgb = *rgb << 8 | clamp_byte(pct[i] ? v[i] * 2.55 : v[i]);
+			*rgb = *rgb << 8 | clamp_byte(pct[i] ? v[i] * 255 / 100 : v[i]);
 	}
 	return 1;
 }

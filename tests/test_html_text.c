@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "html_css.h"
 #include "html_text.h"
 #include "strbuf.h"
 #include "text_norm.h"
@@ -499,10 +500,70 @@ html_text_feed_tag_soup(void **state)
 	msg_text_free(&mt);
 }
 
+/* html_css_colours - CSS and legacy colour values, and which pairs cannot be read */
+static void
+html_css_colours(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;		/* html_css_color's result */
+		uint32_t rgb;
+	} css[] = {
+		{ "#fff", 1, 0xffffff }, { "#FeFeFe", 1, 0xfefefe }, { "#0000", 0, 0 },
+		{ "#11223380", 1, 0x112233 }, { "#1122", 1, 0x111122 }, { "#12345", -1, 0 },
+		{ "white", 1, 0xffffff }, { "whitesmoke", 1, 0xf5f5f5 }, { "black", 1, 0 },
+		{ "transparent", 0, 0 }, { "rebeccapurplex", -1, 0 },
+		{ "rgb(255, 255, 255)", 1, 0xffffff }, { "rgb(100% 0% 50%)", 1, 0xff0080 },
+		{ "rgba(0,0,0,0)", 0, 0 }, { "rgba(0 0 0 / 2%)", 0, 0 }, { "rgba(1,2,3,.5)", 1, 0x010203 },
+		{ "rgb(1,2)", -1, 0 }, { "hsl(0, 0%, 100%)", 1, 0xffffff }, { "hsl(120deg,100%,25%)", 1, 0x008000 },
+		{ "hsla(240,100%,50%,0)", 0, 0 }, { "var(--x)", -1, 0 },
+	};
+	static const struct {
+		const char *in;
+		int r;
+		uint32_t rgb;
+	} legacy[] = {
+		{ "#ffffff", 1, 0xffffff }, { "ffffff", 1, 0xffffff }, { " White ", 1, 0xffffff },
+		{ "#fff", 1, 0xffffff }, { "chucknorris", 1, 0xc00000 }, { "transparent", 0, 0 },
+		{ "", 0, 0 }, { "#1234567890abc", 1, 0x1267ab },
+	};
+	static const struct {
+		uint32_t fg, bg;
+		int hides;
+	} pairs[] = {
+		{ CSS_RGB(0xffffff), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0xfefefe), CSS_RGB(0xffffff), 1 },
+		{ CSS_RGB(0xf0f0f0), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0xeeeeee), CSS_RGB(0xffffff), 0 },
+		{ CSS_RGB(0xffff00), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0x000000), CSS_RGB(0x080808), 1 },
+		{ CSS_RGB(0xffffff), CSS_RGB(0x0a66c2), 0 }, { CSS_RGB(0x333333), CSS_RGB(0xffffff), 0 },
+		{ CSS_RGB(0xffffff), CSS_COLOR_UNKNOWN, 0 }, { 0, CSS_RGB(0xffffff), 0 },
+	};
+	uint32_t rgb;
+	size_t i;
+	int r;
+
+	for (i = 0; i < UNIT_NELEM(css); i++) {
+		rgb = 0;
+		r = html_css_color(css[i].in, strlen(css[i].in), &rgb);
+		unit_expect_int(css[i].in, r, css[i].r);
+		if (r > 0)
+			unit_expect_int(css[i].in, rgb, css[i].rgb);
+	}
+	for (i = 0; i < UNIT_NELEM(legacy); i++) {
+		rgb = 0;
+		r = html_legacy_color(legacy[i].in, strlen(legacy[i].in), &rgb);
+		unit_expect_int(legacy[i].in, r, legacy[i].r);
+		if (r > 0)
+			unit_expect_int(legacy[i].in, rgb, legacy[i].rgb);
+	}
+	for (i = 0; i < UNIT_NELEM(pairs); i++)
+		unit_expect_int("pair", html_color_hides(pairs[i].fg, pairs[i].bg), pairs[i].hides);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(html_css_colours),
 		cmocka_unit_test(html_text_feed_whole),
 		cmocka_unit_test(html_text_feed_bytewise),
 		cmocka_unit_test(html_text_feed_every_split),
