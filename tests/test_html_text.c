@@ -500,6 +500,31 @@ html_text_feed_tag_soup(void **state)
 	msg_text_free(&mt);
 }
 
+/* html_text_sheet_per_part - the colour rules of one part's <style> do not reach the next part */
+static void
+html_text_sheet_per_part(void **state)
+{
+	static const char first[] = "<style>p{color:#fff}.w{color:#fff}.h{display:none}</style><p>a</p>";
+	static const char second[] = "<p>x</p><b class=w>y</b><b class=h>z</b>";
+	struct html_text *ht = html_text_new();
+	struct msg_text *mt = msg_text_new(65536, 1);
+
+	html_text_begin(ht, mt);
+	html_text_feed(ht, first, sizeof(first) - 1);
+	html_text_end(ht);
+	msg_text_reset(mt);
+	html_text_begin(ht, mt);
+	html_text_feed(ht, second, sizeof(second) - 1);
+	html_text_end(ht);
+	{
+		static const struct html_case want = { second, "x\nyz", "" };
+
+		assert_int_equal(check(&want, mt, -2), 0);
+	}
+	msg_text_free(&mt);
+	html_text_free(&ht);
+}
+
 /* html_css_colours - CSS and legacy colour values, and which pairs cannot be read */
 static void
 html_css_colours(void **state)
@@ -564,6 +589,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(html_css_colours),
+		cmocka_unit_test(html_text_sheet_per_part),
 		cmocka_unit_test(html_text_feed_whole),
 		cmocka_unit_test(html_text_feed_bytewise),
 		cmocka_unit_test(html_text_feed_every_split),
