@@ -437,7 +437,7 @@ static void
 watch_utf8(struct charset_watch *w, const unsigned char *s, size_t n)
 {
 	unsigned char tmp[8], rest[4];
-	size_t i = 0, a, k, cl;
+	size_t i = 0, k, cl;
 	unsigned cp;
 	int r;
 
@@ -463,13 +463,16 @@ watch_utf8(struct charset_watch *w, const unsigned char *s, size_t n)
 		watch_utf8(w, rest, cl - 1);
 	}
 	while (i < n) {
-		if ((a = ascii_run(s + i, n - i)) > 0) {
-			utf8_run_end(w);
-			i += a;
+		if (s[i] < 0x80) {
+			if (w->run > 0)
+				utf8_run_end(w);
+			i += ascii_run(s + i, n - i);
 			continue;
 		}
 		if ((r = utf8_decode(s + i, n - i, &cp)) > 0) {
-			utf8_bytes(w, (size_t)r, 1);
+			/* the common case: valid characters in a row */
+			w->run += (unsigned)r;
+			w->run_good += (size_t)r;
 			i += (size_t)r;
 		} else if (r == 0) {
 			memcpy(w->carry, s + i, n - i);	/* cut by the end of the chunk */
