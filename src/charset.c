@@ -228,6 +228,7 @@ charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
 		return -1;
 	switch (kind) {
 	case CHARSET_KIND_UTF8:
+		cv->watch.on = 1;
 		return 0;
 	case CHARSET_KIND_AUTO:
 		cv->auto_utf8 = 1;
@@ -244,6 +245,8 @@ charset_conv_open(struct charset_cache *cc, struct charset_conv *cv,
 		break;
 	}
 	cv->entry = entry_open(cc, buf);
+	if (cv->entry != NULL && strcmp(buf, FALLBACK) == 0)
+		cv->watch.on = 2;
 	return cv->entry != NULL ? 0 : -1;
 }
 
@@ -256,11 +259,17 @@ charset_conv_open_unlabelled(struct charset_cache *cc, struct charset_conv *cv)
 	cv->auto_utf8 = 1;
 }
 
+static enum charset_doubt label_doubt(const struct charset_watch *w);
+
 /* charset_conv_doubt - why the text has more than one reading, or NULL */
 const char *
 charset_conv_doubt(const struct charset_conv *cv)
 {
-	switch (cv->doubt) {
+	enum charset_doubt d = cv->doubt;
+
+	if (d == CHARSET_DOUBT_NONE && cv->watch.on)
+		d = label_doubt(&cv->watch);
+	switch (d) {
 	case CHARSET_DOUBT_NONE:
 		break;
 	case CHARSET_DOUBT_REPLACEMENT:
@@ -269,8 +278,40 @@ charset_conv_doubt(const struct charset_conv *cv)
 		return "unlabelled 8-bit text mixing UTF-8 and other bytes";
 	case CHARSET_DOUBT_NOT_LATIN:
 		return "unlabelled 8-bit text that is neither UTF-8 nor windows-1252";
+	case CHARSET_DOUBT_NOT_UTF8:
+		return "text labelled UTF-8 that is mostly another charset";
+	case CHARSET_DOUBT_LATIN_LIE:
+		return "text labelled windows-1252 or iso-8859-1 that reads as a CJK double-byte charset";
 	}
 	return NULL;
+}
+
+/*
+ * The thresholds of the label checks: runs of WATCH_RUN 8-bit bytes, and
+ * at least WATCH_BAD bytes in them (three CJK characters).
+ */
+#define WATCH_RUN	3
+#define WATCH_BAD	6
+
+/* label_doubt - does the watch say the label lies (at the end of the stream) */
+static enum charset_doubt
+label_doubt(const struct charset_watch *w)
+{
+	size_t bad = w->bad, good = w->good;
+
+	if (w->on == 1) {
+		/* the run still open counts as if it ended here */
+		if (w->run_bad > 0 && w->run >= WATCH_RUN)
+			bad += w->run;
+		else
+			good += w->run_good;
+		return bad >= WATCH_BAD && bad > good ? CHARSET_DOUBT_NOT_UTF8 : CHARSET_DOUBT_NONE;
+	}
+	if (w->bad < WATCH_BAD)
+		return CHARSET_DOUBT_NONE;
+	if (w->on == 2 && w->bad * 2 >= w->high)
+		return CHARSET_DOUBT_LATIN_LIE;
+	return CHARSET_DOUBT_NONE;
 }
 
 /*
@@ -348,6 +389,124 @@ valid_prefix(struct charset_conv *cv, const unsigned char *s, size_t len)
 			return i;
 		cv->saw_multibyte = 1;
 		i += (size_t)r;
+	}
+}
+
+/* watch_bad - one more windows-1252 byte in a run */
+static void
+watch_bad(struct charset_watch *w)
+{
+	if (++w->run == WATCH_RUN)
+		w->bad += WATCH_RUN;
+	else if (w->run > WATCH_RUN)
+		w->bad++;
+}
+
+/*
+ * utf8_run_end - an 8-bit run of labelled UTF-8 ends: a long one with an
+ * invalid byte counts as bad, all of it; otherwise its valid bytes count
+ * as good (a stray Latin-1 byte or two in UTF-8 is a slip, not a lie).
+ */
+static void
+utf8_run_end(struct charset_watch *w)
+{
+	if (w->run_bad > 0 && w->run >= WATCH_RUN)
+		w->bad += w->run;
+	else
+		w->good += w->run_good;
+	w->run = 0;
+	w->run_good = w->run_bad = 0;
+}
+
+/* utf8_byte - n bytes of an 8-bit run, valid UTF-8 or not */
+static void
+utf8_bytes(struct charset_watch *w, size_t n, int valid)
+{
+	w->run += (unsigned)n;
+	if (valid)
+		w->run_good += n;
+	else
+		w->run_bad += n;
+}
+
+/*
+ * watch_utf8 - labelled UTF-8: the runs of 8-bit bytes, valid or not, as
+ * in one pass whatever the chunks.
+ */
+static void
+watch_utf8(struct charset_watch *w, const unsigned char *s, size_t n)
+{
+	unsigned char tmp[8], rest[4];
+	size_t i = 0, k, cl;
+	unsigned cp;
+	int r;
+
+	while (w->carry_len > 0 && i < n) {
+		cl = w->carry_len;
+		k = n - i < 4 ? n - i : 4;
+		memcpy(tmp, w->carry, cl);
+		memcpy(tmp + cl, s + i, k);
+		r = utf8_decode(tmp, cl + k, &cp);
+		if (r == 0) {
+			memcpy(w->carry + cl, s + i, k);	/* still short: under 4 bytes */
+			w->carry_len += k;
+			return;
+		}
+		w->carry_len = 0;
+		if (r > 0) {
+			utf8_bytes(w, (size_t)r, 1);
+			i += (size_t)r - cl;
+			break;
+		}
+		utf8_bytes(w, 1, 0);	/* the first byte held; the others read again */
+		memcpy(rest, tmp + 1, cl - 1);
+		watch_utf8(w, rest, cl - 1);
+	}
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (w->run > 0)
+				utf8_run_end(w);
+			i += ascii_run(s + i, n - i);
+			continue;
+		}
+		if ((r = utf8_decode(s + i, n - i, &cp)) > 0) {
+			/* the common case: valid characters in a row */
+			w->run += (unsigned)r;
+			w->run_good += (size_t)r;
+			i += (size_t)r;
+		} else if (r == 0) {
+			memcpy(w->carry, s + i, n - i);	/* cut by the end of the chunk */
+			w->carry_len = n - i;
+			break;
+		} else {
+			utf8_bytes(w, 1, 0);
+			i++;
+		}
+	}
+}
+
+/* watch_latin - labelled windows-1252: 8-bit bytes in runs, or undefined there */
+static void
+watch_latin(struct charset_watch *w, const unsigned char *s, size_t n)
+{
+	size_t i = 0, a;
+	unsigned char c;
+
+	while (i < n) {
+		if ((a = ascii_run(s + i, n - i)) > 0) {
+			w->run = 0;
+			i += a;
+			continue;
+		}
+		c = s[i++];
+		w->high++;
+		if (c == 0xa0)
+			w->run = 0;	/* no-break spaces come in runs */
+		else if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
+			w->bad++;
+			w->run++;
+		} else
+			watch_bad(w);
 	}
 }
 
@@ -682,8 +841,11 @@ utf16_pick(struct charset_conv *cv, const unsigned char *p)
 size_t
 charset_conv_direct(struct charset_conv *cv, const char *in, size_t len)
 {
-	if (cv->entry == NULL && !cv->utf16_detect && !cv->auto_utf8 && !cv->replace_all)
+	if (cv->entry == NULL && !cv->utf16_detect && !cv->auto_utf8 && !cv->replace_all) {
+		if (cv->watch.on == 1)
+			watch_utf8(&cv->watch, (const unsigned char *)in, len);
 		return len;
+	}
 	if (!cv->auto_utf8 || cv->carry_len > 0)
 		return 0;
 	return valid_prefix(cv, (const unsigned char *)in, len);
@@ -717,6 +879,9 @@ charset_conv_feed(struct charset_conv *cv, struct strbuf *out, const char *in, s
 	}
 	if (cv->auto_fallback)
 		watch(cv, (const unsigned char *)in, len);
+	else if (cv->watch.on)
+		(cv->watch.on == 1 ? watch_utf8 : watch_latin)(&cv->watch,
+		    (const unsigned char *)in, len);
 	if (cv->utf16_detect) {
 		if (cv->carry_len + len < 2) {
 			memcpy(cv->carry + cv->carry_len, in, len);

@@ -33,7 +33,14 @@
  * CJK double-byte encoding does.  The WHATWG "replacement" labels
  * (iso-2022-kr, hz-gb-2312, ...) are doubtful too: a browser shows one
  * U+FFFD, other mail readers the text; glibc's converter is used when it
- * has one.  Neither object is thread-safe; each belongs to one decoder.
+ * has one.  A label the bytes contradict is doubtful too: text labelled
+ * UTF-8 most of whose 8-bit bytes are in runs of three or more holding
+ * invalid UTF-8 (a Big5 or GB18030 body, whose pairs are now and then
+ * valid UTF-8 by chance), and text labelled windows-1252 (or
+ * iso-8859-1, latin1...) at least half of whose 8-bit bytes come in such
+ * runs or are undefined there (a CJK double-byte body read as mojibake);
+ * Latin-script text has its accents, quotes and euro signs one or two at
+ * a time.  Neither object is thread-safe; each belongs to one decoder.
  */
 #define CHARSET_NAME_MAX 64
 
@@ -45,6 +52,23 @@ enum charset_doubt {
 	CHARSET_DOUBT_REPLACEMENT,	/* a WHATWG replacement label */
 	CHARSET_DOUBT_MIXED,		/* unlabelled: UTF-8 and other bytes */
 	CHARSET_DOUBT_NOT_LATIN,	/* unlabelled: not plausibly windows-1252 */
+	CHARSET_DOUBT_NOT_UTF8,		/* labelled UTF-8: mostly other 8-bit bytes */
+	CHARSET_DOUBT_LATIN_LIE,	/* labelled windows-1252: CJK double bytes */
+};
+
+/*
+ * What a labelled stream's 8-bit bytes look like, to catch a label the
+ * bytes contradict (charset_conv_doubt).
+ */
+struct charset_watch {
+	int on;			/* 1: labelled UTF-8, 2: labelled windows-1252 */
+	unsigned run;		/* 8-bit bytes in a row */
+	size_t run_good, run_bad;	/* UTF-8: valid and invalid bytes of the run */
+	unsigned char carry[4];	/* UTF-8: a character cut by the end of a chunk */
+	size_t carry_len;
+	size_t good;		/* UTF-8: valid multibyte bytes outside bad runs */
+	size_t high;		/* windows-1252: 8-bit bytes */
+	size_t bad;		/* bytes in runs of three or more (or undefined ones) */
 };
 
 struct charset_conv {
@@ -57,6 +81,7 @@ struct charset_conv {
 	int replace_all;		/* a replacement label iconv cannot read */
 	int replaced;
 	enum charset_doubt doubt;
+	struct charset_watch watch;
 	struct charset_cache *cache;
 	unsigned char carry[32];
 	size_t carry_len;

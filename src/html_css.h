@@ -3,6 +3,7 @@
 #define CSP_HTML_CSS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Fed one decoded character at a time (the caller has already resolved
@@ -18,6 +19,21 @@
 
 enum html_display { D_UNSET, D_INLINE, D_BLOCK };
 
+/*
+ * A colour: 0 when not given (inherited, or a transparent background
+ * that shows the parent's), CSS_RGB(0xRRGGBB) for an opaque one, and
+ * CSS_COLOR_UNKNOWN when given but not read (an image, a function we do
+ * not parse): no judgement is made about such text.
+ */
+#define CSS_COLOR_SET		0x1000000u
+#define CSS_COLOR_UNKNOWN	0x2000000u
+#define CSS_RGB(x)		((uint32_t)(x) | CSS_COLOR_SET)
+#define CSS_PAGE_FG		CSS_RGB(0x000000)	/* a mail reader's defaults */
+#define CSS_PAGE_BG		CSS_RGB(0xffffff)
+#define CSS_LINK_FG		CSS_RGB(0x0000ee)
+#define SHEET_COLOR_CLASSES 64	/* classes given a colour by <style> blocks */
+#define SHEET_COLOR_TAGS 16	/* element names given a colour ("body { ... }") */
+
 /* One style attribute, scanned as its decoded characters arrive. */
 struct html_css {
 	char prop[CSS_PROP_MAX];
@@ -30,6 +46,8 @@ struct html_css {
 	char quote;
 	int hide, zero_box, overflow_hidden;
 	enum html_display display;
+	uint32_t fg, bg;	/* color, background(-color): see CSS_RGB */
+	int bg_image;		/* a background image: its colour is unknown */
 };
 
 /* A <style> block, scanned for rules that hide a class. */
@@ -42,6 +60,13 @@ struct html_sheet {
 	struct html_css css;
 	char classes[SHEET_CLASSES][HTML_CLASS_MAX + 1];	/* lower case */
 	size_t nclasses;
+	struct sheet_color {
+		char name[HTML_CLASS_MAX + 1];
+		uint32_t fg, bg;
+	} colors[SHEET_COLOR_CLASSES];	/* classes that set a colour */
+	size_t ncolors;
+	struct sheet_color tags[SHEET_COLOR_TAGS];	/* "p { color: ... }" */
+	size_t ntags;
 };
 
 /* html_css_char - one decoded character of a declaration block (zeroed at its start) */
@@ -56,5 +81,25 @@ void html_sheet_begin(struct html_sheet *sh);
 void html_sheet_feed(struct html_sheet *sh, const char *s, size_t n);
 /* html_sheet_hides - does a rule seen so far hide class cls (lower case) */
 int html_sheet_hides(const struct html_sheet *sh, const char *cls);
+/* html_sheet_colors - the colours rules seen so far give class cls (0: none) */
+void html_sheet_colors(const struct html_sheet *sh, const char *cls, uint32_t *fg, uint32_t *bg);
+/* html_sheet_tag_colors - the colours type selectors give element name (n bytes, lower case) */
+void html_sheet_tag_colors(const struct html_sheet *sh, const char *name, size_t n,
+    uint32_t *fg, uint32_t *bg);
+
+/*
+ * html_css_color - a CSS colour value (lower case): named, #rgb(a),
+ * #rrggbb(aa), rgb[a](), hsl[a]().  1 and *rgb for an opaque colour, 0 for
+ * a transparent one (alpha below 0.05), -1 when not a colour we read.
+ */
+int html_css_color(const char *s, size_t n, uint32_t *rgb);
+/* html_legacy_color - an HTML colour attribute (bgcolor, font color): 1 and *rgb, or 0 (ignored) */
+int html_legacy_color(const char *s, size_t n, uint32_t *rgb);
+/*
+ * html_color_hides - text of colour fg on background bg cannot be told
+ * from it: no channel more than 16 apart, or a contrast ratio below 1.1.
+ * 0 when either is not known.
+ */
+int html_color_hides(uint32_t fg, uint32_t bg);
 
 #endif

@@ -47,6 +47,8 @@ html_text_begin_part(struct html_text *ht, struct msg_text *mt, int hidden)
 	ht->raw_closing = 0;
 	ht->raw_sheet = 0;
 	ht->sheet.nclasses = 0;
+	ht->sheet.ncolors = 0;
+	ht->sheet.ntags = 0;
 	memset(ht->open, 0, sizeof(ht->open));
 	msg_text_body_begin(mt, hidden);
 }

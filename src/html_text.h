@@ -36,16 +36,27 @@
  * noframes content, and the content of elements hidden by the hidden
  * attribute or an inline style: display:none, visibility:hidden|collapse,
  * opacity below 0.05, a font size below 2px/1.5pt/0.1em/10% (font
- * shorthand too), max-height:0, a zero height/width/max-width with
- * overflow hidden, color:transparent, mso-hide:all, text-indent/left/top/
+ * shorthand too), max-height:0, a zero height/width/max-width/max-height
+ * (or at most 1px, or a line-height of 0) with overflow hidden,
+ * color:transparent, mso-hide:all, text-indent/left/top/
  * margin-left/margin-top at -999 or beyond, clip:rect(0...) and
  * transform:scale(0); also elements whose class a <style> block hides
  * with a simple rule (".x" or "tag.x", outside @media, seen before the
- * element), and a closed <details> but for its summary.  A style hides
+ * element), and a closed <details> but for its summary.  Text whose
+ * colour cannot be told from its background is hidden too: each open
+ * element carries the text colour (CSS color, -webkit-text-fill-color,
+ * <font color>, <body text>, links blue) and the background (CSS
+ * background-color, the colour of background, bgcolor on body, div and
+ * the table elements; a background image without a colour: unknown, no
+ * judgement), from a style attribute, else a class rule, else a type
+ * rule, else the attribute, inherited otherwise, on a white page with black text;
+ * html_color_hides decides.  A style hides
  * when any of its declarations does (comments and backslash escapes read
  * as CSS reads them): reading too much as hidden only makes a decision
- * stricter.  Not covered: other selectors, rules after the element,
- * colours equal to the background.  aria-hidden does not hide.  Script
+ * stricter.  A bare type selector ("body", "p", "td") counts for its
+ * colours only (specificity: style attribute, class rule, type rule, then
+ * the attributes).  Not covered: other selectors, rules after the element, colours a function we do not read gives
+ * (var(), color-mix()).  aria-hidden does not hide.  Script
  * and style content is dropped.  Text in <head> is text: HTML5 moves it
  * into the body.
  *

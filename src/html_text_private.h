@@ -81,7 +81,9 @@ enum html_state {
 	S_CHARREF_DEC,
 };
 
-enum attr_kind { A_NONE, A_OTHER, A_STYLE, A_ALT, A_CLASS };
+enum attr_kind { A_NONE, A_OTHER, A_STYLE, A_ALT, A_CLASS, A_FG, A_BG };
+
+#define COLOR_ATTR_MAX	64	/* bytes of a color or bgcolor attribute read */
 
 struct html_elem {
 	uint32_t name;		/* hash of the lower-cased tag name */
@@ -91,7 +93,9 @@ struct html_elem {
 	unsigned char block;	/* breaks lines (its CSS display included) */
 	unsigned char closed;	/* a closed details element: only its summary shows */
 	unsigned char outer;	/* hidden outside it (for that summary) */
+	unsigned char hard;	/* hidden whatever the colours (hidden minus colour) */
 	uint32_t afe;		/* id of its active formatting entry, 0: none */
+	uint32_t fg, bg;	/* the text and background colours there (CSS_RGB) */
 };
 
 /*
@@ -105,6 +109,7 @@ struct html_elem {
 struct afe {
 	uint32_t id;		/* 0: a marker (cell, caption, template, object) */
 	uint32_t name;
+	uint32_t fg;		/* its own text colour, 0: inherited */
 	unsigned char kind, flags, hidden, on_stack;
 };
 struct html_text {
@@ -132,6 +137,12 @@ struct html_text {
 	int tag_open;		/* the open attribute (details) */
 	char cls[HTML_CLASS_MAX + 1];	/* the class name being read */
 	size_t cls_len;
+	uint32_t attr_fg, attr_bg;	/* font color, body text; bgcolor, background */
+	uint32_t cls_fg, cls_bg;	/* colours from its classes' rules */
+	uint32_t style_fg, style_bg;	/* colours of its style attribute */
+	uint32_t tag_fg;	/* its own text colour, all sources resolved */
+	char colval[COLOR_ATTR_MAX];	/* the colour attribute being read */
+	size_t colval_len;
 
 	/* classes hidden by the part's <style> blocks */
 	struct html_sheet sheet;

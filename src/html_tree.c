@@ -148,6 +148,8 @@ css_end(struct html_text *ht)
 		ht->tag_hidden = 1;
 	if (ht->css.display != D_UNSET)
 		ht->tag_display = ht->css.display;
+	ht->style_fg = ht->css.fg;
+	ht->style_bg = ht->css.bg;
 }
 
 /* class_end - a class name of the tag is complete: does a style block hide it */
@@ -158,6 +160,15 @@ class_end(struct html_text *ht)
 		ht->cls[ht->cls_len] = '\0';
 		if (html_sheet_hides(&ht->sheet, ht->cls))
 			ht->tag_hidden = 1;
+		if (ht->sheet.ncolors > 0) {
+			uint32_t fg, bg;
+
+			html_sheet_colors(&ht->sheet, ht->cls, &fg, &bg);
+			if (fg != 0)
+				ht->cls_fg = fg;
+			if (bg != 0)
+				ht->cls_bg = bg;
+		}
 	}
 	ht->cls_len = 0;
 }
@@ -166,7 +177,8 @@ class_end(struct html_text *ht)
 
 /* afe_add - a new entry (0: a marker) at the end of the list */
 static uint32_t
-afe_add(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, int marker)
+afe_add(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, uint32_t fg,
+    int marker)
 {
 	struct afe *a;
 
@@ -182,6 +194,7 @@ afe_add(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, in
 	a->kind = (unsigned char)kind;
 	a->flags = (unsigned char)flags;
 	a->hidden = (unsigned char)hidden;
+	a->fg = fg;
 	a->on_stack = !marker;
 	return a->id;
 }
@@ -305,9 +318,14 @@ close_list_item(struct html_text *ht, const char *name, const char *name2)
 	}
 }
 
-/* push_elem - open an element; past the depth cap it replaces the top one */
+/*
+ * push_elem - open an element (hidden: from the reader; hard: whatever
+ * the colours; fg, bg: its colours); past the depth cap it replaces the
+ * top one.
+ */
 static struct html_elem *
-push_elem(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, int block)
+push_elem(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, int hard,
+    int block, uint32_t fg, uint32_t bg)
 {
 	struct html_elem *e;
 
@@ -321,24 +339,40 @@ push_elem(struct html_text *ht, uint32_t name, int kind, int flags, int hidden, 
 	e->block = (unsigned char)block;
 	e->closed = 0;
 	e->outer = (unsigned char)hidden;
+	e->hard = (unsigned char)hard;
+	e->fg = fg;
+	e->bg = bg;
 	e->afe = 0;
 	ht->open[name % OPEN_BUCKETS]++;
 	if (kind == K_FOREIGN)
 		ht->foreign++;
 	if (flags & F_MARKER)
-		afe_add(ht, name, kind, flags, hidden, 1);
+		afe_add(ht, name, kind, flags, hidden, 0, 1);
 	return e;
 }
 
 /* push - open the element of the tag being read */
 static void
-push(struct html_text *ht, int t, int hidden, int block)
+push(struct html_text *ht, int t, int hidden, int hard, int block, uint32_t fg, uint32_t bg)
 {
 	int kind = t >= 0 ? tags[t].kind : K_OTHER, flags = t >= 0 ? tags[t].flags : 0;
-	struct html_elem *e = push_elem(ht, ht->name_hash, kind, flags, hidden, block);
+	struct html_elem *e = push_elem(ht, ht->name_hash, kind, flags, hidden, hard, block,
+	    fg, bg);
 
 	if (flags & F_FORMAT)
-		e->afe = afe_add(ht, ht->name_hash, kind, flags, ht->tag_hidden, 0);
+		e->afe = afe_add(ht, ht->name_hash, kind, flags, ht->tag_hidden, ht->tag_fg, 0);
+}
+
+/*
+ * colour_hidden - is text of colour fg on bg hidden, under top; own:
+ * the element sets a colour (else it is as its parent's text is)
+ */
+static int
+colour_hidden(const struct html_elem *top, int own, uint32_t fg, uint32_t bg)
+{
+	if (!own)
+		return top != NULL && top->hidden && !top->hard;
+	return html_color_hides(fg, bg);
 }
 
 /* html_reconstruct - reopen the formatting elements a block closed, before text */
@@ -354,8 +388,12 @@ html_reconstruct(struct html_text *ht)
 		;
 	for (; i < ht->nafe; i++) {
 		struct afe *a = &ht->afe[i];
+		const struct html_elem *top = ht->depth > 0 ? &ht->stack[ht->depth - 1] : NULL;
+		uint32_t fg = a->fg != 0 ? a->fg : top != NULL ? top->fg : CSS_PAGE_FG;
+		uint32_t bg = top != NULL ? top->bg : CSS_PAGE_BG;
+		int hard = (top != NULL && top->hard) || a->hidden;
 		struct html_elem *e = push_elem(ht, a->name, a->kind, a->flags,
-		    html_want_hidden(ht) || a->hidden, 0);
+		    hard || colour_hidden(top, a->fg != 0, fg, bg), hard, 0, fg, bg);
 
 		e->afe = a->id;
 		a->on_stack = 1;
@@ -411,7 +449,9 @@ start_tag(struct html_text *ht)
 	int t = tag_lookup(ht->name, ht->name_len);
 	int kind = t >= 0 ? tags[t].kind : K_OTHER;
 	int flags = t >= 0 ? tags[t].flags : 0;
-	int parent_hidden, hidden, block;
+	int parent_hidden, parent_hard, hidden, hard, block;
+	const struct html_elem *top;
+	uint32_t own_bg, fg, bg, type_fg = 0, type_bg = 0;
 
 	/* implied end tags (bounded searches, so tag soup stays linear) */
 	if (flags & F_CLOSE_P)
@@ -464,10 +504,25 @@ start_tag(struct html_text *ht)
 	/* phrasing content reopens the formatting elements a block closed */
 	if (t < 0 || !(flags & F_SPECIAL) || kind == K_ALT || kind == K_BR)
 		html_reconstruct(ht);
+	top = ht->depth > 0 ? &ht->stack[ht->depth - 1] : NULL;
 	parent_hidden = html_want_hidden(ht);
-	if (kind == K_SUMMARY && ht->depth > 0 && ht->stack[ht->depth - 1].closed)
-		parent_hidden = ht->stack[ht->depth - 1].outer;	/* shown when closed */
-	hidden = parent_hidden || ht->tag_hidden || kind == K_TEMPLATE;
+	parent_hard = top != NULL && top->hard;
+	if (kind == K_SUMMARY && top != NULL && top->closed)
+		parent_hidden = parent_hard = top->outer;	/* shown when closed */
+	hard = parent_hard || ht->tag_hidden || kind == K_TEMPLATE;
+
+	/* the colours: a style attribute, class rules, type rules, then attributes */
+	if (ht->sheet.ntags > 0 && ht->name_len <= NAME_KEEP)
+		html_sheet_tag_colors(&ht->sheet, ht->name, ht->name_len, &type_fg, &type_bg);
+	ht->tag_fg = ht->style_fg != 0 ? ht->style_fg : ht->cls_fg != 0 ? ht->cls_fg :
+	    type_fg != 0 ? type_fg : ht->attr_fg;
+	if (ht->tag_fg == 0 && kind == K_A)
+		ht->tag_fg = CSS_LINK_FG;	/* links have their own colour */
+	own_bg = ht->style_bg != 0 ? ht->style_bg : ht->cls_bg != 0 ? ht->cls_bg :
+	    type_bg != 0 ? type_bg : ht->attr_bg;
+	fg = ht->tag_fg != 0 ? ht->tag_fg : top != NULL ? top->fg : CSS_PAGE_FG;
+	bg = own_bg != 0 ? own_bg : top != NULL ? top->bg : CSS_PAGE_BG;
+	hidden = hard || colour_hidden(top, ht->tag_fg != 0 || own_bg != 0, fg, bg);
 	block = (flags & F_BLOCK) != 0;
 	if (ht->tag_display == D_INLINE)
 		block = 0;
@@ -490,7 +545,7 @@ start_tag(struct html_text *ht)
 	if (ht->foreign > 0) {
 		/* in SVG and MathML "/>" closes the element; no raw text there */
 		if (!ht->self_closing)
-			push(ht, t, hidden, block);
+			push(ht, t, hidden, hard, block, fg, bg);
 		return;
 	}
 	switch (kind) {
@@ -513,12 +568,12 @@ start_tag(struct html_text *ht)
 		/* closed: the reader sees the summary, the rest only when opened */
 		if (block)
 			html_put(ht, 0, "\n", 1);
-		push(ht, t, 1, block);
+		push(ht, t, 1, 1, block, fg, bg);
 		ht->stack[ht->depth - 1].closed = 1;
 		ht->stack[ht->depth - 1].outer = 0;
 		return;
 	}
-	push(ht, t, hidden, block);
+	push(ht, t, hidden, hard, block, fg, bg);
 	if (block)
 		html_put(ht, hidden, "\n", 1);
 }
@@ -579,6 +634,39 @@ end_tag(struct html_text *ht)
 
 /* ---- attributes ---- */
 
+/* color_attr_end - a color, text or bgcolor attribute is complete */
+static void
+color_attr_end(struct html_text *ht)
+{
+	uint32_t rgb, c;
+
+	if (ht->colval_len > COLOR_ATTR_MAX)
+		c = CSS_COLOR_UNKNOWN;	/* too long to read */
+	else
+		c = html_legacy_color(ht->colval, ht->colval_len, &rgb) ? CSS_RGB(rgb) : 0;
+	if (ht->attr_kind == A_FG)
+		ht->attr_fg = c;
+	else if (c != 0)
+		ht->attr_bg = c;
+}
+
+/* tag_is - the tag being read is one of names (NULL-terminated) */
+static int
+tag_is(const struct html_text *ht, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (ht->name_len == strlen(*names) && memcmp(ht->name, *names, ht->name_len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The elements whose bgcolor and background attributes paint a background. */
+static const char *const bg_tags[] = {
+	"body", "div", "table", "tbody", "td", "tfoot", "th", "thead", "tr", NULL
+};
+static const char *const font_tag[] = { "font", NULL };
+static const char *const body_tag[] = { "body", NULL };
+
 /* html_attr_finish - the end of one attribute */
 void
 html_attr_finish(struct html_text *ht)
@@ -587,6 +675,8 @@ html_attr_finish(struct html_text *ht)
 		css_end(ht);
 	else if (ht->attr_kind == A_CLASS)
 		class_end(ht);
+	else if (ht->attr_kind == A_FG || ht->attr_kind == A_BG)
+		color_attr_end(ht);
 	ht->attr_kind = A_NONE;
 }
 
@@ -606,7 +696,19 @@ html_attr_name_end(struct html_text *ht)
 		ht->tag_hidden = 1;
 	} else if (n == 4 && memcmp(a, "open", 4) == 0) {
 		ht->tag_open = 1;
-	} else if (n == 5 && memcmp(a, "class", 5) == 0 && ht->sheet.nclasses > 0) {
+	} else if (((n == 5 && memcmp(a, "color", 5) == 0 && tag_is(ht, font_tag)) ||
+	    (n == 4 && memcmp(a, "text", 4) == 0 && tag_is(ht, body_tag))) && !ht->is_end) {
+		ht->colval_len = 0;
+		ht->attr_kind = A_FG;
+	} else if (n == 7 && memcmp(a, "bgcolor", 7) == 0 && !ht->is_end && tag_is(ht, bg_tags)) {
+		ht->colval_len = 0;
+		ht->attr_kind = A_BG;
+	} else if (n == 10 && memcmp(a, "background", 10) == 0 && !ht->is_end &&
+	    tag_is(ht, bg_tags)) {
+		if (ht->attr_bg == 0)
+			ht->attr_bg = CSS_COLOR_UNKNOWN;	/* an image; bgcolor shows without it */
+	} else if (n == 5 && memcmp(a, "class", 5) == 0 &&
+	    (ht->sheet.nclasses > 0 || ht->sheet.ncolors > 0)) {
 		ht->cls_len = 0;
 		ht->attr_kind = A_CLASS;
 	} else if (n == 3 && memcmp(a, "alt", 3) == 0 && !ht->is_end && !ht->has_alt &&
@@ -635,6 +737,12 @@ html_attr_value(struct html_text *ht, const char *s, size_t n)
 				ht->cls[ht->cls_len - 1] = (char)html_lower((unsigned char)s[i]);
 		}
 		break;
+	case A_FG:
+	case A_BG:
+		for (i = 0; i < n && ht->colval_len <= COLOR_ATTR_MAX; i++, ht->colval_len++)
+			if (ht->colval_len < COLOR_ATTR_MAX)
+				ht->colval[ht->colval_len] = s[i];
+		break;
 	case A_ALT:
 		if (ht->alt.len + n > ALT_MAX) {
 			/* a huge alt text: write what is held, as if shown */
@@ -662,6 +770,8 @@ html_tag_begin(struct html_text *ht, int is_end)
 	ht->has_alt = 0;
 	ht->tag_open = 0;
 	ht->cls_len = 0;
+	ht->attr_fg = ht->attr_bg = ht->cls_fg = ht->cls_bg = 0;
+	ht->style_fg = ht->style_bg = ht->tag_fg = 0;
 }
 
 /* html_tag_name_char - one byte of the tag name */

@@ -200,6 +200,19 @@ msg_text_body_append(struct msg_text *mt, const char *utf8, size_t len)
 	append_capped(mt, &mt->body, &mt->body_norm, utf8, len);
 	if (len > 0)
 		mt->hidden_break = 1;
+	if (mt->body_norm.overrides > 0) {
+		/*
+		 * A reader sees the text under a right-to-left override in
+		 * another order than it is stored ("eciovni" shows as
+		 * "invoice"): reordering it as a reader does needs the
+		 * whole Unicode bidi algorithm over whole paragraphs, and
+		 * the override has no use in a vendor's notice: undecidable.
+		 * (LRO leaves left-to-right text as it is.)
+		 */
+		msg_text_set_flag(mt, MSG_TEXT_UNCERTAIN,
+		    "bidi override: the text is shown in another order than it is stored");
+		mt->body_norm.overrides = 0;
+	}
 }
 
 /* msg_text_hidden_append - hidden text inside a visible run: the run goes on unbroken */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -403,6 +404,7 @@ text_norm_init(struct text_norm *tn, int enabled)
 	tn->literal = 0;
 	tn->strip_marks = 1;
 	tn->seg_len = 0;
+	tn->overrides = 0;
 }
 
 /* flush_space - write the white space pending before the next character */
@@ -553,6 +555,8 @@ handle(struct text_norm *tn, struct strbuf *out, unsigned cp, const unsigned cha
 	struct fold_entry tmp;
 	int sk;
 
+	if (cp == 0x202e)
+		tn->overrides++;	/* RLO: left-to-right text shown backwards */
 	if (!tn->enabled) {
 		emit(tn, out, (const char *)raw, (size_t)n);
 		return;
@@ -847,9 +851,9 @@ collapse_close(struct collapse *c)
 	strbuf_reset(&c->lones);
 }
 
-/* text_norm_collapse - the collapsed view of letter-spaced runs */
-size_t
-text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs)
+/* letter_runs - the collapse of letter-spaced runs (text_norm_collapse without the CJK joins) */
+static size_t
+letter_runs(const char *in, size_t len, struct strbuf *out, struct strbuf *runs)
 {
 	struct collapse c = { in, out, runs, STRBUF_INIT, 0, 0, 0 };
 	size_t i = 0, n, word_start = 0, word_chars = 0, gap = 0;
@@ -895,4 +899,149 @@ text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf
 	}
 	strbuf_append(out, in + c.copied, len - c.copied);
 	return c.nruns;
+}
+
+/* is_cjk - Han, Hiragana or Katakana: scripts written without spaces between words */
+static int
+is_cjk(unsigned cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30ff) || cp == 0x3005 || cp == 0x3007 ||
+	    (cp >= 0x31f0 && cp <= 0x31ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xff66 && cp <= 0xff9f) || (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+/* cjk_at - the length of the CJK character at s[i], or 0 */
+static size_t
+cjk_at(const char *s, size_t len, size_t i)
+{
+	unsigned cp;
+	int n;
+
+	if ((unsigned char)s[i] < 0x80)
+		return 0;
+	n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	return n > 0 && is_cjk(cp) ? (size_t)n : 0;
+}
+
+/* add_run - append [start, end) to a sorted run list, merging with the last when they meet */
+static void
+add_run(struct strbuf *runs, size_t start, size_t end)
+{
+	size_t *r = (size_t *)runs->data, n = runs->len / (2 * sizeof(size_t));
+
+	if (n > 0 && start <= r[2 * n - 1]) {
+		if (end > r[2 * n - 1])
+			r[2 * n - 1] = end;
+		return;
+	}
+	strbuf_append(runs, &start, sizeof(start));
+	strbuf_append(runs, &end, sizeof(end));
+}
+
+/*
+ * cjk_join - remove the white space (one line break at most) between two
+ * CJK characters of s: "料\n金", "請 求".  Joins go to out with the runs
+ * of s (lruns, in s) merged with the joined pairs, in out.  0 when there
+ * is nothing to join (out then untouched).
+ */
+static size_t
+cjk_join(const char *s, size_t len, const struct strbuf *lruns, struct strbuf *out,
+    struct strbuf *runs)
+{
+	struct strbuf gaps = STRBUF_INIT, merged = STRBUF_INIT;
+	const size_t *lr = (const size_t *)lruns->data, *g, *m;
+	size_t nl = lruns->len / (2 * sizeof(size_t)), kl = 0, i = 0, j, prev = SIZE_MAX, c, n;
+	size_t ng, nm, k, del, copied = 0, breaks;
+	unsigned cp;
+	int r;
+
+	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b < 0x80) {
+			if (prev != SIZE_MAX && (b == ' ' || b == '\t' || b == '\n')) {
+				for (j = i, breaks = 0; j < len && (s[j] == ' ' || s[j] == '\t' ||
+				    s[j] == '\n'); j++)
+					breaks += s[j] == '\n';
+				if (breaks <= 1 && j < len && (c = cjk_at(s, len, j)) > 0) {
+					strbuf_append(&gaps, &i, sizeof(i));
+					strbuf_append(&gaps, &j, sizeof(j));
+					/* the runs of letters before this pair, then the pair */
+					for (; kl < nl && lr[2 * kl] < prev; kl++)
+						add_run(&merged, lr[2 * kl], lr[2 * kl + 1]);
+					add_run(&merged, prev, j + c);
+					prev = j;
+					i = j + c;
+					continue;
+				}
+				i = j;
+			} else
+				i++;
+			prev = SIZE_MAX;
+			continue;
+		}
+		r = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		n = r > 0 ? (size_t)r : 1;
+		prev = r > 0 && is_cjk(cp) ? i : SIZE_MAX;
+		i += n;
+	}
+	ng = gaps.len / (2 * sizeof(size_t));
+	if (ng == 0) {
+		strbuf_release(&gaps);
+		strbuf_release(&merged);
+		return 0;
+	}
+	for (; kl < nl; kl++)
+		add_run(&merged, lr[2 * kl], lr[2 * kl + 1]);
+
+	/* the text without the gaps, and the runs moved by what went before them */
+	g = (const size_t *)gaps.data;
+	strbuf_reset(out);
+	for (k = 0; k < ng; k++) {
+		strbuf_append(out, s + copied, g[2 * k] - copied);
+		copied = g[2 * k + 1];
+	}
+	strbuf_append(out, s + copied, len - copied);
+	m = (const size_t *)merged.data;
+	nm = merged.len / (2 * sizeof(size_t));
+	strbuf_reset(runs);
+	for (k = 0, i = 0, del = 0; k < 2 * nm; k++) {
+		for (; i < ng && g[2 * i + 1] <= m[k]; i++)
+			del += g[2 * i + 1] - g[2 * i];
+		n = m[k] - del;
+		strbuf_append(runs, &n, sizeof(n));
+	}
+	strbuf_release(&gaps);
+	strbuf_release(&merged);
+	return nm;
+}
+
+/*
+ * text_norm_collapse - the collapsed view: letter-spaced runs joined, and
+ * CJK characters cut by white space joined
+ */
+size_t
+text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs)
+{
+	struct strbuf joined = STRBUF_INIT, jruns = STRBUF_INIT;
+	size_t n = letter_runs(in, len, out, runs), nj;
+
+	if (n > 0)
+		nj = cjk_join(out->data, out->len, runs, &joined, &jruns);
+	else
+		nj = cjk_join(in, len, runs, &joined, &jruns);
+	if (nj > 0) {
+		struct strbuf t = *out;
+
+		*out = joined;
+		joined = t;
+		t = *runs;
+		*runs = jruns;
+		jruns = t;
+		n = nj;
+	}
+	strbuf_release(&joined);
+	strbuf_release(&jruns);
+	return n;
 }

@@ -48,6 +48,7 @@ struct text_norm {
 	int strip_marks;	/* combining marks after the last base are dropped */
 	uint16_t seg[TEXT_NORM_SEG_MAX];	/* held back: a base and its marks */
 	size_t seg_len;
+	size_t overrides;	/* right-to-left overrides (U+202E) seen, dropped */
 };
 
 void text_norm_init(struct text_norm *tn, int enabled);
@@ -70,8 +71,14 @@ void text_norm_fold(struct strbuf *out, const char *in, size_t len);
  * other characters: "i n v o i c e", "i.n.v.o.i.c.e", "i - n - v" is not
  * (three).  When in has such runs, out is in with the separators inside
  * each run removed, and runs receives (as size_t pairs) where each
- * collapsed run lies in out; returns the number of runs.  Without runs,
- * returns 0 and out is left empty: the view is not needed.
+ * collapsed run lies in out; returns the number of runs.  Then the white
+ * space between two Han, Hiragana or Katakana characters is removed
+ * ("料\n金", "請 求": those scripts put no spaces between words, so a
+ * space there is a hard wrap or letter spacing; the folded text keeps one
+ * white-space character of a run, so a blank line counts too); each
+ * joined pair is a run, merged with the runs it meets.  Hangul keeps its
+ * spaces (Korean puts them between words).  Without runs, returns 0 and
+ * out is left empty: the view is not needed.
  */
 size_t text_norm_collapse(const char *in, size_t len, struct strbuf *out, struct strbuf *runs);
 

@@ -559,6 +559,81 @@ charset_conv_unlabelled(void **state)
 	charset_cache_free(&cc);
 }
 
+struct lie_case {
+	const char *label;
+	const char *in;
+	int doubt;		/* enum charset_doubt, as charset_conv_doubt reports it */
+};
+
+/*
+ * Labelled text whose bytes contradict the label: a Big5 body labelled
+ * UTF-8, CJK double bytes labelled windows-1252 or iso-8859-1; and text
+ * the label fits, Latin-1 with accents, smart quotes and euro signs too.
+ */
+static const struct lie_case lie_cases[] = {
+	{ "utf-8", "\xb1z\xaa\xba\xb1" "b\xb3\xe6\xa4w\xb6}\xa5\xdf\xa1" "A\xbd\xd0\xac" "d\xac\xdd",
+	  CHARSET_DOUBT_NOT_UTF8 },
+	{ "UTF-8", "\xb1" "b\xb3\xe6\xaa\xf7\xc3" "B 1200 \xa4\xb8\xa1" "A\xbd\xd0\xa9\xf3\xb4\xc1\xad\xad\xab" "e\xa5I\xb4\xda",
+	  CHARSET_DOUBT_NOT_UTF8 },
+	{ "utf-8", "\xe6\x82\xa8\xe7\x9a\x84\xe5\xb8\xb3\xe5\x96\xae\xe5\xb7\xb2\xe9\x96\x8b\xe7\xab\x8b\xef\xbc\x8c\xe8\xab\x8b\xe6\x9f\xa5\xe7\x9c\x8b",
+	  CHARSET_DOUBT_NONE },
+	{ "utf-8", "f\xfcr Gr\xfc\xdf" "e caf\xe9, \xe0 bient\xf4t",
+	  CHARSET_DOUBT_NONE },
+	{ "utf-8", "Rechnung f\xc3\xbcr Sie \xf0\x9f\x93\x84 und \xe8\xab\x8b\xe6\xb1\x82",
+	  CHARSET_DOUBT_NONE },
+	{ "iso-8859-1", "\xc4\xfa\xb5\xc4\xb6\xa9\xd4\xc4\xbd\xab\xd3\xda\xb0\xb4\xd0\xc2\xbc\xdb\xb8\xf1\xd0\xf8\xb6\xa9",
+	  CHARSET_DOUBT_LATIN_LIE },
+	{ "latin1", "\x81y\x97v\x91\xce\x89\x9e\x81z\x82\xa8\x8ex\x95\xa5\x82\xa2\x82\xf0\x8f\x88\x97\x9d\x82\xc5\x82\xab\x82\xdc\x82\xb9\x82\xf1\x82\xc5\x82\xb5\x82\xbd",
+	  CHARSET_DOUBT_LATIN_LIE },
+	{ "windows-1252", "\xb1\xb8\xb5\xb6\xc0\xcc \xbb\xf5 \xb0\xa1\xb0\xdd\xc0\xb8\xb7\xce \xb0\xbb\xbd\xc5\xb5\xcb\xb4\xcf\xb4\xd9",
+	  CHARSET_DOUBT_LATIN_LIE },
+	{ "iso-8859-1", "\xb1z\xaa\xba\xb1" "b\xb3\xe6\xa4w\xb6}\xa5\xdf",
+	  CHARSET_DOUBT_LATIN_LIE },
+	{ "windows-1252", "Votre facture d\x92octobre est pr\xeate : 12,50 \x80 \xe0 payer avant le 1er d\xe9" "cembre. Merci \xab beaucoup \xbb \x96 l\x92\xe9quipe",
+	  CHARSET_DOUBT_NONE },
+	{ "iso-8859-1", "Gr\xf6\xdf" "e der \xdc" "bersicht f\xfcr Sie \x96 \x84Rechnung\x93 f\xe4llig: 30 \x80\x85 Gr\xfc\xdf" "e",
+	  CHARSET_DOUBT_NONE },
+	{ "latin1", "A\xe7\xe3o necess\xe1ria: n\xe3o foi poss\xedvel processar seu pagamento \x97 \x93pendente\x94",
+	  CHARSET_DOUBT_NONE },
+};
+
+/* charset_conv_label_lie - doubt when the bytes contradict the label, whole, bytewise and cut */
+static void
+charset_conv_label_lie(void **state)
+{
+	struct charset_cache *cc = charset_cache_new();
+	struct strbuf out = STRBUF_INIT;
+	struct charset_conv cv;
+	const char *why;
+	size_t i, len, k;
+	long cut;
+
+	for (i = 0; i < sizeof(lie_cases) / sizeof(lie_cases[0]); i++) {
+		const struct lie_case *c = &lie_cases[i];
+
+		len = strlen(c->in);
+		for (cut = -1; cut <= (long)len; cut++) {
+			assert_int_equal(charset_conv_open(cc, &cv, c->label, strlen(c->label)), 0);
+			strbuf_reset(&out);
+			if (cut < 0)
+				for (k = 0; k < len; k++)
+					charset_conv_feed(&cv, &out, c->in + k, 1);
+			else {
+				k = charset_conv_direct(&cv, c->in, (size_t)cut);
+				charset_conv_feed(&cv, &out, c->in + k, (size_t)cut - k);
+				charset_conv_feed(&cv, &out, c->in + cut, len - (size_t)cut);
+			}
+			charset_conv_finish(&cv, &out);
+			why = charset_conv_doubt(&cv);
+			if ((why != NULL) != (c->doubt != CHARSET_DOUBT_NONE))
+				fail_msg("case %zu (%s) cut %ld: doubt \"%s\"", i, c->label, cut,
+				    why != NULL ? why : "none");
+		}
+	}
+	strbuf_release(&out);
+	charset_cache_free(&cc);
+}
+
 /* charset_conv_direct_prefix - the bytes usable in place stop where conversion starts */
 static void
 charset_conv_direct_prefix(void **state)
@@ -656,6 +731,7 @@ main(void)
 		cmocka_unit_test(charset_conv_open_budget),
 		cmocka_unit_test(charset_safe_name_bounded),
 		cmocka_unit_test(charset_conv_unlabelled),
+		cmocka_unit_test(charset_conv_label_lie),
 		cmocka_unit_test(charset_conv_direct_prefix),
 		cmocka_unit_test(charset_labels_every_whatwg_label),
 	};

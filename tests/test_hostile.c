@@ -637,6 +637,17 @@ static const struct hostile_case hostile_cases[] = {
 	/* The control: an incident the reader sees is still delivered. */
 	{ .name = "visible_outage_twin_html", .class = "incident", .contoso = D_DELIVER,
 	  .fabrikam = D_DELIVER, .body_has = "outage" },
+	/* Text coloured like its background is hidden; a readable banner is not. */
+	{ .name = "hidden_outage_white", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_font_near_white", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_black_cell", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "hidden_outage_class_white", .class = "other", .contoso = D_QUARANTINE,
+	  .fabrikam = D_QUARANTINE, .body_lacks = "outage", .hidden_has = "outage" },
+	{ .name = "visible_outage_banner", .class = "incident", .contoso = D_DELIVER,
+	  .fabrikam = D_DELIVER, .body_has = "outage" },
 
 	/* HTML. */
 	{ .name = "html_divs_100000", .gen = gen_html_divs, .class = "subscription",
@@ -706,8 +717,10 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_lro", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
-	{ .name = "fold_bidi_rlo", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	/* a reader sees "Your in.dehcatta si eciov": undecidable, not the original */
+	{ .name = "fold_bidi_rlo", .class = "subscription", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
+	  .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_lri", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_bidi_rli", .class = "subscription", .contoso = D_REROUTE,
@@ -724,8 +737,10 @@ static const struct hostile_case hostile_cases[] = {
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_format_206x", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
-	{ .name = "fold_mixed_evasions", .class = "subscription", .contoso = D_REROUTE,
-	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
+	/* ... an RLO among them: what a reader sees is reversed, undecidable */
+	{ .name = "fold_mixed_evasions", .class = "subscription", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
+	  .body_has = "your invoice is attached" },
 	{ .name = "fold_qp_marks", .class = "subscription", .contoso = D_REROUTE,
 	  .fabrikam = D_REROUTE, .body_has = "your invoice is attached" },
 	{ .name = "fold_base64_math_bold", .class = "subscription", .contoso = D_REROUTE,
@@ -792,6 +807,22 @@ static const struct hostile_case hostile_cases[] = {
 	{ .name = "whatwg_replacement", .class = "other", .uncertain = 1, .flags = U,
 	  .reason = "WHATWG replacement", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE,
 	  .body_has = "청구서 notice" },
+	/* A label the bytes contradict: undecidable, never quietly mojibake. */
+	{ .name = "label_lie_big5_as_utf8", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "labelled UTF-8", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "label_lie_gb18030_as_latin1", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "CJK double-byte", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	{ .name = "label_lie_sjis_as_latin1", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "CJK double-byte", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	/* ... while Latin-1 with accents, smart quotes and a euro sign stays certain */
+	{ .name = "latin1_smart_quotes_invoice", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE, .body_has = "your invoice for" },
+	/* Text stored backwards under a bidi override, read forwards: undecidable */
+	{ .name = "rlo_reversed_invoice", .class = "other", .uncertain = 1, .flags = U,
+	  .reason = "bidi override", .contoso = D_QUARANTINE, .fabrikam = D_QUARANTINE },
+	/* CJK words cut by hard wraps read whole in the collapsed view */
+	{ .name = "cjk_hard_wrap_invoice", .class = "subscription", .contoso = D_REROUTE,
+	  .fabrikam = D_REROUTE },
 
 #define SENDER_OK(n, g) \
 	{ .name = n, .gen = g, .mail_from = ESP, .class = "subscription", \

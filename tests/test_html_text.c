@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "html_css.h"
 #include "html_text.h"
 #include "strbuf.h"
 #include "text_norm.h"
@@ -181,6 +182,48 @@ static const struct html_case cases[] = {
 	{ "<style>.a .b{display:none}</style><span class=b>x</span>", "x", "" },
 	{ "<span class=h>x</span><style>.h{display:none}</style>", "x", "" },
 	{ "<style>.h{color:red}.g{visibility:hidden}</style><b class=h>x</b><b class=g>y</b>", "x", "y" },
+	/* text coloured like its background is hidden (white is the page's default) */
+	{ "<p style=\"color:#fff\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:white\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:#FEFEFE\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:rgb(255, 255, 255)\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:hsl(0, 0%, 100%)\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:rgba(0,0,0,0)\">out</p>ok", "ok", "out" },
+	{ "<p style=\"color:#0000\">out</p>ok", "ok", "out" },
+	{ "<font color=\"#ffffff\">out</font>ok", "ok", "out" },
+	{ "<font color=ffffff>out</font>ok", "ok", "out" },
+	{ "<body bgcolor=#ffffff><p style=\"color:#fff\">out</p>ok", "ok", "out" },
+	{ "<table><tr><td bgcolor=black>out</td><td>ok</td></tr></table>", "ok", "out" },
+	{ "<div style=\"background-color:#000\">out</div>ok", "ok", "out" },
+	{ "<div style=\"background:#000 no-repeat\"><b>out</b></div>ok", "ok", "out" },
+	{ "<body text=white>out", "", "out" },
+	{ "<style>.w{color:#fff}</style><p class=w>out</p>ok", "ok", "out" },
+	{ "<style>.d{background-color:black;color:#080808}</style><div class=d>out</div>ok",
+	  "ok", "out" },
+	{ "<p style=\"color:#ffff00\">out</p>ok", "ok", "out" },	/* contrast 1.07 */
+	{ "<p><font color=white>out</p><p>also</font></p>ok", "ok", "out\nalso" },
+	{ "<style>p{color:#fff}</style><p>out</p>ok", "ok", "out" },
+	{ "<style>a { color: white }</style><a href=x>out</a>ok", "ok", "out" },
+	/* ... and readable colours stay visible */
+	{ "<style>body{background:#000;color:#fff}</style><body><p>ok</p>", "ok", "" },
+	{ "<style>body{background-color:#111}</style><body><p style=\"color:#eee\">ok</p>", "ok", "" },
+	{ "<style>.c{background:#000}</style><div class=c><font color=white>ok</font></div>", "ok", "" },
+	{ "<p style=\"color:#333\">ok</p>", "ok", "" },
+	{ "<p style=\"color:#eeeeee\">ok</p>", "ok", "" },
+	{ "<div style=\"background:#0a66c2;color:#ffffff\">Banner</div>", "Banner", "" },
+	{ "<table><tr><td bgcolor=\"#e60000\"><font color=white>Alert</font></td></tr></table>",
+	  "Alert", "" },
+	{ "<body bgcolor=black text=white>ok", "ok", "" },
+	{ "<div style=\"color:#fff\"><span style=\"background:#222\">ok</span></div>", "ok", "" },
+	{ "<div style=\"background:#000\"><a href=x>link</a></div>", "link", "" },
+	{ "<div style=\"color:#fff;background:url(x.png)\">ok</div>", "ok", "" },
+	{ "<table background=x.png><tr><td><font color=white>ok</font></td></tr></table>", "ok", "" },
+	{ "<p style=\"color:var(--c)\">ok</p>", "ok", "" },
+	{ "<p style=\"color:rgba(255,255,255,0.5)\">x</p>", "", "x" },
+	/* a box of at most one pixel with overflow hidden */
+	{ "<div style=\"height:1px;overflow:hidden\">h</div>ok", "ok", "h" },
+	{ "<div style=\"line-height:0;overflow:hidden\">h</div>ok", "ok", "h" },
+	{ "<div style=\"height:2px;overflow:hidden\">ok</div>", "ok", "" },
 	/* attribute syntax */
 	{ "<a b=\"c>d\"e=f>x</a>", "x", "" },
 	{ "<div =x>y</div>", "y", "" },
@@ -457,10 +500,96 @@ html_text_feed_tag_soup(void **state)
 	msg_text_free(&mt);
 }
 
+/* html_text_sheet_per_part - the colour rules of one part's <style> do not reach the next part */
+static void
+html_text_sheet_per_part(void **state)
+{
+	static const char first[] = "<style>p{color:#fff}.w{color:#fff}.h{display:none}</style><p>a</p>";
+	static const char second[] = "<p>x</p><b class=w>y</b><b class=h>z</b>";
+	struct html_text *ht = html_text_new();
+	struct msg_text *mt = msg_text_new(65536, 1);
+
+	html_text_begin(ht, mt);
+	html_text_feed(ht, first, sizeof(first) - 1);
+	html_text_end(ht);
+	msg_text_reset(mt);
+	html_text_begin(ht, mt);
+	html_text_feed(ht, second, sizeof(second) - 1);
+	html_text_end(ht);
+	{
+		static const struct html_case want = { second, "x\nyz", "" };
+
+		assert_int_equal(check(&want, mt, -2), 0);
+	}
+	msg_text_free(&mt);
+	html_text_free(&ht);
+}
+
+/* html_css_colours - CSS and legacy colour values, and which pairs cannot be read */
+static void
+html_css_colours(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;		/* html_css_color's result */
+		uint32_t rgb;
+	} css[] = {
+		{ "#fff", 1, 0xffffff }, { "#FeFeFe", 1, 0xfefefe }, { "#0000", 0, 0 },
+		{ "#11223380", 1, 0x112233 }, { "#1122", 1, 0x111122 }, { "#12345", -1, 0 },
+		{ "white", 1, 0xffffff }, { "whitesmoke", 1, 0xf5f5f5 }, { "black", 1, 0 },
+		{ "transparent", 0, 0 }, { "rebeccapurplex", -1, 0 },
+		{ "rgb(255, 255, 255)", 1, 0xffffff }, { "rgb(100% 0% 50%)", 1, 0xff0080 },
+		{ "rgba(0,0,0,0)", 0, 0 }, { "rgba(0 0 0 / 2%)", 0, 0 }, { "rgba(1,2,3,.5)", 1, 0x010203 },
+		{ "rgb(1,2)", -1, 0 }, { "hsl(0, 0%, 100%)", 1, 0xffffff }, { "hsl(120deg,100%,25%)", 1, 0x008000 },
+		{ "hsla(240,100%,50%,0)", 0, 0 }, { "var(--x)", -1, 0 },
+	};
+	static const struct {
+		const char *in;
+		int r;
+		uint32_t rgb;
+	} legacy[] = {
+		{ "#ffffff", 1, 0xffffff }, { "ffffff", 1, 0xffffff }, { " White ", 1, 0xffffff },
+		{ "#fff", 1, 0xffffff }, { "chucknorris", 1, 0xc00000 }, { "transparent", 0, 0 },
+		{ "", 0, 0 }, { "#1234567890abc", 1, 0x1267ab },
+	};
+	static const struct {
+		uint32_t fg, bg;
+		int hides;
+	} pairs[] = {
+		{ CSS_RGB(0xffffff), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0xfefefe), CSS_RGB(0xffffff), 1 },
+		{ CSS_RGB(0xf0f0f0), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0xeeeeee), CSS_RGB(0xffffff), 0 },
+		{ CSS_RGB(0xffff00), CSS_RGB(0xffffff), 1 }, { CSS_RGB(0x000000), CSS_RGB(0x080808), 1 },
+		{ CSS_RGB(0xffffff), CSS_RGB(0x0a66c2), 0 }, { CSS_RGB(0x333333), CSS_RGB(0xffffff), 0 },
+		{ CSS_RGB(0xffffff), CSS_COLOR_UNKNOWN, 0 }, { 0, CSS_RGB(0xffffff), 0 },
+	};
+	uint32_t rgb;
+	size_t i;
+	int r;
+
+	for (i = 0; i < UNIT_NELEM(css); i++) {
+		rgb = 0;
+		r = html_css_color(css[i].in, strlen(css[i].in), &rgb);
+		unit_expect_int(css[i].in, r, css[i].r);
+		if (r > 0)
+			unit_expect_int(css[i].in, rgb, css[i].rgb);
+	}
+	for (i = 0; i < UNIT_NELEM(legacy); i++) {
+		rgb = 0;
+		r = html_legacy_color(legacy[i].in, strlen(legacy[i].in), &rgb);
+		unit_expect_int(legacy[i].in, r, legacy[i].r);
+		if (r > 0)
+			unit_expect_int(legacy[i].in, rgb, legacy[i].rgb);
+	}
+	for (i = 0; i < UNIT_NELEM(pairs); i++)
+		unit_expect_int("pair", html_color_hides(pairs[i].fg, pairs[i].bg), pairs[i].hides);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(html_css_colours),
+		cmocka_unit_test(html_text_sheet_per_part),
 		cmocka_unit_test(html_text_feed_whole),
 		cmocka_unit_test(html_text_feed_bytewise),
 		cmocka_unit_test(html_text_feed_every_split),

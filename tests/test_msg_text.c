@@ -286,6 +286,42 @@ msg_text_set_flag_first_reason(void **state)
 	msg_text_free(&mt);
 }
 
+/*
+ * msg_text_bidi_override - visible text under a bidi override (stored
+ * backwards, read forwards) is undecidable; the other bidi controls, and
+ * an override in hidden text, are not.
+ */
+static void
+msg_text_bidi_override(void **state)
+{
+	static const struct {
+		const char *name;
+		int hidden;
+		const char *text;
+		int uncertain;
+	} cases[] = {
+		{ "rlo", 0, "\xe2\x80\xae" "eciovni ruoY", 1 },
+		{ "rlo inside a word", 0, "in\xe2\x80\xaevoice", 1 },
+		{ "lro leaves latin text as it is", 0, "\xe2\x80\xad" "invoice", 0 },
+		{ "rlm and rle are not overrides", 0, "\xe2\x80\x8f\xe2\x80\xab" "invoice\xe2\x80\xac", 0 },
+		{ "rli is an isolate", 0, "\xe2\x81\xa7" "invoice\xe2\x81\xa9", 0 },
+		{ "hidden text is not read", 1, "\xe2\x80\xae" "egatuo", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < UNIT_NELEM(cases); i++) {
+		struct msg_text *mt = msg_text_new(4096, 1);
+
+		body_run(mt, cases[i].hidden, cases[i].text);
+		unit_expect_int(cases[i].name, (msg_text_flags(mt) & MSG_TEXT_UNCERTAIN) != 0,
+		    cases[i].uncertain);
+		if (cases[i].uncertain)
+			unit_expect_int(cases[i].name,
+			    strstr(msg_text_reason(mt), "bidi override") != NULL, 1);
+		msg_text_free(&mt);
+	}
+}
+
 /* msg_text_set_flag_uncertain_over_truncated - an uncertainty reason replaces a truncation note */
 static void
 msg_text_set_flag_uncertain_over_truncated(void **state)
@@ -375,6 +411,22 @@ msg_text_collapsed_view(void **state)
 		{ "at the end", "pay: d u e", "pay: due", 1, 5, 8 },
 		{ "cjk", "\xe8\xab\x8b \xe6\xb1\x82 \xe6\x9b\xb8",
 		  "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8", 1, 0, 9 },
+		/* white space (one line break at most) between two CJK characters goes */
+		{ "cjk line break", "\xe3\x81\x94\xe5\x88\xa9\xe7\x94\xa8\xe6\x96\x99\n\xe9\x87\x91\xe3\x81\xae",
+		  "\xe3\x81\x94\xe5\x88\xa9\xe7\x94\xa8\xe6\x96\x99\xe9\x87\x91\xe3\x81\xae", 1, 9, 15 },
+		{ "cjk spaced pair", "\xe8\xab\x8b \xe6\xb1\x82", "\xe8\xab\x8b\xe6\xb1\x82", 1, 0, 6 },
+		{ "kana and kanji spaced", "\xe3\x81\x8a \xe6\x94\xaf \xe6\x89\x95 \xe3\x81\x84",
+		  "\xe3\x81\x8a\xe6\x94\xaf\xe6\x89\x95\xe3\x81\x84", 1, 0, 12 },
+		{ "cjk pair after a letter run", "i n v - \xe6\x96\x99\n\xe9\x87\x91",
+		  "inv - \xe6\x96\x99\xe9\x87\x91", 2, 0, 3 },
+		{ "a letter run into cjk", "i n v \xe6\x96\x99\n\xe9\x87\x91",
+		  "inv\xe6\x96\x99\xe9\x87\x91", 1, 0, 9 },
+		{ "cjk chain", "\xe6\x96\x99 \xe9\x87\x91\n\xe9\xa1\x8d", "\xe6\x96\x99\xe9\x87\x91\xe9\xa1\x8d", 1, 0, 9 },
+		/* the folded body keeps one white space character of a run: "\n\n" reads "\n" */
+		{ "a blank line too", "\xe6\x96\x99\n\n\xe9\x87\x91", "\xe6\x96\x99\xe9\x87\x91", 1, 0, 6 },
+		{ "cjk punctuation stays", "\xe6\x96\x99\xe3\x80\x82 \xe9\x87\x91", "", 0, 0, 0 },
+		{ "hangul keeps its spaces", "\xec\xb2\xad\xea\xb5\xac \xec\x84\x9c", "", 0, 0, 0 },
+		{ "cjk next to latin", "\xe8\xab\x8b invoice", "", 0, 0, 0 },
 		{ "two letters are not a run", "plan a b only", "", 0, 0, 0 },
 		{ "three-character gaps are not", "a - b - c", "", 0, 0, 0 },
 		{ "words are not letters", "the invoice is due", "", 0, 0, 0 },
@@ -439,6 +491,7 @@ main(void)
 		cmocka_unit_test(msg_text_reset_reuses),
 		cmocka_unit_test(msg_text_new_raw),
 		cmocka_unit_test(msg_text_collapsed_view),
+		cmocka_unit_test(msg_text_bidi_override),
 		cmocka_unit_test(msg_text_collapsed_raw),
 	};
 

@@ -71,5 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	if (n == 0 && col.len != 0)
 		abort();
+	if (n > 0 && !valid_utf8(col.data, col.len))
+		abort();	/* the CJK joins cut only white space */
 	return 0;
 }
