@@ -112,7 +112,7 @@ setup(void **state)
 	f->dir = unit_tmpdir_new();
 	f->conf_path = unit_strf("%s/csp-milter.conf", f->dir);
 	f->model_path = unit_strf("%s/model", f->dir);
-	text = unit_strf(CONF_HEAD "model = { file = \"model\"; weight = 10; min_confidence = 0; };\n");
+	text = unit_strf(CONF_HEAD "model = { file = \"model\"; weight = 10; min_confidence = 0;\n\tincident_min_confidence = 0; };\n");
 	write_file(f->conf_path, text, strlen(text));
 	free(text);
 	f->conf = conf_load(f->conf_path, &ov, &error);
@@ -365,6 +365,8 @@ conf_load_model(void **state)
 		{ "model = { file = \"model\"; colour = 1; };", "csp-milter.conf:7: " },
 		{ "model = { file = \"model\"; min_confidence = 101; };",
 		    "csp-milter.conf:7: \"min_confidence\" must be between 0 and 100" },
+		{ "model = { file = \"model\"; incident_min_confidence = -1; };",
+		    "csp-milter.conf:7: \"incident_min_confidence\" must be between 0 and 100" },
 		{ "model = { file = \"absent\"; };", "/absent: cannot open model file" },
 		{ "model = { file = \"bad\"; };", "/bad:1: not a csp-milter model" },
 	};
