@@ -387,71 +387,28 @@ tf_add(struct tf_run *t)
 	return &t->items[t->count++];
 }
 
-/* json_str - a string member, or NULL */
-static const char *
-json_str(json_t *obj, const char *key)
+/* tf_add_label - one label of the families' corpus (eval_corpus_each_label) */
+static int
+tf_add_label(void *arg, json_t *obj, enum csp_class label, char *path, const char *where,
+    FILE *err)
 {
-	json_t *v = json_object_get(obj, key);
+	struct tf_item *it = tf_add(arg);
+	const char *family = eval_json_str(obj, "template");
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	(void)where;
+	(void)err;
+	it->name = xstrdup(eval_json_str(obj, "file"));
+	it->path = path;
+	it->label = label;
+	it->family = family != NULL ? xstrdup(family) : NULL;
+	return 0;
 }
 
 /* tf_labels - labels.jsonl with "template" keys; "FILE:LINE: what" on err */
 static int
 tf_labels(struct tf_run *t, const char *dir, FILE *err)
 {
-	struct strbuf path = STRBUF_INIT;
-	json_error_t jerr;
-	json_t *obj;
-	char *line = NULL, *file_path;
-	size_t cap = 0;
-	ssize_t n;
-	int lineno = 0, rc = 0, ci;
-	const char *file, *class, *family, *why;
-	FILE *fp;
-
-	strbuf_appendf(&path, "%s/labels.jsonl", dir);
-	if ((fp = fopen(path.data, "r")) == NULL) {
-		fprintf(err, "csp-milter: %s: %s\n", path.data, strerror(errno));
-		strbuf_release(&path);
-		return -1;
-	}
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		if (strspn(line, " \t\r\n") == (size_t)n)
-			continue;
-		if ((obj = json_loadb(line, (size_t)n, 0, &jerr)) == NULL || !json_is_object(obj)) {
-			fprintf(err, "csp-milter: %s:%d: %s\n", path.data, lineno,
-			    obj == NULL ? jerr.text : "not a JSON object");
-			json_decref(obj);
-			rc = -1;
-			continue;
-		}
-		file = json_str(obj, "file");
-		class = json_str(obj, "class");
-		family = json_str(obj, "template");
-		if (file == NULL || class == NULL || (ci = csp_class_parse(class, 1)) < 0) {
-			fprintf(err, "csp-milter: %s:%d: needs \"file\" and a known \"class\"\n",
-			    path.data, lineno);
-			rc = -1;
-		} else if ((file_path = eval_corpus_label_file(dir, file, &why)) == NULL) {
-			fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", path.data, lineno, file,
-			    why);
-			rc = -1;
-		} else {
-			struct tf_item *it = tf_add(t);
-
-			it->name = xstrdup(file);
-			it->path = file_path;
-			it->label = (enum csp_class)ci;
-			it->family = family != NULL ? xstrdup(family) : NULL;
-		}
-		json_decref(obj);
-	}
-	free(line);
-	fclose(fp);
-	strbuf_release(&path);
-	return rc;
+	return eval_corpus_each_label(dir, tf_add_label, t, err);
 }
 
 /* cmp_item - families together, by file name */

@@ -51,86 +51,42 @@ corpus_release(struct train_corpus *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* json_str - a string member, or NULL */
-static const char *
-json_str(json_t *obj, const char *key)
+/* corpus_add - one label of --train's corpus (eval_corpus_each_label) */
+static int
+corpus_add(void *arg, json_t *obj, enum csp_class label, char *path, const char *where, FILE *err)
 {
-	json_t *v = json_object_get(obj, key);
+	struct train_corpus *c = arg;
+	const char *split = eval_json_str(obj, "split"), *topic = eval_json_str(obj, "topic");
+	struct train_item *it;
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	if (split != NULL && strcmp(split, "train") != 0 && strcmp(split, "valid") != 0) {
+		fprintf(err, "csp-milter: %s: \"split\" must be \"train\" or \"valid\"\n", where);
+		free(path);
+		return -1;
+	}
+	if (c->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->items = xreallocarray(c->items, c->cap, sizeof(*c->items));
+	}
+	it = &c->items[c->count++];
+	memset(it, 0, sizeof(*it));
+	it->file = path;
+	it->topic = topic != NULL ? xstrdup(topic) : NULL;
+	it->label = label;
+	it->split = split == NULL ? SPLIT_NONE :
+	    strcmp(split, "train") == 0 ? SPLIT_TRAIN : SPLIT_VALID;
+	c->have_split |= split != NULL;
+	c->have_topic |= topic != NULL;
+	return 0;
 }
 
-/* corpus_labels - read labels.jsonl; errors are "FILE:LINE: what" */
+/* corpus_labels - add dir's labels.jsonl to c; errors are "FILE:LINE: what" */
 static int
 corpus_labels(struct train_corpus *c, const char *dir, FILE *err)
 {
-	struct strbuf path = STRBUF_INIT;
-	json_error_t jerr;
-	json_t *obj;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int lineno = 0, rc = 0, ci;
 	size_t before = c->count;
-	const char *file, *class, *split, *topic, *why;
-	char *file_path;
-	FILE *fp;
+	int rc = eval_corpus_each_label(dir, corpus_add, c, err);
 
-	strbuf_appendf(&path, "%s/labels.jsonl", dir);
-	if ((fp = fopen(path.data, "r")) == NULL) {
-		fprintf(err, "csp-milter: %s: %s\n", path.data, strerror(errno));
-		strbuf_release(&path);
-		return -1;
-	}
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		if (strspn(line, " \t\r\n") == (size_t)n)
-			continue;
-		if ((obj = json_loadb(line, (size_t)n, 0, &jerr)) == NULL || !json_is_object(obj)) {
-			fprintf(err, "csp-milter: %s:%d: %s\n", path.data, lineno,
-			    obj == NULL ? jerr.text : "not a JSON object");
-			json_decref(obj);
-			rc = -1;
-			continue;
-		}
-		file = json_str(obj, "file");
-		class = json_str(obj, "class");
-		split = json_str(obj, "split");
-		topic = json_str(obj, "topic");
-		if (file == NULL || class == NULL || (ci = csp_class_parse(class, 1)) < 0) {
-			fprintf(err, "csp-milter: %s:%d: needs \"file\" and a known \"class\"\n",
-			    path.data, lineno);
-			rc = -1;
-		} else if (split != NULL && strcmp(split, "train") != 0 && strcmp(split, "valid") != 0) {
-			fprintf(err, "csp-milter: %s:%d: \"split\" must be \"train\" or \"valid\"\n",
-			    path.data, lineno);
-			rc = -1;
-		} else if ((file_path = eval_corpus_label_file(dir, file, &why)) == NULL) {
-			fprintf(err, "csp-milter: %s:%d: \"file\": %s: %s\n", path.data, lineno, file,
-			    why);
-			rc = -1;
-		} else {
-			struct train_item *it;
-
-			if (c->count == c->cap) {
-				c->cap = c->cap ? c->cap * 2 : 256;
-				c->items = xreallocarray(c->items, c->cap, sizeof(*c->items));
-			}
-			it = &c->items[c->count++];
-			memset(it, 0, sizeof(*it));
-			it->file = file_path;
-			it->topic = topic != NULL ? xstrdup(topic) : NULL;
-			it->label = (enum csp_class)ci;
-			it->split = split == NULL ? SPLIT_NONE :
-			    strcmp(split, "train") == 0 ? SPLIT_TRAIN : SPLIT_VALID;
-			c->have_split |= split != NULL;
-			c->have_topic |= topic != NULL;
-		}
-		json_decref(obj);
-	}
-	free(line);
-	fclose(fp);
-	strbuf_release(&path);
 	if (rc == 0 && c->count == before) {
 		fprintf(err, "csp-milter: %s: no messages\n", dir);
 		rc = -1;

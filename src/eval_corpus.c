@@ -31,6 +31,68 @@ eval_item_release(struct eval_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
+/* eval_json_str - a string member, or NULL */
+const char *
+eval_json_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* eval_corpus_each_label - every line of dir/labels.jsonl to fn */
+int
+eval_corpus_each_label(const char *dir, eval_label_fn fn, void *arg, FILE *err)
+{
+	struct strbuf path = STRBUF_INIT, where = STRBUF_INIT;
+	json_error_t jerr;
+	json_t *obj;
+	char *line = NULL, *file_path;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = 0, ci;
+	const char *file, *class, *why;
+	FILE *fp;
+
+	strbuf_appendf(&path, "%s/labels.jsonl", dir);
+	if ((fp = fopen(path.data, "r")) == NULL) {
+		fprintf(err, "csp-milter: %s: %s\n", path.data, strerror(errno));
+		strbuf_release(&path);
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if (strspn(line, " \t\r\n") == (size_t)n)
+			continue;
+		strbuf_reset(&where);
+		strbuf_appendf(&where, "%s:%d", path.data, lineno);
+		if ((obj = json_loadb(line, (size_t)n, 0, &jerr)) == NULL || !json_is_object(obj)) {
+			fprintf(err, "csp-milter: %s: %s\n", where.data,
+			    obj == NULL ? jerr.text : "not a JSON object");
+			json_decref(obj);
+			rc = -1;
+			continue;
+		}
+		file = eval_json_str(obj, "file");
+		class = eval_json_str(obj, "class");
+		if (file == NULL || class == NULL || (ci = csp_class_parse(class, 1)) < 0) {
+			fprintf(err, "csp-milter: %s: needs \"file\" and a known \"class\"\n",
+			    where.data);
+			rc = -1;
+		} else if ((file_path = eval_corpus_label_file(dir, file, &why)) == NULL) {
+			fprintf(err, "csp-milter: %s: \"file\": %s: %s\n", where.data, file, why);
+			rc = -1;
+		} else if (fn(arg, obj, (enum csp_class)ci, file_path, where.data, err) < 0)
+			rc = -1;
+		json_decref(obj);
+	}
+	free(line);
+	fclose(fp);
+	strbuf_release(&path);
+	strbuf_release(&where);
+	return rc;
+}
+
 /* eval_corpus_release - free every item */
 void
 eval_corpus_release(struct eval_corpus *c)

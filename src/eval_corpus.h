@@ -2,6 +2,7 @@
 #ifndef CSP_EVAL_CORPUS_H
 #define CSP_EVAL_CORPUS_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "classify.h"
@@ -41,5 +42,22 @@ void eval_corpus_release(struct eval_corpus *c);
  * ../../etc/shadow.  The caller frees it; NULL with *why_r.
  */
 char *eval_corpus_label_file(const char *dir, const char *name, const char **why_r);
+
+/*
+ * eval_corpus_each_label - read dir/labels.jsonl a line at a time, as
+ * --train and --teach-first-per-template do: each line must be a JSON
+ * object with "file" (a regular file inside dir: eval_corpus_label_file)
+ * and a known "class".  fn gets the object (and the string member json_str
+ * reads), the class, the file's path (fn owns it) and where = "FILE:LINE"
+ * for its own errors; it returns 0 or -1.  Blank lines are skipped.  Every
+ * line is read; each problem is reported on err as "csp-milter: FILE:LINE:
+ * what".  Returns 0, or -1 when the file cannot be read or a line or fn
+ * failed.
+ */
+typedef int (*eval_label_fn)(void *arg, json_t *obj, enum csp_class label, char *path,
+    const char *where, FILE *err);
+int eval_corpus_each_label(const char *dir, eval_label_fn fn, void *arg, FILE *err);
+/* eval_json_str - a string member of obj, or NULL */
+const char *eval_json_str(json_t *obj, const char *key);
 
 #endif
