@@ -19,6 +19,7 @@
 #include "model.h"
 #include "scan.h"
 #include "xalloc.h"
+#include "bench_clock.h"
 
 struct corpus {
 	char **data;
@@ -26,41 +27,6 @@ struct corpus {
 	char **name;
 	size_t count;
 };
-
-/* now - monotonic seconds */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* cpu_now - this thread's CPU seconds: on a shared machine, what the work itself costs */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* rss_kib - the resident set now, from /proc/self/statm */
-static long
-rss_kib(void)
-{
-	long pages = 0, rss = 0;
-	FILE *fp = fopen("/proc/self/statm", "r");
-
-	if (fp == NULL)
-		return -1;
-	if (fscanf(fp, "%ld %ld", &pages, &rss) != 2)
-		rss = -1;
-	fclose(fp);
-	return rss < 0 ? -1 : rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
 
 /*
  * model_rss - what a second copy of the config's model and one thread's

@@ -29,41 +29,7 @@
 #include "scan.h"
 #include "strbuf.h"
 #include "xalloc.h"
-
-/* now - monotonic seconds */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* cpu_now - this thread's CPU seconds */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* rss_kib - resident set now */
-static long
-rss_kib(void)
-{
-	long pages = 0, rss = 0;
-	FILE *fp = fopen("/proc/self/statm", "r");
-
-	if (fp == NULL)
-		return -1;
-	if (fscanf(fp, "%ld %ld", &pages, &rss) != 2)
-		rss = -1;
-	fclose(fp);
-	return rss < 0 ? -1 : rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
+#include "bench_clock.h"
 
 /* read_file - whole file into a new buffer */
 static char *
