@@ -33,13 +33,11 @@ static const char *
 cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[1024];
 
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
 	strbuf_reset(&cli_examples_error_buf);
-	strbuf_append_str(&cli_examples_error_buf, tmp);
+	va_start(ap, fmt);
+	strbuf_vappendf(&cli_examples_error_buf, fmt, ap);
+	va_end(ap);
 	return cli_examples_error_buf.data;
 }
 

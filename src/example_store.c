@@ -23,13 +23,11 @@ static const char *
 example_error(const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[1024];
 
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
 	strbuf_reset(&example_error_buf);
-	strbuf_append_str(&example_error_buf, tmp);
+	va_start(ap, fmt);
+	strbuf_vappendf(&example_error_buf, fmt, ap);
+	va_end(ap);
 	return example_error_buf.data;
 }
 
