@@ -512,6 +512,7 @@ daemon_main(const char *conf_path, const struct conf_overrides *ov, int foregrou
 	    c->socket, c->version, rule_set_count(c->rules), directory_count(c->directory),
 	    c->monitor ? "monitor" : "enforce");
 	rc = daemon_serve() == MI_SUCCESS ? 0 : 1;
+	milter_release();
 	log_notice(NULL, "stopped");
 	audit_close();
 out:

@@ -12,5 +12,11 @@
  * once, before smfi_main.  0, or -1 if libmilter refused.
  */
 int milter_register(struct snapshot *snap, int tcp);
+/*
+ * milter_release - free the scan state kept for idle connections, after
+ * smfi_main has returned (a connection still closing gives its own back
+ * and it is kept until the process ends).
+ */
+void milter_release(void);
 
 #endif

@@ -93,6 +93,22 @@ scan_free(struct scan **sp)
 	*sp = NULL;
 }
 
+/* scan_idle - forget the message and the config; keep the scratch */
+void
+scan_idle(struct scan *s)
+{
+	scan_clear_rcpts(s);
+	/* The decoder and text are sized by the config's limits: made again with the next. */
+	mime_decoder_free(&s->decoder);
+	msg_text_free(&s->text);
+	conf_unref(&s->conf);
+	classify_result_release(&s->result);
+	classify_result_init(&s->result);
+	strbuf_release(&s->mail_from);
+	strbuf_release(&s->header_from);
+	strbuf_release(&s->mail_from_raw);
+}
+
 /* scan_begin - start a message */
 void
 scan_begin(struct scan *s, struct conf *conf)

@@ -54,6 +54,12 @@ struct scan_result {
 /* scan_new - never NULL; free with scan_free */
 struct scan *scan_new(void);
 void scan_free(struct scan **scan);
+/*
+ * scan_idle - forget the message and drop the config, keep the matching
+ * state that is costly to make (Vectorscan and PCRE2 scratch): a scan
+ * waiting for another connection (scan_pool).  scan_begin starts it again.
+ */
+void scan_idle(struct scan *scan);
 
 /* scan_begin - start a message under conf (referenced until the next begin) */
 void scan_begin(struct scan *scan, struct conf *conf);

@@ -4,10 +4,12 @@
  *   bench_classify CONF DIR [SECONDS]          the benchmark
  *   bench_classify CONF DIR SECONDS profile    classification alone, for a profiler
  *   bench_classify CONF DIR 0 dump [DIR...]    every message's result (see dump)
+ *   bench_classify CONF DIR SECONDS rules      what each rule costs alone (see rule_costs)
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "conf.h"
 #include "model.h"
 #include "scan.h"
+#include "scan_pool.h"
 #include "xalloc.h"
 #include "bench_clock.h"
 
@@ -86,6 +89,9 @@ profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 		scan_finish(scans[i]);
 	}
 	classify_result_init(&res);
+	/* Each scan's state is made on its first message: not what is profiled. */
+	for (i = 0; i < corpus->count; i++)
+		scan_classify(scans[i], &conf->classify, &res);
 	printf("ready\n");
 	fflush(stdout);
 	t0 = now();
@@ -104,6 +110,193 @@ profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 	free(scans);
 	conf_unref(&conf);
 	return 0;
+}
+
+/* ignore_hit - rule_costs times the matching, not what is done with a hit */
+static void
+ignore_hit(const struct rule_hit *hit, void *ctx)
+{
+	(void)hit;
+	++*(size_t *)ctx;
+}
+
+struct rule_cost {
+	size_t rule;
+	double us;		/* thread CPU per message, less the empty set's */
+	size_t hits;		/* messages it matched in, per pass */
+};
+
+static int
+by_cost(const void *a, const void *b)
+{
+	const struct rule_cost *x = a, *y = b;
+
+	return x->us < y->us ? 1 : x->us > y->us ? -1 : 0;
+}
+
+/* match_cpu - thread CPU per message of rs over every decoded message, for seconds */
+static double
+match_cpu(const struct rule_set *rs, struct scan **scans, size_t count, double seconds,
+    struct rule_scratch *scratch, size_t *hits_r)
+{
+	const char *error;
+	size_t i, n = 0, hits = 0;
+	double t0 = now(), c0 = cpu_now();
+
+	do {
+		for (i = 0; i < count; i++, n++)
+			rule_set_match(rs, scan_result(scans[i])->text, scratch, ignore_hit, &hits,
+			    &error);
+	} while (now() - t0 < seconds);
+	*hits_r = hits * count / n;
+	return (cpu_now() - c0) / n * 1e6;
+}
+
+/*
+ * rule_costs - each rule alone, with a prefilter of its own and PCRE2 on
+ * what that passes, over every decoded message: thread CPU per message,
+ * costliest first.  The rules share one prefilter scan in the milter, so
+ * the figures do not add up to the whole set's; they say which patterns
+ * make the scan slow.
+ */
+static int
+rule_costs(struct conf *conf, const struct corpus *corpus, double seconds)
+{
+	struct scan **scans = xcalloc(corpus->count, sizeof(*scans));
+	struct rule_scratch *scratch = rule_scratch_new();
+	size_t i, count = rule_set_count(conf->rules), hits;
+	struct rule_cost *cost = xcalloc(count, sizeof(*cost));
+	struct rule_set *empty = rule_set_new(conf->match_limit, conf->depth_limit);
+	const char *error;
+	double base, whole, sum = 0;
+
+	for (i = 0; i < corpus->count; i++) {
+		scans[i] = scan_new();
+		scan_begin(scans[i], conf);
+		scan_raw(scans[i], corpus->data[i], corpus->len[i]);
+		scan_finish(scans[i]);
+	}
+	rule_set_fold(empty, conf->normalise);
+	rule_set_finish(empty, &error);
+	base = match_cpu(empty, scans, corpus->count, seconds, scratch, &hits);
+	whole = match_cpu(conf->rules, scans, corpus->count, seconds, scratch, &hits) - base;
+	for (i = 0; i < count; i++) {
+		struct rule_set *one = rule_set_new(conf->match_limit, conf->depth_limit);
+
+		rule_set_fold(one, conf->normalise);
+		if (rule_set_add(one, rule_set_spec(conf->rules, i), &error) < 0 ||
+		    rule_set_finish(one, &error) < 0) {
+			fprintf(stderr, "bench_classify: %s: %s\n", rule_set_spec(conf->rules, i)->id,
+			    error);
+			return 1;
+		}
+		cost[i].rule = i;
+		cost[i].us = match_cpu(one, scans, corpus->count, seconds, scratch, &cost[i].hits) -
+		    base;
+		sum += cost[i].us;
+		rule_set_free(&one);
+	}
+	qsort(cost, count, sizeof(*cost), by_cost);
+	printf("rules: the whole set %.1f us/msg thread CPU; the rules one by one %.1f in all "
+	    "(each with its own prefilter scan); the headers text alone %.1f\n", whole, sum, base);
+	printf("%8s %6s  %s\n", "us/msg", "hits", "rule");
+	for (i = 0; i < count; i++)
+		printf("%8.2f %6zu  %s\n", cost[i].us, cost[i].hits,
+		    rule_set_spec(conf->rules, cost[i].rule)->id);
+	free(cost);
+	rule_set_free(&empty);
+	rule_scratch_free(&scratch);
+	for (i = 0; i < corpus->count; i++)
+		scan_free(&scans[i]);
+	free(scans);
+	conf_unref(&conf);
+	return 0;
+}
+
+/* heap_in_use - bytes malloc has handed out and not had back (glibc) */
+static size_t
+heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/*
+ * state_heap - what one thread's scan state holds after scanning every
+ * message (heap, not the resident set: freed memory is reused), idle
+ * (scan_idle, as a scan_pool keeps it) and in use
+ */
+static void
+state_heap(struct conf *conf, const struct corpus *corpus)
+{
+	struct scan *scans[32];
+	size_t before = heap_in_use(), busy, i, k;
+
+	for (k = 0; k < 32; k++) {
+		scans[k] = scan_new();
+		for (i = 0; i < corpus->count; i++) {
+			scan_begin(scans[k], conf);
+			scan_add_rcpt(scans[k], "<admin@contoso.example>");
+			scan_raw(scans[k], corpus->data[i], corpus->len[i]);
+			scan_decide(scans[k], 1);
+		}
+	}
+	busy = heap_in_use();
+	for (k = 0; k < 32; k++)
+		scan_idle(scans[k]);
+	printf("one thread's scan state: %zu KiB of heap after every message, %zu KiB idle "
+	    "(32 made)\n", (busy - before) / 32 / 1024, (heap_in_use() - before) / 32 / 1024);
+	for (k = 0; k < 32; k++)
+		scan_free(&scans[k]);
+}
+
+/* one_connection - one message on a scan taken from pool (or made, pool NULL) and given back */
+static void
+one_connection(struct conf *conf, struct scan_pool *pool, const char *data, size_t len)
+{
+	struct scan *scan = pool != NULL ? scan_pool_take(pool) : scan_new();
+
+	scan_begin(scan, conf);
+	scan_add_rcpt(scan, "<admin@contoso.example>");
+	scan_raw(scan, data, len);
+	scan_decide(scan, 1);
+	if (pool != NULL)
+		scan_pool_give(pool, &scan);
+	else
+		scan_free(&scan);
+}
+
+/*
+ * fresh_state - the same scan as if every message came on a milter
+ * connection of its own: its state made and freed for each message (what
+ * the milter did before scan_pool), then taken from a pool and given back
+ * (what it does): what making the state (Vectorscan scratch, PCRE2 match
+ * data, buffers) costs a message.
+ */
+static void
+fresh_state(struct conf *conf, const struct corpus *corpus, double seconds)
+{
+	struct scan_pool *pool = scan_pool_new(1);
+	size_t i, n;
+	double t0, c0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		n = 0;
+		t0 = now();
+		c0 = cpu_now();
+		do {
+			for (i = 0; i < corpus->count; i++, n++)
+				one_connection(conf, k == 0 ? NULL : pool, corpus->data[i],
+				    corpus->len[i]);
+		} while (now() - t0 < seconds);
+		printf("scan, a connection per message, state %s: %.1f us/msg (thread CPU %.1f)\n",
+		    k == 0 ? "made and freed each time" : "kept in a scan_pool",
+		    (now() - t0) / n * 1e6, (cpu_now() - c0) / n * 1e6);
+	}
+	scan_pool_free(&pool);
+	state_heap(conf, corpus);
 }
 
 /* same_matches - the same matches, views, counts, offsets and excerpts */
@@ -261,6 +454,8 @@ main(int argc, char **argv)
 	    now() - t0, rule_set_count(conf->rules));
 	if (argc > 4 && strcmp(argv[4], "profile") == 0)
 		return profile_loop(conf, &corpus, seconds);
+	if (argc > 4 && strcmp(argv[4], "rules") == 0)
+		return rule_costs(conf, &corpus, seconds);
 	/* The same rules without the prefilter: every rule scans every text. */
 	plain = rule_set_new(conf->match_limit, conf->depth_limit);
 	for (i = 0; i < rule_set_count(conf->rules); i++)
@@ -294,6 +489,7 @@ main(int argc, char **argv)
 	t_decode = now() - t0;
 	printf("scan (decode+classify+policy): %zu msgs in %.2f s = %.0f msgs/s, %.1f MB/s, %.1f us/msg\n",
 	    n, t_decode, n / t_decode, bytes / t_decode / 1e6, t_decode / n * 1e6);
+	fresh_state(conf, &corpus, seconds);
 
 	/* Classification alone, on one decoded message at a time; both ways must agree. */
 	for (rounds = 0, t_pf = t_plain = 0; rounds < 3; rounds++) {
