@@ -185,12 +185,35 @@ char_len(const char *p)
 	return n > 0 ? (size_t)n : 1;
 }
 
+/*
+ * posix_class_end - past a POSIX class name ("[:alpha:]") at p, or NULL
+ * when PCRE2 reads the '[' as a literal: as its check_posix_syntax does,
+ * a ']' or another "[:" before the closing ":]" ends the attempt.
+ */
+static const char *
+posix_class_end(const char *p)
+{
+	char term = p[1];
+
+	if (p[0] != '[' || (term != ':' && term != '.' && term != '='))
+		return NULL;
+	for (p += 2; p[0] != '\0' && p[1] != '\0'; p++) {
+		if (p[0] == '\\' && (p[1] == ']' || p[1] == '\\'))
+			p++;
+		else if ((p[0] == '[' && p[1] == term) || p[0] == ']')
+			return NULL;
+		else if (p[0] == term && p[1] == ']')
+			return p + 2;
+	}
+	return NULL;
+}
+
 /* fold_class - copy a character class, folding its single characters */
 static const char *
 fold_class(const char *p, struct strbuf *out)
 {
 	struct strbuf f = STRBUF_INIT;
-	const char *start;
+	const char *start, *e;
 	size_t n;
 
 	strbuf_append_char(out, *p++);	/* [ */
@@ -198,9 +221,7 @@ fold_class(const char *p, struct strbuf *out)
 		strbuf_append_char(out, *p++);
 	start = p;
 	while (*p != '\0' && !(*p == ']' && p > start)) {
-		if (*p == '[' && p[1] == ':' && (strstr(p, ":]") != NULL)) {
-			const char *e = strstr(p, ":]") + 2;
-
+		if ((e = posix_class_end(p)) != NULL) {
 			strbuf_append(out, p, (size_t)(e - p));
 			p = e;
 			continue;
