@@ -88,6 +88,13 @@ stricter(const struct rule_spec *spec)
 	return spec->class_index == CLASS_SUBSCRIPTION && spec->weight > 0;
 }
 
+/* classify_counts_hidden - can a match of the rule in the hidden text ever count? */
+int
+classify_counts_hidden(const struct rule_spec *spec)
+{
+	return stricter(spec);
+}
+
 /*
  * classify_counts - does a match add to its class's score?  Text the reader
  * does not see counts only when it makes the decision stricter (adds to

@@ -112,6 +112,12 @@ enum csp_class classify_pick(const struct classify_params *params, const long sc
 
 /* classify_counts - 1 if a match of this rule, in this view of a text in langs, adds to its class's score */
 int classify_counts(const struct rule_spec *spec, enum rule_view view, unsigned langs);
+/*
+ * classify_counts_hidden - 1 if a match of this rule in the hidden text can
+ * ever count (it adds to subscription); conf reads the hidden text only
+ * for these rules (rule_spec.skip_hidden).
+ */
+int classify_counts_hidden(const struct rule_spec *spec);
 
 /* classify_model_points - the model's points for class c, to which it gives probability p */
 long classify_model_points(const struct classify_params *params, enum csp_class c, double p);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "classify.h"
 #include "conf_block.h"
 #include "lang.h"
 #include "log.h"
@@ -199,6 +200,8 @@ parse_rule(struct conf_parse *cp, const config_setting_t *r, int class_index)
 		conf_fail(cp, s, "rule %s: a weight of 0 makes the rule do nothing", id);
 	spec.max_hits = (int)conf_get_long(cp, r, "max_hits", 1, 0, 10000);
 	spec.caseless = conf_get_bool(cp, r, "caseless", 1);
+	/* Hidden text is searched only for what may count there: subscription. */
+	spec.skip_hidden = !classify_counts_hidden(&spec);
 	if (!cp->failed && rule_set_add(cp->conf->rules, &spec, &error) < 0) {
 		cp->failed = 1;
 		strbuf_append_str(&cp->error, error);

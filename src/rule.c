@@ -30,8 +30,8 @@ struct rule {
  */
 enum rule_text {
 	RULE_TEXT_HEADERS,
-	RULE_TEXT_BODY,
-	RULE_TEXT_HIDDEN,
+	RULE_TEXT_BODY,		/* the visible and the collapsed view */
+	RULE_TEXT_HIDDEN,	/* hidden rules, and body rules that do not skip it */
 	RULE_TEXT_PARTS,
 	RULE_TEXT_SUBJECT,
 	RULE_TEXT_FROM,
@@ -256,27 +256,28 @@ rule_set_spec(const struct rule_set *rs, size_t i)
 	return &rs->rules[i].spec;
 }
 
-/* target_text - which prefiltered text a rule of this target reads, or -1 */
+/* reads_text - does the rule read prefiltered text t? */
 static int
-target_text(enum rule_target target, int second)
+reads_text(const struct rule_spec *spec, enum rule_text t)
 {
-	switch (target) {
+	switch (spec->target) {
 	case RULE_TARGET_HEADERS:
-		return second ? -1 : RULE_TEXT_HEADERS;
+		return t == RULE_TEXT_HEADERS;
 	case RULE_TARGET_ALL:
-		return second ? RULE_TEXT_BODY : RULE_TEXT_HEADERS;
+		return t == RULE_TEXT_HEADERS || t == RULE_TEXT_BODY ||
+		    (t == RULE_TEXT_HIDDEN && !spec->skip_hidden);
 	case RULE_TARGET_BODY:
-		return second ? -1 : RULE_TEXT_BODY;
+		return t == RULE_TEXT_BODY || (t == RULE_TEXT_HIDDEN && !spec->skip_hidden);
 	case RULE_TARGET_HIDDEN:
-		return second ? -1 : RULE_TEXT_HIDDEN;
+		return t == RULE_TEXT_HIDDEN;
 	case RULE_TARGET_PARTS:
-		return second ? -1 : RULE_TEXT_PARTS;
+		return t == RULE_TEXT_PARTS;
 	case RULE_TARGET_SUBJECT:
-		return second ? -1 : RULE_TEXT_SUBJECT;
+		return t == RULE_TEXT_SUBJECT;
 	case RULE_TARGET_FROM:
-		return second ? -1 : RULE_TEXT_FROM;
+		return t == RULE_TEXT_FROM;
 	default:
-		return -1;
+		return 0;	/* a named header: not prefiltered */
 	}
 }
 
@@ -303,7 +304,7 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 		for (i = 0, n = 0; i < rs->count; i++) {
 			const struct rule_spec *spec = &rs->rules[i].spec;
 
-			if (target_text(spec->target, 0) != t && target_text(spec->target, 1) != t)
+			if (!reads_text(spec, (enum rule_text)t))
 				continue;
 			pats[n] = rs->rules[i].folded;	/* widened after folding */
 			caseless[n] = spec->caseless;
@@ -332,6 +333,7 @@ same_rules(const struct rule_set *a, const struct rule_set *b)
 		const struct rule_spec *x = &a->rules[i].spec, *y = &b->rules[i].spec;
 
 		if (x->target != y->target || x->caseless != y->caseless ||
+		    x->skip_hidden != y->skip_hidden ||
 		    strcmp(a->rules[i].folded, b->rules[i].folded) != 0)
 			return 0;
 	}
@@ -527,6 +529,8 @@ match_body(struct match_run *run, size_t i, enum rule_target target,
 		t.nruns = msg_text_collapsed_runs(mt, &t.runs);
 		hits = match_text(run, i, &t, hits);
 	}
+	if (run->rs->rules[i].spec.skip_hidden)
+		return hits;
 	t.text = msg_text_hidden(mt, &t.len);
 	t.view = RULE_VIEW_HIDDEN;
 	t.source = RULE_SOURCE_HIDDEN;
@@ -648,11 +652,10 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 	    MAY_HEADERS);
 	text = msg_text_body(mt, &len);
 	rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_TEXT);
-	/* Body rules read the collapsed and hidden views only when there are some. */
+	/* Body rules read the collapsed view only when there is one. */
 	if ((text = msg_text_collapsed(mt, &len)) != NULL && len > 0)
 		rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_COLLAPSED);
-	if ((text = msg_text_hidden(mt, &len)) != NULL && len > 0)
-		rc |= prefilter_scan(rs, s, RULE_TEXT_BODY, text, len, MAY_HIDDEN);
+	/* The hidden text: its own rules, and the body rules that do not skip it. */
 	text = msg_text_hidden(mt, &len);
 	rc |= prefilter_scan(rs, s, RULE_TEXT_HIDDEN, text, len, MAY_HIDDEN);
 	text = msg_text_parts(mt, &len);
@@ -693,7 +696,7 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 		const struct rule_spec *spec = &rs->rules[i].spec;
 
 		may = MAY_ALL;
-		if (prefiltered && target_text(spec->target, 0) >= 0 && !rs->always[i])
+		if (prefiltered && spec->target != RULE_TARGET_HEADER && !rs->always[i])
 			may = scratch->candidates[i];
 		if (may == 0)
 			continue;	/* no text this rule reads can match it */

@@ -29,8 +29,8 @@ enum rule_target {
  * A rule on the body reads every view of it: the visible text, the
  * collapsed view (letter-spaced runs "i n v o i c e" read as one word;
  * only its collapsed runs count there, the rest was seen in the visible
- * view) and the hidden text.  max_hits caps the matches of a rule across
- * all views.
+ * view) and the hidden text (unless skip_hidden).  max_hits caps the
+ * matches of a rule across all views.
  */
 enum rule_view {
 	RULE_VIEW_VISIBLE,	/* what the reader sees; headers and parts too */
@@ -48,6 +48,11 @@ struct rule_spec {
 	int max_hits;		/* matches that count; 0 means no cap */
 	int caseless;
 	unsigned lang;		/* lang bits the rule is written for; 0: any (see classify) */
+	/*
+	 * Body and all rules: leave the hidden text unread, because a match
+	 * there could never count (classify_counts_hidden); 0 reads it.
+	 */
+	int skip_hidden;
 	const char *file;	/* where the rule was defined, for errors */
 	int line;
 };

@@ -116,6 +116,10 @@ conf_load_valid(void **state)
 	assert_int_equal(rule_set_spec(c->rules, 1)->class_index, CLASS_INCIDENT);
 	assert_int_equal(rule_set_spec(c->rules, 2)->weight, 1);
 	assert_int_equal(rule_set_spec(c->rules, 2)->caseless, 1);
+	/* Only a rule adding to subscription reads the hidden text. */
+	assert_int_equal(rule_set_spec(c->rules, 0)->skip_hidden, 0);
+	assert_int_equal(rule_set_spec(c->rules, 1)->skip_hidden, 1);
+	assert_int_equal(rule_set_spec(c->rules, 2)->skip_hidden, 1);
 	assert_int_equal(c->classify.threshold[CLASS_SUBSCRIPTION], 3);
 	assert_int_equal(c->classify.threshold[CLASS_INCIDENT], 2);
 	assert_int_equal(c->classify.threshold[CLASS_NON_CSP], 1);

@@ -881,7 +881,10 @@ view_hit(const struct rule_hit *hit, void *ctx)
 	log->n++;
 }
 
-/* rule_set_match_views - visible, then collapsed runs only, then hidden; max_hits across views */
+/*
+ * rule_set_match_views - visible, then collapsed runs only, then hidden
+ * (unless the rule skips it); max_hits across views
+ */
 static void
 rule_set_match_views(void **state)
 {
@@ -936,6 +939,31 @@ rule_set_match_views(void **state)
 		assert_int_equal(log.view[log.n - 1], RULE_VIEW_HIDDEN);
 		assert_ptr_equal(log.text[log.n - 1], hidden);
 		assert_string_equal(log.match[log.n - 1], "renewal");
+		rule_set_free(&rs);
+	}
+	/* A rule whose matches could not count there leaves the hidden text unread. */
+	for (finish = 0; finish < 2; finish++) {
+		struct rule_set *rs = rule_set_new(1000000, 10000);
+		struct rule_spec spec;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.id = "skip";
+		spec.target = RULE_TARGET_BODY;
+		spec.pattern = "renewal|hello";
+		spec.weight = 1;
+		spec.caseless = 1;
+		spec.skip_hidden = 1;
+		spec.file = "test.conf";
+		spec.line = 1;
+		assert_int_equal(rule_set_add(rs, &spec, &error), 0);
+		add_rule(rs, "reads", "body", "renewal", 0, 1);
+		finish_set(rs, finish);
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match(rs, mt, scratch, view_hit, &log, &error), 0);
+		assert_int_equal(log.n, 2);
+		assert_int_equal(log.view[0], RULE_VIEW_VISIBLE);	/* "skip" on "hello" only */
+		assert_string_equal(log.match[0], "hello");
+		assert_int_equal(log.view[1], RULE_VIEW_HIDDEN);	/* "reads" */
 		rule_set_free(&rs);
 	}
 	rule_scratch_free(&scratch);
