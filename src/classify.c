@@ -240,7 +240,8 @@ classify_message(const struct classify_params *params, const struct msg_text *mt
 		res->uncertain = 1;
 		strbuf_append_str(&res->reason, msg_text_reason(mt));
 	}
-	if (rule_set_match(params->rules, mt, scratch, on_hit, &run, &error) != 0) {
+	if (rule_set_match_langs(params->rules, mt, res->langs, scratch, on_hit, &run,
+	    &error) != 0) {
 		if (!res->uncertain) {
 			res->uncertain = 1;
 			strbuf_append_str(&res->reason, error);

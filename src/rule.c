@@ -18,6 +18,7 @@
 
 struct rule {
 	struct rule_spec spec;	/* strings owned by the rule */
+	int group;		/* its language group */
 	char *folded;		/* the pattern as compiled: literals folded like the text */
 	pcre2_code *code;
 	int jit;		/* JIT compile succeeded */
@@ -39,6 +40,14 @@ enum rule_text {
 #define RULE_TEXT_COUNT 6
 
 /*
+ * Rules written for one language count only in text of that language
+ * (classify_counts): each set of languages a rule is written for has its
+ * own databases, scanned only when the text is in one of them.  Group 0
+ * holds the rules for any language (and, past the last group, the rest).
+ */
+#define LANG_GROUPS 16
+
+/*
  * Which texts a rule may match in, from the prefilter scans: PCRE2 reads
  * only those.  A body rule seen only in the hidden text is not confirmed
  * on the visible text.
@@ -52,7 +61,9 @@ enum rule_text {
 struct rule_set {
 	struct rule *rules;
 	size_t count, cap;
-	struct rule_prefilter *prefilter[RULE_TEXT_COUNT];
+	struct rule_prefilter *prefilter[RULE_TEXT_COUNT][LANG_GROUPS];
+	unsigned group_lang[LANG_GROUPS];	/* the lang bits of each group's rules */
+	int groups;
 	unsigned char *always;	/* rules no prefilter covers: always run */
 	int finished;
 	unsigned long match_limit;
@@ -70,6 +81,7 @@ struct rule_scratch {
 	pcre2_jit_stack *jit_stack;
 	struct strbuf headers;	/* "Name: value\n" lines, built once per match call */
 	struct strbuf error;
+	unsigned langs;		/* this match call's languages; every bit: all */
 };
 
 static const char *const target_names[] = {
@@ -151,8 +163,8 @@ rule_set_free(struct rule_set **rsp)
 		free(rs->rules[i].folded);
 		rule_free_strings(&rs->rules[i].spec);
 	}
-	for (i = 0; i < RULE_TEXT_COUNT; i++)
-		rule_prefilter_free(&rs->prefilter[i]);
+	for (i = 0; i < RULE_TEXT_COUNT * LANG_GROUPS; i++)
+		rule_prefilter_free(&rs->prefilter[i / LANG_GROUPS][i % LANG_GROUPS]);
 	free(rs->always);
 	free(rs->rules);
 	strbuf_release(&rs->error);
@@ -172,6 +184,25 @@ static char *
 xstrdup_opt(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* lang_group - the group of rules written for lang, made if new (group 0 when full) */
+static int
+lang_group(struct rule_set *rs, unsigned lang)
+{
+	int g;
+
+	if (rs->groups == 0)
+		rs->groups = 1;	/* group 0: any language */
+	if (lang == 0)
+		return 0;
+	for (g = 1; g < rs->groups; g++)
+		if (rs->group_lang[g] == lang)
+			return g;
+	if (rs->groups == LANG_GROUPS)
+		return 0;
+	rs->group_lang[rs->groups] = lang;
+	return rs->groups++;
 }
 
 /* rule_set_add - compile and keep one rule */
@@ -233,6 +264,7 @@ rule_set_add(struct rule_set *rs, const struct rule_spec *spec, const char **err
 		r->folded = strbuf_detach(&folded, NULL);
 	}
 	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+	r->group = lang_group(rs, spec->lang);
 	r->spec = *spec;
 	r->spec.id = xstrdup(spec->id);
 	r->spec.header = xstrdup_opt(spec->header);
@@ -292,7 +324,7 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 	int *caseless;
 	unsigned *ids;
 	size_t i, n;
-	int t, rc = 0;
+	int t, g, rc = 0;
 
 	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE))
 		return 0;
@@ -300,20 +332,21 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 	caseless = xcalloc(rs->count + 1, sizeof(*caseless));
 	ids = xcalloc(rs->count + 1, sizeof(*ids));
 	rs->always = xcalloc(rs->count + 1, 1);
-	for (t = 0; t < RULE_TEXT_COUNT && rc == 0; t++) {
-		for (i = 0, n = 0; i < rs->count; i++) {
-			const struct rule_spec *spec = &rs->rules[i].spec;
+	for (t = 0; t < RULE_TEXT_COUNT && rc == 0; t++)
+		for (g = 0; g < rs->groups && rc == 0; g++) {
+			for (i = 0, n = 0; i < rs->count; i++) {
+				const struct rule_spec *spec = &rs->rules[i].spec;
 
-			if (!reads_text(spec, (enum rule_text)t))
-				continue;
-			pats[n] = rs->rules[i].folded;	/* widened after folding */
-			caseless[n] = spec->caseless;
-			ids[n++] = (unsigned)i;
+				if (rs->rules[i].group != g || !reads_text(spec, (enum rule_text)t))
+					continue;
+				pats[n] = rs->rules[i].folded;	/* widened after folding */
+				caseless[n] = spec->caseless;
+				ids[n++] = (unsigned)i;
+			}
+			if (n > 0 && (rs->prefilter[t][g] = rule_prefilter_new(pats, caseless, ids,
+			    n, rs->fold, rs->always, error_r)) == NULL)
+				rc = -1;
 		}
-		if (n > 0 && (rs->prefilter[t] = rule_prefilter_new(pats, caseless, ids, n,
-		    rs->fold, rs->always, error_r)) == NULL)
-			rc = -1;
-	}
 	__atomic_store_n(&rs->finished, rc == 0, __ATOMIC_RELEASE);
 	free(pats);
 	free(caseless);
@@ -333,7 +366,7 @@ same_rules(const struct rule_set *a, const struct rule_set *b)
 		const struct rule_spec *x = &a->rules[i].spec, *y = &b->rules[i].spec;
 
 		if (x->target != y->target || x->caseless != y->caseless ||
-		    x->skip_hidden != y->skip_hidden ||
+		    x->skip_hidden != y->skip_hidden || x->lang != y->lang ||
 		    strcmp(a->rules[i].folded, b->rules[i].folded) != 0)
 			return 0;
 	}
@@ -344,16 +377,18 @@ same_rules(const struct rule_set *a, const struct rule_set *b)
 int
 rule_set_share_prefilter(struct rule_set *rs, const struct rule_set *from)
 {
-	int t;
+	int t, g;
 
 	if (__atomic_load_n(&rs->finished, __ATOMIC_ACQUIRE) ||
 	    !__atomic_load_n(&from->finished, __ATOMIC_ACQUIRE) || !same_rules(rs, from))
 		return 0;
 	rs->always = xmalloc(rs->count + 1);
 	memcpy(rs->always, from->always, rs->count + 1);
+	/* The same rules in the same order: the same language groups. */
 	for (t = 0; t < RULE_TEXT_COUNT; t++)
-		if (from->prefilter[t] != NULL)
-			rs->prefilter[t] = rule_prefilter_ref(from->prefilter[t]);
+		for (g = 0; g < LANG_GROUPS; g++)
+			if (from->prefilter[t][g] != NULL)
+				rs->prefilter[t][g] = rule_prefilter_ref(from->prefilter[t][g]);
 	__atomic_store_n(&rs->finished, 1, __ATOMIC_RELEASE);
 	return 1;
 }
@@ -617,16 +652,29 @@ match_named(struct match_run *run, size_t i, const struct msg_text *mt,
 	return hits;
 }
 
-/* prefilter_scan - one text through one database; 0, or -1 when it could not run */
+/* group_wanted - may rules of language group g count in text of langs? */
+static int
+group_wanted(const struct rule_set *rs, int g, unsigned langs)
+{
+	return g == 0 || (rs->group_lang[g] & langs) != 0;
+}
+
+/*
+ * prefilter_scan - one text through the databases of text t of the
+ * language groups that may count; 0, or -1 when one could not run
+ */
 static int
 prefilter_scan(const struct rule_set *rs, struct rule_scratch *s, enum rule_text t,
     const char *text, size_t len, unsigned char may)
 {
-	if (rs->prefilter[t] == NULL)
-		return 0;
-	/* An empty text too: a pattern that matches "" matches it. */
-	return rule_prefilter_scan(rs->prefilter[t], s->prefilter, text != NULL ? text : "", len,
-	    s->candidates, may);
+	int g, rc = 0;
+
+	for (g = 0; g < rs->groups; g++)
+		if (rs->prefilter[t][g] != NULL && group_wanted(rs, g, s->langs))
+			/* An empty text too: a pattern that matches "" matches it. */
+			rc |= rule_prefilter_scan(rs->prefilter[t][g], s->prefilter,
+			    text != NULL ? text : "", len, s->candidates, may);
+	return rc;
 }
 
 /*
@@ -660,8 +708,7 @@ prefilter_pass(const struct rule_set *rs, const struct msg_text *mt, struct rule
 	rc |= prefilter_scan(rs, s, RULE_TEXT_HIDDEN, text, len, MAY_HIDDEN);
 	text = msg_text_parts(mt, &len);
 	rc |= prefilter_scan(rs, s, RULE_TEXT_PARTS, text, len, MAY_TEXT);
-	for (h = 0; h < n && (rs->prefilter[RULE_TEXT_SUBJECT] != NULL ||
-	    rs->prefilter[RULE_TEXT_FROM] != NULL); h++) {
+	for (h = 0; h < n; h++) {
 		const char *name = msg_text_header_name(mt, h);
 
 		text = msg_text_header_value(mt, h, &len);
@@ -679,6 +726,14 @@ int
 rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
 {
+	return rule_set_match_langs(rs, mt, 0, scratch, fn, ctx, error_r);
+}
+
+/* rule_set_match_langs - run the rules that may count in text of langs */
+int
+rule_set_match_langs(const struct rule_set *rs, const struct msg_text *mt, unsigned langs,
+    struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r)
+{
 	struct match_run run = { rs, scratch, fn, ctx, 0 };
 	struct match_text hidden = { RULE_TARGET_HIDDEN, RULE_VIEW_HIDDEN, NULL, 0, NULL, 0,
 	    RULE_SOURCE_HIDDEN, 0 };
@@ -689,12 +744,15 @@ rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
 
 	pcre2_set_match_limit(scratch->mctx, (uint32_t)rs->match_limit);
 	pcre2_set_depth_limit(scratch->mctx, (uint32_t)rs->depth_limit);
+	scratch->langs = langs != 0 ? langs : ~0u;
 	if ((prefiltered = rule_set_prefiltered(rs)))
 		prefilter_pass(rs, mt, scratch);
 	have_headers = prefiltered;
 	for (i = 0; i < rs->count; i++) {
 		const struct rule_spec *spec = &rs->rules[i].spec;
 
+		if (spec->lang != 0 && (spec->lang & scratch->langs) == 0)
+			continue;	/* written for languages the text is not in */
 		may = MAY_ALL;
 		if (prefiltered && spec->target != RULE_TARGET_HEADER && !rs->always[i])
 			may = scratch->candidates[i];

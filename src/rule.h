@@ -122,6 +122,13 @@ void rule_scratch_free(struct rule_scratch **scratch);
  */
 int rule_set_match(const struct rule_set *rs, const struct msg_text *mt,
     struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
+/*
+ * rule_set_match_langs - rule_set_match, leaving out the rules written only
+ * for languages not in langs (their matches could not count: classify);
+ * langs 0 (none could be told) runs every rule.
+ */
+int rule_set_match_langs(const struct rule_set *rs, const struct msg_text *mt, unsigned langs,
+    struct rule_scratch *scratch, rule_hit_fn fn, void *ctx, const char **error_r);
 
 /*
  * rule_source_text - the text of source in mt, as the rules of rs read it

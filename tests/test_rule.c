@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "lang.h"
 #include "msg_text.h"
 #include "rule.h"
 #include "rule_fold.h"
@@ -970,6 +971,74 @@ rule_set_match_views(void **state)
 	msg_text_free(&mt);
 }
 
+/* add_lang_rule - a body rule written for the languages lang */
+static void
+add_lang_rule(struct rule_set *rs, const char *id, const char *pattern, unsigned lang)
+{
+	struct rule_spec spec;
+	const char *error = NULL;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.id = id;
+	spec.target = RULE_TARGET_BODY;
+	spec.pattern = pattern;
+	spec.weight = 1;
+	spec.caseless = 1;
+	spec.lang = lang;
+	spec.file = "test.conf";
+	spec.line = 1;
+	if (rule_set_add(rs, &spec, &error) < 0)
+		fail_msg("%s: %s", id, error);
+}
+
+/*
+ * rule_set_match_langs_groups - rules written for languages the text is
+ * not in are left out, with and without the prefilter; none told: all run
+ */
+static void
+rule_set_match_langs_groups(void **state)
+{
+	struct msg_text *mt = folded_text("Rechnung invoice facture");
+	struct rule_scratch *scratch = rule_scratch_new();
+	struct view_log log;
+	const char *error = NULL;
+	int finish;
+
+	(void)state;
+	for (finish = 0; finish < 2; finish++) {
+		struct rule_set *rs = rule_set_new(1000000, 10000);
+
+		add_lang_rule(rs, "de", "rechnung", LANG_DE);
+		add_lang_rule(rs, "any", "facture", 0);
+		add_lang_rule(rs, "en", "invoice", LANG_EN);
+		add_lang_rule(rs, "en_de", "rechnung", LANG_EN | LANG_DE);
+		finish_set(rs, finish);
+
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match_langs(rs, mt, LANG_EN, scratch, view_hit, &log,
+		    &error), 0);
+		assert_int_equal(log.n, 3);	/* "any", "en", "en_de": not "de" */
+		assert_string_equal(log.match[0], "facture");
+		assert_string_equal(log.match[1], "invoice");
+		assert_string_equal(log.match[2], "rechnung");
+
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match_langs(rs, mt, LANG_FR, scratch, view_hit, &log,
+		    &error), 0);
+		assert_int_equal(log.n, 1);	/* "any" alone */
+
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match_langs(rs, mt, 0, scratch, view_hit, &log, &error), 0);
+		assert_int_equal(log.n, 4);
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(rule_set_match(rs, mt, scratch, view_hit, &log, &error), 0);
+		assert_int_equal(log.n, 4);
+		rule_set_free(&rs);
+	}
+	rule_scratch_free(&scratch);
+	msg_text_free(&mt);
+}
+
 /* rule_set_fold_off - with normalise off, patterns are compiled as written */
 static void
 rule_set_fold_off(void **state)
@@ -1038,6 +1107,7 @@ main(void)
 		cmocka_unit_test(rule_fold_pattern_table),
 		cmocka_unit_test(rule_set_match_evasions),
 		cmocka_unit_test(rule_set_match_views),
+		cmocka_unit_test(rule_set_match_langs_groups),
 		cmocka_unit_test(rule_set_fold_off),
 		cmocka_unit_test(rule_set_share_prefilter_fold),
 	};
