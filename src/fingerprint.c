@@ -4,33 +4,18 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "hash.h"
 
 #define BIN_SHIFT 58			/* 64 - log2(FINGERPRINT_BINS) */
 #define NUMBER_HASH 0x6e756d6265722323ULL	/* the placeholder "#" */
 #define SUBJECT_SEED 0x5375626a65637421ULL	/* subject shingles apart from the body's */
 #define CJK_RUN_MAX 64			/* characters of a CJK run kept for a Hangul word */
 
-/* mix - a 64-bit finaliser (splitmix64): every input bit moves every output bit */
-static inline uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 /* hash_text - FNV-1a of a piece, mixed */
 static uint64_t
 hash_text(const char *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return mix(h);
+	return hash_mix64(hash_fnv1a(HASH_FNV_BASIS, p, len));
 }
 
 struct shingler {
@@ -53,7 +38,7 @@ struct shingler {
 static void
 add_shingle(struct shingler *sh, uint64_t h)
 {
-	uint64_t x = mix(h ^ sh->seed);
+	uint64_t x = hash_mix64(h ^ sh->seed);
 	unsigned b = (unsigned)(x >> BIN_SHIFT);
 	uint32_t v = (uint32_t)x;
 
@@ -71,7 +56,7 @@ combine(const uint64_t *h, size_t n, size_t first, size_t cap)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		x = mix(x ^ h[(first + i) % cap]) + i;
+		x = hash_mix64(x ^ h[(first + i) % cap]) + i;
 	return x;
 }
 
@@ -106,7 +91,7 @@ end_cjk(struct shingler *sh)
 	if (sh->ncjk == 0)
 		return;
 	if (sh->run_hangul) {
-		add_word(sh, mix(sh->run_hash));
+		add_word(sh, hash_mix64(sh->run_hash));
 		sh->last_number = 0;
 	} else if (sh->ncjk < FINGERPRINT_CJK_N)
 		add_shingle(sh, combine(sh->cjk, sh->ncjk, 0, FINGERPRINT_CJK_N) ^ 0x636a6bULL);
@@ -148,11 +133,11 @@ on_piece(void *ctx, enum msg_features_piece kind, const char *p, size_t len)
 		h = hash_text(p, len);
 		if (sh->ncjk == 0) {
 			sh->run_hangul = 1;
-			sh->run_hash = 0xcbf29ce484222325ULL;
+			sh->run_hash = HASH_FNV_BASIS;
 		}
 		if (!is_hangul(p, len))
 			sh->run_hangul = 0;
-		sh->run_hash = (sh->run_hash ^ h) * 0x100000001b3ULL;
+		sh->run_hash = (sh->run_hash ^ h) * HASH_FNV_PRIME;
 		sh->cjk[sh->ncjk % FINGERPRINT_CJK_N] = h;
 		sh->ncjk++;
 		/* A Hangul run is a word, counted when it ends. */
@@ -184,7 +169,7 @@ densify(struct shingler *sh)
 		if (sh->filled & (1ULL << b))
 			continue;
 		for (attempt = 1;; attempt++) {
-			from = (unsigned)(mix(((uint64_t)b << 32) | attempt) >> BIN_SHIFT);
+			from = (unsigned)(hash_mix64(((uint64_t)b << 32) | attempt) >> BIN_SHIFT);
 			if (sh->filled & (1ULL << from))
 				break;
 		}
@@ -209,7 +194,7 @@ fingerprint_message(struct msg_features_scratch *s, const struct msg_text *mt,
 		return -1;
 	densify(&sh);
 	for (b = 0; b < FINGERPRINT_BINS; b++)
-		fp->bin[b] = (uint16_t)(mix(sh.min[b] ^ ((uint64_t)b << 40)) >> 48);
+		fp->bin[b] = (uint16_t)(hash_mix64(sh.min[b] ^ ((uint64_t)b << 40)) >> 48);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unicode/utf8.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "msg_features.h"
 #include "xalloc.h"
 #include "strbuf.h"
@@ -121,41 +122,22 @@ struct msg_features_scratch {
 	struct strbuf names;
 };
 
-/* hash_start - FNV-1a offset basis, moved by the seed */
+/*
+ * hash_start - the starting state, moved by the seed.  Its basis is one
+ * digit short of FNV's (hash.h): every trained model's feature indexes
+ * depend on it, so it stays.
+ */
 static inline uint64_t
 hash_start(uint64_t seed)
 {
 	return 1469598103934665603ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
 }
 
-/* hash_feed - FNV-1a over more bytes */
-static inline uint64_t
-hash_feed(uint64_t h, const char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* hash_end - a 64-bit finaliser (splitmix64), so that the top bits mix well */
-static inline uint64_t
-hash_end(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
-
 /* hash_bytes - FNV-1a from the seed, then the finaliser */
 static uint64_t
 hash_bytes(const char *p, size_t len, uint64_t seed)
 {
-	return hash_end(hash_feed(hash_start(seed), p, len));
+	return hash_mix64(hash_fnv1a(hash_start(seed), p, len));
 }
 
 /* msg_features_hash - index of a feature string in a 2^bits space */
@@ -320,12 +302,12 @@ count_feature(struct msg_features_scratch *s, const char *prefix, const char *a,
     const char *b, size_t blen)
 {
 	/* The hash of the string prefix + a [+ " " + b], without building it. */
-	uint64_t h = hash_feed(hash_start(s->seed), prefix, strlen(prefix));
+	uint64_t h = hash_fnv1a(hash_start(s->seed), prefix, strlen(prefix));
 
-	h = hash_feed(h, a, alen);
+	h = hash_fnv1a(h, a, alen);
 	if (b != NULL)
-		h = hash_feed(hash_feed(h, " ", 1), b, blen);
-	count_index(s, (uint32_t)(hash_end(h) >> (64 - s->bits)), prefix, a, alen, b, blen);
+		h = hash_fnv1a(hash_fnv1a(h, " ", 1), b, blen);
+	count_index(s, (uint32_t)(hash_mix64(h) >> (64 - s->bits)), prefix, a, alen, b, blen);
 }
 
 /* is_cjk - Han, Hiragana, Katakana or Hangul: counted by characters, not words */
@@ -563,7 +545,7 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 	 * both the word's own feature and the pair it opens with the next word:
 	 * each word is hashed twice, not four times.
 	 */
-	uint64_t base = hash_feed(hash_start(s->seed), prefix, strlen(prefix)), h, prev_h = 0;
+	uint64_t base = hash_fnv1a(hash_start(s->seed), prefix, strlen(prefix)), h, prev_h = 0;
 
 	for (i = from; i < to; i++) {
 		const struct token *tok = &s->tokens[i];
@@ -573,14 +555,14 @@ count_words(struct msg_features_scratch *s, const char *prefix, size_t from, siz
 		if ((tok->stop & (1u << s->lang)) || (tok->flags & (TOK_SHORT | TOK_NUM)) == TOK_SHORT)
 			continue;
 		term = term_of(s, tok, &len);
-		h = hash_feed(base, term, len);
+		h = hash_fnv1a(base, term, len);
 		/* Nearly every message has numbers: "#" only counts next to a word. */
 		if (!(tok->flags & TOK_NUM))
-			count_index(s, (uint32_t)(hash_end(h) >> (64 - s->bits)), prefix, term, len,
+			count_index(s, (uint32_t)(hash_mix64(h) >> (64 - s->bits)), prefix, term, len,
 			    NULL, 0);
 		if (have_prev) {
 			s->words_pair = 1;
-			count_index(s, (uint32_t)(hash_end(hash_feed(hash_feed(prev_h, " ", 1), term,
+			count_index(s, (uint32_t)(hash_mix64(hash_fnv1a(hash_fnv1a(prev_h, " ", 1), term,
 			    len)) >> (64 - s->bits)), prefix, s->prev.data, s->prev.len, term, len);
 			s->words_pair = 0;
 		}
