@@ -41,9 +41,11 @@ enum rule_text {
 
 /*
  * Rules written for one language count only in text of that language
- * (classify_counts): each set of languages a rule is written for has its
- * own databases, scanned only when the text is in one of them.  Group 0
- * holds the rules for any language (and, past the last group, the rest).
+ * (classify_counts): in the body, each set of languages a rule is written
+ * for has its own database, scanned only when the text is in one of them.
+ * Group 0 holds the rules for any language (and, past the last group, the
+ * rest).  The other texts are short: there a scan costs mostly its fixed
+ * start, so each has one database for every language.
  */
 #define LANG_GROUPS 16
 
@@ -337,7 +339,8 @@ rule_set_finish(struct rule_set *rs, const char **error_r)
 			for (i = 0, n = 0; i < rs->count; i++) {
 				const struct rule_spec *spec = &rs->rules[i].spec;
 
-				if (rs->rules[i].group != g || !reads_text(spec, (enum rule_text)t))
+				if (!reads_text(spec, (enum rule_text)t) ||
+				    (t == RULE_TEXT_BODY ? rs->rules[i].group : 0) != g)
 					continue;
 				pats[n] = rs->rules[i].folded;	/* widened after folding */
 				caseless[n] = spec->caseless;

@@ -226,6 +226,12 @@ m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/.*model RSS: \([0-9]*\) KiB.*/\1/p' 
 result "RSS the model adds (loaded + one thread's scratch)" "< 20 MB" "$m KiB" "bench_classify bench.conf $CORPUS 2"
 m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^prefilter build: \([0-9.]*\) s.*/\1/p' "$TMP/cls.$i"; done | median)
 result "Vectorscan prefilter build (once per rule change)" "-" "$m s" "bench_classify bench.conf $CORPUS 2"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^scan, a connection per message, state made and freed each time: \([0-9.]*\) us.*/\1/p' "$TMP/cls.$i"; done | median)
+result "scan, a connection per message, state made each time (before scan_pool)" "-" "$m us/msg" "bench_classify bench.conf $CORPUS 2"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n 's/^scan, a connection per message, state kept in a scan_pool: \([0-9.]*\) us.*/\1/p' "$TMP/cls.$i"; done | median)
+result "scan, a connection per message, state from the scan_pool (the milter)" "-" "$m us/msg" "bench_classify bench.conf $CORPUS 2"
+m=$(for i in $(seq 1 "$RUNS"); do sed -n "s/^one thread's scan state: [0-9]* KiB of heap after every message, \([0-9]*\) KiB idle.*/\1/p" "$TMP/cls.$i"; done | median)
+result "one idle scan state kept in the pool" "-" "$m KiB" "bench_classify bench.conf $CORPUS 2"
 }
 
 # --- template memory: 100,000 examples synthesised from the corpus's fingerprints ---
