@@ -174,7 +174,16 @@ lang_detect(const char *utf8, size_t len)
 	if (len > SAMPLE_MAX)
 		len = utf8_floor(utf8, SAMPLE_MAX);
 	while (i <= len) {
-		/* ASCII, most of the text, without the decoder's call. */
+		/* ASCII letters, most of the text, straight into the word. */
+		if (i < len && (p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') {
+			if (wl < WORD_MAX)
+				word[wl++] = (char)(p[i] | 0x20);
+			else
+				too_long = 1;
+			i++;
+			continue;
+		}
+		/* Other ASCII without the decoder's call. */
 		if (i < len && p[i] < 0x80)
 			cp = p[i], n = 1;
 		else if ((n = i < len ? utf8_decode(p + i, len - i, &cp) : 0) <= 0)

@@ -443,13 +443,19 @@ tokenize(struct tokenizer *t, const char *text, size_t len)
 			continue;
 		}
 		if (c < 0x80) {
-			/* The common case without ICU: ASCII letters and digits. */
+			/* The common case without ICU: ASCII letters and digits, the rest of the run at once. */
 			if (t->tok == NULL && !tok_begin(t))
 				continue;
-			t->chars++;
-			if (c <= '9')
-				t->tok->flags |= TOK_NUM;
-			s->words.data[s->words.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			for (;;) {
+				t->chars++;
+				if (c <= '9')
+					t->tok->flags |= TOK_NUM;
+				s->words.data[s->words.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+				if (i >= n || p[i] >= 0x80 || !is_word_char(p[i]) ||
+				    s->words.len + U8_MAX_LENGTH >= s->words.cap)
+					break;
+				c = p[i++];
+			}
 			continue;
 		}
 		if (t->tok == NULL && !tok_begin(t))
