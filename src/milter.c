@@ -22,8 +22,8 @@
 static struct snapshot *milter_snap;
 /*
  * Scan state kept between connections (milter_register to the process's
- * end).  An idle scan holds about 255 KiB (Vectorscan scratch, PCRE2 JIT
- * stack; bench_classify): 64 of them, 16 MiB at most, cover the
+ * end).  An idle scan holds about 140 KiB (Vectorscan scratch, PCRE2 JIT
+ * stack; bench_classify): 64 of them, 9 MiB at most, cover the
  * connections a relay keeps open at once; past them a closing connection
  * frees its state.
  */
