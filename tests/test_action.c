@@ -15,6 +15,7 @@
 #include "scan.h"
 #include "strbuf.h"
 #include "unit.h"
+#include "unit_conf.h"
 
 /*
  * A fake MTA: it logs every change it is asked for and refuses the kinds
@@ -71,32 +72,6 @@ static const struct action_ops fake_ops = {
 	fake_delrcpt, fake_addrcpt, fake_addheader, fake_quarantine,
 };
 
-static struct conf *conf;
-
-/* setup - the hostile test config: contoso and fabrikam are CSP customers */
-static int
-setup(void **state)
-{
-	char *path = unit_strf("%s/tests/hostile/hostile.conf", unit_srcdir());
-	const char *error = NULL;
-
-	(void)state;
-	conf = conf_load(path, NULL, &error);
-	if (conf == NULL)
-		fprintf(stderr, "%s: %s\n", path, error);
-	free(path);
-	return conf == NULL ? -1 : 0;
-}
-
-/* teardown - drop the config */
-static int
-teardown(void **state)
-{
-	(void)state;
-	conf_unref(&conf);
-	return 0;
-}
-
 /* scan_message - a vendor message to one CSP customer and one other recipient */
 static const struct scan_result *
 scan_message(struct scan *scan, const char *body)
@@ -105,7 +80,7 @@ scan_message(struct scan *scan, const char *body)
 
 	strbuf_appendf(&m, "From: Vendor Billing <billing@vendor.example>\n"
 	    "To: admin@contoso.example\nSubject: Notice\n\n%s\n", body);
-	scan_begin(scan, conf);
+	scan_begin(scan, unit_conf);
 	scan_set_sender(scan, "<billing@vendor.example>");
 	scan_add_rcpt(scan, "<admin@contoso.example>");
 	scan_add_rcpt(scan, "<someone@elsewhere.example>");
@@ -233,7 +208,7 @@ action_plan_apply_quarantine_refused(void **state)
 
 	(void)state;
 	/* An unreadable sender header: vendor mail, uncertain, held for a CSP customer. */
-	scan_begin(scan, conf);
+	scan_begin(scan, unit_conf);
 	scan_set_sender(scan, "<billing@vendor.example>");
 	scan_add_rcpt(scan, "<admin@contoso.example>");
 	scan_raw(scan, "From: <<<\nSubject: x\n\nYour invoice is attached.\n", 48);
@@ -288,5 +263,5 @@ main(void)
 		cmocka_unit_test(action_plan_hold_cases),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, unit_conf_setup_hostile, unit_conf_teardown);
 }

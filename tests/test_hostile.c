@@ -17,6 +17,7 @@
 #include "strbuf.h"
 #include "text_norm.h"
 #include "unit.h"
+#include "unit_conf.h"
 
 /*
  * Every message is scanned twice under tests/hostile/hostile.conf: once on
@@ -88,8 +89,6 @@ struct outcome {
 	struct strbuf decisions;	/* one letter per recipient */
 	struct strbuf addrcpt;		/* the planned additions, "\n"-separated */
 };
-
-static struct conf *hostile_conf;
 
 /* gen_repeat - append s n times */
 static void
@@ -1146,7 +1145,7 @@ run_path(const struct hostile_case *hc, struct scan *s, const struct strbuf *m, 
 	const char *row = hc->name;
 	size_t i;
 
-	scan_begin(s, hostile_conf);
+	scan_begin(s, unit_conf);
 	envelope(hc, s);
 	if (milter)
 		milter_feed(s, m->data, m->len);
@@ -1296,32 +1295,6 @@ hostile_message(void **state)
 	scan_free(&s);
 }
 
-/* hostile_setup - load tests/hostile/hostile.conf once */
-static int
-hostile_setup(void **state)
-{
-	char *path = unit_strf("%s/tests/hostile/hostile.conf", unit_srcdir());
-	const char *error;
-
-	(void)state;
-	if ((hostile_conf = conf_load(path, NULL, &error)) == NULL) {
-		fprintf(stderr, "%s: %s\n", path, error);
-		free(path);
-		return -1;
-	}
-	free(path);
-	return 0;
-}
-
-/* hostile_teardown - drop the config */
-static int
-hostile_teardown(void **state)
-{
-	(void)state;
-	conf_unref(&hostile_conf);
-	return 0;
-}
-
 /* main - one cmocka test per table row, named after it */
 int
 main(void)
@@ -1336,5 +1309,5 @@ main(void)
 		tests[i].initial_state = (void *)&hostile_cases[i];
 	}
 	return _cmocka_run_group_tests("hostile", tests, UNIT_NELEM(hostile_cases),
-	    hostile_setup, hostile_teardown);
+	    unit_conf_setup_hostile, unit_conf_teardown);
 }

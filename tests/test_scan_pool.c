@@ -14,32 +14,7 @@
 #include "scan_pool.h"
 #include "strbuf.h"
 #include "unit.h"
-
-static struct conf *conf;
-
-/* setup - the hostile test config: contoso is a CSP customer */
-static int
-setup(void **state)
-{
-	char *path = unit_strf("%s/tests/hostile/hostile.conf", unit_srcdir());
-	const char *error = NULL;
-
-	(void)state;
-	conf = conf_load(path, NULL, &error);
-	if (conf == NULL)
-		fprintf(stderr, "%s: %s\n", path, error);
-	free(path);
-	return conf == NULL ? -1 : 0;
-}
-
-/* teardown - drop the config */
-static int
-teardown(void **state)
-{
-	(void)state;
-	conf_unref(&conf);
-	return 0;
-}
+#include "unit_conf.h"
 
 /* scan_invoice - an invoice from the vendor to a CSP customer and another recipient */
 static const struct scan_result *
@@ -50,7 +25,7 @@ scan_invoice(struct scan *scan)
 	    "Your invoice for October is ready. The amount due is USD 1,234.00 and will be\n"
 	    "charged to the card on file on the billing date.\n";
 
-	scan_begin(scan, conf);
+	scan_begin(scan, unit_conf);
 	scan_set_sender(scan, "<billing@vendor.example>");
 	scan_add_rcpt(scan, "<admin@contoso.example>");
 	scan_add_rcpt(scan, "<someone@elsewhere.example>");
@@ -65,15 +40,15 @@ scan_pool_take_reuses(void **state)
 {
 	struct scan_pool *pool = scan_pool_new(4);
 	struct scan *a = scan_pool_take(pool), *first = a;
-	int refs = conf->refcount;
+	int refs = unit_conf->refcount;
 
 	(void)state;
 	assert_non_null(a);
 	(void)scan_invoice(a);
-	assert_int_equal(conf->refcount, refs + 1);
+	assert_int_equal(unit_conf->refcount, refs + 1);
 	scan_pool_give(pool, &a);
 	assert_null(a);
-	assert_int_equal(conf->refcount, refs);	/* an idle scan pins no config */
+	assert_int_equal(unit_conf->refcount, refs);	/* an idle scan pins no config */
 	assert_int_equal(scan_pool_idle(pool), 1);
 	a = scan_pool_take(pool);
 	assert_ptr_equal(a, first);
@@ -173,5 +148,5 @@ main(void)
 		cmocka_unit_test(scan_pool_threads),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, unit_conf_setup_hostile, unit_conf_teardown);
 }
