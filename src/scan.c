@@ -102,8 +102,10 @@ scan_idle(struct scan *s)
 	mime_decoder_free(&s->decoder);
 	msg_text_free(&s->text);
 	conf_unref(&s->conf);
-	classify_result_release(&s->result);
-	classify_result_init(&s->result);
+	/* The result keeps its buffers and the model's scratch; nothing in it points into the config. */
+	s->result.match_count = 0;
+	s->result.example_count = 0;
+	s->result.examples_index = NULL;
 	strbuf_release(&s->mail_from);
 	strbuf_release(&s->header_from);
 	strbuf_release(&s->mail_from_raw);

@@ -55,9 +55,10 @@ struct scan_result {
 struct scan *scan_new(void);
 void scan_free(struct scan **scan);
 /*
- * scan_idle - forget the message and drop the config, keep the matching
- * state that is costly to make (Vectorscan and PCRE2 scratch): a scan
- * waiting for another connection (scan_pool).  scan_begin starts it again.
+ * scan_idle - forget the message and drop the config, keep the state that
+ * is costly to make (Vectorscan and PCRE2 scratch, the model's feature
+ * scratch): a scan waiting for another connection (scan_pool).  scan_begin
+ * starts it again.
  */
 void scan_idle(struct scan *scan);
 
