@@ -123,7 +123,7 @@ ignore_hit(const struct rule_hit *hit, void *ctx)
 struct rule_cost {
 	size_t rule;
 	double us;		/* thread CPU per message, less the empty set's */
-	size_t hits;		/* messages it matched in, per pass */
+	size_t hits;		/* matches a pass over the corpus reports */
 };
 
 static int
@@ -155,9 +155,9 @@ match_cpu(const struct rule_set *rs, struct scan **scans, size_t count, double s
 /*
  * rule_costs - each rule alone, with a prefilter of its own and PCRE2 on
  * what that passes, over every decoded message: thread CPU per message,
- * costliest first.  The rules share one prefilter scan in the milter, so
- * the figures do not add up to the whole set's; they say which patterns
- * make the scan slow.
+ * costliest first, each whatever the message's language.  The rules share
+ * one prefilter scan in the milter, so the figures do not add up to the
+ * whole set's; they say which patterns make the scan slow.
  */
 static int
 rule_costs(struct conf *conf, const struct corpus *corpus, double seconds)
