@@ -22,10 +22,10 @@
 static struct snapshot *milter_snap;
 /*
  * Scan state kept between connections (milter_register to the process's
- * end).  An idle scan holds about 140 KiB (Vectorscan scratch, PCRE2 JIT
- * stack; bench_classify): 64 of them, 9 MiB at most, cover the
- * connections a relay keeps open at once; past them a closing connection
- * frees its state.
+ * end).  An idle scan holds about 300 KiB (Vectorscan and PCRE2 scratch,
+ * the model's feature tables; run-bench): 64 of them, 19 MiB at most,
+ * cover the connections a relay keeps open at once; past them a closing
+ * connection frees its state.
  */
 #define MILTER_IDLE_SCANS 64
 static struct scan_pool *milter_scans;
