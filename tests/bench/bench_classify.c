@@ -68,6 +68,33 @@ model_rss(const struct conf *conf, const struct corpus *corpus)
 	scan_free(&scan);
 }
 
+/* decode_corpus - every message decoded once, each on a scan of its own (free with free_scans) */
+static struct scan **
+decode_corpus(struct conf *conf, const struct corpus *corpus)
+{
+	struct scan **scans = xcalloc(corpus->count, sizeof(*scans));
+	size_t i;
+
+	for (i = 0; i < corpus->count; i++) {
+		scans[i] = scan_new();
+		scan_begin(scans[i], conf);
+		scan_raw(scans[i], corpus->data[i], corpus->len[i]);
+		scan_finish(scans[i]);
+	}
+	return scans;
+}
+
+/* free_scans - what decode_corpus made */
+static void
+free_scans(struct scan **scans, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		scan_free(&scans[i]);
+	free(scans);
+}
+
 /*
  * profile_loop - only classification with the prefilter and the model,
  * every message decoded once first, for seconds: a profiler attached
@@ -76,18 +103,12 @@ model_rss(const struct conf *conf, const struct corpus *corpus)
 static int
 profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 {
-	struct scan **scans = xcalloc(corpus->count, sizeof(*scans));
+	struct scan **scans = decode_corpus(conf, corpus);
 	struct classify_result res;
 	size_t i, n = 0;
 	double t0, c0;
 	int k;
 
-	for (i = 0; i < corpus->count; i++) {
-		scans[i] = scan_new();
-		scan_begin(scans[i], conf);
-		scan_raw(scans[i], corpus->data[i], corpus->len[i]);
-		scan_finish(scans[i]);
-	}
 	classify_result_init(&res);
 	/* Each scan's state is made on its first message: not what is profiled. */
 	for (i = 0; i < corpus->count; i++)
@@ -105,9 +126,7 @@ profile_loop(struct conf *conf, const struct corpus *corpus, double seconds)
 	printf("profile: %zu classifications, %.1f us/msg wall, %.1f us/msg thread CPU\n", n,
 	    (now() - t0) / n * 1e6, (cpu_now() - c0) / n * 1e6);
 	classify_result_release(&res);
-	for (i = 0; i < corpus->count; i++)
-		scan_free(&scans[i]);
-	free(scans);
+	free_scans(scans, corpus->count);
 	conf_unref(&conf);
 	return 0;
 }
@@ -162,7 +181,7 @@ match_cpu(const struct rule_set *rs, struct scan **scans, size_t count, double s
 static int
 rule_costs(struct conf *conf, const struct corpus *corpus, double seconds)
 {
-	struct scan **scans = xcalloc(corpus->count, sizeof(*scans));
+	struct scan **scans = decode_corpus(conf, corpus);
 	struct rule_scratch *scratch = rule_scratch_new();
 	size_t i, count = rule_set_count(conf->rules), hits;
 	struct rule_cost *cost = xcalloc(count, sizeof(*cost));
@@ -170,12 +189,6 @@ rule_costs(struct conf *conf, const struct corpus *corpus, double seconds)
 	const char *error;
 	double base, whole, sum = 0;
 
-	for (i = 0; i < corpus->count; i++) {
-		scans[i] = scan_new();
-		scan_begin(scans[i], conf);
-		scan_raw(scans[i], corpus->data[i], corpus->len[i]);
-		scan_finish(scans[i]);
-	}
 	rule_set_fold(empty, conf->normalise);
 	rule_set_finish(empty, &error);
 	base = match_cpu(empty, scans, corpus->count, seconds, scratch, &hits);
@@ -206,9 +219,7 @@ rule_costs(struct conf *conf, const struct corpus *corpus, double seconds)
 	free(cost);
 	rule_set_free(&empty);
 	rule_scratch_free(&scratch);
-	for (i = 0; i < corpus->count; i++)
-		scan_free(&scans[i]);
-	free(scans);
+	free_scans(scans, corpus->count);
 	conf_unref(&conf);
 	return 0;
 }
