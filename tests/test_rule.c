@@ -52,13 +52,11 @@ log_hit(const struct rule_hit *hit, void *ctx)
 	log->n++;
 }
 
-/* add_rule - compile one rule that must compile */
-static void
-add_rule(struct rule_set *rs, const char *id, const char *target, const char *pattern,
-    int max_hits, int caseless)
+/* test_spec - a rule of weight 1 from test.conf, every other setting at its zero */
+static struct rule_spec
+test_spec(const char *id, const char *target, const char *pattern, int max_hits, int caseless)
 {
 	struct rule_spec spec;
-	const char *error = NULL;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.id = id;
@@ -70,8 +68,27 @@ add_rule(struct rule_set *rs, const char *id, const char *target, const char *pa
 	spec.caseless = caseless;
 	spec.file = "test.conf";
 	spec.line = 1;
-	if (rule_set_add(rs, &spec, &error) < 0)
-		fail_msg("%s: %s", id, error);
+	return spec;
+}
+
+/* add_spec - compile one rule that must compile */
+static void
+add_spec(struct rule_set *rs, const struct rule_spec *spec)
+{
+	const char *error = NULL;
+
+	if (rule_set_add(rs, spec, &error) < 0)
+		fail_msg("%s: %s", spec->id, error);
+}
+
+/* add_rule - compile one rule of test_spec that must compile */
+static void
+add_rule(struct rule_set *rs, const char *id, const char *target, const char *pattern,
+    int max_hits, int caseless)
+{
+	struct rule_spec spec = test_spec(id, target, pattern, max_hits, caseless);
+
+	add_spec(rs, &spec);
 }
 
 /* finish_set - build the prefilters when asked; results must not depend on it */
@@ -945,18 +962,10 @@ rule_set_match_views(void **state)
 	/* A rule whose matches could not count there leaves the hidden text unread. */
 	for (finish = 0; finish < 2; finish++) {
 		struct rule_set *rs = rule_set_new(1000000, 10000);
-		struct rule_spec spec;
+		struct rule_spec spec = test_spec("skip", "body", "renewal|hello", 0, 1);
 
-		memset(&spec, 0, sizeof(spec));
-		spec.id = "skip";
-		spec.target = RULE_TARGET_BODY;
-		spec.pattern = "renewal|hello";
-		spec.weight = 1;
-		spec.caseless = 1;
 		spec.skip_hidden = 1;
-		spec.file = "test.conf";
-		spec.line = 1;
-		assert_int_equal(rule_set_add(rs, &spec, &error), 0);
+		add_spec(rs, &spec);
 		add_rule(rs, "reads", "body", "renewal", 0, 1);
 		finish_set(rs, finish);
 		memset(&log, 0, sizeof(log));
@@ -975,20 +984,10 @@ rule_set_match_views(void **state)
 static void
 add_lang_rule(struct rule_set *rs, const char *id, const char *pattern, unsigned lang)
 {
-	struct rule_spec spec;
-	const char *error = NULL;
+	struct rule_spec spec = test_spec(id, "body", pattern, 0, 1);
 
-	memset(&spec, 0, sizeof(spec));
-	spec.id = id;
-	spec.target = RULE_TARGET_BODY;
-	spec.pattern = pattern;
-	spec.weight = 1;
-	spec.caseless = 1;
 	spec.lang = lang;
-	spec.file = "test.conf";
-	spec.line = 1;
-	if (rule_set_add(rs, &spec, &error) < 0)
-		fail_msg("%s: %s", id, error);
+	add_spec(rs, &spec);
 }
 
 /*
